@@ -1,0 +1,41 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db';
+import { apiKeys, users } from '../db/schema';
+import { newId } from '../ids';
+import type { SessionUser } from './lucia';
+
+const KEY_PREFIX = 'pk_';
+/** Characters of a key shown in lists, enough to tell keys apart. */
+const SHOWN_PREFIX_LENGTH = 10;
+
+function hashKey(key: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(key)));
+}
+
+/** Creates an API key for a user. The key itself is returned once and stored only as a hash. */
+export async function createApiKey(db: Db, userId: string, name: string) {
+	const bytes = new Uint8Array(24);
+	crypto.getRandomValues(bytes);
+	const key = KEY_PREFIX + encodeBase32LowerCaseNoPadding(bytes);
+	const [record] = await db
+		.insert(apiKeys)
+		.values({ id: newId(), userId, name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashKey(key) })
+		.returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
+	return { key, ...record };
+}
+
+/** The user an API key acts for, or null when the key is unknown, revoked or its user disabled. */
+export async function authenticateApiKey(db: Db, key: string): Promise<SessionUser | null> {
+	if (!key.startsWith(KEY_PREFIX)) return null;
+	const [row] = await db
+		.select({ keyId: apiKeys.id, user: users })
+		.from(apiKeys)
+		.innerJoin(users, eq(users.id, apiKeys.userId))
+		.where(and(eq(apiKeys.keyHash, hashKey(key)), isNull(apiKeys.revokedAt)));
+	if (!row || row.user.disabled) return null;
+	await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
+	const { id, email, name, role, disabled } = row.user;
+	return { id, email, name, role, disabled };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Treats empty strings as unset, so `FOO=` in a `.env` file means "use the default". */
+const optional = <T extends z.ZodType>(schema: T) =>
+	z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const url = z.url({ message: 'must be a URL such as https://example.com' });
+
+const integer = (fallback: number, min = 0) =>
+	z.preprocess(
+		(value) => (value === '' || value === undefined ? undefined : value),
+		z.coerce
+			.number({ message: 'must be a number' })
+			.int({ message: 'must be a whole number' })
+			.min(min, { message: `must be at least ${min}` })
+			.default(fallback)
+	);
+
+/** Every environment variable Parley reads, with its default. */
+export const configSchema = z.object({
+	NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
+	DATABASE_URL: z
+		.preprocess((value) => (value === '' ? undefined : value), z.string().default('file:data/parley.db'))
+		.refine((value) => /^(file:|libsql:|https?:|wss?:)/.test(value), {
+			message: 'must start with file:, libsql:, http(s): or ws(s):'
+		}),
+	DATABASE_AUTH_TOKEN: optional(z.string()),
+	ORIGIN: optional(url),
+	OPENAI_API_KEY: optional(z.string()),
+	OPENAI_BASE_URL: optional(url),
+	ANTHROPIC_API_KEY: optional(z.string()),
+	GOOGLE_GENERATIVE_AI_API_KEY: optional(z.string()),
+	OPENAI_COMPATIBLE_BASE_URL: optional(url),
+	OPENAI_COMPATIBLE_API_KEY: optional(z.string()),
+	/** Comma-separated model names offered by the OpenAI-compatible server. */
+	OPENAI_COMPATIBLE_MODELS: optional(z.string()),
+	/** `provider:model`; when unset, the first configured provider's default, else `offline:mock`. */
+	DEFAULT_MODEL: optional(
+		z.string().regex(/^[a-z-]+:.+$/, { message: 'must look like provider:model, e.g. openai:gpt-4o-mini' })
+	),
+	DEFAULT_AGENT: optional(z.string()),
+	MOCK_TOKEN_DELAY_MS: integer(15),
+	LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']))
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown when the environment is invalid; its message names every bad variable. */
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/** Validates an environment (normally `process.env`) and returns the configuration. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const result = configSchema.safeParse(env);
+	if (result.success) return result.data;
+	const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+	throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read and validated once. */
+export function getConfig(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}
+
+/** Whether the app runs under `vite dev`. */
+export function isDevelopment(): boolean {
+	return getConfig().NODE_ENV === 'development';
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { getConfig } from '../config';
+import { migrate } from './migrate';
+import * as schema from './schema';
+
+/** The Drizzle database Parley works with. */
+export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
+
+/** Where a database lives. */
+export interface DatabaseOptions {
+	url: string;
+	authToken?: string;
+}
+
+/** Milliseconds a writer waits for a lock on a file database before failing. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens a database, creating the folder of a `file:` database when missing, switching it to WAL,
+ * and applying every pending migration.
+ */
+export async function openDatabase({ url, authToken }: DatabaseOptions): Promise<Db> {
+	const isFile = url.startsWith('file:');
+	if (isFile) {
+		const path = url.slice('file:'.length).split('?')[0];
+		if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+	}
+	const client = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined });
+	if (isFile) await client.execute('PRAGMA journal_mode = WAL');
+	await migrate(client);
+	return drizzle(client, { schema });
+}
+
+let shared: Promise<Db> | undefined;
+
+/** The process's database, opened (and migrated) on first use from `DATABASE_URL`. */
+export function getDb(): Promise<Db> {
+	if (!shared) {
+		const config = getConfig();
+		shared = openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+		// A failed open must not be cached forever: the next caller tries again.
+		shared.catch(() => (shared = undefined));
+	}
+	return shared;
+}

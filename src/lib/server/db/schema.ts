@@ -1,0 +1,246 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { UIMessage } from 'ai';
+
+/** Creation and update stamps, in milliseconds, filled by the application. */
+const timestamps = {
+	createdAt: integer('created_at', { mode: 'timestamp_ms' })
+		.notNull()
+		.$defaultFn(() => new Date()),
+	updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+		.notNull()
+		.$defaultFn(() => new Date())
+		.$onUpdateFn(() => new Date())
+};
+
+/** Roles a person can have. The first account created is an admin. */
+export const userRoles = ['admin', 'user'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const users = sqliteTable('users', {
+	id: text('id').primaryKey(),
+	/** Stored lower-cased, so lookups are case-insensitive. */
+	email: text('email').notNull().unique(),
+	name: text('name'),
+	passwordHash: text('password_hash').notNull(),
+	role: text('role', { enum: userRoles }).notNull().default('user'),
+	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+	...timestamps
+});
+
+/** lucia sessions; `expires_at` is in seconds, as lucia's Drizzle adapter writes it. */
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		expiresAt: integer('expires_at').notNull()
+	},
+	(table) => [index('sessions_user_idx').on(table.userId)]
+);
+
+export const apiKeys = sqliteTable(
+	'api_keys',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		/** The first characters of the key, safe to show. */
+		prefix: text('prefix').notNull(),
+		/** SHA-256 of the whole key, hex. */
+		keyHash: text('key_hash').notNull().unique(),
+		lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+		revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+		...timestamps
+	},
+	(table) => [index('api_keys_user_idx').on(table.userId)]
+);
+
+/** Teams are free identifiers chosen by callers of the team-agent API, created on first use. */
+export const teams = sqliteTable('teams', {
+	id: text('id').primaryKey(),
+	name: text('name'),
+	...timestamps
+});
+
+export const promptTemplates = sqliteTable('prompt_templates', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	name: text('name').notNull().unique(),
+	description: text('description').notNull().default(''),
+	/** Text with `{{variable}}` placeholders filled from a task's context. */
+	template: text('template').notNull(),
+	...timestamps
+});
+
+/** Who may use an agent. */
+export const agentVisibilities = ['public', 'users', 'admins'] as const;
+export type AgentVisibility = (typeof agentVisibilities)[number];
+
+/** Where an agent is defined. */
+export const agentSources = ['database', 'code'] as const;
+export type AgentSource = (typeof agentSources)[number];
+
+export const agents = sqliteTable('agents', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	slug: text('slug').notNull().unique(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	systemPrompt: text('system_prompt').notNull().default(''),
+	/** `provider:model`, e.g. `offline:mock` or `openai:gpt-4o-mini`. */
+	model: text('model').notNull(),
+	temperature: real('temperature'),
+	maxSteps: integer('max_steps').notNull().default(5),
+	/** Wall-time limit of one run, in seconds. */
+	maxRunSeconds: integer('max_run_seconds').notNull().default(300),
+	visibility: text('visibility', { enum: agentVisibilities }).notNull().default('users'),
+	promptTemplateId: integer('prompt_template_id').references(() => promptTemplates.id, {
+		onDelete: 'set null'
+	}),
+	/** JSON Schema a task's context must satisfy. */
+	contextSchema: text('context_schema', { mode: 'json' }).$type<Record<string, unknown>>(),
+	source: text('source', { enum: agentSources }).notNull().default('database'),
+	...timestamps
+});
+
+/** How a tool runs. */
+export const toolKinds = ['builtin', 'http', 'client'] as const;
+export type ToolKind = (typeof toolKinds)[number];
+
+export const tools = sqliteTable('tools', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	/** The name the model sees; unique. */
+	name: text('name').notNull().unique(),
+	description: text('description').notNull().default(''),
+	kind: text('kind', { enum: toolKinds }).notNull(),
+	/** JSON Schema of the tool's input. */
+	inputSchema: text('input_schema', { mode: 'json' })
+		.$type<Record<string, unknown>>()
+		.notNull()
+		.default(sql`'{"type":"object","properties":{}}'`),
+	/** Kind-specific settings, e.g. for `http`: url, method, headers, timeout_ms. */
+	config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+	requiresApproval: integer('requires_approval', { mode: 'boolean' }).notNull().default(false),
+	...timestamps
+});
+
+export const agentTools = sqliteTable(
+	'agent_tools',
+	{
+		agentId: integer('agent_id')
+			.notNull()
+			.references(() => agents.id, { onDelete: 'cascade' }),
+		toolId: integer('tool_id')
+			.notNull()
+			.references(() => tools.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull().default(0)
+	},
+	(table) => [primaryKey({ columns: [table.agentId, table.toolId] })]
+);
+
+export const taskStatuses = ['active', 'completed', 'archived'] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/** Who drives a task: the runtime (`auto`), an agent, or a person. */
+export const taskDrivers = ['auto', 'agent', 'user'] as const;
+export type TaskDriver = (typeof taskDrivers)[number];
+
+/** A conversation with one agent, owned by a user or by an anonymous caller. */
+export const tasks = sqliteTable(
+	'tasks',
+	{
+		id: text('id').primaryKey(),
+		agentId: integer('agent_id')
+			.notNull()
+			.references(() => agents.id),
+		teamId: text('team_id').references(() => teams.id, { onDelete: 'set null' }),
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+		anonymousId: text('anonymous_id'),
+		title: text('title').notNull().default(''),
+		status: text('status', { enum: taskStatuses }).notNull().default('active'),
+		driver: text('driver', { enum: taskDrivers }).notNull().default('auto'),
+		context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
+		...timestamps
+	},
+	(table) => [
+		index('tasks_user_updated_idx').on(table.userId, table.updatedAt),
+		index('tasks_anonymous_idx').on(table.anonymousId),
+		index('tasks_agent_idx').on(table.agentId)
+	]
+);
+
+export const messageRoles = ['user', 'assistant', 'system'] as const;
+export type MessageRole = (typeof messageRoles)[number];
+
+/** The conversations framework's kind of a message, beside its UIMessage role. */
+export const messageKinds = ['user', 'agent', 'system', 'widget'] as const;
+export type MessageKind = (typeof messageKinds)[number];
+
+export const messageStatuses = ['complete', 'streaming', 'interrupted', 'error'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+/** The parts of a stored message, in AI SDK UIMessage form. */
+export type StoredParts = UIMessage['parts'];
+
+export const messages = sqliteTable(
+	'messages',
+	{
+		id: text('id').primaryKey(),
+		taskId: text('task_id')
+			.notNull()
+			.references(() => tasks.id, { onDelete: 'cascade' }),
+		/** Order within the task, from 0. */
+		position: integer('position').notNull(),
+		role: text('role', { enum: messageRoles }).notNull(),
+		kind: text('kind', { enum: messageKinds }).notNull(),
+		parts: text('parts', { mode: 'json' }).$type<StoredParts>().notNull(),
+		status: text('status', { enum: messageStatuses }).notNull().default('complete'),
+		/** A safe, user-facing message when `status` is `error`. */
+		error: text('error'),
+		/** `provider:model` that wrote an assistant message. */
+		model: text('model'),
+		inputTokens: integer('input_tokens'),
+		outputTokens: integer('output_tokens'),
+		metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+		...timestamps
+	},
+	(table) => [uniqueIndex('messages_task_position_idx').on(table.taskId, table.position)]
+);
+
+export const extractionStatuses = ['none', 'pending', 'extracting', 'ready', 'failed'] as const;
+export type ExtractionStatus = (typeof extractionStatuses)[number];
+
+export const files = sqliteTable(
+	'files',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+		anonymousId: text('anonymous_id'),
+		taskId: text('task_id').references(() => tasks.id, { onDelete: 'set null' }),
+		name: text('name').notNull(),
+		mimeType: text('mime_type').notNull(),
+		size: integer('size').notNull(),
+		storageKey: text('storage_key').notNull(),
+		sha256: text('sha256').notNull(),
+		extractionStatus: text('extraction_status', { enum: extractionStatuses }).notNull().default('none'),
+		extractedText: text('extracted_text'),
+		...timestamps
+	},
+	(table) => [index('files_user_idx').on(table.userId), index('files_task_idx').on(table.taskId)]
+);
+
+/** Installation-wide facts, such as when the demo data was seeded. */
+export const appMeta = sqliteTable('app_meta', {
+	key: text('key').primaryKey(),
+	value: text('value').notNull()
+});
+
+export type User = typeof users.$inferSelect;
+export type Agent = typeof agents.$inferSelect;
+export type Tool = typeof tools.$inferSelect;
+export type Task = typeof tasks.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;

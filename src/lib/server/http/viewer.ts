@@ -1,0 +1,36 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { AppError } from '../errors';
+import type { Viewer } from '../services/viewer';
+
+/** The header anonymous callers of public agents identify themselves with. */
+export const ANONYMOUS_ID_HEADER = 'x-anonymous-id';
+
+const anonymousIdPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** The signed-in viewer, or `unauthorized`. */
+export function requireUser(locals: App.Locals): Viewer & { kind: 'user' } {
+	if (!locals.user) throw new AppError('unauthorized', 'Log in or send an API key (Authorization: Bearer pk_…).');
+	return { kind: 'user', id: locals.user.id, role: locals.user.role };
+}
+
+/**
+ * The viewer of a request that may be anonymous: the signed-in user, else an anonymous caller
+ * identified by `X-Anonymous-Id` (or `anonymous_id` in the body); a new id is made when absent.
+ * `isNew` tells the caller to send the id back in the `X-Anonymous-Id` response header.
+ */
+export function viewerOf(
+	event: Pick<RequestEvent, 'locals' | 'request'>,
+	bodyAnonymousId?: unknown
+): { viewer: Viewer; isNew: boolean } {
+	if (event.locals.user) return { viewer: requireUser(event.locals), isNew: false };
+	const given = event.request.headers.get(ANONYMOUS_ID_HEADER) ?? (typeof bodyAnonymousId === 'string' ? bodyAnonymousId : null);
+	if (given !== null) {
+		if (!anonymousIdPattern.test(given)) {
+			throw new AppError('invalid_input', 'An anonymous id must be 8–128 letters, digits or "_.:-".', {
+				field: 'anonymous_id'
+			});
+		}
+		return { viewer: { kind: 'anonymous', anonymousId: given }, isNew: false };
+	}
+	return { viewer: { kind: 'anonymous', anonymousId: `anon_${crypto.randomUUID()}` }, isNew: true };
+}

@@ -1,0 +1,42 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModel } from 'ai';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import { isProviderConfigured, parseModelId } from './catalog';
+import { OfflineModel } from './offline-model';
+
+/**
+ * Resolves a `provider:model` id to an AI SDK model. An unknown provider, or one whose key is not
+ * configured, is an `invalid_input` naming the model.
+ */
+export function resolveModel(config: Config, id: string): LanguageModel {
+	const { provider, model } = parseModelId(id);
+	if (!isProviderConfigured(config, provider)) {
+		throw new AppError(
+			'invalid_input',
+			provider
+				? `The model "${id}" needs the ${provider} provider, which is not configured on this server.`
+				: `The model "${id}" is not a provider:model id.`,
+			{ field: 'model' }
+		);
+	}
+	switch (provider) {
+		case 'mock':
+			return new OfflineModel({ modelId: model, tokenDelayMs: config.MOCK_TOKEN_DELAY_MS });
+		case 'openai':
+			return createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL })(model);
+		case 'anthropic':
+			return createAnthropic({ apiKey: config.ANTHROPIC_API_KEY })(model);
+		case 'google':
+			return createGoogleGenerativeAI({ apiKey: config.GOOGLE_GENERATIVE_AI_API_KEY })(model);
+		case 'compatible':
+			return createOpenAICompatible({
+				name: 'compatible',
+				baseURL: config.OPENAI_COMPATIBLE_BASE_URL ?? '',
+				apiKey: config.OPENAI_COMPATIBLE_API_KEY
+			})(model);
+	}
+}

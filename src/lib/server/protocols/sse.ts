@@ -1,0 +1,60 @@
+/** Headers every SSE response sends: no caching, no proxy buffering, no compression. */
+export const SSE_HEADERS = {
+	'content-type': 'text/event-stream; charset=utf-8',
+	'cache-control': 'no-cache, no-transform',
+	connection: 'keep-alive',
+	'x-accel-buffering': 'no'
+} as const;
+
+/** One server-sent event. */
+export interface SseEvent {
+	event?: string;
+	id?: string;
+	/** Sent as is when a string, else as JSON. */
+	data: unknown;
+}
+
+/** How often a comment keeps idle connections (and proxies) from timing out. */
+export const KEEP_ALIVE_MS = 15_000;
+
+/** Formats one event, splitting multi-line data over several `data:` lines. */
+export function formatSseEvent(event: SseEvent): string {
+	for (const field of ['event', 'id'] as const) {
+		if (event[field] !== undefined && /[\r\n]/.test(event[field])) {
+			throw new Error(`An SSE ${field} cannot contain a line break`);
+		}
+	}
+	const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+	let text = '';
+	if (event.event !== undefined) text += `event: ${event.event}\n`;
+	if (event.id !== undefined) text += `id: ${event.id}\n`;
+	for (const line of data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+	return `${text}\n`;
+}
+
+/**
+ * A transform from events to SSE bytes, with a keep-alive comment every 15 s while idle and an
+ * optional last event (such as `[DONE]`) once the source ends.
+ */
+export function sseStream(options: { last?: SseEvent; keepAliveMs?: number } = {}): TransformStream<SseEvent, Uint8Array> {
+	const encoder = new TextEncoder();
+	let timer: ReturnType<typeof setInterval> | undefined;
+	return new TransformStream<SseEvent, Uint8Array>({
+		start(controller) {
+			timer = setInterval(() => {
+				try {
+					controller.enqueue(encoder.encode(': keep-alive\n\n'));
+				} catch {
+					clearInterval(timer);
+				}
+			}, options.keepAliveMs ?? KEEP_ALIVE_MS);
+		},
+		transform(event, controller) {
+			controller.enqueue(encoder.encode(formatSseEvent(event)));
+		},
+		flush(controller) {
+			clearInterval(timer);
+			if (options.last) controller.enqueue(encoder.encode(formatSseEvent(options.last)));
+		}
+	});
+}

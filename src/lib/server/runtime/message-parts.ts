@@ -1,0 +1,146 @@
+import type { UIMessage } from 'ai';
+import type { RunEvent } from './events';
+
+type Part = UIMessage['parts'][number];
+
+/** A tool part as stored, whatever the tool's name. */
+export interface ToolPart {
+	type: `tool-${string}`;
+	toolCallId: string;
+	state:
+		| 'input-streaming'
+		| 'input-available'
+		| 'approval-requested'
+		| 'approval-responded'
+		| 'output-available'
+		| 'output-error'
+		| 'output-denied';
+	input?: unknown;
+	output?: unknown;
+	errorText?: string;
+	approval?: { id: string; approved?: boolean; reason?: string };
+}
+
+/** Whether a stored part is a tool call. */
+export function isToolPart(part: Part | ToolPart): part is ToolPart {
+	return part.type.startsWith('tool-') && 'toolCallId' in part;
+}
+
+/**
+ * Builds the parts of an assistant message from run events, as the AI SDK's UI message stream
+ * reader builds them on the client, so that what is stored is what the browser showed.
+ */
+export class MessagePartsBuilder {
+	readonly parts: (Part | ToolPart)[];
+	private readonly open = new Map<string, { text: string; state: 'streaming' | 'done' }>();
+
+	constructor(initial: UIMessage['parts'] = []) {
+		this.parts = structuredClone(initial);
+	}
+
+	/** Applies one event. */
+	apply(event: RunEvent): void {
+		switch (event.type) {
+			case 'step-start':
+				this.parts.push({ type: 'step-start' });
+				break;
+			case 'text-start':
+			case 'reasoning-start': {
+				const kind = event.type === 'text-start' ? 'text' : 'reasoning';
+				const part = { type: kind, text: '', state: 'streaming' as 'streaming' | 'done' };
+				this.parts.push(part as Part);
+				this.open.set(`${kind}:${event.id}`, part);
+				break;
+			}
+			case 'text-delta':
+			case 'reasoning-delta': {
+				const part = this.open.get(`${event.type === 'text-delta' ? 'text' : 'reasoning'}:${event.id}`);
+				if (part) part.text += event.delta;
+				break;
+			}
+			case 'text-end':
+			case 'reasoning-end': {
+				const key = `${event.type === 'text-end' ? 'text' : 'reasoning'}:${event.id}`;
+				const part = this.open.get(key);
+				if (part) part.state = 'done';
+				this.open.delete(key);
+				break;
+			}
+			case 'tool-call-start':
+				this.parts.push({
+					type: `tool-${event.toolName}`,
+					toolCallId: event.toolCallId,
+					state: 'input-streaming',
+					input: undefined
+				});
+				break;
+			case 'tool-call-delta':
+				break;
+			case 'tool-call-ready':
+				this.upsertTool(event.toolCallId, event.toolName, { state: 'input-available', input: event.input });
+				break;
+			case 'tool-call-invalid':
+				this.upsertTool(event.toolCallId, event.toolName, {
+					state: 'output-error',
+					input: event.input,
+					errorText: event.errorText
+				});
+				break;
+			case 'tool-approval-request':
+				this.updateTool(event.toolCallId, { state: 'approval-requested', approval: { id: event.approvalId } });
+				break;
+			case 'tool-output':
+				this.updateTool(event.toolCallId, { state: 'output-available', output: event.output });
+				break;
+			case 'tool-error':
+				this.updateTool(event.toolCallId, { state: 'output-error', errorText: event.errorText });
+				break;
+			case 'tool-denied':
+				this.updateTool(event.toolCallId, { state: 'output-denied' });
+				break;
+			case 'run-start':
+			case 'step-end':
+			case 'run-end':
+			case 'run-error':
+				break;
+			default: {
+				const unhandled: never = event;
+				throw new Error(`Unhandled run event ${JSON.stringify(unhandled)}`);
+			}
+		}
+	}
+
+	/** Marks every part still streaming as done, for a run that ended early. */
+	closeOpenParts(): void {
+		for (const part of this.open.values()) part.state = 'done';
+		this.open.clear();
+	}
+
+	/** The concatenated answer text. */
+	get text(): string {
+		return this.parts.flatMap((part) => (part.type === 'text' ? [(part as { text: string }).text] : [])).join('');
+	}
+
+	/** A copy of the parts, safe to store. */
+	snapshot(): UIMessage['parts'] {
+		return structuredClone(this.parts) as UIMessage['parts'];
+	}
+
+	private findTool(toolCallId: string): ToolPart | undefined {
+		for (let index = this.parts.length - 1; index >= 0; index--) {
+			const part = this.parts[index];
+			if (isToolPart(part) && part.toolCallId === toolCallId) return part;
+		}
+		return undefined;
+	}
+
+	private updateTool(toolCallId: string, changes: Partial<ToolPart>): void {
+		const part = this.findTool(toolCallId);
+		if (part) Object.assign(part, changes);
+	}
+
+	private upsertTool(toolCallId: string, toolName: string, changes: Partial<ToolPart>): void {
+		if (this.findTool(toolCallId)) this.updateTool(toolCallId, changes);
+		else this.parts.push({ type: `tool-${toolName}`, toolCallId, state: 'input-available', ...changes });
+	}
+}

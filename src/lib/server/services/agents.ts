@@ -1,0 +1,100 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import { agents, agentTools, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
+import { AppError } from '../errors';
+import { isOfflineModel, modelLabel } from '../models/catalog';
+import { isAdmin, type Viewer } from './viewer';
+
+/** What lists of agents show. */
+export interface AgentSummary {
+	id: number;
+	slug: string;
+	name: string;
+	description: string;
+	model: string;
+	modelLabel: string;
+	offline: boolean;
+	visibility: AgentVisibility;
+}
+
+/** An agent with its tools in order. */
+export type AgentWithTools = Agent & { tools: Tool[] };
+
+/** Whether a viewer may use an agent of a given visibility. */
+export function canUseAgent(viewer: Viewer | null, visibility: AgentVisibility): boolean {
+	if (visibility === 'public') return true;
+	if (!viewer || viewer.kind !== 'user') return false;
+	return visibility === 'users' || isAdmin(viewer);
+}
+
+function summarize(agent: Agent): AgentSummary {
+	return {
+		id: agent.id,
+		slug: agent.slug,
+		name: agent.name,
+		description: agent.description,
+		model: agent.model,
+		modelLabel: modelLabel(agent.model),
+		offline: isOfflineModel(agent.model),
+		visibility: agent.visibility
+	};
+}
+
+/** The agents a viewer may use, by name. */
+export async function listAgents(db: Db, viewer: Viewer | null): Promise<AgentSummary[]> {
+	const rows = await db.select().from(agents).orderBy(asc(agents.name));
+	return rows.filter((agent) => canUseAgent(viewer, agent.visibility)).map(summarize);
+}
+
+/** Finds an agent by integer id (number or numeric string) or slug. */
+export async function findAgent(db: Db, idOrSlug: string | number): Promise<Agent | undefined> {
+	const key = String(idOrSlug).trim();
+	const condition = /^\d+$/.test(key) ? eq(agents.id, Number(key)) : eq(agents.slug, key);
+	const [agent] = await db.select().from(agents).where(condition);
+	return agent;
+}
+
+/** An agent the viewer may use, with its tools; `not_found` when missing or not allowed. */
+export async function getUsableAgent(
+	db: Db,
+	viewer: Viewer | null,
+	idOrSlug: string | number,
+	field = 'agentId'
+): Promise<AgentWithTools> {
+	const agent = await findAgent(db, idOrSlug);
+	if (!agent || !canUseAgent(viewer, agent.visibility)) {
+		throw new AppError('not_found', `No agent "${idOrSlug}" is available to you.`, { field });
+	}
+	return { ...agent, tools: await listAgentTools(db, agent.id) };
+}
+
+/** The tools of an agent, in their configured order. */
+export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
+	const links = await db
+		.select()
+		.from(agentTools)
+		.where(eq(agentTools.agentId, agentId))
+		.orderBy(asc(agentTools.position));
+	if (links.length === 0) return [];
+	const rows = await db.select().from(tools).where(inArray(tools.id, links.map((link) => link.toolId)));
+	const byId = new Map(rows.map((tool) => [tool.id, tool]));
+	return links.flatMap((link) => byId.get(link.toolId) ?? []);
+}
+
+/** The default agent: `DEFAULT_AGENT` (a slug) when set and present, else `assistant`, else the first usable one. */
+export async function getDefaultAgent(
+	db: Db,
+	viewer: Viewer | null,
+	configuredSlug?: string
+): Promise<AgentWithTools> {
+	for (const slug of [configuredSlug, 'assistant']) {
+		if (!slug) continue;
+		const agent = await findAgent(db, slug);
+		if (agent && canUseAgent(viewer, agent.visibility)) {
+			return { ...agent, tools: await listAgentTools(db, agent.id) };
+		}
+	}
+	const [first] = await listAgents(db, viewer);
+	if (!first) throw new AppError('not_found', 'No agent is available to you.', { field: 'agentId' });
+	return getUsableAgent(db, viewer, first.id);
+}

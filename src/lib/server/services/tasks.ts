@@ -1,0 +1,161 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { agents, tasks, type Task, type TaskStatus } from '../db/schema';
+import { AppError } from '../errors';
+import { clientTaskIdPattern, newId } from '../ids';
+import { isAdmin, type Viewer } from './viewer';
+
+/** A task as lists show it. */
+export interface TaskSummary {
+	id: string;
+	title: string;
+	status: TaskStatus;
+	agentId: number;
+	agentSlug: string;
+	agentName: string;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+/** The owner columns of a task created by a viewer. */
+function ownerOf(viewer: Viewer) {
+	return viewer.kind === 'user'
+		? { userId: viewer.id, anonymousId: null }
+		: { userId: null, anonymousId: viewer.anonymousId };
+}
+
+/** Whether a viewer owns a task. */
+export function ownsTask(viewer: Viewer, task: Pick<Task, 'userId' | 'anonymousId'>): boolean {
+	return viewer.kind === 'user' ? task.userId === viewer.id : task.anonymousId === viewer.anonymousId;
+}
+
+/** Makes a short title from the first words of a message. */
+export function titleFrom(text: string, maxLength = 60): string {
+	const words = text.replace(/\s+/g, ' ').trim();
+	if (words.length <= maxLength) return words;
+	const cut = words.slice(0, maxLength);
+	const lastSpace = cut.lastIndexOf(' ');
+	return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}
+
+/**
+ * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict` otherwise).
+ */
+export async function createTask(
+	db: Db,
+	input: {
+		viewer: Viewer;
+		agentId: number;
+		id?: string;
+		title?: string;
+		context?: Record<string, unknown> | null;
+		teamId?: string | null;
+		driver?: Task['driver'];
+	}
+): Promise<Task> {
+	if (input.id !== undefined && !clientTaskIdPattern.test(input.id)) {
+		throw new AppError('invalid_input', 'A task id must be 8–64 letters, digits, "_" or "-".', { field: 'id' });
+	}
+	const [task] = await db
+		.insert(tasks)
+		.values({
+			id: input.id ?? newId(),
+			agentId: input.agentId,
+			...ownerOf(input.viewer),
+			title: input.title ?? '',
+			context: input.context ?? null,
+			teamId: input.teamId ?? null,
+			driver: input.driver ?? 'auto'
+		})
+		.onConflictDoNothing({ target: tasks.id })
+		.returning();
+	if (!task) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
+	return task;
+}
+
+/** Finds a task by id, whoever owns it. */
+export async function findTask(db: Db, id: string): Promise<Task | undefined> {
+	const [task] = await db.select().from(tasks).where(eq(tasks.id, id));
+	return task;
+}
+
+/**
+ * A task the viewer owns (or, with `allowAdmin`, any task for an admin). Someone else's task is
+ * reported exactly like a missing one.
+ */
+export async function getOwnTask(
+	db: Db,
+	viewer: Viewer,
+	id: string,
+	options: { allowAdmin?: boolean; field?: string } = {}
+): Promise<Task> {
+	const task = await findTask(db, id);
+	if (!task || !(ownsTask(viewer, task) || (options.allowAdmin && isAdmin(viewer)))) {
+		throw new AppError('not_found', `No task "${id}" was found.`, { field: options.field ?? 'taskId' });
+	}
+	return task;
+}
+
+/** Marks a task as changed now, and sets its title when it has none. */
+export async function touchTask(db: Db, id: string, titleWhenEmpty?: string): Promise<void> {
+	await db
+		.update(tasks)
+		.set({
+			updatedAt: new Date(),
+			...(titleWhenEmpty
+				? { title: sql`CASE WHEN ${tasks.title} = '' THEN ${titleWhenEmpty} ELSE ${tasks.title} END` }
+				: {})
+		})
+		.where(eq(tasks.id, id));
+}
+
+/** An opaque position in a task list: the last task's update time and id. */
+export interface TaskCursor {
+	updatedAt: number;
+	id: string;
+}
+
+/** The viewer's tasks, most recently updated first, a page at a time. */
+export async function listTasks(
+	db: Db,
+	viewer: Viewer,
+	options: { limit?: number; cursor?: TaskCursor | null; agentId?: number } = {}
+): Promise<{ items: TaskSummary[]; nextCursor: TaskCursor | null }> {
+	const limit = Math.min(Math.max(options.limit ?? 30, 1), 100);
+	const owner =
+		viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
+	const cursor = options.cursor;
+	const rows = await db
+		.select({
+			id: tasks.id,
+			title: tasks.title,
+			status: tasks.status,
+			agentId: tasks.agentId,
+			agentSlug: agents.slug,
+			agentName: agents.name,
+			createdAt: tasks.createdAt,
+			updatedAt: tasks.updatedAt
+		})
+		.from(tasks)
+		.innerJoin(agents, eq(agents.id, tasks.agentId))
+		.where(
+			and(
+				owner,
+				options.agentId !== undefined ? eq(tasks.agentId, options.agentId) : undefined,
+				cursor
+					? or(
+							lt(tasks.updatedAt, new Date(cursor.updatedAt)),
+							and(eq(tasks.updatedAt, new Date(cursor.updatedAt)), lt(tasks.id, cursor.id))
+						)
+					: undefined
+			)
+		)
+		.orderBy(desc(tasks.updatedAt), desc(tasks.id))
+		.limit(limit + 1);
+	const items = rows.slice(0, limit);
+	const last = items.at(-1);
+	return {
+		items,
+		nextCursor: rows.length > limit && last ? { updatedAt: last.updatedAt.getTime(), id: last.id } : null
+	};
+}

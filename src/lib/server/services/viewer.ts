@@ -1,0 +1,11 @@
+import type { UserRole } from '../db/schema';
+
+/** Who is asking: a signed-in user (by cookie or API key), or an anonymous caller of a public agent. */
+export type Viewer =
+	| { kind: 'user'; id: string; role: UserRole }
+	| { kind: 'anonymous'; anonymousId: string };
+
+/** Whether a viewer is an admin. */
+export function isAdmin(viewer: Viewer): boolean {
+	return viewer.kind === 'user' && viewer.role === 'admin';
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { isOfflineModel, modelLabel } from '../../models/catalog';
+import { getUsableAgent } from '../../services/agents';
+import { listMessages, toUIMessage } from '../../services/messages';
+import { getOwnTask, listTasks } from '../../services/tasks';
+import { runRegistry } from '../../runtime/run-registry';
+import { protectedProcedure, router } from '../trpc';
+
+const cursorSchema = z.object({ updatedAt: z.number().int(), id: z.string().min(1).max(64) });
+
+/** The caller's tasks. */
+export const tasksRouter = router({
+	list: protectedProcedure
+		.input(
+			z
+				.object({
+					limit: z.number().int().min(1).max(100).optional(),
+					cursor: cursorSchema.nullish(),
+					agentId: z.number().int().optional()
+				})
+				.optional()
+		)
+		.query(({ ctx, input }) => listTasks(ctx.db, ctx.viewer, input ?? {})),
+
+	/** One task with its agent and messages, for the chat page. */
+	get: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
+		const task = await getOwnTask(ctx.db, ctx.viewer, input.id);
+		const agent = await getUsableAgent(ctx.db, ctx.viewer, task.agentId);
+		const messages = await listMessages(ctx.db, task.id);
+		return {
+			task: { id: task.id, title: task.title, status: task.status, createdAt: task.createdAt, updatedAt: task.updatedAt },
+			agent: { id: agent.id, slug: agent.slug, name: agent.name, model: agent.model, modelLabel: modelLabel(agent.model), offline: isOfflineModel(agent.model) },
+			messages: messages.map((message) => ({
+				...toUIMessage(message),
+				status: message.status,
+				error: message.error,
+				model: message.model
+			})),
+			running: runRegistry.get(task.id) !== undefined
+		};
+	})
+});

@@ -1,0 +1,82 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { ZodError } from 'zod';
+import type { SessionUser } from '../auth/session';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import { AppError, toAppError, type AppErrorCode } from '../errors';
+import type { Viewer } from '../services/viewer';
+
+/** What every procedure receives. */
+export interface Context {
+	db: Db;
+	config: Config;
+	user: SessionUser | null;
+}
+
+/** tRPC's code for each of Parley's error codes. */
+const trpcCodes: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+	invalid_input: 'BAD_REQUEST',
+	unprocessable: 'UNPROCESSABLE_CONTENT',
+	unauthorized: 'UNAUTHORIZED',
+	forbidden: 'FORBIDDEN',
+	not_found: 'NOT_FOUND',
+	not_acceptable: 'BAD_REQUEST',
+	conflict: 'CONFLICT',
+	payload_too_large: 'PAYLOAD_TOO_LARGE',
+	unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
+	rate_limited: 'TOO_MANY_REQUESTS',
+	upstream: 'BAD_GATEWAY',
+	internal: 'INTERNAL_SERVER_ERROR'
+};
+
+const t = initTRPC.context<Context>().create({
+	errorFormatter({ shape, error }) {
+		const cause = error.cause;
+		const field =
+			cause instanceof AppError
+				? cause.field
+				: cause instanceof ZodError
+					? cause.issues[0]?.path.join('.')
+					: undefined;
+		return {
+			...shape,
+			// Never leak internal messages or stacks.
+			message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side.' : shape.message,
+			data: { code: shape.data.code, httpStatus: shape.data.httpStatus, field }
+		};
+	}
+});
+
+/** Turns AppErrors thrown by services into tRPC errors with the matching code. */
+const mapErrors = t.middleware(async ({ next }) => {
+	const result = await next();
+	if (!result.ok && !(result.error.cause instanceof ZodError)) {
+		const cause = result.error.cause ?? result.error;
+		if (cause instanceof AppError || !(cause instanceof TRPCError)) {
+			const appError = toAppError(cause);
+			if (appError.code === 'internal') console.error('[parley] procedure failed', cause);
+			throw new TRPCError({ code: trpcCodes[appError.code], message: appError.message, cause: appError });
+		}
+	}
+	return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Open to anyone. */
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Needs a signed-in user; `ctx.viewer` is that user. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Log in to continue.' });
+	const viewer: Viewer = { kind: 'user', id: ctx.user.id, role: ctx.user.role };
+	return next({ ctx: { ...ctx, user: ctx.user, viewer } });
+});
+
+/** Needs an admin. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+	if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins may do this.' });
+	return next();
+});

@@ -1,0 +1,2 @@
+/** Parley's version, from package.json. */
+export { version } from '../../package.json';

@@ -1,0 +1,20 @@
+import { errorResponse } from '$lib/server/errors';
+import { viewerOf } from '$lib/server/http/viewer';
+import { runRegistry } from '$lib/server/runtime/run-registry';
+import { getOwnTask } from '$lib/server/services/tasks';
+import type { RequestHandler } from './$types';
+
+/** Stops the run on a task (its owner or an admin); the partial answer is kept as interrupted. */
+export const POST: RequestHandler = async (event) => {
+	try {
+		const { viewer } = viewerOf(event);
+		await getOwnTask(event.locals.db, viewer, event.params.taskId, { allowAdmin: true });
+		const run = runRegistry.get(event.params.taskId);
+		if (!run) return Response.json({ stopped: false, reason: 'Nothing is running on this task.' });
+		run.stop();
+		await run.finished;
+		return Response.json({ stopped: true, messageId: run.messageId });
+	} catch (error) {
+		return errorResponse(error);
+	}
+};

@@ -1,0 +1,15 @@
+import { error } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { requireLogin } from '$lib/server/http/require-login';
+import { serverCaller } from '$lib/server/trpc/context';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireLogin(event.locals, event.url);
+	try {
+		return await serverCaller(event).tasks.get({ id: event.params.taskId });
+	} catch (cause) {
+		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'This task does not exist, or it is not yours.');
+		throw cause;
+	}
+};

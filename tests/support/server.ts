@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** A built Parley server running on its own port with its own database. */
+export interface TestServer {
+	baseURL: string;
+	databaseUrl: string;
+	/** Everything the server printed so far. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+		});
+	});
+}
+
+/**
+ * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
+ * answers. `env` adds or overrides environment variables.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+	if (!existsSync(join(root, 'build', 'index.js'))) {
+		throw new Error('No build found: run `npm run build` before the API tests (npm test does).');
+	}
+	const folder = mkdtempSync(join(tmpdir(), 'parley-server-'));
+	const port = await freePort();
+	const baseURL = `http://127.0.0.1:${port}`;
+	const databaseUrl = `file:${join(folder, 'parley.db')}`;
+	let output = '';
+	const child: ChildProcess = spawn(process.execPath, ['build'], {
+		cwd: root,
+		env: {
+			PATH: process.env.PATH,
+			HOME: process.env.HOME,
+			NODE_ENV: 'production',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: baseURL,
+			DATABASE_URL: databaseUrl,
+			MOCK_TOKEN_DELAY_MS: '1',
+			BODY_SIZE_LIMIT: '100M',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (chunk) => (output += chunk));
+	child.stderr?.on('data', (chunk) => (output += chunk));
+	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`The server exited early:\n${output}`);
+		try {
+			const response = await fetch(`${baseURL}/health`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			child.kill();
+			throw new Error(`The server did not answer /health within 20 s:\n${output}`);
+		}
+		await new Promise((wake) => setTimeout(wake, 50));
+	}
+
+	return {
+		baseURL,
+		databaseUrl,
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null) {
+				child.kill('SIGTERM');
+				await exited;
+			}
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+}
