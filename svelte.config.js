@@ -14,7 +14,10 @@ const config = {
 		// `'*'` turns SvelteKit's own origin check off: it answers 403 to every multipart or form
 		// post without a same-origin `Origin`, which breaks API clients. Parley checks the origin
 		// itself for cookie-authenticated requests (src/lib/server/auth/origin-check.ts).
-		csrf: { trustedOrigins: ['*'] }
+		csrf: { trustedOrigins: ['*'] },
+		// One name per build. SvelteKit's default (a timestamp taken when this file loads) differs
+		// between the client and server passes under Vite 8, and the page then fails to hydrate.
+		version: { name: (process.env.PARLEY_BUILD_ID ??= Date.now().toString(36)) }
 	}
 };
 

@@ -54,7 +54,10 @@ export async function findAgent(db: Db, idOrSlug: string | number): Promise<Agen
 	return agent;
 }
 
-/** An agent the viewer may use, with its tools; `not_found` when missing or not allowed. */
+/**
+ * An agent the viewer may use, with its tools. Missing, or hidden from a signed-in user:
+ * `not_found`; an existing agent that is not public, asked for anonymously: `unauthorized`.
+ */
 export async function getUsableAgent(
 	db: Db,
 	viewer: Viewer | null,
@@ -62,6 +65,9 @@ export async function getUsableAgent(
 	field = 'agentId'
 ): Promise<AgentWithTools> {
 	const agent = await findAgent(db, idOrSlug);
+	if (agent && !canUseAgent(viewer, agent.visibility) && viewer?.kind !== 'user') {
+		throw new AppError('unauthorized', 'Log in or send an API key to use this agent.');
+	}
 	if (!agent || !canUseAgent(viewer, agent.visibility)) {
 		throw new AppError('not_found', `No agent "${idOrSlug}" is available to you.`, { field });
 	}
@@ -95,6 +101,7 @@ export async function getDefaultAgent(
 		}
 	}
 	const [first] = await listAgents(db, viewer);
+	if (!first && viewer?.kind !== 'user') throw new AppError('unauthorized', 'Log in or send an API key to chat.');
 	if (!first) throw new AppError('not_found', 'No agent is available to you.', { field: 'agentId' });
 	return getUsableAgent(db, viewer, first.id);
 }

@@ -31,9 +31,6 @@ export const POST: RequestHandler = async (event) => {
 			: body.agentId !== undefined && body.agentId !== null
 				? await getUsableAgent(db, viewer, body.agentId)
 				: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
-		if (!event.locals.user && agent.visibility !== 'public') {
-			throw new AppError('unauthorized', 'Log in or send an API key to use this agent.');
-		}
 
 		if (body.trigger === 'regenerate-message') {
 			throw new AppError('invalid_input', 'Regenerating an answer is not supported yet.', { field: 'trigger' });

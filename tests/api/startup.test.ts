@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../../src/lib/server/db';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../support/server';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('start-up', () => {
+	it('stops with a message naming a bad environment variable', () => {
+		const result = spawnSync(process.execPath, ['build'], {
+			cwd: root,
+			env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: 'postgres://nope', MOCK_TOKEN_DELAY_MS: 'soon' },
+			encoding: 'utf8',
+			timeout: 20_000
+		});
+		expect(result.status).not.toBe(0);
+		expect(result.stderr).toContain('DATABASE_URL');
+		expect(result.stderr).toContain('MOCK_TOKEN_DELAY_MS');
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+	});
+
+	it('creates a missing database folder, migrates and seeds on first start', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'parley-fresh-'));
+		const url = `file:${join(folder, 'nested', 'deeper', 'parley.db')}`;
+		const server = await startServer({ DATABASE_URL: url });
+		try {
+			expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
+			const db = await openDatabase({ url });
+			const agents = await db.query.agents.findMany();
+			db.$client.close();
+			expect(agents.map((agent) => agent.slug).sort()).toEqual(['assistant', 'tool-demo']);
+		} finally {
+			await server.stop();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+});

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { AuthPage } from './pages/auth-page';
+import { ChatPage } from './pages/chat-page';
+
+const password = 'correct horse battery';
+
+function uniqueEmail(prefix: string) {
+	return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+test('sign up, chat with a streamed answer, and find it again after a reload', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('chat'), password);
+	const chat = new ChatPage(page);
+
+	await expect(page.getByTestId('model-label')).toHaveText('Offline demo model');
+	await chat.send('Hello Parley, how are you today?');
+
+	// The answer streams in word by word: first a Stop button and a partial answer, then the whole.
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	const answer = chat.answers().first();
+	await expect(answer).toContainText('You said: "Hello Parley, how are you today?"');
+	await chat.waitForIdle();
+	await expect(answer).toContainText('offline demo model');
+	await expect(page).toHaveURL(/\/chat\/[a-z0-9]+$/);
+
+	await page.reload();
+	await expect(chat.questions()).toHaveCount(1);
+	await expect(chat.questions().first()).toContainText('Hello Parley, how are you today?');
+	await expect(chat.answers().first()).toContainText('You said: "Hello Parley, how are you today?"');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Parley, how are you today?');
+
+	await page.getByRole('link', { name: 'Tasks' }).click();
+	await expect(page.getByTestId('task-list')).toContainText('Hello Parley, how are you today?');
+});
+
+test('the tool demo agent shows its tool call and answers from the result', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('tools'), password);
+	const chat = new ChatPage(page);
+	await chat.pickAgent('tool-demo');
+	await chat.send('Please use the calculator expression="6*7"');
+
+	const toolCard = page.getByTestId('tool-call');
+	await expect(toolCard).toHaveAttribute('data-state', 'output-available');
+	await expect(toolCard).toContainText('calculator');
+	await expect(toolCard).toContainText('42');
+	await chat.waitForIdle();
+	await expect(chat.answers().first()).toContainText('The calculator tool returned');
+});
+
+test('log-in and sign-up errors are shown on the form', async ({ page }) => {
+	const email = uniqueEmail('errors');
+	const auth = new AuthPage(page);
+	await auth.signUp(email, password);
+	await page.getByRole('button', { name: 'Log out' }).click();
+	await expect(page).toHaveURL(/\/login$/);
+
+	await auth.logIn(email, 'not the password');
+	await expect(auth.error()).toHaveText('Wrong email or password.');
+
+	await page.goto('/signup');
+	await auth.fill(email, password, 'Sign up');
+	await expect(auth.error()).toContainText('already exists');
+
+	await auth.fill(uniqueEmail('short'), 'short', 'Sign up');
+	await expect(auth.error()).toHaveText('Use at least 8 characters for your password.');
+
+	await auth.logIn(email, password);
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByText(email)).toBeVisible();
+});
+
+test('pages that need an account send visitors to log in', async ({ page }) => {
+	await page.goto('/tasks');
+	await expect(page).toHaveURL(/\/login\?next=%2Ftasks$/);
+});

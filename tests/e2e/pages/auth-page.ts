@@ -1,0 +1,30 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The log-in and sign-up forms. */
+export class AuthPage {
+	constructor(private readonly page: Page) {}
+
+	/** Signs up a new account and waits for the chat page. */
+	async signUp(email: string, password: string) {
+		await this.page.goto('/signup');
+		await this.fill(email, password, 'Sign up');
+		await expect(this.page).toHaveURL(/\/$/);
+	}
+
+	/** Logs in and waits to leave the form. */
+	async logIn(email: string, password: string) {
+		await this.page.goto('/login');
+		await this.fill(email, password, 'Log in');
+	}
+
+	async fill(email: string, password: string, button: string) {
+		await this.page.getByLabel('Email').fill(email);
+		await this.page.getByLabel('Password').fill(password);
+		await this.page.getByRole('button', { name: button }).click();
+	}
+
+	/** The form's error message. */
+	error() {
+		return this.page.getByRole('alert');
+	}
+}

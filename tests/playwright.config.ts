@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/** Debian's Chromium: Playwright cannot download its own browsers on these machines. */
+const chromium =
+	process.env.CHROMIUM_PATH ??
+	['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+
+const port = Number(process.env.E2E_PORT ?? 4318);
+const baseURL = `http://127.0.0.1:${port}`;
+const dataFolder = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+
+export default defineConfig({
+	testDir: './e2e',
+	outputDir: resolve(import.meta.dirname, '../test-results/e2e'),
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 30_000,
+	expect: { timeout: 10_000 },
+	forbidOnly: Boolean(process.env.CI),
+	reporter: [
+		['list'],
+		['json', { outputFile: resolve(import.meta.dirname, '../test-results/e2e-report.json') }]
+	],
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure'
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: {
+					executablePath: chromium,
+					args: [
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync',
+						'--no-first-run',
+						'--disable-quic'
+					]
+				}
+			}
+		}
+	],
+	webServer: {
+		command: 'node build',
+		cwd: resolve(import.meta.dirname, '..'),
+		url: `${baseURL}/health`,
+		reuseExistingServer: false,
+		timeout: 30_000,
+		env: {
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: baseURL,
+			DATABASE_URL: `file:${join(dataFolder, 'parley.db')}`,
+			MOCK_TOKEN_DELAY_MS: '20',
+			BODY_SIZE_LIMIT: '100M'
+		}
+	}
+});
