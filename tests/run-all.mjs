@@ -22,6 +22,17 @@ const bin = (name) => resolve(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 
+const chromiumPaths = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+if (!process.env.CHROMIUM_PATH && !chromiumPaths.some((path) => existsSync(path))) {
+	if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+		console.log("Chromium is missing: installing Debian's chromium for the browser tests.");
+		run('apt-get', ['update', '-qq'], { DEBIAN_FRONTEND: 'noninteractive' });
+		run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
+	} else {
+		console.error('The browser tests need Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
+	}
+}
+
 if (process.env.SKIP_BUILD !== '1') {
 	if (run(bin('vite'), ['build']) !== 0) {
 		console.error('The build failed; no tests were run.');

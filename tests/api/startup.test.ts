@@ -22,10 +22,11 @@ describe('start-up', () => {
 		expect(result.stderr).not.toMatch(/\n\s+at /);
 	});
 
-	it('creates a missing database folder, migrates and seeds on first start', async () => {
+	it('creates a missing database folder, migrates and seeds on first start, from any directory', async () => {
 		const folder = mkdtempSync(join(tmpdir(), 'parley-fresh-'));
 		const url = `file:${join(folder, 'nested', 'deeper', 'parley.db')}`;
-		const server = await startServer({ DATABASE_URL: url });
+		// Started from an unrelated folder: migrations must not depend on the working directory.
+		const server = await startServer({ DATABASE_URL: url }, { cwd: folder });
 		try {
 			expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
 			const db = await openDatabase({ url });

@@ -30,9 +30,12 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
- * answers. `env` adds or overrides environment variables.
+ * answers. `env` adds or overrides environment variables; `cwd` is where it starts from.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+	env: Record<string, string> = {},
+	options: { cwd?: string } = {}
+): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'index.js'))) {
 		throw new Error('No build found: run `npm run build` before the API tests (npm test does).');
 	}
@@ -41,8 +44,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 	const baseURL = `http://127.0.0.1:${port}`;
 	const databaseUrl = `file:${join(folder, 'parley.db')}`;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, ['build'], {
-		cwd: root,
+	const child: ChildProcess = spawn(process.execPath, [join(root, 'build')], {
+		cwd: options.cwd ?? root,
 		env: {
 			PATH: process.env.PATH,
 			HOME: process.env.HOME,

@@ -1,18 +1,24 @@
 import { z } from 'zod';
 
-/** Treats empty strings as unset, so `FOO=` in a `.env` file means "use the default". */
+/** Whether an environment value is unset: missing, empty or only spaces. */
+const isBlank = (value: unknown) => value === undefined || (typeof value === 'string' && value.trim() === '');
+
+/** Treats blank strings as unset, so `FOO=` in a `.env` file means "use the default". */
 const optional = <T extends z.ZodType>(schema: T) =>
-	z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+	z.preprocess((value) => (isBlank(value) ? undefined : value), schema.optional());
 
 const url = z.url({ message: 'must be a URL such as https://example.com' });
 
+/** A whole number of at least `min`, written in decimal digits. */
 const integer = (fallback: number, min = 0) =>
 	z.preprocess(
-		(value) => (value === '' || value === undefined ? undefined : value),
-		z.coerce
-			.number({ message: 'must be a number' })
-			.int({ message: 'must be a whole number' })
-			.min(min, { message: `must be at least ${min}` })
+		(value) => (isBlank(value) ? undefined : value),
+		z
+			.string()
+			.trim()
+			.regex(/^-?\d+$/, { message: 'must be a whole number' })
+			.transform(Number)
+			.pipe(z.number().min(min, { message: `must be at least ${min}` }))
 			.default(fallback)
 	);
 
@@ -20,7 +26,7 @@ const integer = (fallback: number, min = 0) =>
 export const configSchema = z.object({
 	NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
 	DATABASE_URL: z
-		.preprocess((value) => (value === '' ? undefined : value), z.string().default('file:data/parley.db'))
+		.preprocess((value) => (isBlank(value) ? undefined : value), z.string().default('file:data/parley.db'))
 		.refine((value) => /^(file:|libsql:|https?:|wss?:)/.test(value), {
 			message: 'must start with file:, libsql:, http(s): or ws(s):'
 		}),
@@ -34,13 +40,12 @@ export const configSchema = z.object({
 	OPENAI_COMPATIBLE_API_KEY: optional(z.string()),
 	/** Comma-separated model names offered by the OpenAI-compatible server. */
 	OPENAI_COMPATIBLE_MODELS: optional(z.string()),
-	/** `provider:model`; when unset, the first configured provider's default, else `offline:mock`. */
+	/** `provider:model`; when unset, the first configured provider's default, else `mock:offline`. */
 	DEFAULT_MODEL: optional(
 		z.string().regex(/^[a-z-]+:.+$/, { message: 'must look like provider:model, e.g. openai:gpt-4o-mini' })
 	),
 	DEFAULT_AGENT: optional(z.string()),
-	MOCK_TOKEN_DELAY_MS: integer(15),
-	LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']))
+	MOCK_TOKEN_DELAY_MS: integer(15)
 });
 
 /** The validated configuration. */

@@ -90,7 +90,7 @@ export const agents = sqliteTable('agents', {
 	name: text('name').notNull(),
 	description: text('description').notNull().default(''),
 	systemPrompt: text('system_prompt').notNull().default(''),
-	/** `provider:model`, e.g. `offline:mock` or `openai:gpt-4o-mini`. */
+	/** `provider:model`, e.g. `mock:offline` or `openai:gpt-4o-mini`. */
 	model: text('model').notNull(),
 	temperature: real('temperature'),
 	maxSteps: integer('max_steps').notNull().default(5),

@@ -33,9 +33,10 @@ export function ownsTask(viewer: Viewer, task: Pick<Task, 'userId' | 'anonymousI
 export function titleFrom(text: string, maxLength = 60): string {
 	const words = text.replace(/\s+/g, ' ').trim();
 	if (words.length <= maxLength) return words;
-	const cut = words.slice(0, maxLength);
+	// Look one character past the limit, so that a word ending exactly at it is kept.
+	const cut = words.slice(0, maxLength + 1);
 	const lastSpace = cut.lastIndexOf(' ');
-	return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+	return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut.slice(0, maxLength)).trimEnd()}…`;
 }
 
 /**

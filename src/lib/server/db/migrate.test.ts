@@ -1,0 +1,156 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import journal from '../../../../drizzle/meta/_journal.json';
+import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { openDatabase, type Db } from '.';
+import { agents, messages, tasks, users } from './schema';
+
+const EXPECTED_TABLES = [
+	'users',
+	'sessions',
+	'api_keys',
+	'teams',
+	'agents',
+	'tools',
+	'agent_tools',
+	'prompt_templates',
+	'tasks',
+	'messages',
+	'files',
+	'app_meta'
+];
+
+let temp: TempDb;
+/** Extra connections opened by a test, closed after it. */
+let extra: Db[] = [];
+
+beforeEach(async () => {
+	temp = await createTempDb({ seed: true });
+	extra = [];
+});
+
+afterEach(() => {
+	for (const db of extra) db.$client.close();
+	temp.cleanup();
+});
+
+async function tableNames(db: Db): Promise<string[]> {
+	const result = await db.$client.execute(
+		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+	);
+	return result.rows.map((row) => String(row.name));
+}
+
+async function migrationRows(db: Db) {
+	const result = await db.$client.execute('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at');
+	return result.rows.map((row) => ({ hash: String(row.hash), createdAt: Number(row.created_at) }));
+}
+
+describe('migrations on a fresh database', () => {
+	it('creates every table of the schema', async () => {
+		const names = await tableNames(temp.db);
+		for (const table of EXPECTED_TABLES) expect(names).toContain(table);
+		expect(names).toContain('__drizzle_migrations');
+	});
+
+	it('records each journal entry once in __drizzle_migrations', async () => {
+		const rows = await migrationRows(temp.db);
+		expect(rows).toHaveLength(journal.entries.length);
+		expect(rows.map((row) => row.createdAt)).toEqual(journal.entries.map((entry) => entry.when));
+		for (const row of rows) expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('creates the unique indexes the schema declares', async () => {
+		const result = await temp.db.$client.execute(
+			"SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
+		);
+		const names = result.rows.map((row) => String(row.name));
+		expect(names).toEqual(
+			expect.arrayContaining(['users_email_unique', 'agents_slug_unique', 'tools_name_unique', 'messages_task_position_idx'])
+		);
+	});
+});
+
+describe('re-opening the same database', () => {
+	it('applies nothing again and keeps the data', async () => {
+		await temp.db.insert(users).values({ id: 'u1', email: 'keep@example.com', passwordHash: 'x' });
+		const before = await migrationRows(temp.db);
+
+		const again = await openDatabase({ url: temp.url });
+		extra.push(again);
+
+		expect(await migrationRows(again)).toEqual(before);
+		const kept = await again.select().from(users).where(eq(users.id, 'u1'));
+		expect(kept).toHaveLength(1);
+		expect(kept[0].email).toBe('keep@example.com');
+		expect(await tableNames(again)).toEqual(await tableNames(temp.db));
+	});
+
+	it('can be re-opened several times without failing', async () => {
+		for (let i = 0; i < 3; i++) extra.push(await openDatabase({ url: temp.url }));
+		expect(await migrationRows(extra[2])).toHaveLength(journal.entries.length);
+	});
+});
+
+describe('connection settings', () => {
+	it('puts a file database in WAL mode', async () => {
+		const result = await temp.db.$client.execute('PRAGMA journal_mode');
+		expect(String(Object.values(result.rows[0])[0]).toLowerCase()).toBe('wal');
+	});
+
+	it('enforces foreign keys: deleting a task deletes its messages', async () => {
+		const [agent] = await temp.db.select().from(agents).where(eq(agents.slug, 'assistant'));
+		await temp.db.insert(tasks).values({ id: 'task-cascade', agentId: agent.id, anonymousId: 'anon' });
+		await temp.db.insert(messages).values([
+			{ id: 'm0', taskId: 'task-cascade', position: 0, role: 'user', kind: 'user', parts: [] },
+			{ id: 'm1', taskId: 'task-cascade', position: 1, role: 'assistant', kind: 'agent', parts: [] }
+		]);
+		expect(await temp.db.select().from(messages).where(eq(messages.taskId, 'task-cascade'))).toHaveLength(2);
+
+		await temp.db.delete(tasks).where(eq(tasks.id, 'task-cascade'));
+
+		expect(await temp.db.select().from(messages).where(eq(messages.taskId, 'task-cascade'))).toHaveLength(0);
+	});
+
+	it('enforces foreign keys: a message for a missing task is rejected', async () => {
+		const error = await temp.db
+			.insert(messages)
+			.values({ id: 'orphan', taskId: 'no-such-task', position: 0, role: 'user', kind: 'user', parts: [] })
+			.then(
+				() => null,
+				(thrown: unknown) => thrown
+			);
+		expect(error).toBeInstanceOf(Error);
+		// Drizzle wraps the driver's error; the constraint is named in the cause.
+		expect(String((error as Error).cause)).toMatch(/FOREIGN KEY/i);
+		expect(await temp.db.select().from(messages).where(eq(messages.id, 'orphan'))).toHaveLength(0);
+	});
+});
+
+describe('openDatabase with a file: URL', () => {
+	let folder: string;
+	let opened: Db | undefined;
+
+	beforeEach(() => {
+		folder = mkdtempSync(join(tmpdir(), 'parley-migrate-test-'));
+		opened = undefined;
+	});
+
+	afterEach(() => {
+		opened?.$client.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('creates the missing parent folders', async () => {
+		const nested = join(folder, 'a', 'b', 'c');
+		expect(existsSync(nested)).toBe(false);
+
+		opened = await openDatabase({ url: `file:${join(nested, 'parley.db')}` });
+
+		expect(existsSync(join(nested, 'parley.db'))).toBe(true);
+		expect(await tableNames(opened)).toEqual(expect.arrayContaining(EXPECTED_TABLES));
+	});
+});

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { OFFLINE_MODEL_ID } from '../models/catalog';
+import { seedDemoData } from './seed';
+import { agents, agentTools, appMeta, tools } from './schema';
+
+let temp: TempDb;
+
+beforeEach(async () => {
+	temp = await createTempDb({ seed: true });
+});
+
+afterEach(() => {
+	temp.cleanup();
+});
+
+async function toolNamesOf(slug: string): Promise<string[]> {
+	const rows = await temp.db
+		.select({ name: tools.name })
+		.from(agentTools)
+		.innerJoin(agents, eq(agents.id, agentTools.agentId))
+		.innerJoin(tools, eq(tools.id, agentTools.toolId))
+		.where(eq(agents.slug, slug))
+		.orderBy(asc(agentTools.position));
+	return rows.map((row) => row.name);
+}
+
+async function counts() {
+	return {
+		agents: (await temp.db.select().from(agents)).length,
+		tools: (await temp.db.select().from(tools)).length,
+		links: (await temp.db.select().from(agentTools)).length,
+		meta: (await temp.db.select().from(appMeta)).length
+	};
+}
+
+describe('seedDemoData', () => {
+	it('creates the assistant and tool-demo agents on the offline model, visible to users', async () => {
+		const rows = await temp.db.select().from(agents).orderBy(asc(agents.slug));
+		expect(rows.map((agent) => agent.slug)).toEqual(['assistant', 'tool-demo']);
+		for (const agent of rows) {
+			expect(agent.model).toBe(OFFLINE_MODEL_ID);
+			expect(agent.model).toBe('mock:offline');
+			expect(agent.visibility).toBe('users');
+			expect(agent.source).toBe('database');
+			expect(agent.systemPrompt).not.toBe('');
+		}
+	});
+
+	it('gives the assistant no tools', async () => {
+		expect(await toolNamesOf('assistant')).toEqual([]);
+	});
+
+	it('gives tool-demo the calculator then current_time', async () => {
+		expect(await toolNamesOf('tool-demo')).toEqual(['calculator', 'current_time']);
+	});
+
+	it('defines the calculator with a required string expression', async () => {
+		const [calculator] = await temp.db.select().from(tools).where(eq(tools.name, 'calculator'));
+		expect(calculator.kind).toBe('builtin');
+		const schema = calculator.inputSchema as {
+			type: string;
+			properties: Record<string, { type: string }>;
+			required?: string[];
+		};
+		expect(schema.type).toBe('object');
+		expect(schema.properties.expression.type).toBe('string');
+		expect(schema.required).toEqual(['expression']);
+	});
+
+	it('defines current_time with an optional timezone defaulting to UTC', async () => {
+		const [currentTime] = await temp.db.select().from(tools).where(eq(tools.name, 'current_time'));
+		expect(currentTime.kind).toBe('builtin');
+		const schema = currentTime.inputSchema as {
+			type: string;
+			properties: Record<string, { type: string; default?: unknown }>;
+			required?: string[];
+		};
+		expect(schema.type).toBe('object');
+		expect(schema.properties.timezone.type).toBe('string');
+		expect(schema.properties.timezone.default).toBe('UTC');
+		expect(schema.required ?? []).not.toContain('timezone');
+	});
+
+	it('records that it ran in app_meta', async () => {
+		const [row] = await temp.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded_at'));
+		expect(row).toBeDefined();
+		expect(Number.isNaN(Date.parse(row.value))).toBe(false);
+	});
+
+	it('creates nothing new when run again', async () => {
+		const before = await counts();
+		const [metaBefore] = await temp.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded_at'));
+
+		await seedDemoData(temp.db);
+		await seedDemoData(temp.db);
+
+		expect(await counts()).toEqual(before);
+		const [metaAfter] = await temp.db.select().from(appMeta).where(eq(appMeta.key, 'demo_seeded_at'));
+		expect(metaAfter.value).toBe(metaBefore.value);
+	});
+
+	it('does not bring back an agent an admin deleted', async () => {
+		await temp.db.delete(agents).where(eq(agents.slug, 'assistant'));
+
+		await seedDemoData(temp.db);
+
+		expect(await temp.db.select().from(agents).where(eq(agents.slug, 'assistant'))).toHaveLength(0);
+		expect(await temp.db.select().from(agents).where(eq(agents.slug, 'tool-demo'))).toHaveLength(1);
+	});
+
+	it('does not undo an admin edit of a seeded agent', async () => {
+		await temp.db.update(agents).set({ name: 'Renamed' }).where(eq(agents.slug, 'tool-demo'));
+
+		await seedDemoData(temp.db);
+
+		const [agent] = await temp.db.select().from(agents).where(eq(agents.slug, 'tool-demo'));
+		expect(agent.name).toBe('Renamed');
+	});
+});
+
+describe('seedDemoData on an unseeded database', () => {
+	it('seeds a database that was opened without seeding', async () => {
+		const fresh = await createTempDb();
+		try {
+			expect(await fresh.db.select().from(agents)).toHaveLength(0);
+			await seedDemoData(fresh.db);
+			const slugs = (await fresh.db.select().from(agents)).map((agent) => agent.slug).sort();
+			expect(slugs).toEqual(['assistant', 'tool-demo']);
+		} finally {
+			fresh.cleanup();
+		}
+	});
+});
