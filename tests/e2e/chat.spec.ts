@@ -73,3 +73,33 @@ test('pages that need an account send visitors to log in', async ({ page }) => {
 	await page.goto('/tasks');
 	await expect(page).toHaveURL(/\/login\?next=%2Ftasks$/);
 });
+
+test('Stop keeps the partial answer, marked as interrupted', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('stop'), password);
+	const chat = new ChatPage(page);
+	await chat.send('Please write a long answer about the sea');
+	await expect(chat.answers().first()).toContainText('Here is a long answer');
+	await page.getByRole('button', { name: 'Stop' }).click();
+
+	await chat.waitForIdle();
+	await expect(page.getByTestId('interrupted')).toBeVisible();
+	await page.reload();
+	await expect(page.getByTestId('interrupted')).toBeVisible();
+	await expect(chat.answers().first()).toContainText('Here is a long answer');
+});
+
+test('a reload while the answer streams reconnects to it', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('resume'), password);
+	const chat = new ChatPage(page);
+	await chat.send('Please write a long answer about mountains');
+	await expect(chat.answers().first()).toContainText('Here is a long answer');
+	await page.reload();
+
+	// The page picks the running answer up again and follows it to the end.
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	await chat.waitForIdle();
+	await expect(chat.answers()).toHaveCount(1);
+	const words = (await chat.answers().first().innerText()).split(/\s+/).length;
+	expect(words).toBeGreaterThanOrEqual(200);
+	await expect(page.getByTestId('interrupted')).toHaveCount(0);
+});
