@@ -3,6 +3,9 @@ import { authHandle } from '$lib/server/auth/handle';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { seedDemoData } from '$lib/server/db/seed';
+import { dev } from '$app/environment';
+import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
+import { markAbandonedAnswers } from '$lib/server/services/messages';
 
 /** Validates the configuration, opens and migrates the database, and seeds the demo agents. */
 export const init: ServerInit = async () => {
@@ -13,7 +16,16 @@ export const init: ServerInit = async () => {
 		console.error(`[parley] ${error.message}`);
 		process.exit(1);
 	}
-	await seedDemoData(await getDb());
+	const db = await getDb();
+	await seedDemoData(db);
+	// Without Redis, no other process can be running these answers: they were cut off by a stop.
+	if (!getConfig().REDIS_URL) await markAbandonedAnswers(db);
+	if (!dev) {
+		// On a stop, answers in progress are cut short and stored as interrupted before the
+		// server closes (it waits for open streams); then Redis is let go.
+		for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stopLocalRuns());
+		process.once('sveltekit:shutdown', () => void shutdownRuns());
+	}
 };
 
 export const handle: Handle = authHandle;

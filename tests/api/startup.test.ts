@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '../../src/lib/server/db';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../support/server';
+import { signUp } from '../support/session';
+import { readUntil, textReader } from '../support/streams';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -36,6 +38,37 @@ describe('start-up', () => {
 		} finally {
 			await server.stop();
 			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	it('a server stop stores the answer in progress as interrupted, with its partial text', async () => {
+		const server = await startServer({ MOCK_TOKEN_DELAY_MS: '20' });
+		const alice = await signUp(server.baseURL, 'alice@example.com');
+		const response = await alice.fetch('/api/chat', {
+			method: 'POST',
+			body: JSON.stringify({
+				id: 'task_shutdown',
+				messages: [{ role: 'user', parts: [{ type: 'text', text: 'Write a long answer about snow' }] }]
+			})
+		});
+		const reader = textReader(response.body);
+		await readUntil(reader, '"text-delta"');
+		// The browser goes away first (the run goes on without it), then the server is stopped.
+		await reader.cancel();
+		const url = server.databaseUrl;
+		await server.stop({ keepData: true });
+
+		const db = await openDatabase({ url });
+		try {
+			const answers = await db.query.messages.findMany({ where: (messages, { eq }) => eq(messages.role, 'assistant') });
+			expect(answers).toHaveLength(1);
+			expect(answers[0].status).toBe('interrupted');
+			const text = answers[0].parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+			expect(text.length).toBeGreaterThan(0);
+			expect(text.split(/\s+/).length).toBeLessThan(200);
+		} finally {
+			db.$client.close();
+			server.cleanup();
 		}
 	});
 });

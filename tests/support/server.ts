@@ -10,7 +10,10 @@ export interface TestServer {
 	databaseUrl: string;
 	/** Everything the server printed so far. */
 	output(): string;
-	stop(): Promise<void>;
+	/** Stops the server (SIGTERM) and removes its data unless `keepData`; then call `cleanup`. */
+	stop(options?: { keepData?: boolean }): Promise<void>;
+	/** Removes the server's data folder. */
+	cleanup(): void;
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -84,11 +87,17 @@ export async function startServer(
 		baseURL,
 		databaseUrl,
 		output: () => output,
-		async stop() {
+		async stop(options = {}) {
 			if (child.exitCode === null) {
 				child.kill('SIGTERM');
+				// A server that does not stop within 10 s is killed: a hung shutdown must not hang the tests.
+				const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 				await exited;
+				clearTimeout(killer);
 			}
+			if (!options.keepData) rmSync(folder, { recursive: true, force: true });
+		},
+		cleanup() {
 			rmSync(folder, { recursive: true, force: true });
 		}
 	};

@@ -45,7 +45,14 @@ export const configSchema = z.object({
 		z.string().regex(/^[a-z-]+:.+$/, { message: 'must look like provider:model, e.g. openai:gpt-4o-mini' })
 	),
 	DEFAULT_AGENT: optional(z.string()),
-	MOCK_TOKEN_DELAY_MS: integer(15)
+	MOCK_TOKEN_DELAY_MS: integer(15),
+	/**
+	 * Comma-separated hosts that HTTP tools may reach even though they resolve to private,
+	 * loopback or link-local addresses (e.g. `localhost,intranet.example`).
+	 */
+	HTTP_TOOL_ALLOWED_HOSTS: optional(z.string()),
+	/** A Redis server for resumable streams across server processes. */
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
 });
 
 /** The validated configuration. */

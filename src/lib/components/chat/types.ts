@@ -4,3 +4,11 @@ export interface StoredMessageInfo {
 	error?: string | null;
 	model?: string | null;
 }
+
+/** How a person answers tool calls that wait for them. */
+export interface ToolAnswers {
+	/** Sends the output of a client tool. */
+	output(toolName: string, toolCallId: string, output: unknown): void;
+	/** Approves or denies a call that needs approval. */
+	approve(approvalId: string, approved: boolean): void;
+}

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { OFFLINE_MODEL_ID } from '../models/catalog';
+import { builtinTools } from '../tools/builtin';
 import { seedDemoData } from './seed';
 import { agents, agentTools, appMeta, tools } from './schema';
 
@@ -81,6 +82,31 @@ describe('seedDemoData', () => {
 		expect(schema.properties.timezone.type).toBe('string');
 		expect(schema.properties.timezone.default).toBe('UTC');
 		expect(schema.required ?? []).not.toContain('timezone');
+	});
+
+	it('defines http_request with a required URL, attached to no agent', async () => {
+		const [httpRequest] = await temp.db.select().from(tools).where(eq(tools.name, 'http_request'));
+		expect(httpRequest.kind).toBe('builtin');
+		expect(httpRequest.requiresApproval).toBe(false);
+		expect(httpRequest.inputSchema).toEqual({
+			type: 'object',
+			properties: {
+				url: expect.objectContaining({ type: 'string', format: 'uri' }),
+				method: expect.objectContaining({ type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], default: 'GET' }),
+				headers: expect.objectContaining({ type: 'object', additionalProperties: { type: 'string' } }),
+				body: expect.objectContaining({ type: 'string' })
+			},
+			required: ['url'],
+			additionalProperties: false
+		});
+		const links = await temp.db.select().from(agentTools).where(eq(agentTools.toolId, httpRequest.id));
+		expect(links).toEqual([]);
+	});
+
+	it('seeds only tools that have a built-in implementation', async () => {
+		const names = (await temp.db.select({ name: tools.name }).from(tools)).map((tool) => tool.name).sort();
+		expect(names).toEqual(['calculator', 'current_time', 'http_request']);
+		for (const name of names) expect(Object.hasOwn(builtinTools, name)).toBe(true);
 	});
 
 	it('records that it ran in app_meta', async () => {

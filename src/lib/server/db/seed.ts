@@ -5,7 +5,7 @@ import { agents, agentTools, appMeta, tools } from './schema';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
-/** The built-in tools every installation starts with. */
+/** The built-in tools every installation starts with (`http_request` is not given to any demo agent). */
 export const demoTools = [
 	{
 		name: 'calculator',
@@ -33,6 +33,32 @@ export const demoTools = [
 					default: 'UTC'
 				}
 			},
+			additionalProperties: false
+		}
+	},
+	{
+		name: 'http_request',
+		description:
+			'Sends an HTTP request to a public http(s) URL and returns the status, content type and body (JSON or text, at most 1 MB). Private and local addresses are refused.',
+		kind: 'builtin' as const,
+		inputSchema: {
+			type: 'object',
+			properties: {
+				url: { type: 'string', format: 'uri', description: 'The http(s) URL to request.' },
+				method: {
+					type: 'string',
+					enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+					default: 'GET',
+					description: 'The HTTP method.'
+				},
+				headers: {
+					type: 'object',
+					additionalProperties: { type: 'string' },
+					description: 'Request headers, by name.'
+				},
+				body: { type: 'string', description: 'The request body, e.g. JSON text.' }
+			},
+			required: ['url'],
 			additionalProperties: false
 		}
 	}

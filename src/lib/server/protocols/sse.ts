@@ -24,7 +24,7 @@ export function formatSseEvent(event: SseEvent): string {
 			throw new Error(`An SSE ${field} cannot contain a line break`);
 		}
 	}
-	const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+	const data = typeof event.data === 'string' ? event.data : (JSON.stringify(event.data) ?? 'null');
 	let text = '';
 	if (event.event !== undefined) text += `event: ${event.event}\n`;
 	if (event.id !== undefined) text += `id: ${event.id}\n`;
@@ -48,6 +48,9 @@ export function sseStream(options: { last?: SseEvent; keepAliveMs?: number } = {
 					clearInterval(timer);
 				}
 			}, options.keepAliveMs ?? KEEP_ALIVE_MS);
+			// When the reader goes away, `flush` never runs: the timer must not keep the process alive
+			// (it clears itself on its next tick).
+			timer.unref?.();
 		},
 		transform(event, controller) {
 			controller.enqueue(encoder.encode(formatSseEvent(event)));

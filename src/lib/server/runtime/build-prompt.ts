@@ -1,7 +1,27 @@
 import type { Agent } from '../db/schema';
 
-/** The system prompt of a turn: the agent's own prompt. Templates and context come with the runtime's prompting. */
-export function buildSystemPrompt(agent: Pick<Agent, 'systemPrompt'>): string | undefined {
-	const prompt = agent.systemPrompt.trim();
-	return prompt === '' ? undefined : prompt;
+/** Fills `{{name}}` (and `{{ name.path }}`) placeholders from a context; unknown names become empty. */
+export function fillTemplate(template: string, context: Record<string, unknown> | null | undefined): string {
+	return template.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (_, path: string) => {
+		let value: unknown = context ?? {};
+		for (const key of path.split('.')) {
+			value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+		}
+		if (value === undefined || value === null) return '';
+		return typeof value === 'string' ? value : JSON.stringify(value);
+	});
+}
+
+/**
+ * The system prompt of a turn: the agent's own prompt, then its prompt template filled from the
+ * task's context. Both may use `{{variables}}`.
+ */
+export function buildSystemPrompt(
+	agent: Pick<Agent, 'systemPrompt'> & { promptTemplate?: string | null },
+	context?: Record<string, unknown> | null
+): string | undefined {
+	const sections = [agent.systemPrompt, agent.promptTemplate ?? '']
+		.map((text) => fillTemplate(text, context).trim())
+		.filter((text) => text !== '');
+	return sections.length > 0 ? sections.join('\n\n') : undefined;
 }

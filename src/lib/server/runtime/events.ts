@@ -9,6 +9,15 @@ export type RunEndReason =
 	/** The step limit or the output limit was reached. */
 	| 'limit';
 
+/** A tool call that waits for the caller: its output (client tools) or an approval answer. */
+export interface PendingToolCall {
+	toolCallId: string;
+	toolName: string;
+	input: unknown;
+	/** Set when the call waits for approval rather than for an output. */
+	approvalId?: string;
+}
+
 /** Token counts of a step or a run. */
 export interface RunUsage {
 	inputTokens: number | undefined;
@@ -37,6 +46,8 @@ export type RunEvent =
 	| { type: 'tool-error'; toolCallId: string; errorText: string }
 	| { type: 'tool-denied'; toolCallId: string }
 	| { type: 'step-end'; usage: RunUsage }
+	/** The run stops here until the caller answers these calls (client outputs, approvals). */
+	| { type: 'input-required'; toolCalls: PendingToolCall[] }
 	| { type: 'run-end'; reason: RunEndReason; usage: RunUsage }
 	| { type: 'run-error'; message: string };
 

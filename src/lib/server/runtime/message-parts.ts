@@ -16,6 +16,8 @@ export interface ToolPart {
 		| 'output-error'
 		| 'output-denied';
 	input?: unknown;
+	/** The input of a call that failed validation. */
+	rawInput?: unknown;
 	output?: unknown;
 	errorText?: string;
 	approval?: { id: string; approved?: boolean; reason?: string };
@@ -80,9 +82,11 @@ export class MessagePartsBuilder {
 				this.upsertTool(event.toolCallId, event.toolName, { state: 'input-available', input: event.input });
 				break;
 			case 'tool-call-invalid':
+				// As the AI SDK's reader stores it: the unparsed input apart, so it is never taken as valid.
 				this.upsertTool(event.toolCallId, event.toolName, {
 					state: 'output-error',
-					input: event.input,
+					input: undefined,
+					rawInput: event.input,
 					errorText: event.errorText
 				});
 				break;
@@ -100,6 +104,7 @@ export class MessagePartsBuilder {
 				break;
 			case 'run-start':
 			case 'step-end':
+			case 'input-required':
 			case 'run-end':
 			case 'run-error':
 				break;

@@ -85,6 +85,20 @@ export class RunRegistry {
 		});
 	}
 
+	/** Registers a run unless its task already has one; says whether it did. */
+	tryAdd(run: ActiveRun): boolean {
+		if (this.runs.has(run.taskId)) return false;
+		this.add(run);
+		return true;
+	}
+
+	/** Stops every run and waits until each has stored its partial answer. */
+	async stopAll(reason = 'shutdown'): Promise<void> {
+		const runs = [...this.runs.values()];
+		for (const run of runs) run.stop(reason);
+		await Promise.all(runs.map((run) => run.finished));
+	}
+
 	/** How many runs are in progress. */
 	get size(): number {
 		return this.runs.size;

@@ -1,11 +1,27 @@
-import { convertToModelMessages, stepCountIs, streamText, type TextStreamPart, type ToolSet, type UIMessage } from 'ai';
+import {
+	convertToModelMessages,
+	stepCountIs,
+	streamText,
+	type LanguageModel,
+	type TextStreamPart,
+	type ToolSet,
+	type UIMessage
+} from 'ai';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Message, MessageStatus, Task } from '../db/schema';
 import { AppError } from '../errors';
+import { newId } from '../ids';
 import { resolveModel } from '../models/registry';
 import type { AgentWithTools } from '../services/agents';
-import { appendMessage, listMessages, toUIMessage, updateMessage } from '../services/messages';
+import {
+	appendMessage,
+	deleteMessagesFrom,
+	listMessages,
+	messageIdExists,
+	toUIMessage,
+	updateMessage
+} from '../services/messages';
 import { titleFrom, touchTask } from '../services/tasks';
 import { resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
@@ -13,17 +29,29 @@ import { describeModelError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
 import { MessagePartsBuilder } from './message-parts';
 import { ActiveRun, runRegistry, type RunRegistry } from './run-registry';
+import { getSharedRuns } from './runs';
+import type { SharedRuns } from './shared-runs';
+import { pendingToolCalls, prepareHistory, type TurnRequest } from './turn-request';
 
-/** What starts a turn: a new user message. */
+/** What a turn needs: the task, its agent, and what the caller asks for. */
 export interface TurnInput {
 	db: Db;
 	config: Config;
 	task: Task;
 	agent: AgentWithTools;
-	/** The new user message's parts (text, files). */
-	userParts: UIMessage['parts'];
+	request: TurnRequest;
 	registry?: RunRegistry;
+	/** The model to call instead of the agent's own (tests, per-request overrides). */
+	model?: LanguageModel;
+	/** Where to publish the run for other processes; by default Redis when `REDIS_URL` is set, null for none. */
+	shared?: Promise<SharedRuns> | null;
 }
+
+/** The longest any run may take, whatever its agent says. */
+const MAX_RUN_SECONDS = 86_400;
+
+/** The abort reason of a run stopped by its agent's time limit. */
+const RUN_TIMEOUT = 'timeout';
 
 /** The first text of a list of parts. */
 function textOf(parts: UIMessage['parts']): string {
@@ -31,54 +59,81 @@ function textOf(parts: UIMessage['parts']): string {
 }
 
 /**
- * Starts one turn of an agent on a task: stores the user message before the model is called,
- * creates the assistant message as `streaming`, and runs the model in the background. The
- * returned run can be read by any number of subscribers and ends on its own.
+ * Starts one turn of an agent on a task. The history is settled before the model is called: a
+ * new question is stored, an edited one replaces the old one and what followed, a regenerated
+ * answer replaces the last one, a continuation applies tool outputs and approvals to the last
+ * answer. The answer is stored as `streaming` and the model runs in the background; the returned
+ * run can be read by any number of subscribers and ends on its own.
  */
 export async function startTurn(input: TurnInput): Promise<ActiveRun> {
-	const { db, config, task, agent } = input;
+	const { db, config, task, agent, request } = input;
 	const registry = input.registry ?? runRegistry;
-	if (registry.get(task.id)) {
+	const model = input.model ?? resolveModel(config, agent.model);
+	const tools = resolveTools(agent.tools, { config, taskContext: task.context });
+
+	// The run is registered before the first await, so that two requests on one task cannot both start.
+	const run = new ActiveRun(task.id, request.type === 'continue' ? request.messageId : newId());
+	if (!registry.tryAdd(run)) {
 		throw new AppError('conflict', 'This task is already answering. Stop it or wait for the answer.', {
 			field: 'id'
 		});
 	}
-	const model = resolveModel(config, agent.model);
-	const tools = resolveTools(agent.tools);
-
-	await appendMessage(db, { taskId: task.id, role: 'user', parts: input.userParts });
-	await touchTask(db, task.id, titleFrom(textOf(input.userParts)) || 'New task');
-
-	const history = (await listMessages(db, task.id)).filter(
-		(message) => message.role !== 'system' && message.parts.length > 0
-	);
-	const assistant = await appendMessage(db, {
-		taskId: task.id,
-		role: 'assistant',
-		parts: [],
-		status: 'streaming',
-		model: agent.model
-	});
-
-	const run = new ActiveRun(task.id, assistant.id);
-	registry.add(run);
-	run.emit({ type: 'run-start', taskId: task.id, messageId: assistant.id, model: agent.model });
-	void drive({ db, run, agent, tools, model, history });
-	return run;
+	try {
+		const prepared = prepareHistory(await listMessages(db, task.id), request);
+		if (prepared.deleteFrom !== undefined) await deleteMessagesFrom(db, task.id, prepared.deleteFrom);
+		if (request.type === 'message') {
+			const reusable = request.messageId && !(await messageIdExists(db, request.messageId));
+			await appendMessage(db, {
+				taskId: task.id,
+				role: 'user',
+				parts: request.parts,
+				id: reusable ? request.messageId : undefined
+			});
+			await touchTask(db, task.id, titleFrom(textOf(request.parts)) || 'New task');
+		}
+		if (prepared.continued) {
+			await updateMessage(db, run.messageId, { parts: prepared.continued.parts, status: 'streaming', error: null });
+		}
+		const history = (await listMessages(db, task.id)).filter(
+			(message) => message.role !== 'system' && message.parts.length > 0
+		);
+		if (!prepared.continued) {
+			await appendMessage(db, {
+				id: run.messageId,
+				taskId: task.id,
+				role: 'assistant',
+				parts: [],
+				status: 'streaming',
+				model: agent.model
+			});
+		}
+		run.emit({ type: 'run-start', taskId: task.id, messageId: run.messageId, model: agent.model });
+		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
+		if (shared) await (await shared).publish(run);
+		const initialParts = prepared.continued?.parts ?? [];
+		void drive({ db, run, agent, tools, model, history, task, initialParts });
+		return run;
+	} catch (error) {
+		run.end();
+		throw error;
+	}
 }
 
 interface DriveInput {
 	db: Db;
 	run: ActiveRun;
+	task: Task;
 	agent: AgentWithTools;
 	tools: ToolSet;
-	model: ReturnType<typeof resolveModel>;
+	model: LanguageModel;
 	history: Message[];
+	/** The parts the answer already has, when a run continues it. */
+	initialParts: UIMessage['parts'];
 }
 
 /** Runs the model to the end, translating its stream into run events and storing the answer. */
-async function drive({ db, run, agent, tools, model, history }: DriveInput): Promise<void> {
-	const parts = new MessagePartsBuilder();
+async function drive({ db, run, task, agent, tools, model, history, initialParts }: DriveInput): Promise<void> {
+	const parts = new MessagePartsBuilder(initialParts);
 	const emit = (event: RunEvent) => {
 		parts.apply(event);
 		run.emit(event);
@@ -86,8 +141,11 @@ async function drive({ db, run, agent, tools, model, history }: DriveInput): Pro
 	const usage: RunUsage = { inputTokens: undefined, outputTokens: undefined };
 	let status: MessageStatus = 'complete';
 	let errorMessage: string | null = null;
+	/** Why an interrupted answer stopped, when it was not a person's choice. */
+	let errorNote: string | null = null;
 	let endReason: RunEndReason = 'completed';
-	const timeout = setTimeout(() => run.stop('timeout'), agent.maxRunSeconds * 1000);
+	// Timers cannot wait longer than about 24 days; a day is more than any answer should take.
+	const timeout = setTimeout(() => run.stop(RUN_TIMEOUT), Math.min(agent.maxRunSeconds, MAX_RUN_SECONDS) * 1000);
 
 	try {
 		const messages = await convertToModelMessages(history.map(toUIMessage), {
@@ -96,13 +154,15 @@ async function drive({ db, run, agent, tools, model, history }: DriveInput): Pro
 		});
 		const result = streamText({
 			model,
-			system: buildSystemPrompt(agent),
+			system: buildSystemPrompt(agent, task.context),
 			messages,
 			tools,
 			temperature: agent.temperature ?? undefined,
 			stopWhen: stepCountIs(Math.max(1, agent.maxSteps)),
 			abortSignal: run.abortController.signal,
-			maxRetries: 1
+			maxRetries: 1,
+			// Failures are logged once, below, with the task they belong to.
+			onError: () => {}
 		});
 		let lastFinishReason: string | undefined;
 		for await (const part of result.fullStream) {
@@ -141,18 +201,30 @@ async function drive({ db, run, agent, tools, model, history }: DriveInput): Pro
 		clearTimeout(timeout);
 	}
 
+	if (status === 'interrupted' && run.abortController.signal.reason === RUN_TIMEOUT) {
+		errorNote = `Stopped after ${agent.maxRunSeconds} s, this agent's time limit for one answer.`;
+	}
 	parts.closeOpenParts();
 	try {
 		await updateMessage(db, run.messageId, {
 			parts: parts.snapshot(),
 			status,
-			error: errorMessage,
+			error: errorMessage ?? errorNote,
 			inputTokens: usage.inputTokens ?? null,
 			outputTokens: usage.outputTokens ?? null
 		});
 		await touchTask(db, run.taskId);
 	} catch (error) {
 		console.error(`[parley] could not store the answer on task ${run.taskId}`, error);
+	}
+	if (errorMessage === null && endReason === 'awaiting-input') {
+		const toolCalls = pendingToolCalls(parts.snapshot()).map((part) => ({
+			toolCallId: part.toolCallId,
+			toolName: part.type.slice('tool-'.length),
+			input: part.input,
+			...(part.approval ? { approvalId: part.approval.id } : {})
+		}));
+		run.emit({ type: 'input-required', toolCalls });
 	}
 	if (errorMessage !== null) run.emit({ type: 'run-error', message: errorMessage });
 	else run.emit({ type: 'run-end', reason: endReason, usage });
@@ -163,10 +235,7 @@ async function drive({ db, run, agent, tools, model, history }: DriveInput): Pro
 function endReasonOf(finishReason: string, parts: MessagePartsBuilder): RunEndReason {
 	if (finishReason === 'length') return 'limit';
 	if (finishReason !== 'tool-calls') return 'completed';
-	const waiting = parts.parts.some(
-		(part) => 'state' in part && (part.state === 'input-available' || part.state === 'approval-requested')
-	);
-	return waiting ? 'awaiting-input' : 'limit';
+	return pendingToolCalls(parts.snapshot()).length > 0 ? 'awaiting-input' : 'limit';
 }
 
 /** Translates one part of the AI SDK's full stream into run events. */

@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
-import { agents, agentTools, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
+import { agents, agentTools, promptTemplates, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { isOfflineModel, modelLabel } from '../models/catalog';
 import { isAdmin, type Viewer } from './viewer';
@@ -17,8 +17,23 @@ export interface AgentSummary {
 	visibility: AgentVisibility;
 }
 
-/** An agent with its tools in order. */
-export type AgentWithTools = Agent & { tools: Tool[] };
+/** An agent with its tools in order and its prompt template's text. */
+export type AgentWithTools = Agent & { tools: Tool[]; promptTemplate: string | null };
+
+/** Loads what a run needs beside the agent row: its tools and its prompt template. */
+async function withTools(db: Db, agent: Agent): Promise<AgentWithTools> {
+	const [tools, template] = await Promise.all([
+		listAgentTools(db, agent.id),
+		agent.promptTemplateId === null
+			? undefined
+			: db
+					.select({ template: promptTemplates.template })
+					.from(promptTemplates)
+					.where(eq(promptTemplates.id, agent.promptTemplateId))
+					.then((rows) => rows[0])
+	]);
+	return { ...agent, tools, promptTemplate: template?.template ?? null };
+}
 
 /** Whether a viewer may use an agent of a given visibility. */
 export function canUseAgent(viewer: Viewer | null, visibility: AgentVisibility): boolean {
@@ -71,7 +86,7 @@ export async function getUsableAgent(
 	if (!agent || !canUseAgent(viewer, agent.visibility)) {
 		throw new AppError('not_found', `No agent "${idOrSlug}" is available to you.`, { field });
 	}
-	return { ...agent, tools: await listAgentTools(db, agent.id) };
+	return withTools(db, agent);
 }
 
 /** The tools of an agent, in their configured order. */
@@ -96,9 +111,7 @@ export async function getDefaultAgent(
 	for (const slug of [configuredSlug, 'assistant']) {
 		if (!slug) continue;
 		const agent = await findAgent(db, slug);
-		if (agent && canUseAgent(viewer, agent.visibility)) {
-			return { ...agent, tools: await listAgentTools(db, agent.id) };
-		}
+		if (agent && canUseAgent(viewer, agent.visibility)) return withTools(db, agent);
 	}
 	const [first] = await listAgents(db, viewer);
 	if (!first && viewer?.kind !== 'user') throw new AppError('unauthorized', 'Log in or send an API key to chat.');

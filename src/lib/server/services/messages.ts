@@ -1,5 +1,5 @@
 import type { UIMessage } from 'ai';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { messages, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
@@ -12,6 +12,17 @@ export function toUIMessage(message: Message): UIMessage {
 /** The messages of a task in order. */
 export function listMessages(db: Db, taskId: string): Promise<Message[]> {
 	return db.select().from(messages).where(eq(messages.taskId, taskId)).orderBy(asc(messages.position));
+}
+
+/** Whether a message id is already used, in any task. */
+export async function messageIdExists(db: Db, id: string): Promise<boolean> {
+	const rows = await db.select({ id: messages.id }).from(messages).where(eq(messages.id, id));
+	return rows.length > 0;
+}
+
+/** Deletes the messages of a task from a position on (an edited question drops what followed it). */
+export async function deleteMessagesFrom(db: Db, taskId: string, position: number): Promise<void> {
+	await db.delete(messages).where(and(eq(messages.taskId, taskId), gte(messages.position, position)));
 }
 
 /** Appends a message at the end of a task; the position is taken inside the insert. */
@@ -53,4 +64,17 @@ export async function updateMessage(
 	changes: Partial<Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata'>>
 ): Promise<void> {
 	await db.update(messages).set(changes).where(eq(messages.id, id));
+}
+
+/**
+ * Marks answers left `streaming` by a process that stopped without finishing them as
+ * `interrupted`, so that they read as what they are. Call at start-up, before any run begins.
+ */
+export async function markAbandonedAnswers(db: Db): Promise<number> {
+	const rows = await db
+		.update(messages)
+		.set({ status: 'interrupted', error: 'The server stopped before this answer was finished.' })
+		.where(eq(messages.status, 'streaming'))
+		.returning({ id: messages.id });
+	return rows.length;
 }

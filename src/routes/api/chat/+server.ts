@@ -1,17 +1,20 @@
 import { getConfig } from '$lib/server/config';
-import { AppError, errorResponse } from '$lib/server/errors';
+import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
-import { chatRequestSchema, userPartsSchema } from '$lib/server/protocols/ui-message/request';
+import { chatRequestSchema, toTurnRequest } from '$lib/server/protocols/ui-message/request';
 import { uiMessageStreamResponse } from '$lib/server/protocols/ui-message/response';
 import { startTurn } from '$lib/server/runtime/run-turn';
 import { getDefaultAgent, getUsableAgent } from '$lib/server/services/agents';
+import { validateTaskContext } from '$lib/server/services/context-schema';
+import { listMessages } from '$lib/server/services/messages';
 import { createTask, findTask, getOwnTask } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 
 /**
  * The app's own chat stream (AI SDK UI message stream). The server keeps the history and takes
- * only the new last user message from the body; an unused `id` starts a task with that id.
+ * only what is new from the body; an unused `id` starts a task with that id. The run belongs to
+ * the server: a client that goes away can resume it with `GET /api/chat/{id}/stream`.
  */
 export const POST: RequestHandler = async (event) => {
 	const headers = new Headers();
@@ -22,33 +25,20 @@ export const POST: RequestHandler = async (event) => {
 		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
 		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
 
-		const existing = await findTask(db, body.id);
-		const task = existing
-			? await getOwnTask(db, viewer, body.id, { field: 'id' })
-			: undefined;
-		const agent = task
-			? await getUsableAgent(db, viewer, task.agentId)
+		const existing = (await findTask(db, body.id)) ? await getOwnTask(db, viewer, body.id, { field: 'id' }) : null;
+		const agent = existing
+			? await getUsableAgent(db, viewer, existing.agentId)
 			: body.agentId !== undefined && body.agentId !== null
 				? await getUsableAgent(db, viewer, body.agentId)
 				: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
+		const request = toTurnRequest(body, existing ? await listMessages(db, existing.id) : []);
 
-		if (body.trigger === 'regenerate-message') {
-			throw new AppError('invalid_input', 'Regenerating an answer is not supported yet.', { field: 'trigger' });
+		let task = existing;
+		if (!task) {
+			validateTaskContext(agent.contextSchema, body.context);
+			task = await createTask(db, { viewer, agentId: agent.id, id: body.id, context: body.context ?? null });
 		}
-		const last = body.messages[body.messages.length - 1];
-		if (last.role !== 'user') {
-			throw new AppError('invalid_input', 'The last message must be the user’s.', { field: 'messages' });
-		}
-		const parts = userPartsSchema.safeParse(last.parts);
-		if (!parts.success) {
-			const issue = parts.error.issues[0];
-			throw new AppError('invalid_input', `messages.parts: ${issue.message}`, { field: 'messages' });
-		}
-
-		const chatTask =
-			task ??
-			(await createTask(db, { viewer, agentId: agent.id, id: body.id, context: body.context ?? null }));
-		const run = await startTurn({ db, config, task: chatTask, agent, userParts: parts.data });
+		const run = await startTurn({ db, config, task, agent, request });
 		return uiMessageStreamResponse(run.subscribe(), headers);
 	} catch (error) {
 		return errorResponse(error, headers);

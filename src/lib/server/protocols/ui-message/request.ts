@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import type { Message } from '../../db/schema';
+import { AppError } from '../../errors';
+import {
+	pendingToolCalls,
+	type ApprovalInput,
+	type ToolOutputInput,
+	type TurnRequest
+} from '../../runtime/turn-request';
 
 /** A text part a client may send. */
 const textPart = z.object({ type: z.literal('text'), text: z.string().max(100_000) });
@@ -35,3 +43,79 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export const userPartsSchema = z
 	.array(z.discriminatedUnion('type', [textPart, filePart]))
 	.min(1, { message: 'The message is empty.' });
+
+/** A tool part as clients send it back. */
+const toolPartSchema = z.looseObject({
+	type: z.string(),
+	toolCallId: z.string(),
+	state: z.string(),
+	output: z.unknown().optional(),
+	errorText: z.string().optional(),
+	approval: z.object({ id: z.string(), approved: z.boolean().optional(), reason: z.string().optional() }).optional()
+});
+
+/**
+ * What a chat request asks for, given the task's stored messages: the server keeps the history
+ * and takes from the body only what is new (`api.md` §1).
+ * - the last message is the assistant's: its new tool outputs and approval answers continue it;
+ * - `regenerate-message`: the last answer again;
+ * - otherwise the last user message, replacing a stored one with the same id (an edit).
+ */
+export function toTurnRequest(body: ChatRequest, stored: Pick<Message, 'id' | 'role' | 'parts'>[]): TurnRequest {
+	if (body.trigger === 'regenerate-message') return { type: 'regenerate' };
+	const last = body.messages[body.messages.length - 1];
+	if (last.role === 'assistant') return continuation(last, stored.at(-1));
+	if (last.role !== 'user') {
+		throw new AppError('invalid_input', 'The last message must be the user’s or the assistant’s.', {
+			field: 'messages'
+		});
+	}
+	const parts = userPartsSchema.safeParse(last.parts);
+	if (!parts.success) {
+		throw new AppError('invalid_input', `messages.parts: ${parts.error.issues[0].message}`, { field: 'messages' });
+	}
+	const edited = [body.messageId, last.id].find(
+		(id) => id && stored.some((message) => message.id === id && message.role === 'user')
+	);
+	return {
+		type: 'message',
+		parts: parts.data,
+		messageId: last.id,
+		...(edited ? { replaceFrom: edited } : {})
+	};
+}
+
+/** The tool outputs and approval answers a returned assistant message adds to the stored one. */
+function continuation(
+	sent: z.infer<typeof uiMessage>,
+	storedLast: Pick<Message, 'id' | 'role' | 'parts'> | undefined
+): TurnRequest {
+	if (!storedLast || storedLast.role !== 'assistant' || !sent.id || sent.id !== storedLast.id) {
+		throw new AppError('conflict', 'Only the last answer of a task can be continued.', { field: 'messages' });
+	}
+	const pending = pendingToolCalls(storedLast.parts);
+	const toolOutputs: ToolOutputInput[] = [];
+	const approvals: ApprovalInput[] = [];
+	for (const raw of sent.parts) {
+		const part = toolPartSchema.safeParse(raw);
+		if (!part.success) continue;
+		const waiting = pending.find((candidate) => candidate.toolCallId === part.data.toolCallId);
+		if (!waiting) continue;
+		if (waiting.state === 'input-available' && part.data.state === 'output-available') {
+			toolOutputs.push({ toolCallId: part.data.toolCallId, output: part.data.output });
+		} else if (waiting.state === 'input-available' && part.data.state === 'output-error') {
+			toolOutputs.push({ toolCallId: part.data.toolCallId, errorText: part.data.errorText ?? 'The tool failed.' });
+		} else if (
+			waiting.state === 'approval-requested' &&
+			part.data.state === 'approval-responded' &&
+			part.data.approval?.approved !== undefined
+		) {
+			approvals.push({
+				approvalId: part.data.approval.id,
+				approved: part.data.approval.approved,
+				reason: part.data.approval.reason
+			});
+		}
+	}
+	return { type: 'continue', messageId: storedLast.id, toolOutputs, approvals };
+}

@@ -51,6 +51,9 @@ export function toUIMessageChunk(event: RunEvent): UIMessageChunk | undefined {
 			return { type: 'tool-output-error', toolCallId: event.toolCallId, errorText: event.errorText };
 		case 'tool-denied':
 			return { type: 'tool-output-denied', toolCallId: event.toolCallId };
+		case 'input-required':
+			// The client learns this from the tool parts themselves.
+			return undefined;
 		case 'run-end':
 			if (event.reason === 'interrupted') return { type: 'abort' };
 			return { type: 'finish', finishReason: finishReasons[event.reason] };

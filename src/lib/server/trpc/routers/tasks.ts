@@ -3,7 +3,7 @@ import { isOfflineModel, modelLabel } from '../../models/catalog';
 import { getUsableAgent } from '../../services/agents';
 import { listMessages, toUIMessage } from '../../services/messages';
 import { getOwnTask, listTasks } from '../../services/tasks';
-import { runRegistry } from '../../runtime/run-registry';
+import { isRunning } from '../../runtime/runs';
 import { protectedProcedure, router } from '../trpc';
 
 const cursorSchema = z.object({ updatedAt: z.number().int(), id: z.string().min(1).max(64) });
@@ -36,7 +36,7 @@ export const tasksRouter = router({
 				error: message.error,
 				model: message.model
 			})),
-			running: runRegistry.get(task.id) !== undefined
+			running: await isRunning(task.id)
 		};
 	})
 });

@@ -1,6 +1,6 @@
 import { errorResponse } from '$lib/server/errors';
 import { viewerOf } from '$lib/server/http/viewer';
-import { runRegistry } from '$lib/server/runtime/run-registry';
+import { stopRun } from '$lib/server/runtime/runs';
 import { getOwnTask } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 
@@ -9,11 +9,9 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const { viewer } = viewerOf(event);
 		await getOwnTask(event.locals.db, viewer, event.params.taskId, { allowAdmin: true });
-		const run = runRegistry.get(event.params.taskId);
-		if (!run) return Response.json({ stopped: false, reason: 'Nothing is running on this task.' });
-		run.stop();
-		await run.finished;
-		return Response.json({ stopped: true, messageId: run.messageId });
+		const messageId = await stopRun(event.params.taskId);
+		if (!messageId) return Response.json({ stopped: false, reason: 'Nothing is running on this task.' });
+		return Response.json({ stopped: true, messageId });
 	} catch (error) {
 		return errorResponse(error);
 	}

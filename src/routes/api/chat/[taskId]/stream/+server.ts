@@ -1,7 +1,7 @@
 import { errorResponse } from '$lib/server/errors';
 import { viewerOf } from '$lib/server/http/viewer';
 import { uiMessageStreamResponse } from '$lib/server/protocols/ui-message/response';
-import { runRegistry } from '$lib/server/runtime/run-registry';
+import { resumeRun } from '$lib/server/runtime/runs';
 import { getOwnTask } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 
@@ -10,9 +10,9 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		const { viewer } = viewerOf(event);
 		await getOwnTask(event.locals.db, viewer, event.params.taskId);
-		const run = runRegistry.get(event.params.taskId);
-		if (!run) return new Response(null, { status: 204 });
-		return uiMessageStreamResponse(run.subscribe());
+		const events = await resumeRun(event.params.taskId);
+		if (!events) return new Response(null, { status: 204 });
+		return uiMessageStreamResponse(events);
 	} catch (error) {
 		return errorResponse(error);
 	}

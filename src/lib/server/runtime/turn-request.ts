@@ -1,0 +1,111 @@
+import type { UIMessage } from 'ai';
+import type { Message } from '../db/schema';
+import { AppError } from '../errors';
+import { isToolPart, type ToolPart } from './message-parts';
+
+/** The output of a tool call that the caller ran (a client tool). */
+export interface ToolOutputInput {
+	toolCallId: string;
+	output?: unknown;
+	/** Set when the caller's tool failed. */
+	errorText?: string;
+}
+
+/** An answer to a tool call that waited for approval. */
+export interface ApprovalInput {
+	approvalId: string;
+	approved: boolean;
+	reason?: string;
+}
+
+/** What a turn does with the task's history before the model runs. */
+export type TurnRequest =
+	/** A new user message; `replaceFrom` names a stored user message it replaces, dropping what followed. */
+	| { type: 'message'; parts: UIMessage['parts']; messageId?: string; replaceFrom?: string }
+	/** Answer the last question again, replacing the last answer. */
+	| { type: 'regenerate' }
+	/** Continue the last answer with tool outputs and approval answers. */
+	| { type: 'continue'; messageId: string; toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] };
+
+/** How the history looks once a request is applied, before the model runs. */
+export interface PreparedHistory {
+	/** Messages to delete from this position on, if any. */
+	deleteFrom?: number;
+	/** The assistant message that continues, with its updated parts. */
+	continued?: { message: Message; parts: UIMessage['parts'] };
+}
+
+/** Tool calls of an answer that still wait for the caller: client outputs and approvals. */
+export function pendingToolCalls(parts: UIMessage['parts']): ToolPart[] {
+	return (parts as (UIMessage['parts'][number] | ToolPart)[])
+		.filter(isToolPart)
+		.filter((part) => part.state === 'input-available' || part.state === 'approval-requested');
+}
+
+/** Works out how a request changes the stored history; `invalid_input` or `conflict` when it cannot apply. */
+export function prepareHistory(stored: Message[], request: TurnRequest): PreparedHistory {
+	switch (request.type) {
+		case 'message': {
+			if (!request.replaceFrom) return {};
+			const replaced = stored.find((message) => message.id === request.replaceFrom);
+			if (!replaced || replaced.role !== 'user') {
+				throw new AppError('invalid_input', 'Only a question of this task can be edited.', { field: 'messageId' });
+			}
+			return { deleteFrom: replaced.position };
+		}
+		case 'regenerate': {
+			const lastQuestion = stored.findLast((message) => message.role === 'user');
+			if (!lastQuestion) {
+				throw new AppError('invalid_input', 'There is no question to answer again.', { field: 'trigger' });
+			}
+			return { deleteFrom: lastQuestion.position + 1 };
+		}
+		case 'continue': {
+			const last = stored.at(-1);
+			if (!last || last.role !== 'assistant' || last.id !== request.messageId) {
+				throw new AppError('conflict', 'Only the last answer of a task can be continued.', { field: 'messageId' });
+			}
+			return { continued: { message: last, parts: applyAnswers(last.parts, request) } };
+		}
+	}
+}
+
+/**
+ * Applies tool outputs and approval answers to an answer's parts. Each must answer a call that
+ * is still pending; at least one must be given.
+ */
+export function applyAnswers(
+	parts: UIMessage['parts'],
+	answers: { toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] }
+): UIMessage['parts'] {
+	if (answers.toolOutputs.length === 0 && answers.approvals.length === 0) {
+		throw new AppError('invalid_input', 'Nothing to continue with: send a tool output or an approval answer.', {
+			field: 'messages'
+		});
+	}
+	const updated = structuredClone(parts);
+	const tools = (updated as (UIMessage['parts'][number] | ToolPart)[]).filter(isToolPart);
+	for (const answer of answers.toolOutputs) {
+		const part = tools.find((candidate) => candidate.toolCallId === answer.toolCallId);
+		if (!part || part.state !== 'input-available') {
+			throw new AppError('invalid_input', `No tool call "${answer.toolCallId}" is waiting for an output.`, {
+				field: 'toolCallId'
+			});
+		}
+		if (answer.errorText !== undefined) Object.assign(part, { state: 'output-error', errorText: answer.errorText });
+		else Object.assign(part, { state: 'output-available', output: answer.output ?? null });
+	}
+	for (const answer of answers.approvals) {
+		const part = tools.find((candidate) => candidate.approval?.id === answer.approvalId);
+		if (!part || part.state !== 'approval-requested') {
+			throw new AppError('invalid_input', `No approval "${answer.approvalId}" is waiting for an answer.`, {
+				field: 'approvalId'
+			});
+		}
+		Object.assign(part, {
+			state: 'approval-responded',
+			approval: { id: answer.approvalId, approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) }
+		});
+	}
+	return updated;
+}

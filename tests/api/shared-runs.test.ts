@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startServer, type TestServer } from '../support/server';
+import { signUp, type SessionClient } from '../support/session';
+import { readRest, readUntil, textReader } from '../support/streams';
+
+const redis: TestRedis = await startRedis();
+if ('reason' in redis) console.log(`Skipping the two-process tests: ${redis.reason}.`);
+
+describe.skipIf(!redis.url)('two server processes sharing Redis', () => {
+	let first: TestServer;
+	let second: TestServer;
+	let alice: SessionClient;
+
+	beforeAll(async () => {
+		first = await startServer({ REDIS_URL: redis.url ?? '', MOCK_TOKEN_DELAY_MS: '15' });
+		second = await startServer({ REDIS_URL: redis.url ?? '', DATABASE_URL: first.databaseUrl });
+		alice = await signUp(first.baseURL, 'alice@example.com');
+	});
+
+	afterAll(async () => {
+		await second?.stop();
+		await first?.stop();
+		if ('stop' in redis) await redis.stop();
+	});
+
+	/** Alice's session, sent to the second server. */
+	const onSecond = (path: string, init: RequestInit = {}) =>
+		fetch(`${second.baseURL}${path}`, {
+			...init,
+			headers: { cookie: alice.cookie, origin: second.baseURL, 'content-type': 'application/json' }
+		});
+
+	/** Starts a long answer on the first server and reads until its first words. */
+	async function startLongAnswer(taskId: string) {
+		const response = await alice.fetch('/api/chat', {
+			method: 'POST',
+			body: JSON.stringify({
+				id: taskId,
+				messages: [{ id: 'q1', role: 'user', parts: [{ type: 'text', text: 'Write a long answer about rain' }] }]
+			})
+		});
+		expect(response.status).toBe(200);
+		const reader = textReader(response.body);
+		await readUntil(reader, '"text-delta"');
+		return reader;
+	}
+
+	it('the other process replays a run in progress to its end', async () => {
+		const taskId = `task_${crypto.randomUUID().slice(0, 8)}`;
+		const original = await startLongAnswer(taskId);
+
+		const task = await onSecond(`/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: taskId }))}`);
+		expect((await task.json()).result.data.running).toBe(true);
+
+		const resumed = await onSecond(`/api/chat/${taskId}/stream`);
+		expect(resumed.status).toBe(200);
+		expect(resumed.headers.get('x-vercel-ai-ui-message-stream')).toBe('v1');
+		const replay = await resumed.text();
+		expect(replay.startsWith('data: {"type":"start"')).toBe(true);
+		expect(replay).toContain('Here ');
+		expect(replay).toContain('"type":"finish"');
+		expect(replay.trimEnd().endsWith('data: [DONE]')).toBe(true);
+		await readRest(original);
+
+		expect((await onSecond(`/api/chat/${taskId}/stream`)).status).toBe(204);
+	});
+
+	it('a stop sent to the other process stops the run where it runs', async () => {
+		const taskId = `task_${crypto.randomUUID().slice(0, 8)}`;
+		const original = await startLongAnswer(taskId);
+		const stop = await onSecond(`/api/chat/${taskId}/stop`, { method: 'POST' });
+		expect(stop.status).toBe(200);
+		expect(await stop.json()).toMatchObject({ stopped: true });
+
+		const rest = await readRest(original);
+		expect(rest).toContain('{"type":"abort"}');
+		const task = await alice.fetch(`/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: taskId }))}`);
+		const answer = (await task.json()).result.data.messages[1];
+		expect(answer.status).toBe('interrupted');
+	});
+});

@@ -1,0 +1,33 @@
+/** Reads a response body as text chunks, as they arrive. */
+export function textReader(body: ReadableStream<Uint8Array> | null): ReadableStreamDefaultReader<string> {
+	if (!body) throw new Error('The response has no body');
+	const decoder = new TextDecoder();
+	return body
+		.pipeThrough(
+			new TransformStream<Uint8Array, string>({
+				transform: (chunk, controller) => controller.enqueue(decoder.decode(chunk, { stream: true }))
+			})
+		)
+		.getReader();
+}
+
+/** Reads until `marker` has been seen; returns what was read. Throws when the stream ends first. */
+export async function readUntil(reader: ReadableStreamDefaultReader<string>, marker: string): Promise<string> {
+	let seen = '';
+	while (!seen.includes(marker)) {
+		const { value, done } = await reader.read();
+		if (done) throw new Error(`The stream ended before ${marker}`);
+		seen += value;
+	}
+	return seen;
+}
+
+/** Reads what is left of a stream. */
+export async function readRest(reader: ReadableStreamDefaultReader<string>): Promise<string> {
+	let text = '';
+	for (;;) {
+		const { value, done } = await reader.read();
+		if (done) return text;
+		text += value;
+	}
+}
