@@ -14,6 +14,8 @@ declare global {
 			user: SessionUser | null;
 			/** The lucia session id when signed in by cookie. */
 			sessionId: string | null;
+			/** The API key of the request, when it came with one. */
+			apiKeyId: string | null;
 			/** How the user was authenticated. */
 			authMethod: 'session' | 'api-key' | null;
 		}

@@ -1,4 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { corsHandle } from '$lib/server/http/cors';
 import { authHandle } from '$lib/server/auth/handle';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
@@ -28,7 +30,7 @@ export const init: ServerInit = async () => {
 	}
 };
 
-export const handle: Handle = authHandle;
+export const handle: Handle = sequence(corsHandle, authHandle);
 
 /** Unexpected errors are logged with their detail; people see a plain message. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

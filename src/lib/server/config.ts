@@ -51,6 +51,16 @@ export const configSchema = z.object({
 	 * loopback or link-local addresses (e.g. `localhost,intranet.example`).
 	 */
 	HTTP_TOOL_ALLOWED_HOSTS: optional(z.string()),
+	/** Comma-separated origins allowed to call the public APIs from a browser; none by default. */
+	CORS_ORIGINS: optional(z.string()),
+	/** Largest JSON body, in bytes (1 MB). */
+	JSON_BODY_LIMIT: integer(1024 * 1024, 1),
+	/** Largest uploaded file, in bytes (25 MB). */
+	FILE_SIZE_LIMIT: integer(25 * 1024 * 1024, 1),
+	/** Largest request (a multipart upload with all its files), in bytes (100 MB). */
+	REQUEST_SIZE_LIMIT: integer(100 * 1024 * 1024, 1),
+	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
+	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
 	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
 });
@@ -82,4 +92,12 @@ export function getConfig(): Config {
 /** Whether the app runs under `vite dev`. */
 export function isDevelopment(): boolean {
 	return getConfig().NODE_ENV === 'development';
+}
+
+/** The origins of `CORS_ORIGINS`, normalised. */
+export function corsOrigins(config: Config): string[] {
+	return (config.CORS_ORIGINS ?? '')
+		.split(',')
+		.map((origin) => origin.trim().replace(/\/+$/, ''))
+		.filter(Boolean);
 }

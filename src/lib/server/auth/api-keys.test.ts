@@ -61,7 +61,14 @@ describe('authenticateApiKey', () => {
 
 		const user = await authenticateApiKey(temp.db, created.key);
 
-		expect(user).toEqual({ id: userId, email: 'keys@example.com', name: 'Keys', role: 'user', disabled: false });
+		expect(user).toEqual({
+			id: userId,
+			email: 'keys@example.com',
+			name: 'Keys',
+			role: 'user',
+			disabled: false,
+			apiKeyId: created.id
+		});
 		const [row] = await temp.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
 		expect(row.lastUsedAt).toBeInstanceOf(Date);
 		expect(row.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);

@@ -27,7 +27,7 @@ export async function createApiKey(db: Db, userId: string, name: string) {
 }
 
 /** The user an API key acts for, or null when the key is unknown, revoked or its user disabled. */
-export async function authenticateApiKey(db: Db, key: string): Promise<SessionUser | null> {
+export async function authenticateApiKey(db: Db, key: string): Promise<(SessionUser & { apiKeyId: string }) | null> {
 	if (!key.startsWith(KEY_PREFIX)) return null;
 	const [row] = await db
 		.select({ keyId: apiKeys.id, user: users })
@@ -37,5 +37,5 @@ export async function authenticateApiKey(db: Db, key: string): Promise<SessionUs
 	if (!row || row.user.disabled) return null;
 	await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
 	const { id, email, name, role, disabled } = row.user;
-	return { id, email, name, role, disabled };
+	return { id, email, name, role, disabled, apiKeyId: row.keyId };
 }

@@ -31,12 +31,15 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.sessionId = null;
 	event.locals.authMethod = null;
+	event.locals.apiKeyId = null;
 
 	const token = bearerToken(event.request);
 	if (token) {
 		const user = await authenticateApiKey(db, token);
 		if (!user) return errorResponse(new AppError('unauthorized', 'The API key is invalid or revoked.'));
-		event.locals.user = user;
+		const { apiKeyId, ...sessionUser } = user;
+		event.locals.user = sessionUser;
+		event.locals.apiKeyId = apiKeyId;
 		event.locals.authMethod = 'api-key';
 		return resolve(event);
 	}

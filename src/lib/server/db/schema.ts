@@ -148,6 +148,12 @@ export type TaskStatus = (typeof taskStatuses)[number];
 export const taskDrivers = ['auto', 'agent', 'user'] as const;
 export type TaskDriver = (typeof taskDrivers)[number];
 
+/** How the runs of a task behave. */
+export interface TaskRunOptions {
+	/** Every tool call goes to the caller, server tools included (the agent API's `auto_execute_tools: false`). */
+	handOverAllTools?: boolean;
+}
+
 /** A conversation with one agent, owned by a user or by an anonymous caller. */
 export const tasks = sqliteTable(
 	'tasks',
@@ -163,6 +169,8 @@ export const tasks = sqliteTable(
 		status: text('status', { enum: taskStatuses }).notNull().default('active'),
 		driver: text('driver', { enum: taskDrivers }).notNull().default('auto'),
 		context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
+		/** How runs of this task behave, as the caller that started it asked. */
+		runOptions: text('run_options', { mode: 'json' }).$type<TaskRunOptions>(),
 		...timestamps
 	},
 	(table) => [

@@ -1,8 +1,7 @@
 import type { z } from 'zod';
+import { getConfig } from '../config';
 import { AppError } from '../errors';
 
-/** The largest JSON body Parley's endpoints read by default (1 MB). */
-export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Reads a JSON body and validates it: malformed JSON or a missing or wrongly typed field is an
@@ -11,7 +10,7 @@ export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
 export async function readJson<T extends z.ZodType>(
 	request: Request,
 	schema: T,
-	limitBytes = DEFAULT_JSON_LIMIT_BYTES
+	limitBytes = getConfig().JSON_BODY_LIMIT
 ): Promise<z.infer<T>> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
 	if (declared > limitBytes) throw tooLarge(limitBytes);
@@ -33,5 +32,11 @@ export async function readJson<T extends z.ZodType>(
 }
 
 function tooLarge(limitBytes: number): AppError {
-	return new AppError('payload_too_large', `The request body is larger than ${Math.round(limitBytes / 1024)} KB.`);
+	return new AppError('payload_too_large', `The request body is larger than the limit of ${formatBytes(limitBytes)}.`);
+}
+
+/** A byte count for people: 512 KB, 25 MB. */
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+	return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

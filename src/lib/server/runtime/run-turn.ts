@@ -9,7 +9,7 @@ import {
 } from 'ai';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import type { Message, MessageStatus, Task } from '../db/schema';
+import type { Message, MessageStatus, Task, Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { resolveModel } from '../models/registry';
@@ -27,11 +27,18 @@ import { resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
 import { describeModelError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
-import { MessagePartsBuilder } from './message-parts';
+import { MessagePartsBuilder, type ToolPart } from './message-parts';
 import { ActiveRun, runRegistry, type RunRegistry } from './run-registry';
 import { getSharedRuns } from './runs';
 import type { SharedRuns } from './shared-runs';
-import { pendingToolCalls, prepareHistory, type TurnRequest } from './turn-request';
+import {
+	applyAnswers,
+	pendingToolCalls,
+	prepareHistory,
+	sortAnswers,
+	type ToolCallAnswer,
+	type TurnRequest
+} from './turn-request';
 
 /** What a turn needs: the task, its agent, and what the caller asks for. */
 export interface TurnInput {
@@ -45,6 +52,43 @@ export interface TurnInput {
 	model?: LanguageModel;
 	/** Where to publish the run for other processes; by default Redis when `REDIS_URL` is set, null for none. */
 	shared?: Promise<SharedRuns> | null;
+	/** Tools the caller defines for this turn (OpenAI `tools`); the caller runs them. */
+	callerTools?: CallerTool[];
+	/** Every tool call goes to the caller; by default as the task's run options say. */
+	handOverAllTools?: boolean;
+}
+
+/** A tool defined by the caller of one request: the model may call it, the caller runs it. */
+export interface CallerTool {
+	name: string;
+	description?: string;
+	/** JSON Schema of its input. */
+	inputSchema: Record<string, unknown>;
+}
+
+/** The tool rows of a turn: the agent's, handed over to the caller when asked, plus the caller's own. */
+function toolRowsOf(input: TurnInput): Tool[] {
+	const handOver = input.handOverAllTools ?? input.task.runOptions?.handOverAllTools ?? false;
+	const rows = input.agent.tools.map((row) => (handOver ? { ...row, kind: 'client' as const } : row));
+	for (const callerTool of input.callerTools ?? []) {
+		if (rows.some((row) => row.name === callerTool.name)) {
+			throw new AppError('invalid_input', `The tool name "${callerTool.name}" is already one of the agent's tools.`, {
+				field: 'tools'
+			});
+		}
+		rows.push({
+			id: -1,
+			name: callerTool.name,
+			description: callerTool.description ?? '',
+			kind: 'client',
+			inputSchema: callerTool.inputSchema,
+			config: {},
+			requiresApproval: false,
+			createdAt: new Date(0),
+			updatedAt: new Date(0)
+		});
+	}
+	return rows;
 }
 
 /** The longest any run may take, whatever its agent says. */
@@ -69,7 +113,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	const { db, config, task, agent, request } = input;
 	const registry = input.registry ?? runRegistry;
 	const model = input.model ?? resolveModel(config, agent.model);
-	const tools = resolveTools(agent.tools, { config, taskContext: task.context });
+	const tools = resolveTools(toolRowsOf(input), { config, taskContext: task.context });
 
 	// The run is registered before the first await, so that two requests on one task cannot both start.
 	const run = new ActiveRun(task.id, request.type === 'continue' ? request.messageId : newId());
@@ -117,6 +161,33 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		run.end();
 		throw error;
 	}
+}
+
+/**
+ * Answers tool calls that wait for the caller, one request at a time: while others still wait,
+ * the answers are stored and nothing runs (`run` is null, `pending` lists what still waits); the
+ * last answer continues the same assistant message with a new run.
+ */
+export async function answerToolCalls(
+	input: Omit<TurnInput, 'request'> & { answers: ToolCallAnswer[] }
+): Promise<{ run: ActiveRun | null; messageId: string; pending: ToolPart[] }> {
+	const { db, task, answers } = input;
+	if ((input.registry ?? runRegistry).get(task.id)) {
+		throw new AppError('conflict', 'This task is still answering; wait for it to ask for tool outputs.');
+	}
+	const last = (await listMessages(db, task.id)).at(-1);
+	if (!last || last.role !== 'assistant' || pendingToolCalls(last.parts).length === 0) {
+		throw new AppError('not_found', 'No tool call of this task is waiting for an answer.', { field: 'call_id' });
+	}
+	const sorted = sortAnswers(last.parts, answers);
+	const parts = applyAnswers(last.parts, sorted);
+	const pending = pendingToolCalls(parts);
+	if (pending.length > 0) {
+		await updateMessage(db, last.id, { parts });
+		return { run: null, messageId: last.id, pending };
+	}
+	const run = await startTurn({ ...input, request: { type: 'continue', messageId: last.id, ...sorted } });
+	return { run, messageId: last.id, pending: [] };
 }
 
 interface DriveInput {

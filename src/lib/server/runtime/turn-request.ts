@@ -25,7 +25,9 @@ export type TurnRequest =
 	/** Answer the last question again, replacing the last answer. */
 	| { type: 'regenerate' }
 	/** Continue the last answer with tool outputs and approval answers. */
-	| { type: 'continue'; messageId: string; toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] };
+	| { type: 'continue'; messageId: string; toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] }
+	/** Answer the stored history as it stands (its last message already stored by the caller). */
+	| { type: 'respond' };
 
 /** How the history looks once a request is applied, before the model runs. */
 export interface PreparedHistory {
@@ -65,8 +67,22 @@ export function prepareHistory(stored: Message[], request: TurnRequest): Prepare
 			if (!last || last.role !== 'assistant' || last.id !== request.messageId) {
 				throw new AppError('conflict', 'Only the last answer of a task can be continued.', { field: 'messageId' });
 			}
-			return { continued: { message: last, parts: applyAnswers(last.parts, request) } };
+			const parts = applyAnswers(last.parts, request);
+			const waiting = pendingToolCalls(parts);
+			if (waiting.length > 0) {
+				throw new AppError(
+					'invalid_input',
+					`Tool calls still wait for an answer: ${waiting.map((part) => part.toolCallId).join(', ')}.`,
+					{ field: 'toolCallId' }
+				);
+			}
+			return { continued: { message: last, parts } };
 		}
+		case 'respond':
+			if (stored.length === 0) {
+				throw new AppError('invalid_input', 'There is nothing to answer yet.', { field: 'messages' });
+			}
+			return {};
 	}
 }
 
@@ -108,4 +124,49 @@ export function applyAnswers(
 		});
 	}
 	return updated;
+}
+
+/**
+ * An answer to a pending tool call, as the public faces receive it: the output of a client tool,
+ * or for a call that waits for approval, `{ approved: true | false, reason? }`.
+ */
+export interface ToolCallAnswer {
+	toolCallId: string;
+	output?: unknown;
+	/** Set when the caller's tool failed. */
+	errorText?: string;
+}
+
+/** Splits answers by what each pending call waits for: an output, or an approval. */
+export function sortAnswers(
+	parts: UIMessage['parts'],
+	answers: ToolCallAnswer[]
+): { toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] } {
+	const pending = pendingToolCalls(parts);
+	const toolOutputs: ToolOutputInput[] = [];
+	const approvals: ApprovalInput[] = [];
+	for (const answer of answers) {
+		const part = pending.find((candidate) => candidate.toolCallId === answer.toolCallId);
+		if (!part) {
+			throw new AppError('not_found', `No tool call "${answer.toolCallId}" is waiting for an answer.`, {
+				field: 'call_id'
+			});
+		}
+		if (part.state === 'approval-requested' && part.approval) {
+			const decision = answer.output as { approved?: unknown; reason?: unknown } | null | undefined;
+			if (typeof decision?.approved !== 'boolean') {
+				throw new AppError('invalid_input', `The call "${answer.toolCallId}" needs approval: answer {"approved": true} or {"approved": false}.`, {
+					field: 'output'
+				});
+			}
+			approvals.push({
+				approvalId: part.approval.id,
+				approved: decision.approved,
+				...(typeof decision.reason === 'string' ? { reason: decision.reason } : {})
+			});
+		} else {
+			toolOutputs.push(answer);
+		}
+	}
+	return { toolOutputs, approvals };
 }

@@ -1,5 +1,6 @@
 import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
+import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readJson } from '$lib/server/http/read-json';
 import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
 import { chatRequestSchema, toTurnRequest } from '$lib/server/protocols/ui-message/request';
@@ -24,6 +25,7 @@ export const POST: RequestHandler = async (event) => {
 		const body = await readJson(event.request, chatRequestSchema);
 		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
 		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
 
 		const existing = (await findTask(db, body.id)) ? await getOwnTask(db, viewer, body.id, { field: 'id' }) : null;
 		const agent = existing
