@@ -1,8 +1,9 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { apiKeys, users } from '../db/schema';
+import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { SessionUser } from './lucia';
 
@@ -38,4 +39,40 @@ export async function authenticateApiKey(db: Db, key: string): Promise<(SessionU
 	await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
 	const { id, email, name, role, disabled } = row.user;
 	return { id, email, name, role, disabled, apiKeyId: row.keyId };
+}
+
+/** An API key as lists show it: never the key itself. */
+export interface ApiKeySummary {
+	id: string;
+	name: string;
+	prefix: string;
+	createdAt: Date;
+	lastUsedAt: Date | null;
+	revokedAt: Date | null;
+}
+
+/** A user's API keys, newest first. */
+export function listApiKeys(db: Db, userId: string): Promise<ApiKeySummary[]> {
+	return db
+		.select({
+			id: apiKeys.id,
+			name: apiKeys.name,
+			prefix: apiKeys.prefix,
+			createdAt: apiKeys.createdAt,
+			lastUsedAt: apiKeys.lastUsedAt,
+			revokedAt: apiKeys.revokedAt
+		})
+		.from(apiKeys)
+		.where(eq(apiKeys.userId, userId))
+		.orderBy(desc(apiKeys.createdAt));
+}
+
+/** Revokes a key of a user (`userId` null: any user's, for admins); `not_found` when there is none. */
+export async function revokeApiKey(db: Db, keyId: string, userId: string | null): Promise<void> {
+	const rows = await db
+		.update(apiKeys)
+		.set({ revokedAt: new Date() })
+		.where(and(eq(apiKeys.id, keyId), userId === null ? undefined : eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+		.returning({ id: apiKeys.id });
+	if (rows.length === 0) throw new AppError('not_found', 'No such active API key.', { field: 'id' });
 }

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { getConfig } from '../config';
-import { migrate } from './migrate';
+import { migrate, type Migration } from './migrate';
 import * as schema from './schema';
 
 /** The Drizzle database Parley works with. */
@@ -13,6 +13,8 @@ export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 export interface DatabaseOptions {
 	url: string;
 	authToken?: string;
+	/** The migrations to apply; by default those built into the app. */
+	migrations?: Migration[];
 }
 
 /** Milliseconds a writer waits for a lock on a file database before failing. */
@@ -22,7 +24,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * Opens a database, creating the folder of a `file:` database when missing, switching it to WAL,
  * and applying every pending migration.
  */
-export async function openDatabase({ url, authToken }: DatabaseOptions): Promise<Db> {
+export async function openDatabase({ url, authToken, migrations }: DatabaseOptions): Promise<Db> {
 	const isFile = url.startsWith('file:');
 	if (isFile) {
 		const path = url.slice('file:'.length).split('?')[0];
@@ -30,7 +32,8 @@ export async function openDatabase({ url, authToken }: DatabaseOptions): Promise
 	}
 	const client = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined });
 	if (isFile) await client.execute('PRAGMA journal_mode = WAL');
-	await migrate(client);
+	// Loaded only when needed: the bundled list exists in Vite builds, not in the command-line tools.
+	await migrate(client, migrations ?? (await import('./bundled-migrations')).bundledMigrations());
 	return drizzle(client, { schema });
 }
 

@@ -1,31 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Client, InStatement } from '@libsql/client';
-import journal from '../../../../drizzle/meta/_journal.json';
 
-/**
- * The SQL of every migration, bundled into the server at build time so that migrations apply
- * from any working directory and on hosts (Vercel) that ship no `drizzle/` folder.
- */
-const sqlFiles = import.meta.glob<string>('../../../../drizzle/*.sql', {
-	query: '?raw',
-	import: 'default',
-	eager: true
-});
-
-const MIGRATIONS_TABLE = '__drizzle_migrations';
-
-interface Migration {
+/** One migration as drizzle-kit wrote it: its statements, hash and creation time. */
+export interface Migration {
 	statements: string[];
 	hash: string;
 	createdAt: number;
 }
 
-/** Reads the bundled migrations in journal order, as drizzle-kit wrote them. */
-function bundledMigrations(): Migration[] {
+/** drizzle-kit's journal of migrations. */
+export interface MigrationJournal {
+	entries: { tag: string; when: number }[];
+}
+
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+
+/** Turns drizzle-kit's journal and SQL files into migrations, in journal order. */
+export function migrationsFrom(journal: MigrationJournal, sqlOf: (tag: string) => string | undefined): Migration[] {
 	return journal.entries.map((entry) => {
-		const file = Object.entries(sqlFiles).find(([path]) => path.endsWith(`/${entry.tag}.sql`));
-		if (!file) throw new Error(`Migration ${entry.tag}.sql is missing from the build`);
-		const text = file[1];
+		const text = sqlOf(entry.tag);
+		if (text === undefined) throw new Error(`Migration ${entry.tag}.sql is missing`);
 		return {
 			statements: text.split('--> statement-breakpoint'),
 			hash: createHash('sha256').update(text).digest('hex'),
@@ -38,13 +32,13 @@ function bundledMigrations(): Migration[] {
  * Applies pending migrations in one transaction, keeping the bookkeeping table drizzle-kit uses,
  * so `npm run db:migrate` and start-up agree on what has been applied.
  */
-export async function migrate(client: Client): Promise<void> {
+export async function migrate(client: Client, migrations: Migration[]): Promise<void> {
 	await client.execute(
 		`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`
 	);
 	const last = await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`);
 	const appliedUntil = last.rows[0] ? Number(last.rows[0].created_at) : -Infinity;
-	const pending = bundledMigrations().filter((migration) => migration.createdAt > appliedUntil);
+	const pending = migrations.filter((migration) => migration.createdAt > appliedUntil);
 	if (pending.length === 0) return;
 	const statements: InStatement[] = pending.flatMap((migration) => [
 		...migration.statements.filter((statement) => statement.trim() !== ''),

@@ -1,10 +1,12 @@
 import { router } from '../trpc';
 import { agentsRouter } from './agents';
+import { apiKeysRouter } from './api-keys';
 import { tasksRouter } from './tasks';
 
 /** Every procedure the pages use. */
 export const appRouter = router({
 	agents: agentsRouter,
+	apiKeys: apiKeysRouter,
 	tasks: tasksRouter
 });
 
