@@ -30,8 +30,18 @@ export async function openDatabase({ url, authToken, migrations }: DatabaseOptio
 		const path = url.slice('file:'.length).split('?')[0];
 		if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
 	}
-	const client = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined });
-	if (isFile) await client.execute('PRAGMA journal_mode = WAL');
+	// A local file is worked on synchronously on this thread, so one connection loses nothing, and
+	// per-connection settings (synchronous) then hold for every statement.
+	const client = createClient({
+		url,
+		authToken,
+		...(isFile ? { timeout: BUSY_TIMEOUT_MS, concurrency: 1 } : {})
+	});
+	if (isFile) {
+		await client.execute('PRAGMA journal_mode = WAL');
+		// In WAL mode NORMAL is safe from corruption and spares a disk sync on every commit.
+		await client.execute('PRAGMA synchronous = NORMAL');
+	}
 	// Loaded only when needed: the bundled list exists in Vite builds, not in the command-line tools.
 	await migrate(client, migrations ?? (await import('./bundled-migrations')).bundledMigrations());
 	return drizzle(client, { schema });

@@ -7,6 +7,7 @@ import {
 	type ToolSet,
 	type UIMessage
 } from 'ai';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Message, MessageStatus, Task, Tool } from '../db/schema';
@@ -15,14 +16,15 @@ import { newId } from '../ids';
 import { resolveModel } from '../models/registry';
 import type { AgentWithTools } from '../services/agents';
 import {
-	appendMessage,
-	deleteMessagesFrom,
+	deleteMessagesQuery,
+	insertMessage,
 	listMessages,
 	messageIdExists,
 	toUIMessage,
-	updateMessage
+	updateMessage,
+	updateMessageQuery
 } from '../services/messages';
-import { titleFrom, touchTask } from '../services/tasks';
+import { titleFrom, touchTaskQuery } from '../services/tasks';
 import { resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
 import { describeModelError } from './describe-model-error';
@@ -124,33 +126,38 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	}
 	try {
 		const prepared = prepareHistory(await listMessages(db, task.id), request);
-		if (prepared.deleteFrom !== undefined) await deleteMessagesFrom(db, task.id, prepared.deleteFrom);
+		// The client's id for a new question is kept when it is free, or when the question it edits goes.
+		const reusableId =
+			request.type === 'message' &&
+			request.messageId &&
+			(request.messageId === request.replaceFrom || !(await messageIdExists(db, request.messageId)))
+				? request.messageId
+				: undefined;
+		// Every write before the model is called goes in one transaction: one disk sync, not four.
+		const writes: BatchItem<'sqlite'>[] = [];
+		if (prepared.deleteFrom !== undefined) writes.push(deleteMessagesQuery(db, task.id, prepared.deleteFrom));
 		if (request.type === 'message') {
-			const reusable = request.messageId && !(await messageIdExists(db, request.messageId));
-			await appendMessage(db, {
-				taskId: task.id,
-				role: 'user',
-				parts: request.parts,
-				id: reusable ? request.messageId : undefined
-			});
-			await touchTask(db, task.id, titleFrom(textOf(request.parts)) || 'New task');
+			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: reusableId }));
+			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts)) || 'New task'));
 		}
-		if (prepared.continued) {
-			await updateMessage(db, run.messageId, { parts: prepared.continued.parts, status: 'streaming', error: null });
-		}
+		writes.push(
+			prepared.continued
+				? updateMessageQuery(db, run.messageId, { parts: prepared.continued.parts, status: 'streaming', error: null })
+				: insertMessage(db, {
+						id: run.messageId,
+						taskId: task.id,
+						role: 'assistant',
+						parts: [],
+						status: 'streaming',
+						model: agent.model
+					})
+		);
+		const [first, ...rest] = writes;
+		await db.batch([first, ...rest]);
+		// The new answer has no parts yet, so it is not part of the history the model sees.
 		const history = (await listMessages(db, task.id)).filter(
 			(message) => message.role !== 'system' && message.parts.length > 0
 		);
-		if (!prepared.continued) {
-			await appendMessage(db, {
-				id: run.messageId,
-				taskId: task.id,
-				role: 'assistant',
-				parts: [],
-				status: 'streaming',
-				model: agent.model
-			});
-		}
 		run.emit({ type: 'run-start', taskId: task.id, messageId: run.messageId, model: agent.model });
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
@@ -277,14 +284,16 @@ async function drive({ db, run, task, agent, tools, model, history, initialParts
 	}
 	parts.closeOpenParts();
 	try {
-		await updateMessage(db, run.messageId, {
-			parts: parts.snapshot(),
-			status,
-			error: errorMessage ?? errorNote,
-			inputTokens: usage.inputTokens ?? null,
-			outputTokens: usage.outputTokens ?? null
-		});
-		await touchTask(db, run.taskId);
+		await db.batch([
+			updateMessageQuery(db, run.messageId, {
+				parts: parts.snapshot(),
+				status,
+				error: errorMessage ?? errorNote,
+				inputTokens: usage.inputTokens ?? null,
+				outputTokens: usage.outputTokens ?? null
+			}),
+			touchTaskQuery(db, run.taskId)
+		]);
 	} catch (error) {
 		console.error(`[parley] could not store the answer on task ${run.taskId}`, error);
 	}

@@ -20,27 +20,30 @@ export async function messageIdExists(db: Db, id: string): Promise<boolean> {
 	return rows.length > 0;
 }
 
-/** Deletes the messages of a task from a position on (an edited question drops what followed it). */
-export async function deleteMessagesFrom(db: Db, taskId: string, position: number): Promise<void> {
-	await db.delete(messages).where(and(eq(messages.taskId, taskId), gte(messages.position, position)));
+/** The delete of a task's messages from a position on (an edited question drops what followed), not yet run. */
+export function deleteMessagesQuery(db: Db, taskId: string, position: number) {
+	return db.delete(messages).where(and(eq(messages.taskId, taskId), gte(messages.position, position)));
 }
 
-/** Appends a message at the end of a task; the position is taken inside the insert. */
-export async function appendMessage(
-	db: Db,
-	input: {
-		taskId: string;
-		role: MessageRole;
-		kind?: MessageKind;
-		parts: StoredParts;
-		status?: MessageStatus;
-		model?: string | null;
-		id?: string;
-		metadata?: Record<string, unknown> | null;
-	}
-): Promise<Message> {
+/** What a new message holds. */
+export interface NewMessageInput {
+	taskId: string;
+	role: MessageRole;
+	kind?: MessageKind;
+	parts: StoredParts;
+	status?: MessageStatus;
+	model?: string | null;
+	id?: string;
+	metadata?: Record<string, unknown> | null;
+}
+
+/**
+ * The insert of a message at the end of a task, not yet run (for `db.batch`); the position is
+ * taken inside the insert.
+ */
+export function insertMessage(db: Db, input: NewMessageInput) {
 	const kind = input.kind ?? (input.role === 'assistant' ? 'agent' : input.role);
-	const [message] = await db
+	return db
 		.insert(messages)
 		.values({
 			id: input.id ?? newId(),
@@ -54,16 +57,27 @@ export async function appendMessage(
 			metadata: input.metadata ?? null
 		})
 		.returning();
+}
+
+/** Appends a message at the end of a task. */
+export async function appendMessage(db: Db, input: NewMessageInput): Promise<Message> {
+	const [message] = await insertMessage(db, input);
 	return message;
 }
 
+/** Changes to what a message holds: its parts, status, error and usage. */
+export type MessageChanges = Partial<
+	Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata'>
+>;
+
+/** The update of a message, not yet run (for `db.batch`). */
+export function updateMessageQuery(db: Db, id: string, changes: MessageChanges) {
+	return db.update(messages).set(changes).where(eq(messages.id, id));
+}
+
 /** Updates what a message holds so far: its parts, status, error and usage. */
-export async function updateMessage(
-	db: Db,
-	id: string,
-	changes: Partial<Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata'>>
-): Promise<void> {
-	await db.update(messages).set(changes).where(eq(messages.id, id));
+export async function updateMessage(db: Db, id: string, changes: MessageChanges): Promise<void> {
+	await updateMessageQuery(db, id, changes);
 }
 
 /**

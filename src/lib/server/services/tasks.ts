@@ -97,9 +97,9 @@ export async function getOwnTask(
 	return task;
 }
 
-/** Marks a task as changed now, and sets its title when it has none. */
-export async function touchTask(db: Db, id: string, titleWhenEmpty?: string): Promise<void> {
-	await db
+/** The update that marks a task as changed now (and titles it when it has no title), not yet run. */
+export function touchTaskQuery(db: Db, id: string, titleWhenEmpty?: string) {
+	return db
 		.update(tasks)
 		.set({
 			updatedAt: new Date(),
@@ -108,6 +108,11 @@ export async function touchTask(db: Db, id: string, titleWhenEmpty?: string): Pr
 				: {})
 		})
 		.where(eq(tasks.id, id));
+}
+
+/** Marks a task as changed now, and sets its title when it has none. */
+export async function touchTask(db: Db, id: string, titleWhenEmpty?: string): Promise<void> {
+	await touchTaskQuery(db, id, titleWhenEmpty);
 }
 
 /** An opaque position in a task list: the last task's update time and id. */
