@@ -1,0 +1,112 @@
+// Starting and stopping the two servers the bench compares: Parley (`node build`) and the bare
+// baseline (`node --import tsx bench/baseline-server.ts`). Each start gets a fresh temporary
+// folder (Parley's database lives there) and is tracked so that Ctrl-C stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './util.mjs';
+
+/** Every server started and not yet stopped. */
+export const liveServers = new Set();
+
+/** A free TCP port on the loopback interface. */
+export function freePort() {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+function getStatus(url) {
+	return new Promise((resolveStatus) => {
+		const request = http.get(url, { agent: false, timeout: 2000 }, (response) => {
+			response.resume();
+			resolveStatus(response.statusCode);
+		});
+		request.on('error', () => resolveStatus(0));
+		request.on('timeout', () => request.destroy());
+	});
+}
+
+/**
+ * Spawns a server and waits until `GET /health` answers 200.
+ * `kind` is 'parley' or 'baseline'; `delayMs` becomes MOCK_TOKEN_DELAY_MS.
+ */
+export async function startServer(kind, { delayMs, nodeArgs = [] }) {
+	const folder = mkdtempSync(join(tmpdir(), `parley-bench-${kind}-`));
+	const port = await freePort();
+	const baseURL = `http://127.0.0.1:${port}`;
+	const dbPath = join(folder, 'bench.db');
+	// A minimal environment: no API keys from the caller's shell can swap the offline model out.
+	const env = {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		NODE_ENV: 'production',
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		MOCK_TOKEN_DELAY_MS: String(delayMs)
+	};
+	let args;
+	if (kind === 'parley') {
+		Object.assign(env, { ORIGIN: baseURL, DATABASE_URL: `file:${dbPath}`, BODY_SIZE_LIMIT: '100M' });
+		args = [...nodeArgs, join(ROOT, 'build')];
+	} else {
+		args = [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'baseline-server.ts')];
+	}
+	let output = '';
+	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const exited = new Promise((resolveExit) => child.once('exit', () => resolveExit()));
+
+	const server = {
+		kind,
+		baseURL,
+		port,
+		pid: child.pid,
+		dbPath: kind === 'parley' ? dbPath : undefined,
+		folder,
+		child,
+		output: () => output,
+		/** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its folder. */
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+				await exited;
+				clearTimeout(timer);
+			}
+			rmSync(folder, { recursive: true, force: true });
+			liveServers.delete(server);
+		},
+		/** For process exit: no waiting. */
+		killNow() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+	liveServers.add(server);
+
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			await server.stop();
+			throw new Error(`The ${kind} server exited early:\n${output}`);
+		}
+		if ((await getStatus(`${baseURL}/health`)) === 200) break;
+		if (Date.now() > deadline) {
+			await server.stop();
+			throw new Error(`The ${kind} server did not answer /health within 30 s:\n${output}`);
+		}
+		await new Promise((wake) => setTimeout(wake, 100));
+	}
+	return server;
+}
