@@ -51,6 +51,8 @@ export const configSchema = z.object({
 	 * loopback or link-local addresses (e.g. `localhost,intranet.example`).
 	 */
 	HTTP_TOOL_ALLOWED_HOSTS: optional(z.string()),
+	/** Where uploaded files are kept; by default `uploads` beside a `file:` database. */
+	UPLOADS_DIR: optional(z.string()),
 	/** Comma-separated origins allowed to call the public APIs from a browser; none by default. */
 	CORS_ORIGINS: optional(z.string()),
 	/** Largest JSON body, in bytes (1 MB). */

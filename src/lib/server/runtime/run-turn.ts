@@ -14,6 +14,7 @@ import type { Message, MessageStatus, Task, Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { resolveModel } from '../models/registry';
+import { withFileData } from '../services/files';
 import type { AgentWithTools } from '../services/agents';
 import {
 	deleteMessagesQuery,
@@ -226,7 +227,11 @@ async function drive({ db, run, task, agent, tools, model, history, initialParts
 	const timeout = setTimeout(() => run.stop(RUN_TIMEOUT), Math.min(agent.maxRunSeconds, MAX_RUN_SECONDS) * 1000);
 
 	try {
-		const messages = await convertToModelMessages(history.map(toUIMessage), {
+		// Stored file parts link to the file; the model gets the bytes.
+		const withData = await Promise.all(
+			history.map(async (message) => ({ ...toUIMessage(message), parts: await withFileData(db, message.parts) }))
+		);
+		const messages = await convertToModelMessages(withData as UIMessage[], {
 			tools,
 			ignoreIncompleteToolCalls: true
 		});

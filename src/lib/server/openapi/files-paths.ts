@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { errorResponses, keyOrAnonymous, keyOrSession } from './shared';
+
+const tags = ['Files'];
+
+/** A stored file, as `POST /api/files` lists it. */
+export const fileSummarySchema = z
+	.object({
+		id: z.string(),
+		name: z.string().meta({ description: 'The sanitised file name.' }),
+		mime_type: z.string().meta({ description: 'Read from the content where it shows the type, else the declared type.' }),
+		size: z.number().int().meta({ description: 'Bytes.' }),
+		status: z.literal('stored')
+	})
+	.meta({ id: 'UploadedFile' });
+
+/** A stored file with its text extraction. */
+export const fileMetaSchema = fileSummarySchema
+	.extend({
+		extraction_status: z.enum(['none', 'pending', 'extracting', 'ready', 'failed']),
+		text_length: z.number().int().meta({ description: 'Characters of extracted text.' })
+	})
+	.meta({ id: 'UploadedFileMeta' });
+
+/** The form of `POST /api/files`. */
+export const fileUploadFormSchema = z.object({
+	file: z
+		.array(z.file({ error: 'must hold files, not text' }), { error: 'is required: send at least one file' })
+		.min(1, { error: 'is required: send at least one file' })
+		.meta({ description: 'One or more files; repeat the field.' })
+});
+
+const idPath = z.object({ id: z.string().meta({ description: 'The file id.' }) });
+
+/** The files endpoints (`api.md` "Files"). */
+export const filesPaths: ZodOpenApiPathsObject = {
+	'/api/files': {
+		post: {
+			tags,
+			summary: 'Upload files',
+			description: 'Each file is stored under its SHA-256; its type is read from its content. Files belong to the caller.',
+			security: keyOrSession,
+			requestBody: { content: { 'multipart/form-data': { schema: fileUploadFormSchema } } },
+			responses: {
+				'201': {
+					description: 'What was stored.',
+					content: { 'application/json': { schema: z.object({ files: z.array(fileSummarySchema) }) } }
+				},
+				...errorResponses(400, 401, 413, 415)
+			}
+		}
+	},
+	'/api/files/{id}': {
+		get: {
+			tags,
+			summary: 'Download a file',
+			description: 'Its owner or an admin (anonymous owners send their `X-Anonymous-Id`). Sent as an attachment with `nosniff`.',
+			security: keyOrAnonymous,
+			requestParams: { path: idPath },
+			responses: {
+				'200': {
+					description: 'The bytes, with the stored `content-type` and a `content-disposition` naming the file.',
+					content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } }
+				},
+				...errorResponses(401, 404)
+			}
+		}
+	},
+	'/api/files/{id}/meta': {
+		get: {
+			tags,
+			summary: 'A file’s details and text extraction status',
+			security: keyOrAnonymous,
+			requestParams: { path: idPath },
+			responses: {
+				'200': { description: 'The file.', content: { 'application/json': { schema: fileMetaSchema } } },
+				...errorResponses(401, 404)
+			}
+		}
+	}
+};

@@ -1,0 +1,320 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat, unlink, writeFile, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import type { FileUIPart } from 'ai';
+import { and, eq, inArray } from 'drizzle-orm';
+import { getConfig, type Config } from '../config';
+import type { Db } from '../db';
+import { files, type ExtractionStatus } from '../db/schema';
+import { AppError } from '../errors';
+import { newId } from '../ids';
+import { detectMediaType } from './detect-media-type';
+import { isAdmin, type Viewer } from './viewer';
+
+/** A stored file's row. */
+export type FileRecord = typeof files.$inferSelect;
+
+/**
+ * Where file contents live. Keys are opaque to callers; the same bytes always get the same key
+ * (content addressing), so one stored copy can back many file rows.
+ */
+export interface FileStorage {
+	/** Stores bytes and returns their key; storing the same bytes again is a no-op. */
+	put(bytes: Uint8Array): Promise<string>;
+	/** The bytes under a key; `not_found` when they are gone. */
+	get(storageKey: string): Promise<Uint8Array>;
+	/** The bytes under a key as a stream, for downloads; `not_found` when they are gone. */
+	stream(storageKey: string): Promise<ReadableStream<Uint8Array>>;
+	/** Removes the bytes under a key; nothing happens when they are already gone. */
+	delete(storageKey: string): Promise<void>;
+}
+
+/** The SHA-256 of bytes, in hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+const storageKeyPattern = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+/** The error for a key whose bytes are missing (or a key that cannot be ours). */
+function missingContent(): AppError {
+	return new AppError('not_found', 'The content of this file is no longer stored.', { field: 'id' });
+}
+
+/**
+ * Files on the local disk, content-addressed: the key `sha256/ab/abcd…` is the file's path below
+ * the root folder. Writes go to a temporary file first and are renamed into place, so a reader
+ * never sees half a file.
+ */
+export class LocalFileStorage implements FileStorage {
+	constructor(readonly root: string) {}
+
+	private pathOf(storageKey: string): string {
+		// Keys come from our own rows, but a path must never leave the root whatever it holds.
+		if (!storageKeyPattern.test(storageKey)) throw missingContent();
+		return join(this.root, storageKey);
+	}
+
+	async put(bytes: Uint8Array): Promise<string> {
+		const hash = sha256Hex(bytes);
+		const storageKey = `sha256/${hash.slice(0, 2)}/${hash}`;
+		const path = this.pathOf(storageKey);
+		const existing = await stat(path).catch(() => undefined);
+		if (existing?.isFile() && existing.size === bytes.byteLength) return storageKey;
+		await mkdir(dirname(path), { recursive: true });
+		const temporary = `${path}.${randomUUID()}.tmp`;
+		try {
+			await writeFile(temporary, bytes);
+			await rename(temporary, path);
+		} catch (error) {
+			await rm(temporary, { force: true });
+			throw error;
+		}
+		return storageKey;
+	}
+
+	async get(storageKey: string): Promise<Uint8Array> {
+		try {
+			return new Uint8Array(await readFile(this.pathOf(storageKey)));
+		} catch (error) {
+			if (error instanceof AppError || isMissing(error)) throw missingContent();
+			throw error;
+		}
+	}
+
+	async stream(storageKey: string): Promise<ReadableStream<Uint8Array>> {
+		const path = this.pathOf(storageKey);
+		const found = await stat(path).catch(() => undefined);
+		if (!found?.isFile()) throw missingContent();
+		return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+	}
+
+	async delete(storageKey: string): Promise<void> {
+		try {
+			await unlink(this.pathOf(storageKey));
+		} catch (error) {
+			if (!isMissing(error)) throw error;
+		}
+	}
+}
+
+function isMissing(error: unknown): boolean {
+	return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/**
+ * The uploads folder: `UPLOADS_DIR` when set, else `uploads` beside a `file:` database
+ * (`file:data/parley.db` → `data/uploads`), else `data/uploads` under the working directory.
+ */
+export function uploadsDirOf(config: Pick<Config, 'DATABASE_URL' | 'UPLOADS_DIR'>): string {
+	if (config.UPLOADS_DIR) return resolve(config.UPLOADS_DIR);
+	const url = config.DATABASE_URL;
+	if (url.startsWith('file:')) {
+		const path = url.slice('file:'.length).split('?')[0];
+		if (path && path !== ':memory:') return join(dirname(isAbsolute(path) ? path : resolve(path)), 'uploads');
+	}
+	return resolve('data', 'uploads');
+}
+
+let sharedStorage: FileStorage | undefined;
+
+/** The process's file storage, on the local disk (see {@link uploadsDirOf}). */
+export function getFileStorage(): FileStorage {
+	sharedStorage ??= new LocalFileStorage(uploadsDirOf(getConfig()));
+	return sharedStorage;
+}
+
+/** The longest file name kept, in characters. */
+const MAX_NAME_LENGTH = 255;
+
+/**
+ * A file name safe to store and show: the last segment of any path, without control or bidi
+ * characters, trimmed, at most 255 characters (keeping the extension), `file` when nothing is left.
+ */
+export function sanitizeFileName(name: string | null | undefined): string {
+	const base = (name ?? '').split(/[/\\]/).at(-1) ?? '';
+	const cleaned = base
+		// C0 and C1 controls, and the characters that reorder text (spoofed extensions).
+		.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (cleaned === '' || /^\.+$/.test(cleaned)) return 'file';
+	const characters = [...cleaned];
+	if (characters.length <= MAX_NAME_LENGTH) return cleaned;
+	const dot = cleaned.lastIndexOf('.');
+	const extension = dot > 0 ? [...cleaned.slice(dot)] : [];
+	if (extension.length > 0 && extension.length <= 16) {
+		return characters.slice(0, MAX_NAME_LENGTH - extension.length).join('') + extension.join('');
+	}
+	return characters.slice(0, MAX_NAME_LENGTH).join('');
+}
+
+/** A `content-disposition` value for downloading a file under its name (RFC 6266, with an ASCII fallback). */
+export function contentDisposition(name: string, type: 'attachment' | 'inline' = 'attachment'): string {
+	const safe = sanitizeFileName(name);
+	const fallback = safe.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+	const encoded = encodeURIComponent(safe).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+	return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The owner columns of a file saved by a viewer. */
+function ownerOf(viewer: Viewer) {
+	return viewer.kind === 'user'
+		? { userId: viewer.id, anonymousId: null }
+		: { userId: null, anonymousId: viewer.anonymousId };
+}
+
+/**
+ * Stores an uploaded file and records it: its bytes go to the storage under their SHA-256, its
+ * type is read from the content (see {@link detectMediaType}), its name is sanitised. Empty files
+ * are refused (400); files over `FILE_SIZE_LIMIT` are refused (413).
+ */
+export async function saveUpload(
+	db: Db,
+	input: { viewer: Viewer; taskId?: string | null; file: File; field?: string },
+	options: { storage?: FileStorage; maxBytes?: number } = {}
+): Promise<FileRecord> {
+	const { viewer, file } = input;
+	const field = input.field ?? 'file';
+	const name = sanitizeFileName(file.name);
+	const maxBytes = options.maxBytes ?? getConfig().FILE_SIZE_LIMIT;
+	if (file.size > maxBytes) {
+		throw new AppError('payload_too_large', `The file "${name}" is larger than the limit of ${maxBytes} bytes.`, {
+			field
+		});
+	}
+	if (file.size === 0) throw new AppError('invalid_input', `The file "${name}" is empty.`, { field });
+	const bytes = new Uint8Array(await file.arrayBuffer());
+	const storage = options.storage ?? getFileStorage();
+	const storageKey = await storage.put(bytes);
+	const [row] = await db
+		.insert(files)
+		.values({
+			id: newId(),
+			...ownerOf(viewer),
+			taskId: input.taskId ?? null,
+			name,
+			mimeType: detectMediaType(bytes, file.type),
+			size: bytes.byteLength,
+			storageKey,
+			sha256: sha256Hex(bytes)
+		})
+		.returning();
+	return row;
+}
+
+/** Whether a viewer owns a file. */
+export function ownsFile(viewer: Viewer, file: Pick<FileRecord, 'userId' | 'anonymousId'>): boolean {
+	return viewer.kind === 'user' ? file.userId === viewer.id : file.anonymousId === viewer.anonymousId;
+}
+
+/** A file the viewer owns, or any file for an admin; someone else's file is reported exactly like a missing one. */
+export async function getOwnFile(db: Db, viewer: Viewer, id: string, options: { field?: string } = {}): Promise<FileRecord> {
+	const [file] = await db.select().from(files).where(eq(files.id, id));
+	if (!file || !(ownsFile(viewer, file) || isAdmin(viewer))) {
+		throw new AppError('not_found', `No file "${id}" was found.`, { field: options.field ?? 'id' });
+	}
+	return file;
+}
+
+/** Files by id, whoever owns them (for showing files already attached to a readable task). */
+export async function findFiles(db: Db, ids: string[]): Promise<FileRecord[]> {
+	if (ids.length === 0) return [];
+	return db.select().from(files).where(inArray(files.id, [...new Set(ids)]));
+}
+
+/** Links files the viewer saved to a task (files saved before the task was created). */
+export async function assignFilesToTask(db: Db, viewer: Viewer, ids: string[], taskId: string): Promise<void> {
+	if (ids.length === 0) return;
+	const owner =
+		viewer.kind === 'user' ? eq(files.userId, viewer.id) : eq(files.anonymousId, viewer.anonymousId);
+	await db.update(files).set({ taskId }).where(and(inArray(files.id, ids), owner));
+}
+
+/** How the public APIs show a stored file. */
+export interface FileSummary {
+	id: string;
+	name: string;
+	mime_type: string;
+	size: number;
+	/** `stored` once the bytes are saved. */
+	status: 'stored';
+}
+
+/** A stored file with what its text extraction found. */
+export interface FileMeta extends FileSummary {
+	extraction_status: ExtractionStatus;
+	text_length: number;
+}
+
+/** The public summary of a file. */
+export function toFileSummary(file: FileRecord): FileSummary {
+	return { id: file.id, name: file.name, mime_type: file.mimeType, size: file.size, status: 'stored' };
+}
+
+/** The public summary of a file plus its extraction status and extracted text length. */
+export function toFileMeta(file: FileRecord): FileMeta {
+	return {
+		...toFileSummary(file),
+		extraction_status: file.extractionStatus,
+		text_length: file.extractedText?.length ?? 0
+	};
+}
+
+/** The download path of a file. */
+export function fileUrl(id: string): string {
+	return `/api/files/${encodeURIComponent(id)}`;
+}
+
+/** The file id a message's file part was made from, when it came from {@link toFilePart}. */
+export function fileIdOfPart(part: { providerMetadata?: unknown }): string | undefined {
+	const metadata = part.providerMetadata;
+	if (typeof metadata !== 'object' || metadata === null || !('parley' in metadata)) return undefined;
+	const parley = metadata.parley;
+	if (typeof parley !== 'object' || parley === null || !('fileId' in parley)) return undefined;
+	return typeof parley.fileId === 'string' ? parley.fileId : undefined;
+}
+
+/**
+ * A stored file as an AI SDK UIMessage file part, as messages store it: a link to the file
+ * (`/api/files/{id}`), its name, and its id in `providerMetadata.parley.fileId`. The bytes go to
+ * the model only when a turn runs ({@link withFileData}), so message rows stay small.
+ */
+export async function toFilePart(db: Db, file: FileRecord | string): Promise<FileUIPart> {
+	const record = typeof file === 'string' ? (await findFiles(db, [file]))[0] : file;
+	if (!record) throw new AppError('not_found', `No file "${String(file)}" was found.`, { field: 'files' });
+	return {
+		type: 'file',
+		mediaType: record.mimeType,
+		url: fileUrl(record.id),
+		filename: record.name,
+		providerMetadata: { parley: { fileId: record.id } }
+	};
+}
+
+/**
+ * The parts of a message with each stored file's bytes in place of its link (a data URL), as
+ * the model needs them. A file that is gone is left out, with a note in its place.
+ */
+export async function withFileData<Part extends { type: string; providerMetadata?: unknown }>(
+	db: Db,
+	parts: Part[],
+	options: { storage?: FileStorage } = {}
+): Promise<(Part | { type: 'text'; text: string })[]> {
+	const ids = parts.flatMap((part) => (part.type === 'file' ? (fileIdOfPart(part) ?? []) : []));
+	if (ids.length === 0) return parts;
+	const records = new Map((await findFiles(db, ids)).map((record) => [record.id, record]));
+	const storage = options.storage ?? getFileStorage();
+	return Promise.all(
+		parts.map(async (part) => {
+			const id = part.type === 'file' ? fileIdOfPart(part) : undefined;
+			if (!id) return part;
+			const record = records.get(id);
+			const bytes = record ? await storage.get(record.storageKey).catch(() => undefined) : undefined;
+			if (!record || !bytes) return { type: 'text' as const, text: '[An attached file is no longer available.]' };
+			return { ...part, url: `data:${record.mimeType};base64,${Buffer.from(bytes).toString('base64')}` };
+		})
+	);
+}

@@ -1,0 +1,14 @@
+import { errorResponse } from '$lib/server/errors';
+import { viewerOf } from '$lib/server/http/viewer';
+import { getOwnFile, toFileMeta } from '$lib/server/services/files';
+import type { RequestHandler } from './$types';
+
+/** A file's summary plus its text extraction status and extracted text length (owner or admin). */
+export const GET: RequestHandler = async (event) => {
+	try {
+		const { viewer } = viewerOf(event);
+		return Response.json(toFileMeta(await getOwnFile(event.locals.db, viewer, event.params.id)));
+	} catch (error) {
+		return errorResponse(error);
+	}
+};

@@ -1,0 +1,51 @@
+import { errorResponse } from '$lib/server/errors';
+import { readForm } from '$lib/server/http/read-form';
+import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { parseForm, teamTaskCreateFormSchema } from '$lib/server/protocols/team-tasks/request';
+import { ensureTeam, listAgentTasks, loadTeamTask, loadTeamTasks } from '$lib/server/protocols/team-tasks/team-task-store';
+import { getUsableAgent } from '$lib/server/services/agents';
+import { validateTaskContext } from '$lib/server/services/context-schema';
+import { appendMessage } from '$lib/server/services/messages';
+import { createTask, titleFrom } from '$lib/server/services/tasks';
+import type { RequestHandler } from './$types';
+
+/** The caller's tasks with a team agent, newest first, as a bare array. */
+export const GET: RequestHandler = async (event) => {
+	const headers = new Headers();
+	try {
+		const { viewer, isNew } = viewerOf(event);
+		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		const db = event.locals.db;
+		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
+		const tasks = await loadTeamTasks(db, await listAgentTasks(db, viewer, agent.id), event.params.id_team_agent);
+		return Response.json(tasks, { headers });
+	} catch (error) {
+		return errorResponse(error, headers);
+	}
+};
+
+/** Creates a task whose first question is `text`, without running the agent (`driver: "user"`). */
+export const POST: RequestHandler = async (event) => {
+	const headers = new Headers();
+	try {
+		const db = event.locals.db;
+		const form = parseForm(await readForm(event.request), teamTaskCreateFormSchema);
+		const { viewer, isNew } = viewerOf(event, form.anonymous_id);
+		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
+		validateTaskContext(agent.contextSchema, form.context);
+		await ensureTeam(db, form.id_team);
+		const task = await createTask(db, {
+			viewer,
+			agentId: agent.id,
+			title: titleFrom(form.text),
+			context: form.context ?? null,
+			teamId: form.id_team,
+			driver: 'user'
+		});
+		await appendMessage(db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: form.text }] });
+		return Response.json(await loadTeamTask(db, task, event.params.id_team_agent), { status: 201, headers });
+	} catch (error) {
+		return errorResponse(error, headers);
+	}
+};

@@ -1,0 +1,34 @@
+import { errorResponse } from '$lib/server/errors';
+import { viewerOf } from '$lib/server/http/viewer';
+import { deleteTask, getAgentTask, loadTeamTask } from '$lib/server/protocols/team-tasks/team-task-store';
+import { stopRun } from '$lib/server/runtime/runs';
+import { getUsableAgent } from '$lib/server/services/agents';
+import type { RequestHandler } from './$types';
+
+/** One of the caller's tasks with a team agent. */
+export const GET: RequestHandler = async (event) => {
+	try {
+		const { viewer } = viewerOf(event);
+		const db = event.locals.db;
+		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
+		const task = await getAgentTask(db, viewer, agent.id, event.params.id_task);
+		return Response.json(await loadTeamTask(db, task, event.params.id_team_agent));
+	} catch (error) {
+		return errorResponse(error);
+	}
+};
+
+/** Deletes one of the caller's tasks, stopping its run first when one is in progress. */
+export const DELETE: RequestHandler = async (event) => {
+	try {
+		const { viewer } = viewerOf(event);
+		const db = event.locals.db;
+		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
+		const task = await getAgentTask(db, viewer, agent.id, event.params.id_task);
+		await stopRun(task.id);
+		await deleteTask(db, task.id);
+		return Response.json({ success: true, id_task: task.id });
+	} catch (error) {
+		return errorResponse(error);
+	}
+};
