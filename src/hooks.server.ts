@@ -1,7 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { corsHandle } from '$lib/server/http/cors';
-import { authHandle } from '$lib/server/auth/handle';
+import { authHandle, authHandleWith } from '$lib/server/auth/handle';
+import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { seedDemoData } from '$lib/server/db/seed';
@@ -30,7 +31,12 @@ export const init: ServerInit = async () => {
 	}
 };
 
-export const handle: Handle = sequence(corsHandle, authHandle);
+const openAIAuthHandle = authHandleWith(openAIErrorResponse);
+
+export const handle: Handle = sequence(corsHandle, (input) =>
+	// OpenAI clients read errors in OpenAI's shape, a bad key included.
+	input.event.url.pathname.startsWith('/v1/') ? openAIAuthHandle(input) : authHandle(input)
+);
 
 /** Unexpected errors are logged with their detail; people see a plain message. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

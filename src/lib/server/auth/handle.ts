@@ -23,7 +23,20 @@ function bearerToken(request: Request): string | null {
  * A state-changing request authenticated by cookie must come from this site (our replacement for
  * SvelteKit's origin check, which would also refuse API clients' multipart posts).
  */
-export const authHandle: Handle = async ({ event, resolve }) => {
+export const authHandle: Handle = (input) => authenticate(input, errorResponse);
+
+/**
+ * {@link authHandle} with another way of answering an invalid API key (for faces that have their
+ * own error shape, such as `/v1`).
+ */
+export function authHandleWith(invalidKeyResponse: (error: AppError) => Response): Handle {
+	return (input) => authenticate(input, invalidKeyResponse);
+}
+
+async function authenticate(
+	{ event, resolve }: Parameters<Handle>[0],
+	invalidKeyResponse: (error: AppError) => Response
+): Promise<Response> {
 	// The health check reports on the database itself, so it must not need it to answer.
 	if (event.url.pathname === '/health') return resolve(event);
 	const db = await getDb();
@@ -36,7 +49,7 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	const token = bearerToken(event.request);
 	if (token) {
 		const user = await authenticateApiKey(db, token);
-		if (!user) return errorResponse(new AppError('unauthorized', 'The API key is invalid or revoked.'));
+		if (!user) return invalidKeyResponse(new AppError('unauthorized', 'The API key is invalid or revoked.'));
 		const { apiKeyId, ...sessionUser } = user;
 		event.locals.user = sessionUser;
 		event.locals.apiKeyId = apiKeyId;
@@ -58,4 +71,4 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 		}
 	}
 	return resolve(event);
-};
+}

@@ -1,11 +1,12 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { version } from '../../version';
+import { openAIPaths } from '../protocols/openai/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
 
 /** Every group of public paths, each built from the zod schemas that validate its requests. */
-const pathGroups: ZodOpenApiPathsObject[] = [chatPaths, teamTasksPaths, filesPaths];
+const pathGroups: ZodOpenApiPathsObject[] = [chatPaths, openAIPaths, teamTasksPaths, filesPaths];
 
 let cached: ReturnType<typeof createDocument> | undefined;
 

@@ -25,6 +25,12 @@ describe('buildSystemPrompt', () => {
 		).toBe('You help Acme customers.\n\nThe customer is Bo.');
 	});
 
+	it('adds the system text a caller sent, unfilled, after the agent’s own', () => {
+		expect(buildSystemPrompt({ systemPrompt: 'Be brief.' }, { name: 'x' }, ['Answer in French {{name}}.', ' '])).toBe(
+			'Be brief.\n\nAnswer in French {{name}}.'
+		);
+	});
+
 	it('is undefined when there is nothing to say', () => {
 		expect(buildSystemPrompt({ systemPrompt: '  ', promptTemplate: null })).toBeUndefined();
 		expect(buildSystemPrompt({ systemPrompt: 'Only me' })).toBe('Only me');

@@ -156,9 +156,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const [first, ...rest] = writes;
 		await db.batch([first, ...rest]);
 		// The new answer has no parts yet, so it is not part of the history the model sees.
-		const history = (await listMessages(db, task.id)).filter(
-			(message) => message.role !== 'system' && message.parts.length > 0
-		);
+		const history = (await listMessages(db, task.id)).filter((message) => message.parts.length > 0);
 		run.emit({ type: 'run-start', taskId: task.id, messageId: run.messageId, model: agent.model });
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
@@ -231,13 +229,18 @@ async function drive({ db, run, task, agent, tools, model, history, initialParts
 		const withData = await Promise.all(
 			history.map(async (message) => ({ ...toUIMessage(message), parts: await withFileData(db, message.parts) }))
 		);
-		const messages = await convertToModelMessages(withData as UIMessage[], {
-			tools,
-			ignoreIncompleteToolCalls: true
-		});
+		// System messages a caller stored (an OpenAI client's system prompt) join the agent's prompt.
+		const messages = await convertToModelMessages(
+			(withData as UIMessage[]).filter((message) => message.role !== 'system'),
+			{ tools, ignoreIncompleteToolCalls: true }
+		);
 		const result = streamText({
 			model,
-			system: buildSystemPrompt(agent, task.context),
+			system: buildSystemPrompt(
+				agent,
+				task.context,
+				history.filter((message) => message.role === 'system').map((message) => textOf(message.parts))
+			),
 			messages,
 			tools,
 			temperature: agent.temperature ?? undefined,

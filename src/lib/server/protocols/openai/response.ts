@@ -1,0 +1,30 @@
+import type { RunEvent } from '../../runtime/events';
+import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
+import { toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
+
+/** Headers of a streamed completion: plain SSE, as OpenAI sends it. */
+export const OPENAI_STREAM_HEADERS = { ...SSE_HEADERS } as const;
+
+/** The response header that names the task a completion was stored in. */
+export const TASK_ID_HEADER = 'x-parley-task-id';
+
+/** Turns run events into Chat Completions SSE events (`data: <chunk>`). */
+export function openAIChunkStream(context: OpenAIChunkContext): TransformStream<RunEvent, SseEvent> {
+	return new TransformStream<RunEvent, SseEvent>({
+		transform(event, controller) {
+			for (const item of toOpenAIChunk(event, context) ?? []) controller.enqueue({ data: item });
+		}
+	});
+}
+
+/** A streamed completion: `data: {chat.completion.chunk}` events, then `data: [DONE]`. */
+export function openAIStreamResponse(
+	events: ReadableStream<RunEvent>,
+	context: OpenAIChunkContext,
+	headers?: HeadersInit
+): Response {
+	const body = events.pipeThrough(openAIChunkStream(context)).pipeThrough(sseStream({ last: { data: '[DONE]' } }));
+	const responseHeaders = new Headers(headers);
+	for (const [name, value] of Object.entries(OPENAI_STREAM_HEADERS)) responseHeaders.set(name, value);
+	return new Response(body, { headers: responseHeaders });
+}
