@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { agents, tasks, type Task, type TaskStatus } from '../db/schema';
+import { agents, tasks, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { clientTaskIdPattern, newId } from '../ids';
 import { isAdmin, type Viewer } from './viewer';
@@ -52,6 +52,7 @@ export async function createTask(
 		context?: Record<string, unknown> | null;
 		teamId?: string | null;
 		driver?: Task['driver'];
+		runOptions?: TaskRunOptions | null;
 	}
 ): Promise<Task> {
 	if (input.id !== undefined && !clientTaskIdPattern.test(input.id)) {
@@ -66,7 +67,8 @@ export async function createTask(
 			title: input.title ?? '',
 			context: input.context ?? null,
 			teamId: input.teamId ?? null,
-			driver: input.driver ?? 'auto'
+			driver: input.driver ?? 'auto',
+			runOptions: input.runOptions ?? null
 		})
 		.onConflictDoNothing({ target: tasks.id })
 		.returning();

@@ -1,0 +1,316 @@
+import { ResponseStream } from 'openai/lib/responses/ResponseStream';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../runtime/events';
+import {
+	ResponsesEventBuilder,
+	type ResponsesOutputItem,
+	type ResponsesResponse,
+	type ResponsesStreamEvent
+} from './responses-event-builder';
+
+const NOW = 1_700_000_000_123;
+
+/** A builder with predictable ids (`resp_1`, `msg_2`…) and a fixed clock. */
+function builder(): ResponsesEventBuilder {
+	let next = 0;
+	return new ResponsesEventBuilder({ makeId: (prefix) => `${prefix}_${++next}`, now: () => NOW });
+}
+
+/** All Responses events of a run. */
+function eventsOf(run: RunEvent[]): ResponsesStreamEvent[] {
+	const responses = builder();
+	return run.flatMap((event) => responses.push(event));
+}
+
+/** A response as created, before any output. */
+function response(id: string, changes: Partial<ResponsesResponse> = {}): ResponsesResponse {
+	return {
+		id,
+		object: 'response',
+		created_at: Math.floor(NOW / 1000),
+		status: 'in_progress',
+		model: 'mock:offline',
+		output: [],
+		error: null,
+		incomplete_details: null,
+		instructions: null,
+		metadata: { session_id: 'task-1', message_id: 'msg-1' },
+		parallel_tool_calls: true,
+		temperature: null,
+		tool_choice: 'auto',
+		tools: [],
+		top_p: null,
+		usage: null,
+		...changes
+	};
+}
+
+const runStart: RunEvent = { type: 'run-start', taskId: 'task-1', messageId: 'msg-1', model: 'mock:offline' };
+const usage = { inputTokens: 10, outputTokens: 4 };
+const responsesUsage = {
+	input_tokens: 10,
+	input_tokens_details: { cached_tokens: 0 },
+	output_tokens: 4,
+	output_tokens_details: { reasoning_tokens: 0 },
+	total_tokens: 14
+};
+
+/** One step: reasoning, then text. */
+const textStep: RunEvent[] = [
+	{ type: 'step-start' },
+	{ type: 'reasoning-start', id: 'r' },
+	{ type: 'reasoning-delta', id: 'r', delta: 'Think.' },
+	{ type: 'reasoning-end', id: 'r' },
+	{ type: 'text-start', id: 't' },
+	{ type: 'text-delta', id: 't', delta: 'Hello ' },
+	{ type: 'text-delta', id: 't', delta: 'there' },
+	{ type: 'text-end', id: 't' },
+	{ type: 'step-end', usage }
+];
+
+/** One step that calls a tool the caller runs. */
+const toolStep: RunEvent[] = [
+	{ type: 'step-start' },
+	{ type: 'tool-call-start', toolCallId: 'call_1', toolName: 'calculator' },
+	{ type: 'tool-call-delta', toolCallId: 'call_1', inputTextDelta: '{"expression":' },
+	{ type: 'tool-call-delta', toolCallId: 'call_1', inputTextDelta: '"6*7"}' },
+	{ type: 'tool-call-ready', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '6*7' }, clientExecuted: true },
+	{ type: 'step-end', usage }
+];
+
+describe('ResponsesEventBuilder', () => {
+	it('streams a step with reasoning and text as one response, event by event', () => {
+		const reasoning = { id: 'rs_2', type: 'reasoning' as const };
+		const message = { id: 'msg_3', type: 'message' as const, role: 'assistant' as const };
+		const text = (value: string) => ({ type: 'output_text' as const, text: value, annotations: [] });
+		const summary = (value: string) => ({ type: 'summary_text' as const, text: value });
+		const done = [
+			{ ...reasoning, summary: [summary('Think.')] },
+			{ ...message, status: 'completed' as const, content: [text('Hello there')] }
+		];
+		expect(eventsOf([runStart, ...textStep, { type: 'run-end', reason: 'completed', usage }])).toStrictEqual([
+			{ type: 'response.created', response: response('resp_1'), sequence_number: 0 },
+			{ type: 'response.in_progress', response: response('resp_1'), sequence_number: 1 },
+			{ type: 'response.output_item.added', output_index: 0, item: { ...reasoning, summary: [] }, sequence_number: 2 },
+			{
+				type: 'response.reasoning_summary_part.added',
+				item_id: 'rs_2',
+				output_index: 0,
+				summary_index: 0,
+				part: summary(''),
+				sequence_number: 3
+			},
+			{
+				type: 'response.reasoning_summary_text.delta',
+				item_id: 'rs_2',
+				output_index: 0,
+				summary_index: 0,
+				delta: 'Think.',
+				sequence_number: 4
+			},
+			{
+				type: 'response.reasoning_summary_text.done',
+				item_id: 'rs_2',
+				output_index: 0,
+				summary_index: 0,
+				text: 'Think.',
+				sequence_number: 5
+			},
+			{
+				type: 'response.reasoning_summary_part.done',
+				item_id: 'rs_2',
+				output_index: 0,
+				summary_index: 0,
+				part: summary('Think.'),
+				sequence_number: 6
+			},
+			{ type: 'response.output_item.done', output_index: 0, item: done[0], sequence_number: 7 },
+			{
+				type: 'response.output_item.added',
+				output_index: 1,
+				item: { ...message, status: 'in_progress', content: [] },
+				sequence_number: 8
+			},
+			{
+				type: 'response.content_part.added',
+				item_id: 'msg_3',
+				output_index: 1,
+				content_index: 0,
+				part: text(''),
+				sequence_number: 9
+			},
+			{
+				type: 'response.output_text.delta',
+				item_id: 'msg_3',
+				output_index: 1,
+				content_index: 0,
+				delta: 'Hello ',
+				logprobs: [],
+				sequence_number: 10
+			},
+			{
+				type: 'response.output_text.delta',
+				item_id: 'msg_3',
+				output_index: 1,
+				content_index: 0,
+				delta: 'there',
+				logprobs: [],
+				sequence_number: 11
+			},
+			{
+				type: 'response.output_text.done',
+				item_id: 'msg_3',
+				output_index: 1,
+				content_index: 0,
+				text: 'Hello there',
+				logprobs: [],
+				sequence_number: 12
+			},
+			{
+				type: 'response.content_part.done',
+				item_id: 'msg_3',
+				output_index: 1,
+				content_index: 0,
+				part: text('Hello there'),
+				sequence_number: 13
+			},
+			{ type: 'response.output_item.done', output_index: 1, item: done[1], sequence_number: 14 },
+			{
+				type: 'response.completed',
+				response: response('resp_1', { status: 'completed', output: done, usage: responsesUsage }),
+				sequence_number: 15
+			}
+		]);
+	});
+
+	it('streams a function call with its argument deltas', () => {
+		const call = { id: 'fc_2', type: 'function_call' as const, call_id: 'call_1', name: 'calculator' };
+		const completed = { ...call, arguments: '{"expression":"6*7"}', status: 'completed' as const };
+		expect(eventsOf([runStart, ...toolStep]).map(({ sequence_number, ...event }) => event)).toStrictEqual([
+			{ type: 'response.created', response: response('resp_1') },
+			{ type: 'response.in_progress', response: response('resp_1') },
+			{ type: 'response.output_item.added', output_index: 0, item: { ...call, arguments: '', status: 'in_progress' } },
+			{ type: 'response.function_call_arguments.delta', item_id: 'fc_2', output_index: 0, delta: '{"expression":' },
+			{ type: 'response.function_call_arguments.delta', item_id: 'fc_2', output_index: 0, delta: '"6*7"}' },
+			{
+				type: 'response.function_call_arguments.done',
+				item_id: 'fc_2',
+				output_index: 0,
+				name: 'calculator',
+				arguments: '{"expression":"6*7"}'
+			},
+			{ type: 'response.output_item.done', output_index: 0, item: completed },
+			{
+				type: 'response.completed',
+				response: response('resp_1', { status: 'completed', output: [completed], usage: responsesUsage })
+			}
+		]);
+	});
+
+	it('adds a call that arrives whole, without a start', () => {
+		const events = eventsOf([
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'tool-call-ready', toolCallId: 'call_9', toolName: 'now', input: undefined, clientExecuted: false }
+		]);
+		expect(events.map((event) => event.type)).toStrictEqual([
+			'response.created',
+			'response.in_progress',
+			'response.output_item.added',
+			'response.function_call_arguments.done',
+			'response.output_item.done'
+		]);
+		expect(events[3]).toMatchObject({ name: 'now', arguments: '{}' });
+	});
+
+	it('makes one response per step, numbering events across the run', () => {
+		const events = eventsOf([
+			runStart,
+			...toolStep,
+			{ type: 'tool-output', toolCallId: 'call_1', output: 42 },
+			...textStep,
+			{ type: 'run-end', reason: 'completed', usage }
+		]);
+		const lifecycle = events.filter((event) => event.type === 'response.created' || event.type === 'response.completed');
+		expect(lifecycle.map((event) => [event.type, 'response' in event ? event.response.id : ''])).toStrictEqual([
+			['response.created', 'resp_1'],
+			['response.completed', 'resp_1'],
+			['response.created', 'resp_3'],
+			['response.completed', 'resp_3']
+		]);
+		expect(events.map((event) => event.sequence_number)).toStrictEqual(events.map((_event, index) => index));
+	});
+
+	it('ends a stopped step as incomplete, closing what was open', () => {
+		const events = eventsOf([
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'text-start', id: 't' },
+			{ type: 'text-delta', id: 't', delta: 'Partial' },
+			{ type: 'run-end', reason: 'interrupted', usage }
+		]);
+		const partial: ResponsesOutputItem = {
+			id: 'msg_2',
+			type: 'message',
+			role: 'assistant',
+			status: 'incomplete',
+			content: [{ type: 'output_text', text: 'Partial', annotations: [] }]
+		};
+		expect(events.slice(-2).map(({ sequence_number, ...event }) => event)).toStrictEqual([
+			{ type: 'response.output_item.done', output_index: 0, item: partial },
+			{
+				type: 'response.incomplete',
+				response: response('resp_1', { status: 'incomplete', output: [partial], incomplete_details: { reason: 'interrupted' } })
+			}
+		]);
+	});
+
+	it('fails the open step on a run error, or sends an error event between steps', () => {
+		const failed = eventsOf([runStart, { type: 'step-start' }, { type: 'run-error', message: 'The model failed.' }]);
+		expect(failed.at(-1)).toStrictEqual({
+			type: 'response.failed',
+			response: response('resp_1', { status: 'failed', error: { code: 'server_error', message: 'The model failed.' } }),
+			sequence_number: 2
+		});
+		const between = eventsOf([runStart, { type: 'run-error', message: 'The model failed.' }]);
+		expect(between).toStrictEqual([
+			{ type: 'error', code: 'server_error', message: 'The model failed.', param: null, sequence_number: 0 }
+		]);
+	});
+
+	it('emits copies: later events do not change earlier ones', () => {
+		const events = eventsOf([runStart, ...textStep]);
+		expect(events[0]).toMatchObject({ response: { output: [], status: 'in_progress' } });
+		expect(events.find((event) => event.type === 'response.content_part.added')).toMatchObject({ part: { text: '' } });
+	});
+
+	it('makes steps the openai SDK’s Responses stream helper reads to the same final response', async () => {
+		const events = eventsOf([runStart, ...toolStep, ...textStep, { type: 'run-end', reason: 'completed', usage }]);
+		const steps: ResponsesStreamEvent[][] = [];
+		for (const event of events) {
+			if (event.type === 'response.created') steps.push([]);
+			steps.at(-1)?.push(event);
+		}
+		const finals = [];
+		for (const step of steps) {
+			const ndjson = new TextEncoder().encode(step.map((event) => JSON.stringify(event)).join('\n') + '\n');
+			const stream = ResponseStream.fromReadableStream(
+				new ReadableStream({
+					start(controller) {
+						controller.enqueue(ndjson);
+						controller.close();
+					}
+				})
+			);
+			const deltas: string[] = [];
+			stream.on('response.output_text.delta', (event) => deltas.push(event.snapshot));
+			finals.push({ response: await stream.finalResponse(), deltas });
+		}
+		expect(finals[0].response.output).toMatchObject([
+			{ type: 'function_call', call_id: 'call_1', name: 'calculator', arguments: '{"expression":"6*7"}' }
+		]);
+		expect(finals[1].response.output_text).toBe('Hello there');
+		expect(finals[1].deltas).toStrictEqual(['Hello ', 'Hello there']);
+		expect(finals[1].response.usage).toStrictEqual(responsesUsage);
+	});
+});

@@ -1,0 +1,384 @@
+import { newId } from '../../ids';
+import type { RunEvent, RunUsage } from '../../runtime/events';
+
+/** A text part of an output message. */
+export interface ResponsesOutputText {
+	type: 'output_text';
+	text: string;
+	annotations: never[];
+}
+
+/** A part of a reasoning summary. */
+export interface ResponsesSummaryText {
+	type: 'summary_text';
+	text: string;
+}
+
+/** How far an output item got. */
+export type ResponsesItemStatus = 'in_progress' | 'completed' | 'incomplete';
+
+/** An item of a response's output, as the OpenAI Responses API shows it. */
+export type ResponsesOutputItem =
+	| { id: string; type: 'message'; role: 'assistant'; status: ResponsesItemStatus; content: ResponsesOutputText[] }
+	| {
+			id: string;
+			type: 'function_call';
+			call_id: string;
+			name: string;
+			arguments: string;
+			status: ResponsesItemStatus;
+	  }
+	| { id: string; type: 'reasoning'; summary: ResponsesSummaryText[] };
+
+type MessageItem = Extract<ResponsesOutputItem, { type: 'message' }>;
+type FunctionCallItem = Extract<ResponsesOutputItem, { type: 'function_call' }>;
+type ReasoningItem = Extract<ResponsesOutputItem, { type: 'reasoning' }>;
+
+/** Token counts in the Responses API's shape. */
+export interface ResponsesUsage {
+	input_tokens: number;
+	input_tokens_details: { cached_tokens: number };
+	output_tokens: number;
+	output_tokens_details: { reasoning_tokens: number };
+	total_tokens: number;
+}
+
+/** A response object (one step of a run), as the Responses API streams it. */
+export interface ResponsesResponse {
+	id: string;
+	object: 'response';
+	created_at: number;
+	status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+	model: string;
+	output: ResponsesOutputItem[];
+	error: { code: string; message: string } | null;
+	incomplete_details: { reason: string } | null;
+	instructions: null;
+	metadata: Record<string, string>;
+	parallel_tool_calls: boolean;
+	temperature: null;
+	tool_choice: 'auto';
+	tools: never[];
+	top_p: null;
+	usage: ResponsesUsage | null;
+}
+
+/** Fields of the events about one content part of an output item. */
+interface ContentAddress {
+	item_id: string;
+	output_index: number;
+	content_index: number;
+}
+
+/** Fields of the events about one part of a reasoning summary. */
+interface SummaryAddress {
+	item_id: string;
+	output_index: number;
+	summary_index: number;
+}
+
+/** The events of an OpenAI Responses stream that a run produces, without their sequence number. */
+export type ResponsesStreamEventBody =
+	| { type: 'response.created' | 'response.in_progress'; response: ResponsesResponse }
+	| { type: 'response.completed' | 'response.incomplete' | 'response.failed'; response: ResponsesResponse }
+	| { type: 'response.output_item.added' | 'response.output_item.done'; output_index: number; item: ResponsesOutputItem }
+	| ({ type: 'response.content_part.added' | 'response.content_part.done'; part: ResponsesOutputText } & ContentAddress)
+	| ({ type: 'response.output_text.delta'; delta: string; logprobs: never[] } & ContentAddress)
+	| ({ type: 'response.output_text.done'; text: string; logprobs: never[] } & ContentAddress)
+	| ({
+			type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done';
+			part: ResponsesSummaryText;
+	  } & SummaryAddress)
+	| ({ type: 'response.reasoning_summary_text.delta'; delta: string } & SummaryAddress)
+	| ({ type: 'response.reasoning_summary_text.done'; text: string } & SummaryAddress)
+	| { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string }
+	| { type: 'response.function_call_arguments.done'; item_id: string; output_index: number; name: string; arguments: string }
+	| { type: 'error'; code: string; message: string; param: null };
+
+/** One event of an OpenAI Responses stream, numbered. */
+export type ResponsesStreamEvent = ResponsesStreamEventBody & { sequence_number: number };
+
+/** What the builder needs from outside: ids and the clock (fixed in tests). */
+export interface ResponsesEventBuilderOptions {
+	/** Makes an id with a prefix (`resp`, `msg`, `fc`, `rs`). */
+	makeId?: (prefix: string) => string;
+	/** The time in milliseconds. */
+	now?: () => number;
+}
+
+/** The error code of a failed step, as the Responses API names a server-side failure. */
+const SERVER_ERROR = 'server_error';
+
+/** The response in progress and where its open items are. */
+interface OpenResponse {
+	response: ResponsesResponse;
+	/** Output index of each open text (by text id), reasoning (by id) and tool call (by call id). */
+	texts: Map<string, number>;
+	reasoning: Map<string, number>;
+	calls: Map<string, number>;
+}
+
+/** The arguments of a tool call as OpenAI sends them: a JSON string. */
+export function toolCallArguments(input: unknown): string {
+	return JSON.stringify(input ?? {}) ?? '{}';
+}
+
+/** Token counts of a step in the Responses API's shape (unknown counts as 0). */
+function usageOf(usage: RunUsage): ResponsesUsage {
+	const input = usage.inputTokens ?? 0;
+	const output = usage.outputTokens ?? 0;
+	return {
+		input_tokens: input,
+		input_tokens_details: { cached_tokens: 0 },
+		output_tokens: output,
+		output_tokens_details: { reasoning_tokens: 0 },
+		total_tokens: input + output
+	};
+}
+
+/**
+ * Turns run events into OpenAI Responses stream events, one response per step of the run (as an
+ * agent framework streams each model call): `response.created`, the output items with their
+ * deltas, then `response.completed` — or `response.incomplete` when the run is stopped and
+ * `response.failed` when it fails. Tool results and approvals have no Responses event: they
+ * happen between responses. Every event is a copy, safe to serialise later.
+ */
+export class ResponsesEventBuilder {
+	private readonly makeId: (prefix: string) => string;
+	private readonly now: () => number;
+	private model = '';
+	private metadata: Record<string, string> = {};
+	private open: OpenResponse | null = null;
+	private sequence = 0;
+
+	constructor(options: ResponsesEventBuilderOptions = {}) {
+		this.makeId = options.makeId ?? ((prefix) => `${prefix}_${newId()}`);
+		this.now = options.now ?? Date.now;
+	}
+
+	/** The Responses events for one run event, in order (often none). */
+	push(event: RunEvent): ResponsesStreamEvent[] {
+		return this.bodiesOf(event).map((body) => ({ ...structuredClone(body), sequence_number: this.sequence++ }));
+	}
+
+	private bodiesOf(event: RunEvent): ResponsesStreamEventBody[] {
+		switch (event.type) {
+			case 'run-start':
+				this.model = event.model;
+				this.metadata = { session_id: event.taskId, message_id: event.messageId };
+				return [];
+			case 'step-start':
+				return [...this.finish('completed'), ...this.start()];
+			case 'reasoning-start': {
+				const item: ReasoningItem = { id: this.makeId('rs'), type: 'reasoning', summary: [] };
+				return this.addItem('reasoning', event.id, item, (output_index) => {
+					const part: ResponsesSummaryText = { type: 'summary_text', text: '' };
+					item.summary.push(part);
+					return [{ type: 'response.reasoning_summary_part.added', item_id: item.id, output_index, summary_index: 0, part }];
+				});
+			}
+			case 'reasoning-delta':
+				return this.withItem('reasoning', event.id, 'reasoning', (item, output_index) => {
+					item.summary[0].text += event.delta;
+					return [
+						{ type: 'response.reasoning_summary_text.delta', item_id: item.id, output_index, summary_index: 0, delta: event.delta }
+					];
+				});
+			case 'reasoning-end':
+				return this.withItem('reasoning', event.id, 'reasoning', (item, output_index) => {
+					this.open?.reasoning.delete(event.id);
+					const address = { item_id: item.id, output_index, summary_index: 0 };
+					return [
+						{ type: 'response.reasoning_summary_text.done', ...address, text: item.summary[0].text },
+						{ type: 'response.reasoning_summary_part.done', ...address, part: item.summary[0] },
+						{ type: 'response.output_item.done', output_index, item }
+					];
+				});
+			case 'text-start': {
+				const item: MessageItem = { id: this.makeId('msg'), type: 'message', role: 'assistant', status: 'in_progress', content: [] };
+				return this.addItem('texts', event.id, item, (output_index) => {
+					const part: ResponsesOutputText = { type: 'output_text', text: '', annotations: [] };
+					item.content.push(part);
+					return [{ type: 'response.content_part.added', item_id: item.id, output_index, content_index: 0, part }];
+				});
+			}
+			case 'text-delta':
+				return this.withItem('texts', event.id, 'message', (item, output_index) => {
+					item.content[0].text += event.delta;
+					return [
+						{
+							type: 'response.output_text.delta',
+							item_id: item.id,
+							output_index,
+							content_index: 0,
+							delta: event.delta,
+							logprobs: []
+						}
+					];
+				});
+			case 'text-end':
+				return this.withItem('texts', event.id, 'message', (item, output_index) => {
+					this.open?.texts.delete(event.id);
+					item.status = 'completed';
+					const address = { item_id: item.id, output_index, content_index: 0 };
+					return [
+						{ type: 'response.output_text.done', ...address, text: item.content[0].text, logprobs: [] },
+						{ type: 'response.content_part.done', ...address, part: item.content[0] },
+						{ type: 'response.output_item.done', output_index, item }
+					];
+				});
+			case 'tool-call-start':
+				return this.startCall(event.toolCallId, event.toolName);
+			case 'tool-call-delta':
+				return this.withItem('calls', event.toolCallId, 'function_call', (item, output_index) => {
+					item.arguments += event.inputTextDelta;
+					return [
+						{ type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta: event.inputTextDelta }
+					];
+				});
+			case 'tool-call-ready':
+			case 'tool-call-invalid': {
+				const started = this.open?.calls.has(event.toolCallId) ? [] : this.startCall(event.toolCallId, event.toolName);
+				return [
+					...started,
+					...this.withItem('calls', event.toolCallId, 'function_call', (item, output_index) => {
+						this.open?.calls.delete(event.toolCallId);
+						item.arguments = toolCallArguments(event.input);
+						item.status = 'completed';
+						return [
+							{
+								type: 'response.function_call_arguments.done',
+								item_id: item.id,
+								output_index,
+								name: item.name,
+								arguments: item.arguments
+							},
+							{ type: 'response.output_item.done', output_index, item }
+						];
+					})
+				];
+			}
+			case 'tool-approval-request':
+			case 'tool-output':
+			case 'tool-error':
+			case 'tool-denied':
+			case 'input-required':
+				return [];
+			case 'step-end':
+				return this.finish('completed', event.usage);
+			case 'run-end':
+				if (event.reason === 'interrupted') return this.finish('incomplete', undefined, 'interrupted');
+				if (event.reason === 'limit') return this.finish('incomplete', undefined, 'max_output_tokens');
+				return this.finish('completed', event.usage);
+			case 'run-error':
+				if (!this.open) return [{ type: 'error', code: SERVER_ERROR, message: event.message, param: null }];
+				return this.finish('failed', undefined, undefined, { code: SERVER_ERROR, message: event.message });
+			default: {
+				const unknown: never = event;
+				throw new Error(`Unhandled run event ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	/** Opens the response of a new step. */
+	private start(): ResponsesStreamEventBody[] {
+		const response: ResponsesResponse = {
+			id: this.makeId('resp'),
+			object: 'response',
+			created_at: Math.floor(this.now() / 1000),
+			status: 'in_progress',
+			model: this.model,
+			output: [],
+			error: null,
+			incomplete_details: null,
+			instructions: null,
+			metadata: { ...this.metadata },
+			parallel_tool_calls: true,
+			temperature: null,
+			tool_choice: 'auto',
+			tools: [],
+			top_p: null,
+			usage: null
+		};
+		this.open = { response, texts: new Map(), reasoning: new Map(), calls: new Map() };
+		return [
+			{ type: 'response.created', response },
+			{ type: 'response.in_progress', response }
+		];
+	}
+
+	/**
+	 * Closes the open response, if any: items still open are marked done (`incomplete` unless the
+	 * step completed), then the closing event.
+	 */
+	private finish(
+		status: 'completed' | 'incomplete' | 'failed',
+		usage?: RunUsage,
+		incompleteReason?: string,
+		error?: { code: string; message: string }
+	): ResponsesStreamEventBody[] {
+		const open = this.open;
+		if (!open) return [];
+		this.open = null;
+		const bodies: ResponsesStreamEventBody[] = [];
+		const openIndexes = [...open.texts.values(), ...open.reasoning.values(), ...open.calls.values()].sort((a, b) => a - b);
+		for (const output_index of openIndexes) {
+			const item = open.response.output[output_index];
+			if (item.type !== 'reasoning') item.status = status === 'completed' ? 'completed' : 'incomplete';
+			bodies.push({ type: 'response.output_item.done', output_index, item });
+		}
+		const response = open.response;
+		response.status = status;
+		if (usage) response.usage = usageOf(usage);
+		if (incompleteReason) response.incomplete_details = { reason: incompleteReason };
+		if (error) response.error = error;
+		const type = status === 'completed' ? 'response.completed' : status === 'failed' ? 'response.failed' : 'response.incomplete';
+		bodies.push({ type, response });
+		return bodies;
+	}
+
+	/** Adds an output item to the open response (opening one when a provider skipped the step start). */
+	private addItem(
+		kind: 'texts' | 'reasoning' | 'calls',
+		key: string,
+		item: ResponsesOutputItem,
+		then: (outputIndex: number) => ResponsesStreamEventBody[]
+	): ResponsesStreamEventBody[] {
+		const started = this.open ? [] : this.start();
+		const open = this.open;
+		if (!open) return started;
+		const output_index = open.response.output.length;
+		open.response.output.push(item);
+		open[kind].set(key, output_index);
+		// The `added` event shows the item as it was before its first part.
+		const added: ResponsesStreamEventBody = { type: 'response.output_item.added', output_index, item: structuredClone(item) };
+		return [...started, added, ...then(output_index)];
+	}
+
+	/** Starts a function call item. */
+	private startCall(toolCallId: string, name: string): ResponsesStreamEventBody[] {
+		const item: FunctionCallItem = {
+			id: this.makeId('fc'),
+			type: 'function_call',
+			call_id: toolCallId,
+			name,
+			arguments: '',
+			status: 'in_progress'
+		};
+		return this.addItem('calls', toolCallId, item, () => []);
+	}
+
+	/** Runs `then` on an open item of the given type; events about unknown items are dropped. */
+	private withItem<K extends ResponsesOutputItem['type']>(
+		kind: 'texts' | 'reasoning' | 'calls',
+		key: string,
+		type: K,
+		then: (item: Extract<ResponsesOutputItem, { type: K }>, outputIndex: number) => ResponsesStreamEventBody[]
+	): ResponsesStreamEventBody[] {
+		const output_index = this.open?.[kind].get(key);
+		if (output_index === undefined || !this.open) return [];
+		const item = this.open.response.output[output_index];
+		if (item.type !== type) return [];
+		return then(item as Extract<ResponsesOutputItem, { type: K }>, output_index);
+	}
+}

@@ -1,0 +1,31 @@
+import { getConfig } from '$lib/server/config';
+import { errorResponse } from '$lib/server/errors';
+import { limitStreamingRequest } from '$lib/server/http/rate-limit';
+import { readJson } from '$lib/server/http/read-json';
+import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { agentRunRequestSchema } from '$lib/server/protocols/agent-api/request';
+import { agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
+import { startAgentTurn } from '$lib/server/protocols/agent-api/start-agent-turn';
+import type { RequestHandler } from './$types';
+
+export const trailingSlash = 'ignore';
+
+/**
+ * The agent API's stream (`api.md` §2): a message to an agent on a new or existing session,
+ * answered with named SSE events ending with `done`. A caller that goes away stops its run,
+ * which is stored as interrupted.
+ */
+export const POST: RequestHandler = async (event) => {
+	const headers = new Headers();
+	try {
+		const config = getConfig();
+		const body = await readJson(event.request, agentRunRequestSchema);
+		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
+		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
+		const run = await startAgentTurn({ db: event.locals.db, config, viewer, body });
+		return agentApiStreamResponse(run.subscribe({ onCancel: () => run.stop('caller-gone') }), headers);
+	} catch (error) {
+		return errorResponse(error, headers);
+	}
+};
