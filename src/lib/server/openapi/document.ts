@@ -1,13 +1,21 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { version } from '../../version';
 import { agentApiPaths } from '../protocols/agent-api/openapi';
+import { assistantTransportPaths } from '../protocols/assistant-transport/openapi';
 import { openAIPaths } from '../protocols/openai/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
 
 /** Every group of public paths, each built from the zod schemas that validate its requests. */
-const pathGroups: ZodOpenApiPathsObject[] = [chatPaths, agentApiPaths, openAIPaths, teamTasksPaths, filesPaths];
+const pathGroups: ZodOpenApiPathsObject[] = [
+	chatPaths,
+	agentApiPaths,
+	assistantTransportPaths,
+	openAIPaths,
+	teamTasksPaths,
+	filesPaths
+];
 
 let cached: ReturnType<typeof createDocument> | undefined;
 

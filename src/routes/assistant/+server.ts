@@ -1,0 +1,46 @@
+import { getConfig } from '$lib/server/config';
+import { errorResponse } from '$lib/server/errors';
+import { limitStreamingRequest } from '$lib/server/http/rate-limit';
+import { readJson } from '$lib/server/http/read-json';
+import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { assistantRequestSchema, readQuery } from '$lib/server/protocols/assistant-transport/request';
+import { assistantTransportResponse, dataStreamResponse } from '$lib/server/protocols/assistant-transport/response';
+import { responseFormatOf } from '$lib/server/protocols/assistant-transport/response-format';
+import { startThreadTurn } from '$lib/server/protocols/assistant-transport/start-thread-turn';
+import type { RequestHandler } from './$types';
+
+/** The header that names the task (thread) an answer belongs to. */
+const TASK_ID_HEADER = 'x-parley-task-id';
+
+/**
+ * assistant-ui's assistant transport (`useAssistantTransportRuntime`): commands in, the thread's
+ * state and the answer streamed out, as a data stream (default) or as SSE. A caller that
+ * disconnects stops its run, which is stored as interrupted.
+ */
+export const POST: RequestHandler = async (event) => {
+	const headers = new Headers();
+	try {
+		const config = getConfig();
+		const query = readQuery(event.url);
+		const format = responseFormatOf(query.protocol, event.request.headers.get('accept'));
+		const body = await readJson(event.request, assistantRequestSchema);
+		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
+		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		const anonymousId = viewer.kind === 'anonymous' ? viewer.anonymousId : undefined;
+		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, anonymousId);
+
+		const turn = await startThreadTurn({
+			db: event.locals.db,
+			config,
+			viewer,
+			body,
+			agent: query.agent
+		});
+		headers.set(TASK_ID_HEADER, turn.taskId);
+		return format === 'assistant-transport'
+			? assistantTransportResponse(turn, headers)
+			: dataStreamResponse(turn, headers);
+	} catch (error) {
+		return errorResponse(error, headers);
+	}
+};
