@@ -123,16 +123,37 @@ export interface TaskCursor {
 	id: string;
 }
 
+/**
+ * An FTS5 query from what a person typed: each word must appear, as a prefix, so that "tid"
+ * finds "tides". Quotes and operators are never passed through. Null when there is no word.
+ */
+export function toSearchQuery(text: string): string | null {
+	const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+	if (words.length === 0) return null;
+	return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
+}
+
+/** What a task list can be narrowed to. */
+export interface TaskListOptions {
+	limit?: number;
+	cursor?: TaskCursor | null;
+	agentId?: number;
+	status?: TaskStatus;
+	/** Words to find in titles and message text. */
+	query?: string;
+}
+
 /** The viewer's tasks, most recently updated first, a page at a time. */
 export async function listTasks(
 	db: Db,
 	viewer: Viewer,
-	options: { limit?: number; cursor?: TaskCursor | null; agentId?: number } = {}
+	options: TaskListOptions = {}
 ): Promise<{ items: TaskSummary[]; nextCursor: TaskCursor | null }> {
 	const limit = Math.min(Math.max(options.limit ?? 30, 1), 100);
 	const owner =
 		viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
 	const cursor = options.cursor;
+	const search = options.query ? toSearchQuery(options.query) : null;
 	const rows = await db
 		.select({
 			id: tasks.id,
@@ -150,6 +171,10 @@ export async function listTasks(
 			and(
 				owner,
 				options.agentId !== undefined ? eq(tasks.agentId, options.agentId) : undefined,
+				options.status !== undefined ? eq(tasks.status, options.status) : undefined,
+				search !== null
+					? sql`${tasks.id} IN (SELECT task_id FROM task_search WHERE task_search MATCH ${search})`
+					: undefined,
 				cursor
 					? or(
 							lt(tasks.updatedAt, new Date(cursor.updatedAt)),
@@ -166,4 +191,22 @@ export async function listTasks(
 		items,
 		nextCursor: rows.length > limit && last ? { updatedAt: last.updatedAt.getTime(), id: last.id } : null
 	};
+}
+
+/** Renames a task of the viewer's. */
+export async function renameTask(db: Db, viewer: Viewer, id: string, title: string): Promise<void> {
+	await getOwnTask(db, viewer, id);
+	await db.update(tasks).set({ title: title.trim() }).where(eq(tasks.id, id));
+}
+
+/** Sets a task's status (active, completed or archived). */
+export async function setTaskStatus(db: Db, viewer: Viewer, id: string, status: TaskStatus): Promise<void> {
+	await getOwnTask(db, viewer, id);
+	await db.update(tasks).set({ status }).where(eq(tasks.id, id));
+}
+
+/** Deletes a task of the viewer's with its messages (its files stay, unlinked). */
+export async function deleteTask(db: Db, viewer: Viewer, id: string): Promise<void> {
+	await getOwnTask(db, viewer, id);
+	await db.delete(tasks).where(eq(tasks.id, id));
 }

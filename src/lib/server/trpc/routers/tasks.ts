@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { isOfflineModel, modelLabel } from '../../models/catalog';
 import { getUsableAgent } from '../../services/agents';
 import { listMessages, toUIMessage } from '../../services/messages';
-import { getOwnTask, listTasks } from '../../services/tasks';
+import { deleteTask, getOwnTask, listTasks, renameTask, setTaskStatus } from '../../services/tasks';
+import { taskStatuses } from '../../db/schema';
+import { stopRun } from '../../runtime/runs';
 import { isRunning } from '../../runtime/runs';
 import { protectedProcedure, router } from '../trpc';
 
@@ -16,7 +18,9 @@ export const tasksRouter = router({
 				.object({
 					limit: z.number().int().min(1).max(100).optional(),
 					cursor: cursorSchema.nullish(),
-					agentId: z.number().int().optional()
+					agentId: z.number().int().optional(),
+					status: z.enum(taskStatuses).optional(),
+					query: z.string().max(200).optional()
 				})
 				.optional()
 		)
@@ -38,5 +42,21 @@ export const tasksRouter = router({
 			})),
 			running: await isRunning(task.id)
 		};
+	})
+,
+
+	rename: protectedProcedure
+		.input(z.object({ id: z.string().min(1).max(64), title: z.string().trim().min(1, { message: 'Give the task a title.' }).max(200) }))
+		.mutation(({ ctx, input }) => renameTask(ctx.db, ctx.viewer, input.id, input.title)),
+
+	setStatus: protectedProcedure
+		.input(z.object({ id: z.string().min(1).max(64), status: z.enum(taskStatuses) }))
+		.mutation(({ ctx, input }) => setTaskStatus(ctx.db, ctx.viewer, input.id, input.status)),
+
+	/** Deletes a task; an answer in progress is stopped first. */
+	delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+		await getOwnTask(ctx.db, ctx.viewer, input.id);
+		await stopRun(input.id);
+		await deleteTask(ctx.db, ctx.viewer, input.id);
 	})
 });
