@@ -11,6 +11,9 @@ const chromium =
 const port = Number(process.env.E2E_PORT ?? 4318);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataFolder = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+/** The admin account the e2e server starts with. */
+const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
+const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
 
 export default defineConfig({
 	testDir: './e2e',
@@ -51,7 +54,8 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		command: 'node build',
+		// An admin account exists before the server starts, for the admin pages' tests.
+		command: `npm run --silent cli -- create-admin --email ${adminEmail} --password '${adminPassword}' && node build`,
 		cwd: resolve(import.meta.dirname, '..'),
 		url: `${baseURL}/health`,
 		reuseExistingServer: false,
