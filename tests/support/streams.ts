@@ -31,3 +31,20 @@ export async function readRest(reader: ReadableStreamDefaultReader<string>): Pro
 		text += value;
 	}
 }
+
+/** A readable stream that yields the given items, then closes. */
+export function streamOf<T>(items: T[]): ReadableStream<T> {
+	return new ReadableStream<T>({
+		start(controller) {
+			for (const item of items) controller.enqueue(item);
+			controller.close();
+		}
+	});
+}
+
+/** Reads a stream to its end. */
+export async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
+	const items: T[] = [];
+	for await (const item of stream) items.push(item);
+	return items;
+}

@@ -1,8 +1,7 @@
 import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
-import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readJson } from '$lib/server/http/read-json';
-import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { assistantRequestSchema, readQuery } from '$lib/server/protocols/assistant-transport/request';
 import { assistantTransportResponse, dataStreamResponse } from '$lib/server/protocols/assistant-transport/response';
 import { responseFormatOf } from '$lib/server/protocols/assistant-transport/response-format';
@@ -24,10 +23,8 @@ export const POST: RequestHandler = async (event) => {
 		const query = readQuery(event.url);
 		const format = responseFormatOf(query.protocol, event.request.headers.get('accept'));
 		const body = await readJson(event.request, assistantRequestSchema);
-		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
-		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
+		const viewer = streamingCaller(event, headers, body.anonymous_id);
 		const anonymousId = viewer.kind === 'anonymous' ? viewer.anonymousId : undefined;
-		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, anonymousId);
 
 		const turn = await startThreadTurn({
 			db: event.locals.db,

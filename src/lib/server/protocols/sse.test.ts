@@ -1,15 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatSseEvent, KEEP_ALIVE_MS, SSE_HEADERS, sseStream, type SseEvent } from './sse';
-
-/** A readable stream that yields the given items, then closes. */
-function streamOf<T>(items: T[]): ReadableStream<T> {
-	return new ReadableStream<T>({
-		start(controller) {
-			for (const item of items) controller.enqueue(item);
-			controller.close();
-		}
-	});
-}
+import { streamOf } from '../../../../tests/support/streams';
 
 /** Reads a byte stream to the end and decodes it as UTF-8. */
 async function collectText(stream: ReadableStream<Uint8Array>): Promise<string> {

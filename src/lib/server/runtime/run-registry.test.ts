@@ -1,19 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from './events';
 import { ActiveRun, RunRegistry, runRegistry } from './run-registry';
+import { readAll } from '../../../../tests/support/streams';
 
 const usage = { inputTokens: 1, outputTokens: 2 };
 const start: RunEvent = { type: 'run-start', taskId: 'task-1', messageId: 'msg-1', model: 'mock:offline' };
 const stepStart: RunEvent = { type: 'step-start' };
 const delta = (text: string): RunEvent => ({ type: 'text-delta', id: 't', delta: text });
 const end: RunEvent = { type: 'run-end', reason: 'completed', usage };
-
-/** Reads a stream to its end. */
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-	const items: T[] = [];
-	for await (const item of stream) items.push(item);
-	return items;
-}
 
 describe('ActiveRun', () => {
 	it('knows its task and message, and starts with no events', () => {

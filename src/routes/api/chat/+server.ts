@@ -1,8 +1,7 @@
 import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
-import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readJson } from '$lib/server/http/read-json';
-import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { chatRequestSchema, toTurnRequest } from '$lib/server/protocols/ui-message/request';
 import { uiMessageStreamResponse } from '$lib/server/protocols/ui-message/response';
 import { startTurn } from '$lib/server/runtime/run-turn';
@@ -23,9 +22,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const body = await readJson(event.request, chatRequestSchema);
-		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
-		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
-		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
+		const viewer = streamingCaller(event, headers, body.anonymous_id);
 
 		const existing = (await findTask(db, body.id)) ? await getOwnTask(db, viewer, body.id, { field: 'id' }) : null;
 		const agent = existing

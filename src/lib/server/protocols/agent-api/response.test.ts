@@ -8,24 +8,9 @@ import {
 	agentApiStreamResponse
 } from './response';
 import type { AgentApiChunk } from './to-agent-api-chunk';
+import { readAll, streamOf } from '../../../../../tests/support/streams';
 
 const usage = { inputTokens: 1, outputTokens: 2 };
-
-/** A readable stream that yields the given items, then closes. */
-function streamOf<T>(items: T[]): ReadableStream<T> {
-	return new ReadableStream<T>({
-		start(controller) {
-			for (const item of items) controller.enqueue(item);
-			controller.close();
-		}
-	});
-}
-
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-	const items: T[] = [];
-	for await (const item of stream) items.push(item);
-	return items;
-}
 
 /** A response's body, which these responses always have. */
 function bodyOf(response: Response): ReadableStream<Uint8Array> {

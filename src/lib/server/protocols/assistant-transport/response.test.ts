@@ -17,18 +17,9 @@ import {
 } from './response';
 import type { StateMessage } from './state-message';
 import { StateOperations } from './state-operations';
+import { streamOf } from '../../../../../tests/support/streams';
 
 const usage = { inputTokens: 5, outputTokens: 8 };
-
-/** A readable stream that yields the given items, then closes. */
-function streamOf<T>(items: T[]): ReadableStream<T> {
-	return new ReadableStream<T>({
-		start(controller) {
-			for (const item of items) controller.enqueue(item);
-			controller.close();
-		}
-	});
-}
 
 const question: StateMessage = { id: 'q1', role: 'user', content: [{ type: 'text', text: 'calculator expression="6*7"' }] };
 

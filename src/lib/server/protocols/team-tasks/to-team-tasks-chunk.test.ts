@@ -9,6 +9,7 @@ import {
 	toTeamTasksChunk,
 	type TeamTasksChunkState
 } from './to-team-tasks-chunk';
+import { streamOf } from '../../../../../tests/support/streams';
 
 const usage = { inputTokens: 10, outputTokens: 20 };
 const start = { id_team_agent: 'tool-demo', id_team: 'team-1', created_at: '2025-01-02T03:04:05.000Z' };
@@ -23,16 +24,6 @@ function translate(events: RunEvent[]): { chunks: TeamTasksChunk[]; state: TeamT
 		if (result.chunk) chunks.push(result.chunk);
 	}
 	return { chunks, state };
-}
-
-/** A readable stream that yields the given items, then closes. */
-function streamOf<T>(items: T[]): ReadableStream<T> {
-	return new ReadableStream<T>({
-		start(controller) {
-			for (const item of items) controller.enqueue(item);
-			controller.close();
-		}
-	});
 }
 
 const calculatorReady: RunEvent = {

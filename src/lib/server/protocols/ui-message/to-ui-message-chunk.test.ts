@@ -11,25 +11,9 @@ import type { RunEvent } from '../../runtime/events';
 import { MessagePartsBuilder } from '../../runtime/message-parts';
 import { UI_MESSAGE_STREAM_HEADERS, uiMessageChunkStream, uiMessageStreamResponse } from './response';
 import { toUIMessageChunk } from './to-ui-message-chunk';
+import { readAll, streamOf } from '../../../../../tests/support/streams';
 
 const usage = { inputTokens: 10, outputTokens: 20 };
-
-/** A readable stream that yields the given items, then closes. */
-function streamOf<T>(items: T[]): ReadableStream<T> {
-	return new ReadableStream<T>({
-		start(controller) {
-			for (const item of items) controller.enqueue(item);
-			controller.close();
-		}
-	});
-}
-
-/** Reads a stream to its end. */
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-	const items: T[] = [];
-	for await (const item of stream) items.push(item);
-	return items;
-}
 
 /** Validates one chunk against the AI SDK's own chunk schema, as `DefaultChatTransport` does. */
 async function validateChunk(chunk: unknown) {

@@ -1,8 +1,7 @@
 import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
-import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readJson } from '$lib/server/http/read-json';
-import { viewerOf } from '$lib/server/http/viewer';
+import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { answerAgentToolCall } from '$lib/server/protocols/agent-api/answer-agent-tool-call';
 import { toolOutputRequestSchema } from '$lib/server/protocols/agent-api/request';
 import { agentApiDoneResponse, agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
@@ -19,8 +18,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const config = getConfig();
 		const body = await readJson(event.request, toolOutputRequestSchema);
-		const { viewer } = viewerOf(event, body.anonymous_id);
-		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
+		const viewer = streamingCaller(event, new Headers(), body.anonymous_id);
 		const answer = await answerAgentToolCall({ db: event.locals.db, config, viewer, body });
 		const { run } = answer;
 		if (!run) {

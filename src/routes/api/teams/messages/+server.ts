@@ -1,8 +1,7 @@
 import { getConfig } from '$lib/server/config';
 import { AppError, errorResponse } from '$lib/server/errors';
-import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readForm } from '$lib/server/http/read-form';
-import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { streamingCaller } from '$lib/server/http/streaming-caller';
 import {
 	acceptsEventStream,
 	parseForm,
@@ -35,9 +34,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const form = parseForm(await readForm(event.request), teamMessageFormSchema);
-		const { viewer, isNew } = viewerOf(event, form.anonymous_id);
-		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
-		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
+		const viewer = streamingCaller(event, headers, form.anonymous_id);
 
 		const agent = await getUsableAgent(db, viewer, form.id_team_agent, 'id_team_agent');
 		let task = form.id_task ? await getAgentTask(db, viewer, agent.id, form.id_task) : null;

@@ -1,8 +1,7 @@
 import { getConfig } from '$lib/server/config';
 import { newId } from '$lib/server/ids';
-import { limitStreamingRequest } from '$lib/server/http/rate-limit';
 import { readJson } from '$lib/server/http/read-json';
-import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { onCallerGone } from '$lib/server/protocols/openai/caller-gone';
 import { toChatCompletion } from '$lib/server/protocols/openai/chat-completion';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
@@ -23,9 +22,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const config = getConfig();
 		const body = await readJson(event.request, chatCompletionRequestSchema);
-		const { viewer, isNew } = viewerOf(event, body.anonymous_id);
-		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
-		limitStreamingRequest(event.locals, config.RATE_LIMIT_PER_MINUTE, viewer.kind === 'anonymous' ? viewer.anonymousId : undefined);
+		const viewer = streamingCaller(event, headers, body.anonymous_id);
 
 		const completion = await startCompletion({ db: event.locals.db, config, viewer, body });
 		headers.set(TASK_ID_HEADER, completion.task.id);
