@@ -70,8 +70,10 @@ export interface CallerTool {
 }
 
 /** The tool rows of a turn: the agent's, handed over to the caller when asked, plus the caller's own. */
-function toolRowsOf(input: TurnInput): Tool[] {
-	const handOver = input.handOverAllTools ?? input.task.runOptions?.handOverAllTools ?? false;
+function toolRowsOf(
+	input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAllTools'> & { task?: Pick<Task, 'runOptions'> }
+): Tool[] {
+	const handOver = input.handOverAllTools ?? input.task?.runOptions?.handOverAllTools ?? false;
 	const rows = input.agent.tools.map((row) => (handOver ? { ...row, kind: 'client' as const } : row));
 	for (const callerTool of input.callerTools ?? []) {
 		if (rows.some((row) => row.name === callerTool.name)) {
@@ -106,6 +108,23 @@ function textOf(parts: UIMessage['parts']): string {
 }
 
 /**
+ * What a turn will call, checked before anything is stored: the model (an unconfigured provider
+ * is `invalid_input`) and the tools (a caller's tool named like one of the agent's is refused).
+ * Faces that store things before starting a turn call this first, so that a refused request
+ * stores nothing.
+ */
+export function checkTurn(
+	input: Pick<TurnInput, 'config' | 'agent' | 'model' | 'callerTools' | 'handOverAllTools'> & {
+		task?: Pick<Task, 'context' | 'runOptions'>;
+	}
+): { model: LanguageModel; tools: ToolSet } {
+	return {
+		model: input.model ?? resolveModel(input.config, input.agent.model),
+		tools: resolveTools(toolRowsOf(input), { config: input.config, taskContext: input.task?.context })
+	};
+}
+
+/**
  * Starts one turn of an agent on a task. The history is settled before the model is called: a
  * new question is stored, an edited one replaces the old one and what followed, a regenerated
  * answer replaces the last one, a continuation applies tool outputs and approvals to the last
@@ -115,8 +134,7 @@ function textOf(parts: UIMessage['parts']): string {
 export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	const { db, config, task, agent, request } = input;
 	const registry = input.registry ?? runRegistry;
-	const model = input.model ?? resolveModel(config, agent.model);
-	const tools = resolveTools(toolRowsOf(input), { config, taskContext: task.context });
+	const { model, tools } = checkTurn(input);
 
 	// The run is registered before the first await, so that two requests on one task cannot both start.
 	const run = new ActiveRun(task.id, request.type === 'continue' ? request.messageId : newId());

@@ -179,13 +179,7 @@ export async function saveUpload(
 	const { viewer, file } = input;
 	const field = input.field ?? 'file';
 	const name = sanitizeFileName(file.name);
-	const maxBytes = options.maxBytes ?? getConfig().FILE_SIZE_LIMIT;
-	if (file.size > maxBytes) {
-		throw new AppError('payload_too_large', `The file "${name}" is larger than the limit of ${maxBytes} bytes.`, {
-			field
-		});
-	}
-	if (file.size === 0) throw new AppError('invalid_input', `The file "${name}" is empty.`, { field });
+	assertUploadable(file, field, options.maxBytes);
 	const bytes = new Uint8Array(await file.arrayBuffer());
 	const storage = options.storage ?? getFileStorage();
 	const storageKey = await storage.put(bytes);
@@ -266,6 +260,20 @@ export function toFileMeta(file: FileRecord): FileMeta {
 /** The download path of a file. */
 export function fileUrl(id: string): string {
 	return `/api/files/${encodeURIComponent(id)}`;
+}
+
+/**
+ * Checks that an upload may be stored: not empty, not over the size limit (`FILE_SIZE_LIMIT`).
+ * Check every file of a request first, so that a refused request stores none of them.
+ */
+export function assertUploadable(file: File, field: string, maxBytes = getConfig().FILE_SIZE_LIMIT): void {
+	const name = sanitizeFileName(file.name);
+	if (file.size > maxBytes) {
+		throw new AppError('payload_too_large', `The file "${name}" is larger than the limit of ${maxBytes} bytes.`, {
+			field
+		});
+	}
+	if (file.size === 0) throw new AppError('invalid_input', `The file "${name}" is empty.`, { field });
 }
 
 /** The file id a message's file part was made from, when it came from {@link toFilePart}. */

@@ -193,6 +193,20 @@ export async function listTasks(
 	};
 }
 
+/**
+ * Runs what follows the making of a task for one request. When it fails, the task that request
+ * made (and anything stored in it) is removed again, so that a refused request leaves nothing
+ * behind. `newTaskId` is null when the task existed before the request.
+ */
+export async function undoNewTaskOnFailure<T>(db: Db, newTaskId: string | null, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		if (newTaskId) await db.delete(tasks).where(eq(tasks.id, newTaskId));
+		throw error;
+	}
+}
+
 /** Renames a task of the viewer's. */
 export async function renameTask(db: Db, viewer: Viewer, id: string, title: string): Promise<void> {
 	await getOwnTask(db, viewer, id);

@@ -8,7 +8,7 @@ import { startTurn } from '$lib/server/runtime/run-turn';
 import { getDefaultAgent, getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
 import { listMessages } from '$lib/server/services/messages';
-import { createTask, findTask, getOwnTask } from '$lib/server/services/tasks';
+import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 
 /**
@@ -32,12 +32,12 @@ export const POST: RequestHandler = async (event) => {
 				: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
 		const request = toTurnRequest(body, existing ? await listMessages(db, existing.id) : []);
 
-		let task = existing;
-		if (!task) {
-			validateTaskContext(agent.contextSchema, body.context);
-			task = await createTask(db, { viewer, agentId: agent.id, id: body.id, context: body.context ?? null });
-		}
-		const run = await startTurn({ db, config, task, agent, request });
+		if (!existing) validateTaskContext(agent.contextSchema, body.context);
+		const task =
+			existing ?? (await createTask(db, { viewer, agentId: agent.id, id: body.id, context: body.context ?? null }));
+		const run = await undoNewTaskOnFailure(db, existing ? null : task.id, () =>
+			startTurn({ db, config, task, agent, request })
+		);
 		return uiMessageStreamResponse(run.subscribe(), headers);
 	} catch (error) {
 		return errorResponse(error, headers);

@@ -11,7 +11,7 @@ import { applyAnswers, sortAnswers, type ToolCallAnswer, type TurnRequest } from
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
 import { insertMessage, listMessages, messageIdExists } from '../../services/messages';
-import { createTask, getOwnTask, titleFrom, touchTaskQuery } from '../../services/tasks';
+import { createTask, getOwnTask, titleFrom, touchTaskQuery, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import { fromStateMessages } from './from-state-message';
 import {
@@ -62,31 +62,34 @@ export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTur
 	const agent = existing ? await getUsableAgent(db, viewer, existing.agentId) : await agentFor(input);
 	const callerTools = callerToolsOf(body.tools, agent);
 	const task = existing ?? (await newThread(input, agent, commands));
-	const stored = await listMessages(db, task.id);
+	// A thread made for this request goes again when its turn cannot start.
+	return undoNewTaskOnFailure(db, existing ? null : task.id, async () => {
+		const stored = await listMessages(db, task.id);
 
-	if (commands.toolResults.length > 0) {
-		const answers = commands.toolResults.map(toAnswer);
-		const result = await answerToolCalls({ db, config, task, agent, answers, callerTools }).catch(
-			(error: unknown) => {
-				throw withOwnFieldNames(error);
+		if (commands.toolResults.length > 0) {
+			const answers = commands.toolResults.map(toAnswer);
+			const result = await answerToolCalls({ db, config, task, agent, answers, callerTools }).catch(
+				(error: unknown) => {
+					throw withOwnFieldNames(error);
+				}
+			);
+			const last = stored[stored.length - 1];
+			if (!result.run) {
+				const after = await listMessages(db, task.id);
+				return waitingAnswer(task, after);
 			}
-		);
-		const last = stored[stored.length - 1];
-		if (!result.run) {
-			const after = await listMessages(db, task.id);
-			return waitingAnswer(task, after);
+			const parts = applyAnswers(last.parts, sortAnswers(last.parts, answers));
+			return runAnswer(task, stored.slice(0, -1), result.run, parts);
 		}
-		const parts = applyAnswers(last.parts, sortAnswers(last.parts, answers));
-		return runAnswer(task, stored.slice(0, -1), result.run, parts);
-	}
 
-	// A new thread's history was already cut after `parentId` when it was stored.
-	const request = commands.message
-		? messageRequest(commands.message, stored, existing ? parentIdOf(commands.message, body.parentId) : null)
-		: respondRequest(stored);
-	const run = await startTurn({ db, config, task, agent, request, callerTools });
-	const history = (await listMessages(db, task.id)).filter((message) => message.id !== run.messageId);
-	return runAnswer(task, history, run, []);
+		// A new thread's history was already cut after `parentId` when it was stored.
+		const request = commands.message
+			? messageRequest(commands.message, stored, existing ? parentIdOf(commands.message, body.parentId) : null)
+			: respondRequest(stored);
+		const run = await startTurn({ db, config, task, agent, request, callerTools });
+		const history = (await listMessages(db, task.id)).filter((message) => message.id !== run.messageId);
+		return runAnswer(task, history, run, []);
+	});
 }
 
 /** The agent of a new thread: `?agent=`, else `config.agent`, else the default agent. */

@@ -9,7 +9,7 @@ import { answerToolCalls, startTurn, type CallerTool } from '../../runtime/run-t
 import { getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
 import { appendMessage, listMessages } from '../../services/messages';
-import { createTask, getOwnTask, titleFrom } from '../../services/tasks';
+import { createTask, getOwnTask, titleFrom, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import { planHistory } from './plan-history';
 import type { ChatCompletionRequest, OpenAITool } from './request';
@@ -101,38 +101,35 @@ export async function startCompletion(input: {
 	const converted = toStoredMessages(body.messages, { approvalTools });
 	const plan = planHistory(converted, existing ? await listMessages(db, existing.id) : null);
 
-	let task = existing;
-	if (!task) {
-		validateTaskContext(agent.contextSchema, body.context);
-		task = await createTask(db, {
-			viewer,
-			agentId: agent.id,
-			context: body.context ?? null,
-			title: titleOf(converted.messages)
-		});
-	}
-	for (const draft of plan.append) {
-		await appendMessage(db, { taskId: task.id, role: draft.role, parts: draft.parts });
-	}
+	if (!existing) validateTaskContext(agent.contextSchema, body.context);
+	const task =
+		existing ??
+		(await createTask(db, { viewer, agentId: agent.id, context: body.context ?? null, title: titleOf(converted.messages) }));
+	// A task made for this request goes again when its turn cannot start.
+	return undoNewTaskOnFailure(db, existing ? null : task.id, async (): Promise<StartedCompletion> => {
+		for (const draft of plan.append) {
+			await appendMessage(db, { taskId: task.id, role: draft.role, parts: draft.parts });
+		}
 
-	if (plan.kind === 'respond') {
-		const run = await startTurn({ db, config, task, agent, request: { type: 'respond' }, callerTools });
-		return { task, agent, subscribe: (options) => run.subscribe(options), stop: (reason) => run.stop(reason) };
-	}
-	const answered = await answerToolCalls({ db, config, task, agent, callerTools, answers: plan.answers });
-	const run = answered.run;
-	if (run) return { task, agent, subscribe: (options) => run.subscribe(options), stop: (reason) => run.stop(reason) };
-	const events = waitingEvents(task, agent, answered.messageId, answered.pending);
-	return {
-		task,
-		agent,
-		subscribe: () =>
-			new ReadableStream<RunEvent>({
-				start(controller) {
-					for (const event of events) controller.enqueue(event);
-					controller.close();
-				}
-			}),
-		stop: () => {}
-	};
+		if (plan.kind === 'respond') {
+			const run = await startTurn({ db, config, task, agent, request: { type: 'respond' }, callerTools });
+			return { task, agent, subscribe: (options) => run.subscribe(options), stop: (reason) => run.stop(reason) };
+		}
+		const answered = await answerToolCalls({ db, config, task, agent, callerTools, answers: plan.answers });
+		const run = answered.run;
+		if (run) return { task, agent, subscribe: (options) => run.subscribe(options), stop: (reason) => run.stop(reason) };
+		const events = waitingEvents(task, agent, answered.messageId, answered.pending);
+		return {
+			task,
+			agent,
+			subscribe: () =>
+				new ReadableStream<RunEvent>({
+					start(controller) {
+						for (const event of events) controller.enqueue(event);
+						controller.close();
+					}
+				}),
+			stop: () => {}
+		};
+	});
 }

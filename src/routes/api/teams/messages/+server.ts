@@ -10,10 +10,10 @@ import {
 } from '$lib/server/protocols/team-tasks/request';
 import { teamTasksStreamResponse } from '$lib/server/protocols/team-tasks/response';
 import { adoptIntoTeam, ensureTeam, getAgentTask } from '$lib/server/protocols/team-tasks/team-task-store';
-import { startTurn } from '$lib/server/runtime/run-turn';
+import { checkTurn, startTurn } from '$lib/server/runtime/run-turn';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
-import { assignFilesToTask, saveUpload, toFilePart, type FileRecord } from '$lib/server/services/files';
+import { assertUploadable, assignFilesToTask, saveUpload, toFilePart, type FileRecord } from '$lib/server/services/files';
 import { createTask } from '$lib/server/services/tasks';
 import type { UIMessage } from 'ai';
 import type { RequestHandler } from './$types';
@@ -38,7 +38,10 @@ export const POST: RequestHandler = async (event) => {
 
 		const agent = await getUsableAgent(db, viewer, form.id_team_agent, 'id_team_agent');
 		let task = form.id_task ? await getAgentTask(db, viewer, agent.id, form.id_task) : null;
+		// Everything is checked before anything is stored, so that a refused request stores nothing.
 		if (!task) validateTaskContext(agent.contextSchema, form.context);
+		for (const field of TEAM_FILE_FIELDS) for (const file of form[field]) assertUploadable(file, field);
+		checkTurn({ config, agent, task: task ?? undefined });
 
 		const uploads: FileRecord[] = [];
 		for (const field of TEAM_FILE_FIELDS) {
