@@ -6,6 +6,7 @@
 //   npm run build && npm run bench            # everything, each figure twice
 //   npm run bench -- --runs 1 --only 1,2      # a quick look
 //   npm run bench -- --profile                # also CPU-profile both servers during figure 3, run 1
+//   npm run bench -- --runs 1 --only 5        # the public protocol faces against the app's UI stream
 import { execFileSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,21 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { chatBody, newAgent, signUp, streamChat, taskId } from './lib/client.mjs';
+import { createKey, FACES, streamFace } from './lib/faces.mjs';
 import { liveServers, startServer } from './lib/servers.mjs';
-import { fmt, idleRssKiB, maxOf, median, percentile, ROOT, sleep, startNoiseMeter, startRssSampler, sum } from './lib/util.mjs';
+import {
+	fmt,
+	idleRssKiB,
+	mainThreadCpuMs,
+	maxOf,
+	median,
+	percentile,
+	ROOT,
+	sleep,
+	startNoiseMeter,
+	startRssSampler,
+	sum
+} from './lib/util.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -24,13 +38,13 @@ import { fmt, idleRssKiB, maxOf, median, percentile, ROOT, sleep, startNoiseMete
 const { values: flags } = parseArgs({
 	options: {
 		runs: { type: 'string', default: '2' },
-		only: { type: 'string', default: '1,2,3,4' },
+		only: { type: 'string', default: '1,2,3,4,5' },
 		profile: { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
 if (flags.help) {
-	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4] [--profile]');
+	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5] [--profile]');
 	process.exit(0);
 }
 
@@ -47,7 +61,21 @@ const SETTINGS = {
 	/** Figure 4 overloads a small machine; what has not finished by then is cut and counted as such. */
 	fig4DeadlineMs: 40_000,
 	/** Streaming requests per signed-in user, under a 60-a-minute rate limit should Parley add one. */
-	requestsPerUser: 50
+	requestsPerUser: 50,
+	/** Figure 5: rounds of short requests, one per face in each round (order rotated every round). */
+	fig5Rounds: 30,
+	/** Figure 5: rounds of long-answer streams, one per face in each round. */
+	fig5LongRounds: 20,
+	/** Figure 5 budgets: a face's first byte at most this much later than the UI stream's (median)… */
+	fig5FirstByteBudgetMs: 5,
+	/** …and /v1/chat/completions' throughput at least this share of the UI stream's. */
+	fig5ThroughputRatio: 0.9,
+	/** Figure 5: a phase (short requests, long answers) stops after the round that passes this. */
+	fig5PhaseCapMs: 20_000,
+	/** Figure 5: one request may take this long (a long answer at delay 0 takes well under 1 s). */
+	fig5TimeoutMs: 15_000,
+	/** Figure 5 sends a few hundred requests with one key in well under a minute. */
+	fig5RateLimitPerMinute: 100_000
 };
 const SHORT_PROMPT = 'Hello there, how quickly does the first word arrive?';
 const LONG_PROMPT = 'Please write a long answer about streaming';
@@ -132,7 +160,7 @@ console.log('');
 // ---------------------------------------------------------------------------------------------
 // Targets: a started server plus how to send it chat requests
 
-async function openTarget(kind, delayMs, { profile = false } = {}) {
+async function openTarget(kind, delayMs, { profile = false, env } = {}) {
 	const nodeArgs = [];
 	if (profile) {
 		// One file per thread (the baseline's tsx loader has its own); the main thread's is the largest.
@@ -143,12 +171,12 @@ async function openTarget(kind, delayMs, { profile = false } = {}) {
 	}
 	let server;
 	try {
-		server = await startServer(kind, { delayMs, nodeArgs });
+		server = await startServer(kind, { delayMs, nodeArgs, env });
 	} catch (error) {
 		// A concurrent `npm run build` rewrites build/ for a few seconds: try once more before giving up.
 		console.error(`(${error.message.split('\n')[0]} — retrying once in 5 s)`);
 		await sleep(5000);
-		server = await startServer(kind, { delayMs, nodeArgs });
+		server = await startServer(kind, { delayMs, nodeArgs, env });
 	}
 	const agent = newAgent();
 	let users = 0;
@@ -376,12 +404,173 @@ async function concurrentStreams(target, prefix, count, deadlineMs) {
 	};
 }
 
+/**
+ * Figure 5: the public protocol faces against the app's own UI stream, all on ONE Parley server
+ * (same runtime, MOCK_TOKEN_DELAY_MS=0), all with one API key. Short requests go round-robin over
+ * the faces (the starting face rotates every round) so that noise hits all faces alike; then
+ * long-answer streams, round-robin likewise. Per request the server's main-thread CPU is read from
+ * /proc/<pid>/schedstat (ns-precise), so each face's cost shows beside its times.
+ */
+async function figure5(target) {
+	const { baseURL, pid } = target.server;
+	const phaseStarted = performance.now();
+	const phases = {};
+	const phaseDone = (name) => (phases[name] = Math.round(performance.now() - phaseStarted - sum(Object.values(phases))));
+	const email = `bench-faces-${Math.random().toString(36).slice(2, 8)}@example.com`;
+	await signUp(baseURL, email);
+	const key = await createKey({ databaseURL: `file:${target.server.dbPath}`, email });
+	phaseDone('signUpAndKeyMs');
+	let sent = 0;
+	// A face that hangs is given up on after one timeout, so that the figure stays bounded.
+	const hung = new Set();
+	const measure = async (face, text) => {
+		if (hung.has(face.id)) return { face: face.id, error: 'not sent: this face timed out before' };
+		const cpu0 = mainThreadCpuMs(pid);
+		const client0 = process.cpuUsage();
+		const result = await streamFace({
+			face,
+			baseURL,
+			key,
+			text,
+			index: sent++,
+			agent: target.agent,
+			timeoutMs: SETTINGS.fig5TimeoutMs,
+			// The server's CPU until the stream's first byte reached us: work done before streaming.
+			onFirstByte: (partial) => (partial.serverCpuToFirstByteMs = mainThreadCpuMs(pid) - cpu0)
+		});
+		const client = process.cpuUsage(client0);
+		result.serverCpuMs = mainThreadCpuMs(pid) - cpu0;
+		if (result.error?.startsWith('timeout')) hung.add(face.id);
+		result.clientCpuMs = (client.user + client.system) / 1000;
+		return result;
+	};
+	const failed = (result) => result.error || !Number.isFinite(result.tFirstText);
+	const rotated = (round) => FACES.map((_, k) => FACES[(round + k) % FACES.length]);
+	const tally = () =>
+		Object.fromEntries(FACES.map((face) => [face.id, { results: [], errors: 0, errorKinds: {} }]));
+	const record = (bucket, result) => {
+		if (failed(result)) {
+			bucket.errors++;
+			const kind = String(result.error ?? 'no text').slice(0, 160);
+			bucket.errorKinds[kind] = (bucket.errorKinds[kind] ?? 0) + 1;
+		} else {
+			bucket.results.push(result);
+		}
+	};
+
+	// Warm-up: every face's code path and the JIT, short and long (not measured).
+	const warmUpErrors = {};
+	for (let round = 0; round < 3; round++) {
+		for (const face of rotated(round)) {
+			const result = await measure(face, round < 2 ? SHORT_PROMPT : LONG_PROMPT);
+			if (failed(result)) warmUpErrors[face.id] = String(result.error ?? 'no text').slice(0, 160);
+		}
+	}
+
+	phaseDone('warmUpMs');
+
+	// Short requests: time to first byte and to first text.
+	// On a busy machine a phase is cut after a whole round once it has taken fig5PhaseCapMs.
+	const short = tally();
+	const shortNoise = startNoiseMeter(pid, TICKS);
+	let shortRounds = 0;
+	for (let started = performance.now(); shortRounds < SETTINGS.fig5Rounds; ) {
+		for (const face of rotated(shortRounds)) record(short[face.id], await measure(face, SHORT_PROMPT));
+		shortRounds++;
+		if (performance.now() - started > SETTINGS.fig5PhaseCapMs) break;
+	}
+	const shortCpu = shortNoise.stop();
+	phaseDone('shortMs');
+
+	// Long answers: text deltas per second within each stream (as figure 2).
+	// Each stream's rate is also paired with the UI stream's of the same round: the median of those
+	// ratios shrugs off a stream slowed by other processes better than the pooled figure does.
+	const long = tally();
+	const rates = FACES.map(() => []); // rates[face][round], NaN when that stream failed
+	const longNoise = startNoiseMeter(pid, TICKS);
+	let longRounds = 0;
+	for (let started = performance.now(); longRounds < SETTINGS.fig5LongRounds; ) {
+		const round = longRounds++;
+		for (const face of rotated(round)) {
+			let result = await measure(face, LONG_PROMPT);
+			if (result.textDeltas < 2 && !result.error) result = { ...result, error: 'fewer than 2 text deltas' };
+			record(long[face.id], result);
+			rates[FACES.indexOf(face)][round] = failed(result)
+				? NaN
+				: (result.textDeltas / (result.tLastText - result.tFirstText)) * 1000;
+		}
+		if (performance.now() - started > SETTINGS.fig5PhaseCapMs) break;
+	}
+	const longCpu = longNoise.stop();
+	phaseDone('longMs');
+	const uiRates = rates[FACES.findIndex((face) => face.id === 'ui')];
+	const pairedRatio = (faceIndex) =>
+		median(rates[faceIndex].map((rate, round) => rate / uiRates[round]).filter(Number.isFinite));
+
+	const faces = {};
+	for (const face of FACES) {
+		const s = short[face.id];
+		const l = long[face.id];
+		const since = (results, field) => results.map((result) => result[field] - result.tStart);
+		const deltas = l.results.map((result) => result.textDeltas);
+		faces[face.id] = {
+			label: face.label,
+			warmUpError: warmUpErrors[face.id],
+			requests: shortRounds,
+			errors: s.errors,
+			errorKinds: s.errorKinds,
+			firstByteMedianMs: median(since(s.results, 'tFirstByte')),
+			firstByteP90Ms: percentile(since(s.results, 'tFirstByte'), 90),
+			firstTextMedianMs: median(since(s.results, 'tFirstText')),
+			firstTextP90Ms: percentile(since(s.results, 'tFirstText'), 90),
+			headersMedianMs: median(since(s.results, 'tHeaders')),
+			/** Request start → end of the stream (the whole short answer). */
+			shortStreamMedianMs: median(since(s.results, 'tEnd')),
+			serverCpuMsPerShort: median(s.results.map((result) => result.serverCpuMs)),
+			serverCpuMsToFirstByte: median(s.results.map((result) => result.serverCpuToFirstByteMs)),
+			bytesPerShort: median(s.results.map((result) => result.bytes)),
+			/** How much of a short answer came in the first chunk (at delay 0, often most of it). */
+			firstChunkBytesPerShort: median(s.results.map((result) => result.firstChunkBytes)),
+			firstChunkTextDeltasPerShort: median(s.results.map((result) => result.firstChunkTextDeltas)),
+			textDeltasPerShort: median(s.results.map((result) => result.textDeltas)),
+			streams: longRounds,
+			longErrors: l.errors,
+			longErrorKinds: l.errorKinds,
+			textDeltasPerStream: median(deltas),
+			deltasPerSecond: (sum(deltas) / sum(l.results.map((result) => result.tLastText - result.tFirstText))) * 1000,
+			deltasPerSecondFromStart: (sum(deltas) / sum(l.results.map((result) => result.tLastText - result.tStart))) * 1000,
+			/** Median over rounds of (this face's rate ÷ the UI stream's rate in the same round). */
+			pairedRatioMedian: pairedRatio(FACES.indexOf(face)),
+			medianStreamMs: median(since(l.results, 'tEnd')),
+			bytesPerStream: median(l.results.map((result) => result.bytes)),
+			eventsPerStream: median(l.results.map((result) => result.events)),
+			serverCpuMsPerStream: median(l.results.map((result) => result.serverCpuMs)),
+			clientCpuMsPerStream: median(l.results.map((result) => result.clientCpuMs)),
+			firstTextMs: since(s.results, 'tFirstText').map((value) => Math.round(value * 100) / 100)
+		};
+	}
+	return {
+		faces,
+		shortRounds,
+		longRounds,
+		/** Wall time of each phase (ms), to keep the figure bounded. */
+		phases,
+		shortCpu,
+		longCpu,
+		/** For the noise note: the busier of the two phases. */
+		cpu: shortCpu.otherCores >= longCpu.otherCores ? shortCpu : longCpu
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running everything
 
+const ratioOf = (parley, baseline) =>
+	Number.isFinite(parley) && Number.isFinite(baseline) && baseline > 0 ? parley / baseline : NaN;
+
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
-const results = { 1: [], 2: [], 3: [], 4: [] };
+const results = { 1: [], 2: [], 3: [], 4: [], 5: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
@@ -415,6 +604,26 @@ try {
 						`other processes used ${fmt((figures[1] ?? figures[2]).cpu.otherCores, 2)} cores`
 				);
 			}
+		}
+	}
+	if (ONLY.has(5)) {
+		for (let run = 1; run <= RUNS; run++) {
+			const started = Date.now();
+			const out = await session('parley', 0, figure5, {
+				env: { RATE_LIMIT_PER_MINUTE: String(SETTINGS.fig5RateLimitPerMinute) }
+			});
+			// Stored as Parley's result (there is no baseline: the UI stream is the reference).
+			results[5][run - 1] = { parley: out };
+			const ui = out.faces.ui;
+			const worst = FACES.filter((face) => face.id !== 'ui')
+				.map((face) => [face.id, out.faces[face.id].firstByteMedianMs - ui.firstByteMedianMs])
+				.sort((a, b) => b[1] - a[1])[0];
+			console.log(
+				`[${elapsed()}] figure 5 run ${run}: UI stream first byte median ${fmt(ui.firstByteMedianMs, 2)} ms; ` +
+					`largest Δ ${worst[0]} ${worst[1] >= 0 ? '+' : ''}${fmt(worst[1], 2)} ms; ` +
+					`/v1 ${fmt(ratioOf(out.faces.openai.deltasPerSecond, ui.deltasPerSecond), 2)}× UI throughput; ` +
+					`${fmt((Date.now() - started) / 1000)} s; other processes used ${fmt(out.cpu.otherCores, 2)} cores`
+			);
 		}
 	}
 	for (const figure of [3, 4]) {
@@ -454,8 +663,6 @@ try {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const ratioOf = (parley, baseline) =>
-	Number.isFinite(parley) && Number.isFinite(baseline) && baseline > 0 ? parley / baseline : NaN;
 const yesNo = (ok) => (ok === undefined ? '—' : ok ? 'yes' : 'NO');
 
 /** Rows: [figure, parley, baseline, ratio, budget, within]. */
@@ -531,24 +738,78 @@ function rowsFor(figure, run, { parley: p, baseline: b }) {
 	return [];
 }
 
-function printTable(title, rows) {
-	const header = ['figure', 'parley', 'baseline', 'ratio', 'budget', 'within budget?'];
+const FIGURE_HEADER = ['figure', 'parley', 'baseline', 'ratio', 'budget', 'within budget?'];
+const FIGURE_KEYS = ['name', 'parley', 'baseline', 'ratio', 'budget', 'within'];
+
+/** Prints a table; the first column and those from `leftFrom` on are left-aligned, numbers right. */
+function printTable({ title, header, rows, leftFrom }) {
 	const all = [header, ...rows];
 	const widths = header.map((_, column) => Math.max(...all.map((row) => String(row[column]).length)));
 	const line = (row) =>
-		row.map((cell, column) => (column === 0 || column >= 4 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join(' | ');
+		row
+			.map((cell, column) => (column === 0 || column >= leftFrom ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column])))
+			.join(' | ');
 	console.log(`\n${title}`);
 	console.log(line(header));
 	console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
 	for (const row of rows) console.log(line(row));
 }
 
+const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : 'n/a');
+const withP90 = (medianMs, p90Ms) => `${fmt(medianMs, 2)} (${fmt(p90Ms, 2)})`;
+
+/** Figure 5, one run: the latency table's rows and the throughput table's rows. */
+function figure5Rows(run, { faces }) {
+	const tag = RUNS > 1 ? ` (run ${run})` : '';
+	const ui = faces.ui;
+	const budgetMs = SETTINGS.fig5FirstByteBudgetMs;
+	const latency = FACES.map((face) => {
+		const f = faces[face.id];
+		const reference = face.id === 'ui';
+		const byteDelta = f.firstByteMedianMs - ui.firstByteMedianMs;
+		const textDelta = f.firstTextMedianMs - ui.firstTextMedianMs;
+		return [
+			face.label + tag,
+			withP90(f.firstByteMedianMs, f.firstByteP90Ms),
+			withP90(f.firstTextMedianMs, f.firstTextP90Ms),
+			reference ? '—' : `${signed(byteDelta)} ms`,
+			reference ? '—' : `${signed(textDelta)} ms`,
+			`${f.errors}/${f.requests}`,
+			`${fmt(f.serverCpuMsToFirstByte, 2)} / ${fmt(f.serverCpuMsPerShort, 2)}`,
+			reference ? 'reference' : `≤ +${budgetMs} ms first byte`,
+			reference ? '—' : `${yesNo(byteDelta <= budgetMs && f.errors === 0)} (${signed(byteDelta)} ms)`
+		];
+	});
+	const throughput = FACES.map((face) => {
+		const f = faces[face.id];
+		const ratio = ratioOf(f.deltasPerSecond, ui.deltasPerSecond);
+		const budgeted = face.id === 'openai';
+		return [
+			face.label + tag,
+			fmt(f.deltasPerSecond, 0),
+			fmt(f.deltasPerSecondFromStart, 0),
+			face.id === 'ui' ? '—' : `${fmt(ratio, 2)}×`,
+			face.id === 'ui' ? '—' : `${fmt(f.pairedRatioMedian, 2)}×`,
+			`${fmt(f.textDeltasPerStream, 0)}${f.longErrors ? ` (${f.longErrors} failed)` : ''}`,
+			fmt(f.bytesPerStream / 1024, 1),
+			fmt(f.serverCpuMsPerStream, 1),
+			fmt(f.clientCpuMsPerStream, 1),
+			face.id === 'ui' ? 'reference' : budgeted ? `≥ ${fmt(SETTINGS.fig5ThroughputRatio, 2)}× UI stream` : 'figure only',
+			budgeted ? `${yesNo(ratio >= SETTINGS.fig5ThroughputRatio && f.longErrors === 0)} (${fmt(ratio, 2)}×)` : '—'
+		];
+	});
+	return { latency, throughput };
+}
+
 const TITLES = {
 	1: `1. First text-delta latency — ${SETTINGS.fig1Requests} sequential requests, MOCK_TOKEN_DELAY_MS=0`,
 	2: `2. Throughput — ${SETTINGS.fig2Streams} sequential long-answer streams, MOCK_TOKEN_DELAY_MS=0`,
 	3: `3. ${SETTINGS.fig3Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs}`,
-	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs} (figures only)`
+	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs} (figures only)`,
+	5: `5. Public protocol faces vs the app's UI stream — one Parley server, one API key, ${SETTINGS.fig5Rounds} short requests per face (round-robin), MOCK_TOKEN_DELAY_MS=0`,
+	'5-throughput': `5. (cont.) Throughput — ${SETTINGS.fig5LongRounds} sequential long-answer streams per face (round-robin), MOCK_TOKEN_DELAY_MS=0`
 };
+/** tables[id] = {title, header, keys (for the JSON), rows, within (column), leftFrom}. */
 const tables = {};
 for (const figure of [1, 2, 3, 4]) {
 	const rows = [];
@@ -556,8 +817,8 @@ for (const figure of [1, 2, 3, 4]) {
 		if (pair?.parley && pair?.baseline) rows.push(...rowsFor(figure, index + 1, pair));
 	});
 	if (rows.length === 0) continue;
-	tables[figure] = rows;
-	printTable(TITLES[figure], rows);
+	tables[figure] = { title: TITLES[figure], header: FIGURE_HEADER, keys: FIGURE_KEYS, rows, within: 5, leftFrom: 4 };
+	printTable(tables[figure]);
 	if (figure >= 3) {
 		for (const [index, pair] of results[figure].entries()) {
 			for (const kind of KINDS) {
@@ -571,10 +832,82 @@ for (const figure of [1, 2, 3, 4]) {
 		}
 	}
 }
+if (results[5].some((pair) => pair?.parley)) {
+	const latency = [];
+	const throughput = [];
+	const notes = [];
+	results[5].forEach((pair, index) => {
+		if (!pair?.parley) return;
+		const rows = figure5Rows(index + 1, pair.parley);
+		latency.push(...rows.latency);
+		throughput.push(...rows.throughput);
+		const run = RUNS > 1 ? `run ${index + 1} ` : '';
+		const { shortCpu, longCpu, faces, shortRounds, longRounds } = pair.parley;
+		if (shortRounds < SETTINGS.fig5Rounds || longRounds < SETTINGS.fig5LongRounds) {
+			notes.push(
+				`  ${run}cut at ${SETTINGS.fig5PhaseCapMs / 1000} s a phase (busy machine): ${shortRounds} of ${SETTINGS.fig5Rounds} short rounds, ` +
+					`${longRounds} of ${SETTINGS.fig5LongRounds} long rounds`
+			);
+		}
+		notes.push(
+			`  ${run}other processes' CPU meanwhile: ${fmt(shortCpu.otherCores, 2)} cores (short requests), ${fmt(longCpu.otherCores, 2)} cores (long streams)`
+		);
+		for (const face of FACES) {
+			const f = faces[face.id];
+			const kinds = Object.entries({ ...f.errorKinds, ...f.longErrorKinds });
+			if (f.warmUpError) notes.push(`  ${run}${face.id} failed during warm-up: ${f.warmUpError}`);
+			if (kinds.length > 0) notes.push(`  ${run}${face.id} errors: ${kinds.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
+		}
+	});
+	tables[5] = {
+		title: TITLES[5],
+		header: [
+			'face',
+			'first byte ms, median (p90)',
+			'first text ms, median (p90)',
+			'Δ first byte vs UI',
+			'Δ first text vs UI',
+			'failed',
+			'server CPU ms: to first byte / whole',
+			'budget',
+			'within budget?'
+		],
+		keys: ['face', 'firstByteMs', 'firstTextMs', 'deltaFirstByte', 'deltaFirstText', 'failed', 'serverCpuMs', 'budget', 'within'],
+		rows: latency,
+		within: 8,
+		leftFrom: 7
+	};
+	tables['5-throughput'] = {
+		title: TITLES['5-throughput'],
+		header: [
+			'face',
+			'text deltas/s, first→last delta',
+			'from request start',
+			'ratio vs UI',
+			'per-round ratio, median',
+			'deltas/stream',
+			'KiB/stream',
+			'server CPU/stream (ms)',
+			'client CPU/stream (ms)',
+			'budget',
+			'within budget?'
+		],
+		keys: ['face', 'deltasPerSecond', 'deltasPerSecondFromStart', 'ratio', 'pairedRatioMedian', 'deltasPerStream', 'kibPerStream', 'serverCpuMsPerStream', 'clientCpuMsPerStream', 'budget', 'within'],
+		rows: throughput,
+		within: 10,
+		leftFrom: 9
+	};
+	printTable(tables[5]);
+	printTable(tables['5-throughput']);
+	console.log(
+		"  (server CPU = the server's main thread, from /proc/<pid>/schedstat, median per request; " +
+			"'to first byte' is read when the stream's first bytes reach the client)"
+	);
+	for (const note of notes) console.log(note);
+}
 
 const budgetCells = Object.values(tables)
-	.flat()
-	.map((row) => row[5])
+	.flatMap((table) => table.rows.map((row) => row[table.within]))
 	.filter((cell) => cell !== '—');
 const met = budgetCells.filter((cell) => cell.startsWith('yes')).length;
 console.log(`\nBudgets met: ${met} of ${budgetCells.length} checks · total time ${elapsed()}`);
@@ -606,9 +939,9 @@ writeFileSync(
 			settings: SETTINGS,
 			results,
 			tables: Object.fromEntries(
-				Object.entries(tables).map(([figure, rows]) => [
-					figure,
-					rows.map(([name, parley, baseline, ratio, budget, within]) => ({ name, parley, baseline, ratio, budget, within }))
+				Object.entries(tables).map(([id, table]) => [
+					id,
+					table.rows.map((row) => Object.fromEntries(table.keys.map((key, column) => [key, row[column]])))
 				])
 			),
 			durationSeconds: (Date.now() - benchStarted) / 1000

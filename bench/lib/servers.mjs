@@ -38,9 +38,10 @@ function getStatus(url) {
 
 /**
  * Spawns a server and waits until `GET /health` answers 200.
- * `kind` is 'parley' or 'baseline'; `delayMs` becomes MOCK_TOKEN_DELAY_MS.
+ * `kind` is 'parley' or 'baseline'; `delayMs` becomes MOCK_TOKEN_DELAY_MS; `env` adds variables
+ * (figure 5 raises Parley's RATE_LIMIT_PER_MINUTE).
  */
-export async function startServer(kind, { delayMs, nodeArgs = [] }) {
+export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv = {} }) {
 	const folder = mkdtempSync(join(tmpdir(), `parley-bench-${kind}-`));
 	const port = await freePort();
 	const baseURL = `http://127.0.0.1:${port}`;
@@ -52,7 +53,8 @@ export async function startServer(kind, { delayMs, nodeArgs = [] }) {
 		NODE_ENV: 'production',
 		HOST: '127.0.0.1',
 		PORT: String(port),
-		MOCK_TOKEN_DELAY_MS: String(delayMs)
+		MOCK_TOKEN_DELAY_MS: String(delayMs),
+		...extraEnv
 	};
 	let args;
 	if (kind === 'parley') {

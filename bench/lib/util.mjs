@@ -124,3 +124,15 @@ export function startNoiseMeter(serverPid, ticksPerSecond = 100) {
 		}
 	};
 }
+
+/**
+ * CPU time (ms, ns-precise) of a process's main thread — the JS event loop — from
+ * /proc/<pid>/schedstat; NaN when unreadable. Precise enough to attribute per request.
+ */
+export function mainThreadCpuMs(pid) {
+	try {
+		return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+	} catch {
+		return NaN;
+	}
+}
