@@ -1,16 +1,7 @@
+import { fillTemplate } from '../../fill-template';
 import type { Agent } from '../db/schema';
 
-/** Fills `{{name}}` (and `{{ name.path }}`) placeholders from a context; unknown names become empty. */
-export function fillTemplate(template: string, context: Record<string, unknown> | null | undefined): string {
-	return template.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (_, path: string) => {
-		let value: unknown = context ?? {};
-		for (const key of path.split('.')) {
-			value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-		}
-		if (value === undefined || value === null) return '';
-		return typeof value === 'string' ? value : JSON.stringify(value);
-	});
-}
+export { fillTemplate };
 
 /**
  * The system prompt of a turn: the agent's own prompt, then its prompt template filled from the

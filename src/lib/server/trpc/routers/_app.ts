@@ -1,10 +1,14 @@
 import { router } from '../trpc';
+import { adminRouter } from './admin';
+import { adminCatalogRouter } from './admin-catalog';
 import { agentsRouter } from './agents';
 import { apiKeysRouter } from './api-keys';
 import { tasksRouter } from './tasks';
 
 /** Every procedure the pages use. */
 export const appRouter = router({
+	admin: adminRouter,
+	adminCatalog: adminCatalogRouter,
 	agents: agentsRouter,
 	apiKeys: apiKeysRouter,
 	tasks: tasksRouter

@@ -1,0 +1,7 @@
+import { requireAdmin } from './catalog-form.server';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = (event) => {
+	requireAdmin(event);
+	return {};
+};

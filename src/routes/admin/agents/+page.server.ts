@@ -1,0 +1,27 @@
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, numberField, requireAdmin } from '../catalog-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const caller = serverCaller(event).adminCatalog;
+	const [agents, tools] = await Promise.all([caller.agents.list(), caller.tools.list()]);
+	return {
+		agents,
+		toolNames: Object.fromEntries(tools.map((tool) => [tool.id, tool.name])) as Record<number, string>,
+		saved: event.url.searchParams.get('saved')
+	};
+};
+
+export const actions: Actions = {
+	delete: async (event) => {
+		requireAdmin(event);
+		const form = await event.request.formData();
+		try {
+			await serverCaller(event).adminCatalog.agents.delete({ id: numberField(form, 'id') ?? 0 });
+			return { deleted: String(form.get('name') ?? 'The agent') };
+		} catch (error) {
+			return formFailure(error);
+		}
+	}
+};

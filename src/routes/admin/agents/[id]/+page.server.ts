@@ -1,0 +1,28 @@
+import { redirect } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
+import { agentFormValues, readAgentForm, typedAgentValues } from '../agent-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const id = idParam(event.params.id);
+	const caller = serverCaller(event).adminCatalog.agents;
+	const [agent, options] = await Promise.all([caller.get({ id }).catch(notFoundAs404), caller.formOptions()]);
+	return { agent: { id: agent.id, name: agent.name, slug: agent.slug, source: agent.source }, values: agentFormValues(agent), options };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		requireAdmin(event);
+		const id = idParam(event.params.id);
+		const form = await event.request.formData();
+		let slug: string;
+		try {
+			slug = (await serverCaller(event).adminCatalog.agents.update({ id, ...readAgentForm(form) })).slug;
+		} catch (error) {
+			return formFailure(error, { ...typedAgentValues(form) });
+		}
+		redirect(303, `/admin/agents?saved=${encodeURIComponent(slug)}`);
+	}
+};

@@ -1,0 +1,51 @@
+import { redirect } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, requireAdmin } from '../../catalog-form.server';
+import { agentFormValues, readAgentForm, typedAgentValues, type AgentFormValues } from '../agent-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+const blank: AgentFormValues = {
+	name: '',
+	slug: '',
+	description: '',
+	system_prompt: '',
+	model: 'mock:offline',
+	temperature: '',
+	max_steps: '5',
+	tools: [],
+	prompt_template_id: '',
+	context_schema: '',
+	visibility: 'users'
+};
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const caller = serverCaller(event).adminCatalog.agents;
+	const from = event.url.searchParams.get('from');
+	const [options, agents] = await Promise.all([caller.formOptions(), caller.list()]);
+	const original = from ? agents.find((agent) => String(agent.id) === from || agent.slug === from) : undefined;
+	if (!original) return { options, values: blank, duplicateOf: null };
+	// A copy: same settings, a free slug like `support-copy`.
+	const taken = new Set(agents.map((agent) => agent.slug));
+	let slug = `${original.slug}-copy`.slice(0, 100);
+	for (let n = 2; taken.has(slug); n++) slug = `${original.slug}-copy-${n}`.slice(0, 100);
+	return {
+		options,
+		values: { ...agentFormValues(original), name: `${original.name} (copy)`, slug },
+		duplicateOf: original.name
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		requireAdmin(event);
+		const form = await event.request.formData();
+		let slug: string;
+		try {
+			slug = (await serverCaller(event).adminCatalog.agents.create(readAgentForm(form))).slug;
+		} catch (error) {
+			return formFailure(error, { ...typedAgentValues(form) });
+		}
+		redirect(303, `/admin/agents?saved=${encodeURIComponent(slug)}`);
+	}
+};

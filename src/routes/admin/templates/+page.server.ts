@@ -1,0 +1,24 @@
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, numberField, requireAdmin } from '../catalog-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	return {
+		templates: await serverCaller(event).adminCatalog.templates.list(),
+		saved: event.url.searchParams.get('saved')
+	};
+};
+
+export const actions: Actions = {
+	delete: async (event) => {
+		requireAdmin(event);
+		const form = await event.request.formData();
+		try {
+			await serverCaller(event).adminCatalog.templates.delete({ id: numberField(form, 'id') ?? 0 });
+			return { deleted: String(form.get('name') ?? 'The template') };
+		} catch (error) {
+			return formFailure(error);
+		}
+	}
+};

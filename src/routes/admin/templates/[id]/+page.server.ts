@@ -1,0 +1,31 @@
+import { redirect } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
+import { readTemplateForm } from '../template-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const template = await serverCaller(event)
+		.adminCatalog.templates.get({ id: idParam(event.params.id) })
+		.catch(notFoundAs404);
+	return {
+		template: { id: template.id, name: template.name, usedBy: template.used_by },
+		values: { name: template.name, description: template.description, template: template.template }
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		requireAdmin(event);
+		const id = idParam(event.params.id);
+		const values = readTemplateForm(await event.request.formData());
+		let name: string;
+		try {
+			name = (await serverCaller(event).adminCatalog.templates.update({ id, ...values })).name;
+		} catch (error) {
+			return formFailure(error, values);
+		}
+		redirect(303, `/admin/templates?saved=${encodeURIComponent(name)}`);
+	}
+};

@@ -1,0 +1,28 @@
+import { redirect } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/context';
+import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
+import { readToolForm, toolFormValues, typedToolValues } from '../tool-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireAdmin(event);
+	const id = idParam(event.params.id);
+	const caller = serverCaller(event).adminCatalog.tools;
+	const [tool, builtins] = await Promise.all([caller.get({ id }).catch(notFoundAs404), caller.builtins()]);
+	return { tool: { id: tool.id, name: tool.name }, values: toolFormValues(tool), builtins };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		requireAdmin(event);
+		const id = idParam(event.params.id);
+		const form = await event.request.formData();
+		let name: string;
+		try {
+			name = (await serverCaller(event).adminCatalog.tools.update({ id, ...readToolForm(form) })).name;
+		} catch (error) {
+			return formFailure(error, { ...typedToolValues(form) });
+		}
+		redirect(303, `/admin/tools?saved=${encodeURIComponent(name)}`);
+	}
+};
