@@ -59,6 +59,8 @@ export class StateOperations {
 	/** The operations one run event makes; none for most events that do not change the content. */
 	apply(event: RunEvent): StateOperation[] {
 		this.parts.apply(event);
+		const delta = this.appendDelta(event);
+		if (delta) return [delta];
 		const next = toStateParts(this.parts.parts);
 		const operations = diffContent(this.content, next, [...this.path, 'content']);
 		this.content = next;
@@ -72,6 +74,21 @@ export class StateOperations {
 			});
 		}
 		return operations;
+	}
+
+	/**
+	 * A text or reasoning delta only grows the part that streams, the last of its kind: the
+	 * append is made directly, rather than by rebuilding and comparing every part, which would
+	 * cost more the longer the answer grows.
+	 */
+	private appendDelta(event: RunEvent): StateOperation | undefined {
+		if (event.type !== 'text-delta' && event.type !== 'reasoning-delta') return undefined;
+		const kind = event.type === 'text-delta' ? 'text' : 'reasoning';
+		const index = this.content.findLastIndex((part) => part.type === kind);
+		const part = this.content[index];
+		if (!part || (part.type !== 'text' && part.type !== 'reasoning')) return undefined;
+		this.content[index] = { ...part, text: part.text + event.delta };
+		return { type: 'append-text', path: [...this.path, 'content', String(index), 'text'], value: event.delta };
 	}
 }
 
