@@ -537,3 +537,19 @@ describe('rate limits', () => {
 		}
 	});
 });
+
+describe('other /v1 paths', () => {
+	it('retrieves one model, and answers unknown paths and models in OpenAI’s shape', async () => {
+		expect(await alice.models.retrieve('tool-demo')).toMatchObject({ id: 'tool-demo', object: 'model', owned_by: 'parley' });
+		await expect(alice.models.retrieve('no-such-agent')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+		const response = await fetch(`${server.baseURL}/v1/embeddings`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${alice.apiKey}`, 'content-type': 'application/json' },
+			body: '{}'
+		});
+		expect(response.status).toBe(404);
+		const body = await response.json();
+		expect(body.error.message).toContain('/v1/embeddings');
+		expect(typeof body.error.type).toBe('string');
+	});
+});

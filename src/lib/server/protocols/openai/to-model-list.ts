@@ -13,15 +13,12 @@ export interface OpenAIModelList {
 	data: OpenAIModel[];
 }
 
-/** The agents a caller may use as OpenAI models, `id` being the agent's slug. */
+/** An agent as an OpenAI model, `id` being its slug. */
+export function toModel(agent: { slug: string; createdAt: Date }): OpenAIModel {
+	return { id: agent.slug, object: 'model', created: Math.floor(agent.createdAt.getTime() / 1000), owned_by: 'parley' };
+}
+
+/** The agents a caller may use as OpenAI models. */
 export function toModelList(agents: readonly { slug: string; createdAt: Date }[]): OpenAIModelList {
-	return {
-		object: 'list',
-		data: agents.map((agent) => ({
-			id: agent.slug,
-			object: 'model',
-			created: Math.floor(agent.createdAt.getTime() / 1000),
-			owned_by: 'parley'
-		}))
-	};
+	return { object: 'list', data: agents.map(toModel) };
 }
