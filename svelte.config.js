@@ -4,7 +4,7 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
 /** `ADAPTER=vercel npm run build` targets Vercel; anything else builds the Node server. */
 const adapter =
-	process.env.ADAPTER === 'vercel' ? adapterVercel({ runtime: 'nodejs20.x' }) : adapterNode({ out: 'build' });
+	process.env.ADAPTER === 'vercel' ? adapterVercel({ runtime: 'nodejs24.x' }) : adapterNode({ out: 'build' });
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
