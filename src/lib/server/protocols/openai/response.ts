@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../runtime/events';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
-import { toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
+import { contentChunkWriter, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
 
 /** Headers of a streamed completion: plain SSE, as OpenAI sends it. */
 export const OPENAI_STREAM_HEADERS = { ...SSE_HEADERS } as const;
@@ -10,8 +10,14 @@ export const TASK_ID_HEADER = 'x-parley-task-id';
 
 /** Turns run events into Chat Completions SSE events (`data: <chunk>`). */
 export function openAIChunkStream(context: OpenAIChunkContext): TransformStream<RunEvent, SseEvent> {
+	// Text deltas are most of a stream: their JSON comes from a template rather than a whole object.
+	const contentChunk = contentChunkWriter(context);
 	return new TransformStream<RunEvent, SseEvent>({
 		transform(event, controller) {
+			if (event.type === 'text-delta') {
+				controller.enqueue({ data: contentChunk(event.delta) });
+				return;
+			}
 			for (const item of toOpenAIChunk(event, context) ?? []) controller.enqueue({ data: item });
 		}
 	});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import { openAIStreamResponse } from './response';
-import { toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
+import { contentChunkWriter, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
 
 const context: OpenAIChunkContext = { id: 'chatcmpl-1', created: 1700000000, model: 'assistant', includeUsage: false };
 const withUsage: OpenAIChunkContext = { ...context, includeUsage: true };
@@ -129,6 +129,19 @@ describe('toOpenAIChunk', () => {
 		expect(() => toOpenAIChunk({ type: 'mystery' } as unknown as RunEvent, context)).toThrow(
 			'Unhandled run event {"type":"mystery"}'
 		);
+	});
+});
+
+describe('contentChunkWriter', () => {
+	it('writes exactly the JSON of the text chunk, for any text and either usage setting', () => {
+		const texts = ['Hi', '', ' a "quoted" word', 'line\nbreak\ttab', '\u0000 and \\u0000', 'émoji 🎉', '</script>'];
+		for (const options of [context, withUsage, { ...context, model: 'odd "model" \\u0000' }, { ...context, model: 'nul \u0000' }]) {
+			const write = contentChunkWriter(options);
+			for (const text of texts) {
+				const event: RunEvent = { type: 'text-delta', id: 't1', delta: text };
+				expect(write(text)).toBe(JSON.stringify(toOpenAIChunk(event, options)?.[0]));
+			}
+		}
 	});
 });
 

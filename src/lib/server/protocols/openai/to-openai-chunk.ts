@@ -64,6 +64,19 @@ function chunk(
 }
 
 /**
+ * Writes the JSON of a text chunk (`delta: {content}`) from a template made once per completion:
+ * the same text as `JSON.stringify` of the chunk {@link toOpenAIChunk} makes, without serialising
+ * the fields every delta repeats.
+ */
+export function contentChunkWriter(context: OpenAIChunkContext): (content: string) => string {
+	const marker = '\u0000';
+	const parts = JSON.stringify(chunk(context, { content: marker })).split(JSON.stringify(marker));
+	if (parts.length !== 2) return (content) => JSON.stringify(chunk(context, { content }));
+	const [before, after] = parts;
+	return (content) => before + JSON.stringify(content) + after;
+}
+
+/**
  * Translates one run event into Chat Completions stream items; `undefined` drops it. The first
  * chunk carries the role; text comes as `content` deltas; calls the caller must answer come as
  * complete `tool_calls` once the run stops for them (the agent's own tools run inside and are
