@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { AdminPage, loginAsAdmin } from './pages/admin-page';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
+import { answerConfirmation } from './pages/confirm-dialog';
 
 const password = 'correct horse battery';
 const screenshots = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -104,14 +105,11 @@ test('duplicate an agent, and delete it after confirming', async ({ page }) => {
 	await expect(admin.agentRow(slug)).toContainText('calculator');
 
 	// Dismissing the confirmation keeps it; accepting deletes it.
-	page.once('dialog', (dialog) => dialog.dismiss());
 	await admin.agentRow(slug).getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete', { cancel: true });
 	await expect(admin.agentRow(slug)).toBeVisible();
-	page.once('dialog', (dialog) => {
-		expect(dialog.message()).toContain(slug);
-		return dialog.accept();
-	});
 	await admin.agentRow(slug).getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete', { says: slug });
 	await expect(admin.flash()).toContainText('Deleted');
 	await expect(admin.agentRow(slug)).toHaveCount(0);
 });
@@ -131,8 +129,8 @@ test('an agent with tasks cannot be deleted, and says why', async ({ page }) => 
 	await chat.waitForIdle();
 
 	await page.goto('/admin/agents');
-	page.once('dialog', (dialog) => dialog.accept());
 	await admin.agentRow(slug).getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete');
 	await expect(page.getByRole('alert')).toContainText('has 1 task and cannot be deleted');
 	await expect(admin.agentRow(slug)).toBeVisible();
 });
@@ -186,8 +184,8 @@ test('an admin creates, edits and deletes an HTTP tool', async ({ page }) => {
 	await admin.save('Save changes', /\/admin\/tools\?saved=/);
 	await expect(admin.toolRow(name)).toContainText('POST https://example.com/orders/{{id}}');
 
-	page.once('dialog', (dialog) => dialog.accept());
 	await admin.toolRow(name).getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete');
 	await expect(admin.flash()).toContainText('Deleted');
 	await expect(admin.toolRow(name)).toHaveCount(0);
 });
@@ -213,11 +211,8 @@ test('templates: the preview fills variables, agents use them, and deleting warn
 
 	await page.goto('/admin/templates');
 	await expect(admin.templateRow(name)).toContainText(slug);
-	page.once('dialog', (dialog) => {
-		expect(dialog.message()).toContain(slug);
-		return dialog.accept();
-	});
 	await admin.templateRow(name).getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete', { says: slug });
 	await expect(admin.flash()).toContainText('Deleted');
 	await expect(admin.templateRow(name)).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AdminPeoplePage, loginAsAdmin } from './pages/admin-people-page';
 import { AuthPage } from './pages/auth-page';
+import { answerConfirmation } from './pages/confirm-dialog';
 
 const password = 'correct horse battery';
 
@@ -75,8 +76,8 @@ test('admin manages a user, their keys, reads their task and sees the usage', as
 	const keyRow = page.getByTestId('key-row').filter({ hasText: 'admin-made key' });
 	await expect(keyRow).toContainText(key.slice(0, 10));
 	await expect(keyRow).not.toContainText(key);
-	page.once('dialog', (dialog) => dialog.accept());
 	await keyRow.getByRole('button', { name: 'Revoke' }).click();
+	await answerConfirmation(page, 'Revoke');
 	await expect(keyRow).toContainText('Revoked');
 	expect((await models()).status()).toBe(401);
 

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
+import { answerConfirmation } from './pages/confirm-dialog';
 
 test('create an API key in settings, use it, and revoke it', async ({ page, request, baseURL }) => {
 	await new AuthPage(page).signUp(`keys-${Date.now()}@example.com`, 'correct horse battery');
@@ -24,8 +25,8 @@ test('create an API key in settings, use it, and revoke it', async ({ page, requ
 	await expect(page.getByTestId('new-key')).toHaveCount(0);
 	await expect(page.getByTestId('key-list')).toContainText(key.slice(0, 10));
 
-	page.once('dialog', (dialog) => dialog.accept());
 	await page.getByRole('button', { name: 'Revoke' }).click();
+	await answerConfirmation(page, 'Revoke');
 	await expect(page.getByTestId('key-list')).toContainText('Revoked');
 	expect((await ask()).status()).toBe(401);
 });

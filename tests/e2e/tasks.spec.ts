@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
+import { answerConfirmation } from './pages/confirm-dialog';
 
 /** Starts a task with one question through the chat API, as the signed-in user. */
 async function startTask(page: Page, baseURL: string, id: string, text: string) {
@@ -42,9 +43,10 @@ test('search, rename, archive and delete tasks', async ({ page, baseURL }) => {
 	await expect(rows.first()).toContainText('Archived');
 
 	// Delete, after confirming.
-	page.once('dialog', (dialog) => dialog.accept());
 	await rows.first().getByRole('button', { name: 'Delete' }).click();
+	await answerConfirmation(page, 'Delete', { says: 'cannot be undone' });
 	await expect(page.getByText('No task matches.')).toBeVisible();
+	await expect(page.getByText(/^Deleted “/)).toBeVisible();
 	await page.goto('/tasks');
 	await expect(rows).toHaveCount(1);
 	await expect(rows.first()).toContainText('How do ocean tides work?');

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AuthPage } from './auth-page';
+import { answerConfirmation } from './confirm-dialog';
 
 /** The admin account the e2e server starts with (see playwright.config.ts). */
 export const admin = {
@@ -24,8 +25,9 @@ export class AdminPeoplePage {
 
 	/** Clicks a button of a user's row and accepts its confirmation, if any. */
 	async userAction(email: string, button: 'Disable' | 'Enable' | 'Make admin' | 'Make user') {
-		this.page.once('dialog', (dialog) => dialog.accept());
 		await this.userRow(email).getByRole('button', { name: button }).click();
+		// Enabling an account needs no confirmation; everything else asks first.
+		if (button !== 'Enable') await answerConfirmation(this.page, button, { says: email });
 	}
 
 	/** Creates a key for a user on the keys page and returns the key shown once. */
