@@ -177,6 +177,10 @@ const chatBody = (changes: Record<string, unknown> = {}) => ({
 	trigger: 'submit-message',
 	...changes
 });
+const withFile = (url: string) =>
+	chatBody({
+		messages: [{ id: 'matrix-q-1', role: 'user', parts: [{ type: 'text', text: 'See this' }, { type: 'file', mediaType: 'image/png', url }] }]
+	});
 const agentBody = (changes: Record<string, unknown> = {}) => ({ message: 'Hello', agent_id: 'assistant', ...changes });
 const toolOutputBody = (changes: Record<string, unknown> = {}) => ({ session_id: '{task}', call_id: 'call_1', output: 1, ...changes });
 const assistantBody = (changes: Record<string, unknown> = {}) => ({
@@ -283,6 +287,9 @@ const chatCases: Case[] = [
 		json: chatBody({ agentId: 'planner', context: { plan: 'gold' } })
 	}),
 	bad('POST /api/chat', 'an agent whose provider is not configured', 400, undefined, { json: chatBody({ agentId: 'broken' }) }),
+	bad('POST /api/chat', 'a link to someone else’s upload', 404, 'messages', { as: 'bob', json: withFile('/api/files/{file}') }),
+	bad('POST /api/chat', 'a link to no upload', 404, 'messages', { json: withFile('/api/files/nothing-here') }),
+	bad('POST /api/chat', 'a file part with a remote address', 400, 'messages', { json: withFile('http://169.254.169.254/latest/meta-data') }),
 	bad('GET /api/chat/{id}/stream', 'an unknown task', 404, 'taskId', { path: '/api/chat/no-such-task/stream' }),
 	bad('GET /api/chat/{id}/stream', 'someone else’s task', 404, 'taskId', { as: 'bob', path: '/api/chat/{task}/stream' }),
 	bad('POST /api/chat/{id}/stop', 'an unknown task', 404, 'taskId', { path: '/api/chat/no-such-task/stop' }),

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { users } from '../../src/lib/server/db/schema';
+import { files as fileRows, messages, users } from '../../src/lib/server/db/schema';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 
@@ -153,5 +153,50 @@ describe('GET /api/files/{id}/meta', () => {
 		const response = await api(`/api/files/${files[0].id}/meta`);
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({ ...files[0], extraction_status: 'none', text_length: 0 });
+	});
+});
+
+describe('uploads in the app’s chat (POST /api/chat)', () => {
+	it('a link to an upload becomes the stored file: the model reads its content, and the file joins the task', async () => {
+		const stored = (await (await upload([new File(['Otters hold hands while sleeping.'], 'otters.txt', { type: 'text/plain' })])).json()) as {
+			files: StoredFile[];
+		};
+		const file = stored.files[0];
+		const taskId = `files-chat-${Date.now()}`;
+		const response = await alice.fetch('/api/chat', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				id: taskId,
+				messages: [
+					{
+						id: 'q1',
+						role: 'user',
+						parts: [
+							{ type: 'text', text: 'What does this say?' },
+							// The browser's idea of the type and name does not matter: the stored file's do.
+							{ type: 'file', mediaType: 'application/octet-stream', url: `/api/files/${file.id}`, filename: 'whatever.bin' }
+						]
+					}
+				]
+			})
+		});
+		expect(response.status).toBe(200);
+		expect(await response.text()).toContain('[DONE]');
+
+		const [question, answer] = await db.select().from(messages).where(eq(messages.taskId, taskId)).orderBy(messages.position);
+		const answerText = answer.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+		expect(answerText).toContain('otters.txt');
+		expect(answerText).toContain('Otters hold hands');
+		expect(answerText).not.toContain('/api/files/');
+		expect(question.parts).toContainEqual({
+			type: 'file',
+			mediaType: 'text/plain',
+			url: `/api/files/${file.id}`,
+			filename: 'otters.txt',
+			providerMetadata: { parley: { fileId: file.id } }
+		});
+		const [row] = await db.select().from(fileRows).where(eq(fileRows.id, file.id));
+		expect(row.taskId).toBe(taskId);
 	});
 });

@@ -97,7 +97,36 @@ test('the agent API and /v1 stream their own events and render the answer', asyn
 	await expect(playground.answers).toHaveCount(2);
 });
 
-test('a pending client tool call is answered on the page and the run continues, over three protocols', async ({
+test('assistant transport in both formats: data-stream lines and SSE events, rendered the same', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('playground-assistant'), password);
+	const playground = new PlaygroundPage(page);
+	await playground.goto({ protocol: 'assistant-data-stream' });
+	await expect(page.getByTestId('endpoint')).toHaveText('POST /assistant');
+	await playground.send('Hello data stream');
+	await expect(playground.eventsOfType('0').first()).toBeVisible();
+	await expect(playground.lastAnswer()).toContainText('You said: "Hello data stream"');
+	await playground.waitForIdle();
+	await expect(playground.eventsOfType('aui-state').first()).toBeVisible();
+	await expect(playground.eventsOfType('d')).toHaveCount(1);
+	// The thread goes on in the same task.
+	const session = await playground.sessionId.innerText();
+	await playground.send('And again');
+	await expect(playground.lastAnswer()).toContainText('You said: "And again"');
+	await playground.waitForIdle();
+	await expect(playground.sessionId).toHaveText(session);
+
+	await playground.pickProtocol('assistant-transport');
+	await expect(page.getByTestId('endpoint')).toHaveText('POST /assistant?protocol=assistant-transport');
+	await playground.send('Hello SSE');
+	await expect(playground.eventsOfType('text-delta').first()).toBeVisible();
+	await expect(playground.lastAnswer()).toContainText('You said: "Hello SSE"');
+	await playground.waitForIdle();
+	await expect(playground.eventsOfType('message-finish')).toHaveCount(1);
+	await expect(playground.eventsOfType('[DONE]')).toHaveCount(1);
+	await expect(playground.statuses()).toHaveText(['200 OK']);
+});
+
+test('a pending client tool call is answered on the page and the run continues, over every protocol that continues', async ({
 	page,
 	baseURL
 }) => {
@@ -108,10 +137,13 @@ test('a pending client tool call is answered on the page and the run continues, 
 
 	const playground = new PlaygroundPage(page);
 	await playground.goto({ agent: slug });
-	const continuations: Record<string, string> = {
-		'ui-stream': '/api/chat',
-		'agent-api': '/api/agent/tool-output/',
-		openai: '/v1/chat/completions'
+	// Each protocol continues through its own endpoint (the assistant transport names the agent in the query).
+	const continuations: Record<string, RegExp> = {
+		'ui-stream': /POST \/api\/chat /,
+		'agent-api': /POST \/api\/agent\/tool-output\/ /,
+		openai: /POST \/v1\/chat\/completions /,
+		'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
+		'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /
 	};
 	for (const [protocol, path] of Object.entries(continuations)) {
 		await playground.pickProtocol(protocol);
@@ -132,7 +164,7 @@ test('a pending client tool call is answered on the page and the run continues, 
 		await playground.waitForIdle();
 		await expect(card).toHaveAttribute('data-state', 'output-available');
 		await expect(playground.statuses()).toHaveText(['200 OK', '200 OK']);
-		await expect(page.getByTestId('exchange').last()).toContainText(`POST ${path}`);
+		await expect(page.getByTestId('exchange').last()).toContainText(path);
 	}
 });
 

@@ -8,8 +8,10 @@ import {
 	assignFilesToTask,
 	contentDisposition,
 	fileIdOfPart,
+	fileIdOfUrl,
 	getOwnFile,
 	LocalFileStorage,
+	resolveUserFileParts,
 	sanitizeFileName,
 	saveUpload,
 	sha256Hex,
@@ -208,5 +210,38 @@ describe('toFilePart and withFileData', () => {
 		expect(await withFileData(temp.db, [{ ...part, providerMetadata: { parley: { fileId: 'gone' } } }], { storage })).toEqual([
 			{ type: 'text', text: '[An attached file is no longer available.]' }
 		]);
+	});
+});
+
+describe('resolveUserFileParts', () => {
+	it('turns links to the viewer’s uploads into their files, keeps data URLs, and lists the uploads', async () => {
+		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage });
+		const text = { type: 'text', text: 'see attached' };
+		const inline = { type: 'file', mediaType: 'text/plain', url: 'data:text/plain;base64,aGk=', filename: 'hi.txt' };
+		// What a browser sends: the link, and whatever name and type it likes; the stored file's win.
+		const linked = { type: 'file', mediaType: 'application/x-made-up', url: `/api/files/${row.id}`, filename: 'x' };
+		const resolved = await resolveUserFileParts(temp.db, alice, [text, inline, linked]);
+		expect(resolved.parts).toEqual([text, inline, await toFilePart(temp.db, row)]);
+		expect(resolved.uploadedIds).toEqual([row.id]);
+	});
+
+	it('reports someone else’s upload as not found and refuses other addresses', async () => {
+		const theirs = await saveUpload(temp.db, { viewer: bob, file: new File(['b'], 'b.txt') }, { storage });
+		const part = (url: string) => ({ type: 'file', mediaType: 'image/png', url });
+		await expect(resolveUserFileParts(temp.db, alice, [part(`/api/files/${theirs.id}`)])).rejects.toMatchObject({
+			code: 'not_found',
+			field: 'messages'
+		});
+		for (const url of ['https://example.com/a.png', 'http://169.254.169.254/latest', 'file:///etc/passwd', '/api/files/', 'javascript:alert(1)']) {
+			await expect(resolveUserFileParts(temp.db, alice, [part(url)])).rejects.toMatchObject({ code: 'invalid_input' });
+		}
+	});
+
+	it('reads the id of a link to an uploaded file only', () => {
+		expect(fileIdOfUrl('/api/files/abc')).toBe('abc');
+		expect(fileIdOfUrl('/api/files/a%20b')).toBe('a b');
+		expect(fileIdOfUrl('/api/files/abc/meta')).toBeUndefined();
+		expect(fileIdOfUrl('/api/files/%E0%A4%A')).toBeUndefined();
+		expect(fileIdOfUrl('https://host/api/files/abc')).toBeUndefined();
 	});
 });

@@ -302,6 +302,55 @@ export async function toFilePart(db: Db, file: FileRecord | string): Promise<Fil
 	};
 }
 
+/** The id in a link to an uploaded file (`/api/files/{id}`), or undefined for any other address. */
+export function fileIdOfUrl(url: string): string | undefined {
+	const match = /^\/api\/files\/([^/?#]+)$/.exec(url);
+	if (!match) return undefined;
+	try {
+		return decodeURIComponent(match[1]);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The parts of a new user message as they are stored. A file part that links to an uploaded file
+ * (`/api/files/{id}`) becomes that file, when the viewer owns it (404 otherwise); a data URL stays
+ * inline; any other address is refused (400), since the model would be sent, or the server would
+ * fetch, whatever it points to. Returns the uploaded files' ids, to link them to the task.
+ */
+export async function resolveUserFileParts<Part extends { type: string }>(
+	db: Db,
+	viewer: Viewer,
+	parts: Part[],
+	field = 'messages'
+): Promise<{ parts: (Part | FileUIPart)[]; uploadedIds: string[] }> {
+	const uploadedIds: string[] = [];
+	const resolved: (Part | FileUIPart)[] = [];
+	for (const part of parts) {
+		const url = part.type === 'file' && 'url' in part && typeof part.url === 'string' ? part.url : undefined;
+		if (url === undefined) {
+			resolved.push(part);
+			continue;
+		}
+		const id = fileIdOfUrl(url);
+		if (id !== undefined) {
+			const record = await getOwnFile(db, viewer, id, { field });
+			resolved.push(await toFilePart(db, record));
+			uploadedIds.push(record.id);
+		} else if (url.startsWith('data:')) {
+			resolved.push(part);
+		} else {
+			throw new AppError(
+				'invalid_input',
+				'A file part’s url must be a data: URL or a link to an uploaded file (/api/files/{id}, from POST /api/files).',
+				{ field }
+			);
+		}
+	}
+	return { parts: resolved, uploadedIds };
+}
+
 /**
  * The parts of a message with each stored file's bytes in place of its link (a data URL), as
  * the model needs them. A file that is gone is left out, with a note in its place.

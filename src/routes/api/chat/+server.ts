@@ -8,6 +8,7 @@ import { startTurn } from '$lib/server/runtime/run-turn';
 import { getDefaultAgent, getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
 import { listMessages } from '$lib/server/services/messages';
+import { assignFilesToTask, resolveUserFileParts } from '$lib/server/services/files';
 import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 
@@ -30,7 +31,14 @@ export const POST: RequestHandler = async (event) => {
 			: body.agentId !== undefined && body.agentId !== null
 				? await getUsableAgent(db, viewer, body.agentId)
 				: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
-		const request = toTurnRequest(body, existing ? await listMessages(db, existing.id) : []);
+		let request = toTurnRequest(body, existing ? await listMessages(db, existing.id) : []);
+		// Links to uploaded files become the caller's own files; anything else that is not inline is refused.
+		let uploadedIds: string[] = [];
+		if (request.type === 'message') {
+			const files = await resolveUserFileParts(db, viewer, request.parts);
+			request = { ...request, parts: files.parts };
+			uploadedIds = files.uploadedIds;
+		}
 
 		if (!existing) validateTaskContext(agent.contextSchema, body.context);
 		const task =
@@ -38,6 +46,7 @@ export const POST: RequestHandler = async (event) => {
 		const run = await undoNewTaskOnFailure(db, existing ? null : task.id, () =>
 			startTurn({ db, config, task, agent, request })
 		);
+		await assignFilesToTask(db, viewer, uploadedIds, task.id);
 		return uiMessageStreamResponse(run.subscribe(), headers);
 	} catch (error) {
 		return errorResponse(error, headers);
