@@ -107,16 +107,21 @@ describe('POST /api/files', () => {
 });
 
 describe('GET /api/files/{id}', () => {
-	it('downloads the bytes with their type, a safe disposition and nosniff', async () => {
+	it('sends the bytes with their type, a safe disposition and nosniff; raster images show in the browser', async () => {
 		const { files } = (await (await upload([new File([PNG], 'my "best" photo.png')])).json()) as { files: StoredFile[] };
 		const response = await api(`/api/files/${files[0].id}`);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toBe('image/png');
 		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(response.headers.get('content-disposition')).toBe(
-			`attachment; filename="my _best_ photo.png"; filename*=UTF-8''my%20%22best%22%20photo.png`
+			`inline; filename="my _best_ photo.png"; filename*=UTF-8''my%20%22best%22%20photo.png`
 		);
 		expect(new Uint8Array(await response.arrayBuffer())).toEqual(PNG);
+
+		const { files: documents } = (await (await upload([new File([PDF], 'report.pdf')])).json()) as { files: StoredFile[] };
+		const download = await api(`/api/files/${documents[0].id}`);
+		expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="report.pdf"/);
+		await download.arrayBuffer();
 	});
 
 	it('sends an uploaded HTML page as a sandboxed attachment', async () => {

@@ -3,6 +3,9 @@ import { viewerOf } from '$lib/server/http/viewer';
 import { contentDisposition, getFileStorage, getOwnFile } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
+/** Raster images, which a browser shows in a tab without running anything; every other type downloads. */
+const SHOWN_INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
+
 /** Downloads a file (its owner or an admin), never rendered by the browser as a page. */
 export const GET: RequestHandler = async (event) => {
 	try {
@@ -13,7 +16,7 @@ export const GET: RequestHandler = async (event) => {
 			headers: {
 				'content-type': file.mimeType,
 				'content-length': String(file.size),
-				'content-disposition': contentDisposition(file.name),
+				'content-disposition': contentDisposition(file.name, SHOWN_INLINE.has(file.mimeType) ? 'inline' : 'attachment'),
 				'x-content-type-options': 'nosniff',
 				// Even opened directly, an uploaded HTML or SVG file runs no script and loads nothing.
 				'content-security-policy': "default-src 'none'; sandbox",
