@@ -7,6 +7,7 @@
 //   npm run bench -- --runs 1 --only 1,2      # a quick look
 //   npm run bench -- --profile                # also CPU-profile both servers during figure 3, run 1
 //   npm run bench -- --runs 1 --only 5        # the public protocol faces against the app's UI stream
+//   npm run bench -- --runs 1 --only 6        # the chat page in Chromium: its JavaScript, a 500-message task
 import { execFileSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { chatBody, newAgent, signUp, streamChat, taskId } from './lib/client.mjs';
 import { createKey, FACES, streamFace } from './lib/faces.mjs';
+import { chromiumPath, figure6 } from './lib/chat-page.mjs';
 import { liveServers, startServer } from './lib/servers.mjs';
 import {
 	fmt,
@@ -38,13 +40,13 @@ import {
 const { values: flags } = parseArgs({
 	options: {
 		runs: { type: 'string', default: '2' },
-		only: { type: 'string', default: '1,2,3,4,5' },
+		only: { type: 'string', default: '1,2,3,4,5,6' },
 		profile: { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
 if (flags.help) {
-	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5] [--profile]');
+	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6] [--profile]');
 	process.exit(0);
 }
 
@@ -75,7 +77,20 @@ const SETTINGS = {
 	/** Figure 5: one request may take this long (a long answer at delay 0 takes well under 1 s). */
 	fig5TimeoutMs: 15_000,
 	/** Figure 5 sends a few hundred requests with one key in well under a minute. */
-	fig5RateLimitPerMinute: 100_000
+	fig5RateLimitPerMinute: 100_000,
+	/** Figure 6: counted loads of the 500-message task (each in a fresh browser context). */
+	fig6Loads: 5,
+	/** Figure 6: question/answer pairs of the long task. */
+	fig6Pairs: 250,
+	/** Figure 6: scrolling back to the first message, this many px a frame, at most this many frames. */
+	fig6ScrollStep: 400,
+	fig6ScrollFrames: 400,
+	/** Figure 6 budgets: the chat page's JavaScript, gzipped, without code highlighting (KB = 1,000 bytes)… */
+	fig6JsBudgetKB: 150,
+	/** …the first paint with the newest message in view (median)… */
+	fig6NewestPaintBudgetMs: 1000,
+	/** …and the page's elements once loaded. */
+	fig6ElementsBudget: 3000
 };
 const SHORT_PROMPT = 'Hello there, how quickly does the first word arrive?';
 const LONG_PROMPT = 'Please write a long answer about streaming';
@@ -131,6 +146,10 @@ if (!existsSync(buildEntry)) {
 }
 if (!existsSync(join(ROOT, 'node_modules', 'tsx'))) {
 	console.error('tsx is not installed (node_modules/tsx); the baseline server needs it.');
+	process.exit(1);
+}
+if (ONLY.has(6) && !chromiumPath()) {
+	console.error('Figure 6 needs Chromium: apt-get install -y chromium, or set CHROMIUM_PATH (or leave it out with --only).');
 	process.exit(1);
 }
 const buildAge = statSync(buildEntry).mtimeMs;
@@ -570,7 +589,7 @@ const ratioOf = (parley, baseline) =>
 
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
-const results = { 1: [], 2: [], 3: [], 4: [], 5: [] };
+const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
@@ -623,6 +642,25 @@ try {
 					`largest Δ ${worst[0]} ${worst[1] >= 0 ? '+' : ''}${fmt(worst[1], 2)} ms; ` +
 					`/v1 ${fmt(ratioOf(out.faces.openai.deltasPerSecond, ui.deltasPerSecond), 2)}× UI throughput; ` +
 					`${fmt((Date.now() - started) / 1000)} s; other processes used ${fmt(out.cpu.otherCores, 2)} cores`
+			);
+		}
+	}
+	if (ONLY.has(6)) {
+		for (let run = 1; run <= RUNS; run++) {
+			const out = await session('parley', 0, (target) =>
+				figure6({
+					server: target.server,
+					pairs: SETTINGS.fig6Pairs,
+					loads: SETTINGS.fig6Loads,
+					scrollFrames: SETTINGS.fig6ScrollFrames,
+					scrollStep: SETTINGS.fig6ScrollStep
+				})
+			);
+			results[6][run - 1] = { parley: out };
+			console.log(
+				`[${elapsed()}] figure 6 run ${run}: chat page JS ${fmt(out.jsGzipBytes / 1000, 1)} KB gzipped ` +
+					`(+${fmt(out.onDemandGzipBytes / 1000, 1)} KB highlighting on demand); ` +
+					`newest message painted at ${fmt(out.newestPaintMedianMs, 0)} ms (median); ${out.elementsMax} elements`
 			);
 		}
 	}
@@ -906,7 +944,75 @@ if (results[5].some((pair) => pair?.parley)) {
 	for (const note of notes) console.log(note);
 }
 
+/** Figure 6, one run: [figure, value, budget, within]. */
+function figure6Rows(run, f) {
+	const tag = RUNS > 1 ? ` (run ${run})` : '';
+	const kb = (bytes) => fmt(bytes / 1000, 1);
+	const ms = (value) => fmt(value, 0);
+	const jsWithin = f.jsGzipBytes < SETTINGS.fig6JsBudgetKB * 1000;
+	const paintWithin = f.newestPaintMedianMs < SETTINGS.fig6NewestPaintBudgetMs;
+	const elementsWithin = f.elementsMax < SETTINGS.fig6ElementsBudget;
+	const rows = [
+		[`chat page JS, gzipped (KB)${tag}`, kb(f.jsGzipBytes), `< ${SETTINGS.fig6JsBudgetKB} KB`, `${yesNo(jsWithin)} (${kb(f.jsGzipBytes)} KB)`],
+		[`  scripts counted · their raw size (KB)${tag}`, `${f.jsFiles} · ${kb(f.jsBytes)}`, '—', '—'],
+		[`  code highlighting on demand, gzipped (KB)${tag}`, `${kb(f.onDemandGzipBytes)} (${f.onDemandFiles} files)`, 'excluded', '—'],
+		[`${f.taskMessages}-message task: newest message painted in view, median (ms)${tag}`, ms(f.newestPaintMedianMs), `< ${fmt(SETTINGS.fig6NewestPaintBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${ms(f.newestPaintMedianMs)} ms)`],
+		[`  slowest of ${f.loads} loads (ms)${tag}`, ms(f.newestPaintMaxMs), '—', '—'],
+		[`  first contentful paint, median (ms)${tag}`, ms(f.firstContentfulPaintMedianMs), '—', '—'],
+		[`  load event end, median (ms)${tag}`, ms(f.loadMedianMs), '—', '—'],
+		[`  frames with the newest message out of view after it showed (worst load)${tag}`, String(f.framesOutOfViewMax), '—', '—'],
+		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(SETTINGS.fig6ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
+		[`  messages in the page${tag}`, `${f.messagesInPage} of ${f.taskMessages}`, '—', '—'],
+		[`  page HTML, raw · gzipped (KB)${tag}`, `${kb(f.htmlBytes)} · ${kb(f.htmlGzipBytes)}`, '—', '—']
+	];
+	if (f.scroll) {
+		rows.push(
+			[`scroll to the first message, ${f.scroll.step} px a frame: frames · reached it${tag}`, `${f.scroll.frames} · ${f.scroll.reachedTop ? 'yes' : 'no'}`, '—', '—'],
+			[`  frame time, median · longest (ms)${tag}`, `${fmt(f.scroll.medianFrameMs, 1)} · ${fmt(f.scroll.longestFrameMs, 1)}`, '—', '—'],
+			[`  frames over 50 ms${tag}`, String(f.scroll.framesOver50Ms), '—', '—'],
+			[`  elements in the page while scrolling (max)${tag}`, String(f.scroll.maxElements), `< ${fmt(SETTINGS.fig6ElementsBudget, 0)}`, `${yesNo(f.scroll.maxElements < SETTINGS.fig6ElementsBudget)} (${f.scroll.maxElements})`]
+		);
+	}
+	return rows;
+}
+
+if (results[6].some((pair) => pair?.parley)) {
+	const rows = [];
+	results[6].forEach((pair, index) => {
+		if (pair?.parley) rows.push(...figure6Rows(index + 1, pair.parley));
+	});
+	tables[6] = {
+		title: `6. The chat page in Chromium — a ${2 * SETTINGS.fig6Pairs}-message task, ${SETTINGS.fig6Loads} loads in fresh browser contexts (after one not counted)`,
+		header: ['figure', 'value', 'budget', 'within budget?'],
+		keys: ['name', 'value', 'budget', 'within'],
+		rows,
+		within: 3,
+		leftFrom: 2
+	};
+	printTable(tables[6]);
+	const first = results[6].find((pair) => pair?.parley)?.parley;
+	tables['6-scripts'] = {
+		title: `6. (cont.) The scripts the chat page loaded (first counted load), gzip level ${first.gzipLevel}`,
+		header: ['script', 'gzipped (KB)', 'raw (KB)', 'counted'],
+		keys: ['script', 'gzipKB', 'rawKB', 'counted'],
+		rows: first.scripts.map((script) => [
+			script.name === script.path ? script.path : `${script.name} (${script.path.split('/').pop()})`,
+			fmt(script.gzipBytes / 1000, 1),
+			fmt(script.bytes / 1000, 1),
+			script.onDemand ? 'no: highlighting, on demand' : 'yes'
+		]),
+		// A list, not a budget: its last column is not a check.
+		within: undefined,
+		leftFrom: 3
+	};
+	printTable(tables['6-scripts']);
+	if (!first.manifestFound) {
+		console.log('  (no .svelte-kit/output/client/.vite/manifest.json: highlighting chunks could not be told apart and are counted)');
+	}
+}
+
 const budgetCells = Object.values(tables)
+	.filter((table) => table.within !== undefined)
 	.flatMap((table) => table.rows.map((row) => row[table.within]))
 	.filter((cell) => cell !== '—');
 const met = budgetCells.filter((cell) => cell.startsWith('yes')).length;

@@ -10,7 +10,8 @@ const chromium =
 
 const port = Number(process.env.E2E_PORT ?? 4318);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataFolder = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+/** The server's data folder. Workers load this file again and inherit the runner's choice, so a test can open its database. */
+const dataFolder = (process.env.E2E_DATA_FOLDER ??= mkdtempSync(join(tmpdir(), 'parley-e2e-')));
 /** The admin account the e2e server starts with. */
 const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
 const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';

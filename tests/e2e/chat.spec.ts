@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
@@ -45,6 +47,10 @@ test('the tool demo agent shows its tool call and answers from the result', asyn
 	await expect(toolCard).toContainText('42');
 	await chat.waitForIdle();
 	await expect(chat.answers().first()).toContainText('The calculator tool returned');
+	// For people to look at: the chat with a tool card, reasoning and the message actions.
+	const folder = resolve(import.meta.dirname, '../../test-results/screenshots');
+	mkdirSync(folder, { recursive: true });
+	await page.screenshot({ path: resolve(folder, 'chat.png') });
 });
 
 test('log-in and sign-up errors are shown on the form', async ({ page }) => {

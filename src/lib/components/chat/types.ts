@@ -12,3 +12,13 @@ export interface ToolAnswers {
 	/** Approves or denies a call that needs approval. */
 	approve(approvalId: string, approved: boolean): void;
 }
+
+/** What a person can do with a message once nothing streams. */
+export interface MessageActions {
+	/** Asks again for the last answer, replacing it. */
+	regenerate(): void;
+	/** Replaces the last question with a new text and asks again. */
+	edit(messageId: string, text: string): void;
+	/** After a failed request: sends the last question again, or asks again for the last answer. */
+	retry(): void;
+}

@@ -391,6 +391,31 @@ describe('OfflineModel', () => {
 		expect(noTopic.text).toContain('about your request.');
 	});
 
+	it('answers a request for a code example with a fenced TypeScript block, newlines kept', async () => {
+		const { text, textDeltas, steps } = await run('Could you show me A Code Example?');
+		expect(text).toBe(
+			[
+				'Here is a code example in TypeScript:',
+				'',
+				'```ts',
+				'/** Greets someone by name. */',
+				'export function greet(name: string): string {',
+				'\treturn `Hello, ${name}!`;',
+				'}',
+				'```',
+				'',
+				"I am Parley's offline demo model, so this example comes from a fixed template."
+			].join('\n')
+		);
+		expect(textDeltas.join('')).toBe(text);
+		expect(textDeltas).toContain('TypeScript:\n\n');
+		expect(steps[0].reasoningText).toBe(
+			'The user asked about "Could you show me A Code Example?". I will show a short TypeScript example.'
+		);
+		expect((await run('Could you show me A Code Example?')).text).toBe(text);
+		expect((await run('a long answer with a code example')).text).toContain('Here is a long answer');
+	});
+
 	it('greets when there is no user message or no text', async () => {
 		expect(textOf(await streamDirect({ prompt: [] }))).toBe(GREETING);
 		expect(textOf(await streamDirect({ prompt: userPrompt('   ') }))).toBe(GREETING);

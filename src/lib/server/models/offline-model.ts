@@ -57,7 +57,8 @@ const MAX_JSON_CANDIDATES = 100;
 /**
  * Parley's built-in offline model: a deterministic AI SDK language model used when no API key
  * is configured. It streams word by word, reasons briefly, calls the tools the user names, quotes
- * tool results, describes attachments and otherwise echoes the request. Same prompt, same output.
+ * tool results, describes attachments, answers a request for "a code example" with a fixed fenced
+ * TypeScript block and otherwise echoes the request. Same prompt, same output.
  */
 export class OfflineModel implements LanguageModelV3 {
 	readonly specificationVersion = 'v3';
@@ -187,12 +188,20 @@ function plainReply(text: string, fileCount: number): { reasoning: string; text:
 	if (wantsLongAnswer(text)) {
 		return { reasoning: 'I will write several paragraphs.', text: longAnswer(topicOf(text)) };
 	}
+	if (wantsCodeExample(text)) {
+		return { reasoning: 'I will show a short TypeScript example.', text: CODE_EXAMPLE };
+	}
 	return { reasoning: 'I will answer directly.', text: echoAnswer(text) };
 }
 
 /** True when the message asks for "a long answer" (any case). */
 function wantsLongAnswer(text: string): boolean {
 	return /\ba\s+long\s+answer\b/i.test(text);
+}
+
+/** True when the message asks for "a code example" (any case); a long answer takes precedence. */
+function wantsCodeExample(text: string): boolean {
+	return /\ba\s+code\s+example\b/i.test(text);
 }
 
 /** The first reasoning sentence: what the user asked. */
@@ -213,6 +222,23 @@ const GREETING =
 function echoAnswer(text: string): string {
 	return `You said: ${quotation(firstWords(text, ECHO_WORDS))} I am Parley's offline demo model, so I answer without calling an external AI service.`;
 }
+
+/**
+ * The answer to "a code example": markdown with a fenced TypeScript block, so fences, code
+ * highlighting and copying can be seen (and tested) without a real model.
+ */
+const CODE_EXAMPLE = [
+	'Here is a code example in TypeScript:',
+	'',
+	'```ts',
+	'/** Greets someone by name. */',
+	'export function greet(name: string): string {',
+	'\treturn `Hello, ${name}!`;',
+	'}',
+	'```',
+	'',
+	"I am Parley's offline demo model, so this example comes from a fixed template."
+].join('\n');
 
 /** Deterministic filler of well over 200 words about `topic`. */
 function longAnswer(topic: string): string {
