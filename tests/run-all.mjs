@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { chromiumPath } from './support/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const results = resolve(root, 'test-results');
@@ -22,8 +23,7 @@ const bin = (name) => resolve(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 
-const chromiumPaths = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-if (!process.env.CHROMIUM_PATH && !chromiumPaths.some((path) => existsSync(path))) {
+if (!chromiumPath()) {
 	if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
 		console.log("Chromium is missing: installing Debian's chromium for the browser tests.");
 		run('apt-get', ['update', '-qq'], { DEBIAN_FRONTEND: 'noninteractive' });

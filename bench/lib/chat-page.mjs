@@ -4,26 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tests/support/chromium.mjs';
 import { signUp } from './client.mjs';
 import { median, ROOT, sum } from './util.mjs';
 
-/** Debian's Chromium, as in tests/playwright.config.ts; CHROMIUM_PATH wins. */
-export function chromiumPath() {
-	return (
-		process.env.CHROMIUM_PATH ??
-		['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
-	);
-}
-
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-quic'
-];
 const VIEWPORT = { width: 1280, height: 720 };
 /** gzip level for every script body: the smallest gzip a server could send. */
 export const GZIP_LEVEL = 9;
