@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { chatBody, newAgent, signUp, streamChat, taskId } from './lib/client.mjs';
 import { createKey, FACES, streamFace } from './lib/faces.mjs';
-import { chromiumPath, figure6 } from './lib/chat-page.mjs';
+import { chromiumPath } from '../tests/support/chromium.mjs';
+import { figure6 } from './lib/chat-page.mjs';
 import { liveServers, startServer } from './lib/servers.mjs';
 import {
 	fmt,
