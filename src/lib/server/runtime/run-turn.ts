@@ -39,6 +39,7 @@ import {
 	pendingToolCalls,
 	prepareHistory,
 	sortAnswers,
+	type PreparedHistory,
 	type ToolCallAnswer,
 	type TurnRequest
 } from './turn-request';
@@ -59,6 +60,8 @@ export interface TurnInput {
 	callerTools?: CallerTool[];
 	/** Every tool call goes to the caller; by default as the task's run options say. */
 	handOverAllTools?: boolean;
+	/** The task's stored messages when the caller knows them without reading (`[]` for a task it just created). */
+	storedMessages?: Message[];
 }
 
 /** A tool defined by the caller of one request: the model may call it, the caller runs it. */
@@ -144,7 +147,8 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		});
 	}
 	try {
-		const prepared = prepareHistory(await listMessages(db, task.id), request);
+		const stored = input.storedMessages ?? (await listMessages(db, task.id));
+		const prepared = prepareHistory(stored, request);
 		// The client's id for a new question is kept when it is free, or when the question it edits goes.
 		const reusableId =
 			request.type === 'message' &&
@@ -155,6 +159,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		// Every write before the model is called goes in one transaction: one disk sync, not four.
 		const writes: BatchItem<'sqlite'>[] = [];
 		if (prepared.deleteFrom !== undefined) writes.push(deleteMessagesQuery(db, task.id, prepared.deleteFrom));
+		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
 			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: reusableId }));
 			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts)) || 'New task'));
@@ -172,9 +177,9 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 					})
 		);
 		const [first, ...rest] = writes;
-		await db.batch([first, ...rest]);
-		// The new answer has no parts yet, so it is not part of the history the model sees.
-		const history = (await listMessages(db, task.id)).filter((message) => message.parts.length > 0);
+		const results = await db.batch([first, ...rest]);
+		const question = questionAt >= 0 ? (results[questionAt] as Message[])[0] : undefined;
+		const history = historyAfter(stored, prepared, question);
 		run.emit({ type: 'run-start', taskId: task.id, messageId: run.messageId, model: agent.model });
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
@@ -185,6 +190,23 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		run.end();
 		throw error;
 	}
+}
+
+/**
+ * The history the model sees once a request's writes are stored, worked out from what was read
+ * before them rather than read again: what an edit or a regeneration dropped is gone, a continued
+ * answer has its new parts, a new question is last. The new answer has no parts yet, so it is left
+ * out, like any empty message.
+ */
+export function historyAfter(stored: Message[], prepared: PreparedHistory, question?: Message): Message[] {
+	const { deleteFrom, continued } = prepared;
+	const kept = deleteFrom === undefined ? stored : stored.filter((message) => message.position < deleteFrom);
+	const updated = continued
+		? kept.map((message) =>
+				message.id === continued.message.id ? { ...message, parts: continued.parts, status: 'streaming' as const, error: null } : message
+			)
+		: kept;
+	return [...updated, ...(question ? [question] : [])].filter((message) => message.parts.length > 0);
 }
 
 /**

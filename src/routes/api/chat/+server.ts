@@ -44,7 +44,8 @@ export const POST: RequestHandler = async (event) => {
 		const task =
 			existing ?? (await createTask(db, { viewer, agentId: agent.id, id: body.id, context: body.context ?? null }));
 		const run = await undoNewTaskOnFailure(db, existing ? null : task.id, () =>
-			startTurn({ db, config, task, agent, request })
+			// A task made by this request has no messages yet: nothing to read.
+			startTurn({ db, config, task, agent, request, storedMessages: existing ? undefined : [] })
 		);
 		await assignFilesToTask(db, viewer, uploadedIds, task.id);
 		return uiMessageStreamResponse(run.subscribe(), headers);
