@@ -1,5 +1,7 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { APICallError, readUIMessageStream, type LanguageModel, type UIMessage, type UIMessageChunk } from 'ai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
@@ -785,6 +787,80 @@ describe('startTurn: errors', () => {
 		expect(answer).toMatchObject({ status: 'error', error: 'The model provider rejected the API key.', parts: [] });
 		expect(consoleError).toHaveBeenCalledTimes(1);
 		expect(consoleError).toHaveBeenCalledWith(`[parley] run on task ${task.id} failed`, expect.any(APICallError));
+	});
+});
+
+describe('startTurn: files the model cannot fetch itself', () => {
+	/** A local server that counts the requests it gets; local addresses are refused unless allowed. */
+	async function localFileServer() {
+		let hits = 0;
+		const server = createServer((_request, response) => {
+			hits++;
+			response.writeHead(200, { 'content-type': 'image/png' });
+			response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/secret.png`;
+		return { url, hits: () => hits, close: () => new Promise((resolve) => server.close(resolve)) };
+	}
+
+	function startWithFile(agent: AgentWithTools, task: Task, url: string, config: Config, model: LanguageModel) {
+		return startTurn({
+			db: temp.db,
+			config,
+			task,
+			agent,
+			request: { type: 'message', parts: [{ type: 'text', text: 'Look' }, { type: 'file', mediaType: 'image/png', url }] },
+			registry,
+			model
+		});
+	}
+
+	it('never fetches a private address for the model: the answer fails and the server is not reached', async () => {
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const files = await localFileServer();
+		try {
+			const { agent, task } = await agentAndTask('assistant');
+			const run = await startWithFile(agent, task, files.url, fast, scriptedModel([{ type: 'stream-start', warnings: [] }]));
+			const events = await collect(run);
+			await run.finished;
+			expect(events.at(-1)?.type).toBe('run-error');
+			expect(files.hits()).toBe(0);
+			const [, answer] = await listMessages(temp.db, task.id);
+			expect(answer.status).toBe('error');
+		} finally {
+			await files.close();
+		}
+	});
+
+	it('fetches it when the host is allowed, and the model gets the bytes', async () => {
+		const files = await localFileServer();
+		try {
+			const { agent, task } = await agentAndTask('assistant');
+			let sent: unknown;
+			const model = scriptedModel(
+				[
+					{ type: 'stream-start', warnings: [] },
+					{ type: 'text-start', id: 't' },
+					{ type: 'text-delta', id: 't', delta: 'A picture.' },
+					{ type: 'text-end', id: 't' },
+					{ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage }
+				],
+				(options) => {
+					sent = options.prompt.flatMap((message) => (message.role === 'user' ? message.content : []));
+				}
+			);
+			const allowed = parseConfig({ MOCK_TOKEN_DELAY_MS: '0', HTTP_TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+			const run = await startWithFile(agent, task, files.url, allowed, model);
+			await collect(run);
+			await run.finished;
+			expect(files.hits()).toBe(1);
+			expect(sent).toContainEqual(
+				expect.objectContaining({ type: 'file', mediaType: 'image/png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) })
+			);
+		} finally {
+			await files.close();
+		}
 	});
 });
 

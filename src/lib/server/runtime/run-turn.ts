@@ -28,6 +28,7 @@ import {
 import { titleFrom, touchTaskQuery } from '../services/tasks';
 import { resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
+import { safeDownload } from './safe-download';
 import { describeModelError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
 import { MessagePartsBuilder, type ToolPart } from './message-parts';
@@ -184,7 +185,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
 		const initialParts = prepared.continued?.parts ?? [];
-		void drive({ db, run, agent, tools, model, history, task, initialParts });
+		void drive({ db, config, run, agent, tools, model, history, task, initialParts });
 		return run;
 	} catch (error) {
 		run.end();
@@ -238,6 +239,7 @@ export async function answerToolCalls(
 
 interface DriveInput {
 	db: Db;
+	config: Config;
 	run: ActiveRun;
 	task: Task;
 	agent: AgentWithTools;
@@ -249,7 +251,7 @@ interface DriveInput {
 }
 
 /** Runs the model to the end, translating its stream into run events and storing the answer. */
-async function drive({ db, run, task, agent, tools, model, history, initialParts }: DriveInput): Promise<void> {
+async function drive({ db, config, run, task, agent, tools, model, history, initialParts }: DriveInput): Promise<void> {
 	const parts = new MessagePartsBuilder(initialParts);
 	const emit = (event: RunEvent) => {
 		parts.apply(event);
@@ -287,6 +289,7 @@ async function drive({ db, run, task, agent, tools, model, history, initialParts
 			stopWhen: stepCountIs(Math.max(1, agent.maxSteps)),
 			abortSignal: run.abortController.signal,
 			maxRetries: 1,
+			experimental_download: safeDownload(config),
 			// Failures are logged once, below, with the task they belong to.
 			onError: () => {}
 		});

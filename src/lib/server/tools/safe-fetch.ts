@@ -66,6 +66,8 @@ export interface SafeFetchResponse {
 	contentType: string;
 	/** The body decoded as text (charset from the content type, else UTF-8). */
 	body: string;
+	/** The body's bytes, as received. */
+	bytes: Uint8Array;
 	/** The parsed body when the content type is JSON and the body parses. */
 	json?: unknown;
 }
@@ -512,7 +514,7 @@ export async function safeFetch(
 			const contentType = response.headers['content-type'] ?? '';
 			const text = decodeText(bytes, contentType);
 			const headersOut = headersOf(response);
-			const result: SafeFetchResponse = { url: url.href, status, headers: headersOut, contentType, body: text };
+			const result: SafeFetchResponse = { url: url.href, status, headers: headersOut, contentType, body: text, bytes };
 			if (isJsonType(contentType) && text.trim() !== '') {
 				try {
 					result.json = JSON.parse(text);
