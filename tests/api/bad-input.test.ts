@@ -140,6 +140,7 @@ const CODE_OF_STATUS: Record<number, string> = {
 	401: 'unauthorized',
 	403: 'forbidden',
 	404: 'not_found',
+	405: 'method_not_allowed',
 	406: 'not_acceptable',
 	409: 'conflict',
 	413: 'payload_too_large',
@@ -577,8 +578,19 @@ function send(testCase: Case): Promise<Response> {
 	return fetch(`${server.baseURL}${fill(testCase.path)}`, init);
 }
 
+/** A method an endpoint does not have: JSON like every other refusal, not SvelteKit's plain text. */
+const methodCases: Case[] = [
+	bad('PUT /api/chat', 'a method it does not have', 405, undefined),
+	bad('DELETE /api/agent/stream/', 'a method it does not have', 405, undefined),
+	bad('PATCH /assistant', 'a method it does not have', 405, undefined),
+	bad('PUT /api/files', 'a method it does not have', 405, undefined),
+	bad('DELETE /v1/chat/completions', 'a method it does not have', 405, undefined),
+	bad('POST /health', 'a method it does not have', 405, undefined)
+];
+
 const matrix: Case[] = [
 	...authCases,
+	...methodCases,
 	...chatCases,
 	...agentRunCases('POST /api/agent/stream/'),
 	// Without the trailing slash, which the agent API answers too.

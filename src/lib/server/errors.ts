@@ -5,6 +5,7 @@ export type AppErrorCode =
 	| 'unauthorized'
 	| 'forbidden'
 	| 'not_found'
+	| 'method_not_allowed'
 	| 'not_acceptable'
 	| 'conflict'
 	| 'payload_too_large'
@@ -19,6 +20,7 @@ export const httpStatusOf: Record<AppErrorCode, number> = {
 	unauthorized: 401,
 	forbidden: 403,
 	not_found: 404,
+	method_not_allowed: 405,
 	not_acceptable: 406,
 	conflict: 409,
 	payload_too_large: 413,

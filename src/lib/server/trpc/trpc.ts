@@ -21,6 +21,7 @@ const trpcCodes: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
 	unauthorized: 'UNAUTHORIZED',
 	forbidden: 'FORBIDDEN',
 	not_found: 'NOT_FOUND',
+	method_not_allowed: 'METHOD_NOT_SUPPORTED',
 	not_acceptable: 'BAD_REQUEST',
 	conflict: 'CONFLICT',
 	payload_too_large: 'PAYLOAD_TOO_LARGE',

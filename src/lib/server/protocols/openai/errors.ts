@@ -12,6 +12,7 @@ const openAIKinds: Record<AppErrorCode, { type: string; code: string | null }> =
 	unauthorized: { type: 'invalid_request_error', code: 'invalid_api_key' },
 	forbidden: { type: 'permission_error', code: 'forbidden' },
 	not_found: { type: 'invalid_request_error', code: 'not_found' },
+	method_not_allowed: { type: 'invalid_request_error', code: 'method_not_allowed' },
 	not_acceptable: { type: 'invalid_request_error', code: 'not_acceptable' },
 	conflict: { type: 'invalid_request_error', code: 'conflict' },
 	payload_too_large: { type: 'invalid_request_error', code: 'request_too_large' },
