@@ -10,6 +10,8 @@ import { seedDemoData } from '$lib/server/db/seed';
 import { dev } from '$app/environment';
 import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
+import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
+import { getFileStorage } from '$lib/server/services/files';
 
 /** Validates the configuration, opens and migrates the database, and seeds the demo agents. */
 export const init: ServerInit = async () => {
@@ -24,6 +26,9 @@ export const init: ServerInit = async () => {
 	await seedDemoData(db);
 	// Without Redis, no other process can be running these answers: they were cut off by a stop.
 	if (!getConfig().REDIS_URL) await markAbandonedAnswers(db);
+	// Text extractions cut off by a stop start again. Reading a file twice (should another
+	// process also be at it) gives the same text, so this needs no coordination.
+	await getExtractionQueue().requeueUnfinished(db, getFileStorage());
 	if (!dev) {
 		// On a stop, answers in progress are cut short and stored as interrupted before the
 		// server closes (it waits for open streams); then Redis is let go.

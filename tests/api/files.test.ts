@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { files as fileRows, messages, users } from '../../src/lib/server/db/schema';
+import { minimalDocx } from '../support/minimal-docx';
+import { minimalPdf } from '../support/minimal-pdf';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 
@@ -57,6 +59,21 @@ interface StoredFile {
 	status: string;
 }
 
+interface FileMeta extends StoredFile {
+	extraction_status: string;
+	text_length: number;
+}
+
+/** The file's meta once its text extraction has ended (polled a bounded number of times). */
+async function settledMeta(id: string): Promise<FileMeta> {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const meta = (await (await api(`/api/files/${id}/meta`)).json()) as FileMeta;
+		if (meta.extraction_status !== 'pending' && meta.extraction_status !== 'extracting') return meta;
+		await new Promise((wake) => setTimeout(wake, 50));
+	}
+	throw new Error(`The text of file ${id} was not read within 200 attempts.`);
+}
+
 describe('POST /api/files', () => {
 	it('stores several files with the type read from their content and a safe name', async () => {
 		const response = await upload([
@@ -100,9 +117,12 @@ describe('POST /api/files', () => {
 		});
 		expect(json.status).toBe(415);
 
-		const big = await upload([new File([new Uint8Array(5000)], 'big.bin')]);
+		const before = (await db.select().from(fileRows)).length;
+		const big = await upload([new File(['small.'], 'small.txt'), new File([new Uint8Array(5000)], 'big.bin')]);
 		expect(big.status).toBe(413);
 		expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large', field: 'file' } });
+		// The whole request is refused: not even the small file is stored.
+		expect((await db.select().from(fileRows)).length).toBe(before);
 	});
 });
 
@@ -151,13 +171,39 @@ describe('GET /api/files/{id}', () => {
 });
 
 describe('GET /api/files/{id}/meta', () => {
-	it('gives the summary plus the extraction status and text length', async () => {
-		const { files } = (await (await upload([new File(['hello'], 'hello.txt', { type: 'text/plain' })])).json()) as {
+	it('gives the summary plus the extraction status and text length: text is read in the background', async () => {
+		const { files } = (await (await upload([new File(['hello'], 'hello.txt', { type: 'text/plain' }), new File([PNG], 'a.png')])).json()) as {
 			files: StoredFile[];
 		};
 		const response = await api(`/api/files/${files[0].id}/meta`);
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ ...files[0], extraction_status: 'none', text_length: 0 });
+		expect(await response.json()).toMatchObject({ ...files[0], extraction_status: expect.stringMatching(/^(pending|extracting|ready)$/) });
+		expect(await settledMeta(files[0].id)).toEqual({ ...files[0], extraction_status: 'ready', text_length: 5 });
+		// Images have no text to read (yet).
+		expect(await settledMeta(files[1].id)).toEqual({ ...files[1], extraction_status: 'none', text_length: 0 });
+	});
+
+	it('reads the text of a PDF and a Word file in worker threads, and a damaged PDF fails', async () => {
+		const pdf = minimalPdf(['Platypuses glow under ultraviolet light.']);
+		const docx = await minimalDocx(['Echidnas lay eggs.']);
+		const { files } = (await (
+			await upload([
+				new File([pdf], 'glow.pdf', { type: 'application/pdf' }),
+				new File([PDF], 'broken.pdf'),
+				new File([docx], 'eggs.docx')
+			])
+		).json()) as { files: StoredFile[] };
+		const meta = await settledMeta(files[0].id);
+		expect(meta).toMatchObject({ mime_type: 'application/pdf', extraction_status: 'ready' });
+		expect(meta.text_length).toBeGreaterThan(30);
+		const [row] = await db.select().from(fileRows).where(eq(fileRows.id, files[0].id));
+		expect(row.extractedText).toContain('Platypuses glow under ultraviolet light.');
+		expect(await settledMeta(files[1].id)).toMatchObject({ extraction_status: 'failed', text_length: 0 });
+		expect(await settledMeta(files[2].id)).toMatchObject({
+			mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+			extraction_status: 'ready',
+			text_length: 'Echidnas lay eggs.'.length
+		});
 	});
 });
 
@@ -203,5 +249,36 @@ describe('uploads in the app’s chat (POST /api/chat)', () => {
 		});
 		const [row] = await db.select().from(fileRows).where(eq(fileRows.id, file.id));
 		expect(row.taskId).toBe(taskId);
+	});
+
+	it('a PDF reaches the model as its text', async () => {
+		const pdf = minimalPdf(['Wombats leave cube-shaped droppings.', 'Nobody quite knows why.']);
+		const { files } = (await (await upload([new File([pdf], 'wombats.pdf')])).json()) as { files: StoredFile[] };
+		expect(await settledMeta(files[0].id)).toMatchObject({ extraction_status: 'ready' });
+		const taskId = `files-pdf-chat-${Date.now()}`;
+		const response = await alice.fetch('/api/chat', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				id: taskId,
+				messages: [
+					{
+						id: 'q1',
+						role: 'user',
+						parts: [
+							{ type: 'text', text: 'What is this about?' },
+							{ type: 'file', mediaType: 'application/pdf', url: `/api/files/${files[0].id}`, filename: 'wombats.pdf' }
+						]
+					}
+				]
+			})
+		});
+		expect(response.status).toBe(200);
+		expect(await response.text()).toContain('[DONE]');
+		const [, answer] = await db.select().from(messages).where(eq(messages.taskId, taskId)).orderBy(messages.position);
+		const answerText = answer.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+		expect(answerText).toContain('wombats.pdf (document)');
+		expect(answerText).toContain('Wombats leave cube-shaped droppings.');
+		expect(answerText).toContain('What is this about?');
 	});
 });

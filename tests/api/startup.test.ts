@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/lib/server/db';
+import { files } from '../../src/lib/server/db/schema';
 import { describe, expect, it } from 'vitest';
+import { minimalPdf } from '../support/minimal-pdf';
 import { startServer } from '../support/server';
 import { signUp } from '../support/session';
 import { readUntil, textReader } from '../support/streams';
@@ -69,6 +72,47 @@ describe('start-up', () => {
 		} finally {
 			db.$client.close();
 			server.cleanup();
+		}
+	});
+
+	it('reads again, at the next start, the text of files a stop left unread', async () => {
+		const first = await startServer();
+		const alice = await signUp(first.baseURL, 'alice@example.com');
+		const form = new FormData();
+		form.append('file', new File([minimalPdf(['Read after a restart.'])], 'restart.pdf'));
+		form.append('file', new File(['Also read again.'], 'notes.txt'));
+		const response = await alice.fetch('/api/files', { method: 'POST', body: form });
+		expect(response.status).toBe(201);
+		const url = first.databaseUrl;
+		await first.stop({ keepData: true });
+
+		// As a stop mid-extraction leaves them: one queued, one being read.
+		let db = await openDatabase({ url });
+		const rows = await db.select().from(files);
+		expect(rows).toHaveLength(2);
+		await db.update(files).set({ extractionStatus: 'pending', extractedText: null }).where(eq(files.name, 'restart.pdf'));
+		await db.update(files).set({ extractionStatus: 'extracting', extractedText: null }).where(eq(files.name, 'notes.txt'));
+		db.$client.close();
+
+		const second = await startServer({ DATABASE_URL: url });
+		db = await openDatabase({ url });
+		try {
+			let read: (typeof rows)[number][] = [];
+			for (let attempt = 0; attempt < 200; attempt++) {
+				read = await db.select().from(files).orderBy(files.name);
+				if (read.every((row) => row.extractionStatus === 'ready')) break;
+				await new Promise((wake) => setTimeout(wake, 50));
+			}
+			expect(read.map((row) => [row.name, row.extractionStatus])).toEqual([
+				['notes.txt', 'ready'],
+				['restart.pdf', 'ready']
+			]);
+			expect(read[0].extractedText).toBe('Also read again.');
+			expect(read[1].extractedText).toContain('Read after a restart.');
+		} finally {
+			db.$client.close();
+			await second.stop();
+			first.cleanup();
 		}
 	});
 });

@@ -369,6 +369,23 @@ describe('OfflineModel', () => {
 		);
 	});
 
+	it('reads a document sent as its extracted text as an attachment, not as the question', async () => {
+		const { text } = await run([
+			{
+				role: 'user',
+				content: [
+					{ type: 'text', text: 'Summarise this.' },
+					{ type: 'text', text: '[File report.pdf]\nQuarterly revenue grew by twelve percent in the northern region.' }
+				]
+			}
+		]);
+		expect(text).toBe(
+			'I received 1 attachment: report.pdf (document). ' +
+				'report.pdf begins: "Quarterly revenue grew by twelve percent in the northern region."' +
+				`\n\nYou said: "Summarise this." ${ECHO_TAIL}`
+		);
+	});
+
 	it('asks what to do with attachments sent without text', async () => {
 		const parts = await streamDirect({
 			prompt: [{ role: 'user', content: [{ type: 'file', data: new Uint8Array([0]), mediaType: 'video/mp4' }] }]

@@ -14,6 +14,7 @@ import type {
 	LanguageModelV3ToolResultPart,
 	LanguageModelV3Usage
 } from '@ai-sdk/provider';
+import { parseFileTextPart } from '../extract/file-text-part';
 
 /** Options of the {@link OfflineModel}. */
 export interface OfflineModelOptions {
@@ -135,7 +136,7 @@ function planToolResultAnswer(message: ToolMessage): Plan {
 function planUserAnswer(options: LanguageModelV3CallOptions): Plan {
 	const message = lastUserMessage(options.prompt);
 	const text = message ? userText(message) : '';
-	const files = message ? message.content.filter(isFilePart) : [];
+	const files = message ? attachmentsOf(message) : [];
 	const attachments = files.length > 0 ? [describeAttachments(files)] : [];
 
 	const tools = namedTools(text, availableTools(options));
@@ -265,12 +266,38 @@ function lastUserMessage(prompt: LanguageModelV3Prompt): UserMessage | undefined
 	return prompt.findLast((message): message is UserMessage => message.role === 'user');
 }
 
-/** The text parts of a user message, joined. */
+/** The text parts of a user message, joined; a document's text sent as a text part is an attachment, not the question. */
 function userText(message: UserMessage): string {
 	return message.content
-		.flatMap((part) => (part.type === 'text' ? [part.text] : []))
+		.flatMap((part) => (part.type === 'text' && !parseFileTextPart(part.text) ? [part.text] : []))
 		.join('\n')
 		.trim();
+}
+
+/** An attached file as the offline model describes it. */
+interface Attachment {
+	name: string;
+	kind: 'image' | 'audio' | 'video' | 'document';
+	/** The file's text, when it is a text file or a document sent as its extracted text. */
+	text: string | undefined;
+}
+
+/** The attachments of a user message: its file parts, and documents sent as their text (`[File name]` parts). */
+function attachmentsOf(message: UserMessage): Attachment[] {
+	const attachments: Attachment[] = [];
+	for (const part of message.content) {
+		if (isFilePart(part)) {
+			attachments.push({
+				name: attachmentName(part, attachments.length),
+				kind: attachmentKind(part.mediaType),
+				text: attachmentText(part)
+			});
+		} else if (part.type === 'text') {
+			const document = parseFileTextPart(part.text);
+			if (document) attachments.push({ name: document.name, kind: 'document', text: document.text });
+		}
+	}
+	return attachments;
 }
 
 /** Narrows a user content part to a file part. */
@@ -550,18 +577,16 @@ function outputText(output: LanguageModelV3ToolResultOutput): string {
 // Attachments
 
 /** `I received 2 attachments: a.png (image), b.txt (document).` plus the start of text files. */
-function describeAttachments(files: LanguageModelV3FilePart[]): string {
-	const names = files.map((file, index) => attachmentName(file, index));
-	const list = files.map((file, index) => `${names[index]} (${attachmentKind(file.mediaType)})`);
+function describeAttachments(files: Attachment[]): string {
+	const list = files.map((file) => `${file.name} (${file.kind})`);
 	const sentences = [
 		`I received ${files.length} ${plural(files.length, 'attachment')}: ${list.join(', ')}.`
 	];
-	files.forEach((file, index) => {
-		const text = attachmentText(file);
-		if (text !== undefined && words(text).length > 0) {
-			sentences.push(`${names[index]} begins: ${quotation(firstWords(text, ATTACHMENT_QUOTE_WORDS))}`);
+	for (const file of files) {
+		if (file.text !== undefined && words(file.text).length > 0) {
+			sentences.push(`${file.name} begins: ${quotation(firstWords(file.text, ATTACHMENT_QUOTE_WORDS))}`);
 		}
-	});
+	}
 	return sentences.join(' ');
 }
 

@@ -9,7 +9,10 @@ export const fileSummarySchema = z
 	.object({
 		id: z.string(),
 		name: z.string().meta({ description: 'The sanitised file name.' }),
-		mime_type: z.string().meta({ description: 'Read from the content where it shows the type, else the declared type.' }),
+		mime_type: z.string().meta({
+			description:
+				'Read from the content (file signatures); for UTF-8 text, the declared text type, else the file name’s extension, else the content (HTML, JSON), else text/plain.'
+		}),
 		size: z.number().int().meta({ description: 'Bytes.' }),
 		status: z.literal('stored')
 	})
@@ -18,8 +21,11 @@ export const fileSummarySchema = z
 /** A stored file with its text extraction. */
 export const fileMetaSchema = fileSummarySchema
 	.extend({
-		extraction_status: z.enum(['none', 'pending', 'extracting', 'ready', 'failed']),
-		text_length: z.number().int().meta({ description: 'Characters of extracted text.' })
+		extraction_status: z.enum(['none', 'pending', 'extracting', 'ready', 'failed']).meta({
+			description:
+				'The text of PDF, Word (.docx), HTML, JSON, CSV, Markdown and plain text files is read in the background after the upload (`pending` → `extracting` → `ready`, or `failed` for a damaged file); other types are `none`.'
+		}),
+		text_length: z.number().int().meta({ description: 'Characters of extracted text (at most 1,000,000).' })
 	})
 	.meta({ id: 'UploadedFileMeta' });
 

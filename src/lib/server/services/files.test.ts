@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
-import { users } from '../db/schema';
+import { files, users } from '../db/schema';
+import { extractText } from '../extract/extract-text';
+import { ExtractionQueue } from '../extract/extraction-queue';
 import {
 	assignFilesToTask,
 	contentDisposition,
@@ -29,6 +32,8 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 let temp: TempDb;
 let folder: string;
 let storage: LocalFileStorage;
+/** Reads text in process: the worker thread has tests of its own. */
+let queue: ExtractionQueue;
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
 const bob: Viewer = { kind: 'user', id: 'user-bob', role: 'user' };
 const admin: Viewer = { kind: 'user', id: 'user-admin', role: 'admin' };
@@ -38,6 +43,7 @@ beforeEach(async () => {
 	temp = await createTempDb({ seed: true });
 	folder = mkdtempSync(join(tmpdir(), 'parley-uploads-'));
 	storage = new LocalFileStorage(folder);
+	queue = new ExtractionQueue({ extract: (request) => extractText(request.bytes, request.mediaType) });
 	for (const [id, role] of [
 		['user-alice', 'user'],
 		['user-bob', 'user'],
@@ -47,7 +53,8 @@ beforeEach(async () => {
 	}
 });
 
-afterEach(() => {
+afterEach(async () => {
+	await queue.idle();
 	temp.cleanup();
 	rmSync(folder, { recursive: true, force: true });
 });
@@ -125,7 +132,7 @@ describe('contentDisposition', () => {
 describe('saveUpload', () => {
 	it('stores the bytes, sniffs the type and records the file for its owner', async () => {
 		const file = new File([PNG], '../photo.png', { type: 'application/octet-stream' });
-		const row = await saveUpload(temp.db, { viewer: alice, file }, { storage });
+		const row = await saveUpload(temp.db, { viewer: alice, file }, { storage, extraction: queue });
 		expect(row).toMatchObject({
 			userId: 'user-alice',
 			anonymousId: null,
@@ -144,29 +151,29 @@ describe('saveUpload', () => {
 	it('keeps a declared text type and links the file to a task', async () => {
 		const task = await createTask(temp.db, { viewer: alice, agentId: 1 });
 		const file = new File(['a,b\n1,2\n'], 'table.csv', { type: 'text/csv' });
-		const row = await saveUpload(temp.db, { viewer: alice, file, taskId: task.id }, { storage });
+		const row = await saveUpload(temp.db, { viewer: alice, file, taskId: task.id }, { storage, extraction: queue });
 		expect(row).toMatchObject({ mimeType: 'text/csv', taskId: task.id });
 	});
 
 	it('records anonymous owners', async () => {
-		const row = await saveUpload(temp.db, { viewer: stranger, file: new File(['hi'], 'hi.txt') }, { storage });
+		const row = await saveUpload(temp.db, { viewer: stranger, file: new File(['hi'], 'hi.txt') }, { storage, extraction: queue });
 		expect(row).toMatchObject({ userId: null, anonymousId: 'anon_stranger', mimeType: 'text/plain' });
 	});
 
 	it('refuses empty and oversized files', async () => {
-		await expect(saveUpload(temp.db, { viewer: alice, file: new File([], 'empty.txt') }, { storage })).rejects.toMatchObject({
+		await expect(saveUpload(temp.db, { viewer: alice, file: new File([], 'empty.txt') }, { storage, extraction: queue })).rejects.toMatchObject({
 			code: 'invalid_input',
 			field: 'file'
 		});
 		await expect(
-			saveUpload(temp.db, { viewer: alice, file: new File(['12345'], 'big.txt'), field: 'documents' }, { storage, maxBytes: 4 })
+			saveUpload(temp.db, { viewer: alice, file: new File(['12345'], 'big.txt'), field: 'documents' }, { storage, extraction: queue, maxBytes: 4 })
 		).rejects.toMatchObject({ code: 'payload_too_large', field: 'documents' });
 	});
 });
 
 describe('getOwnFile', () => {
 	it('finds the owner’s files, any file for an admin, and hides others’ as not found', async () => {
-		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['mine'], 'mine.txt') }, { storage });
+		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['mine'], 'mine.txt') }, { storage, extraction: queue });
 		expect((await getOwnFile(temp.db, alice, row.id)).id).toBe(row.id);
 		expect((await getOwnFile(temp.db, admin, row.id)).id).toBe(row.id);
 		await expect(getOwnFile(temp.db, bob, row.id)).rejects.toMatchObject({ code: 'not_found', field: 'id' });
@@ -178,8 +185,8 @@ describe('getOwnFile', () => {
 describe('assignFilesToTask', () => {
 	it('links only the viewer’s own files', async () => {
 		const task = await createTask(temp.db, { viewer: alice, agentId: 1 });
-		const mine = await saveUpload(temp.db, { viewer: alice, file: new File(['a'], 'a.txt') }, { storage });
-		const theirs = await saveUpload(temp.db, { viewer: bob, file: new File(['b'], 'b.txt') }, { storage });
+		const mine = await saveUpload(temp.db, { viewer: alice, file: new File(['a'], 'a.txt') }, { storage, extraction: queue });
+		const theirs = await saveUpload(temp.db, { viewer: bob, file: new File(['b'], 'b.txt') }, { storage, extraction: queue });
 		await assignFilesToTask(temp.db, alice, [mine.id, theirs.id], task.id);
 		expect((await getOwnFile(temp.db, alice, mine.id)).taskId).toBe(task.id);
 		expect((await getOwnFile(temp.db, bob, theirs.id)).taskId).toBeNull();
@@ -187,8 +194,8 @@ describe('assignFilesToTask', () => {
 });
 
 describe('toFilePart and withFileData', () => {
-	it('stores a link to the file, its name and id; the model gets the bytes as a data URL', async () => {
-		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage });
+	it('stores a link to the file, its name and id', async () => {
+		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
 		const part = await toFilePart(temp.db, row);
 		expect(part).toEqual({
 			type: 'file',
@@ -201,21 +208,45 @@ describe('toFilePart and withFileData', () => {
 		expect(await toFilePart(temp.db, row.id)).toEqual(part);
 		expect(fileIdOfPart({ providerMetadata: { other: { fileId: 'x' } } })).toBeUndefined();
 		await expect(toFilePart(temp.db, 'missing')).rejects.toMatchObject({ code: 'not_found' });
+	});
 
+	it('gives the model a document as its text (waiting for it), an image as its bytes, and a note for a missing file', async () => {
+		const note = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
+		const image = await saveUpload(temp.db, { viewer: alice, file: new File([PNG], 'photo.png') }, { storage, extraction: queue });
+		// Asked at once: the note's text is still being read, and is waited for.
+		expect(note.extractionStatus).toBe('pending');
 		const text = { type: 'text', text: 'see attached' };
-		expect(await withFileData(temp.db, [text, part], { storage })).toEqual([
+		const notePart = await toFilePart(temp.db, note);
+		const imagePart = await toFilePart(temp.db, image);
+		expect(await withFileData(temp.db, [text, notePart, imagePart], { storage, extraction: queue })).toEqual([
 			text,
-			{ ...part, url: `data:text/plain;base64,${Buffer.from('hello').toString('base64')}` }
+			{ type: 'text', text: '[File note.txt]\nhello' },
+			{ ...imagePart, url: `data:image/png;base64,${Buffer.from(PNG).toString('base64')}` }
 		]);
-		expect(await withFileData(temp.db, [{ ...part, providerMetadata: { parley: { fileId: 'gone' } } }], { storage })).toEqual([
+		expect(await withFileData(temp.db, [{ ...notePart, providerMetadata: { parley: { fileId: 'gone' } } }], { storage })).toEqual([
 			{ type: 'text', text: '[An attached file is no longer available.]' }
+		]);
+	});
+
+	it('says a document is still being read when it is not ready in time, and sends the bytes of one that failed', async () => {
+		// A queue that never gets to the file: as when a large PDF takes longer than the turn waits.
+		const stalled = new ExtractionQueue({ extract: () => new Promise(() => {}) });
+		const slow = await saveUpload(temp.db, { viewer: alice, file: new File(['slow'], 'slow.md') }, { storage, extraction: stalled });
+		expect(await withFileData(temp.db, [await toFilePart(temp.db, slow)], { storage, extraction: stalled, waitMs: 20 })).toEqual([
+			{ type: 'text', text: '[File slow.md: its text is still being read and is not available yet.]' }
+		]);
+
+		await temp.db.update(files).set({ extractionStatus: 'failed' }).where(eq(files.id, slow.id));
+		const part = await toFilePart(temp.db, slow);
+		expect(await withFileData(temp.db, [part], { storage, extraction: queue })).toEqual([
+			{ ...part, url: `data:text/markdown;base64,${Buffer.from('slow').toString('base64')}` }
 		]);
 	});
 });
 
 describe('resolveUserFileParts', () => {
 	it('turns links to the viewer’s uploads into their files, keeps data URLs, and lists the uploads', async () => {
-		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage });
+		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
 		const text = { type: 'text', text: 'see attached' };
 		const inline = { type: 'file', mediaType: 'text/plain', url: 'data:text/plain;base64,aGk=', filename: 'hi.txt' };
 		// What a browser sends: the link, and whatever name and type it likes; the stored file's win.
@@ -226,7 +257,7 @@ describe('resolveUserFileParts', () => {
 	});
 
 	it('reports someone else’s upload as not found and refuses other addresses', async () => {
-		const theirs = await saveUpload(temp.db, { viewer: bob, file: new File(['b'], 'b.txt') }, { storage });
+		const theirs = await saveUpload(temp.db, { viewer: bob, file: new File(['b'], 'b.txt') }, { storage, extraction: queue });
 		const part = (url: string) => ({ type: 'file', mediaType: 'image/png', url });
 		await expect(resolveUserFileParts(temp.db, alice, [part(`/api/files/${theirs.id}`)])).rejects.toMatchObject({
 			code: 'not_found',

@@ -9,6 +9,8 @@ import { getConfig, type Config } from '../config';
 import type { Db } from '../db';
 import { files, type ExtractionStatus } from '../db/schema';
 import { AppError } from '../errors';
+import { fileTextPart } from '../extract/file-text-part';
+import { getExtractionQueue, initialExtractionStatus, type ExtractionQueue } from '../extract/extraction-queue';
 import { newId } from '../ids';
 import { detectMediaType } from './detect-media-type';
 import { isAdmin, type Viewer } from './viewer';
@@ -169,12 +171,14 @@ function ownerOf(viewer: Viewer) {
 /**
  * Stores an uploaded file and records it: its bytes go to the storage under their SHA-256, its
  * type is read from the content (see {@link detectMediaType}), its name is sanitised. Empty files
- * are refused (400); files over `FILE_SIZE_LIMIT` are refused (413).
+ * are refused (400); files over `FILE_SIZE_LIMIT` are refused (413). A document whose text can be
+ * read is recorded `pending` and its text is extracted in the background (`extraction`, by
+ * default the process's queue).
  */
 export async function saveUpload(
 	db: Db,
 	input: { viewer: Viewer; taskId?: string | null; file: File; field?: string },
-	options: { storage?: FileStorage; maxBytes?: number } = {}
+	options: { storage?: FileStorage; maxBytes?: number; extraction?: ExtractionQueue } = {}
 ): Promise<FileRecord> {
 	const { viewer, file } = input;
 	const field = input.field ?? 'file';
@@ -183,6 +187,7 @@ export async function saveUpload(
 	const bytes = new Uint8Array(await file.arrayBuffer());
 	const storage = options.storage ?? getFileStorage();
 	const storageKey = await storage.put(bytes);
+	const mimeType = await detectMediaType(bytes, file.type, name);
 	const [row] = await db
 		.insert(files)
 		.values({
@@ -190,12 +195,14 @@ export async function saveUpload(
 			...ownerOf(viewer),
 			taskId: input.taskId ?? null,
 			name,
-			mimeType: detectMediaType(bytes, file.type),
+			mimeType,
 			size: bytes.byteLength,
 			storageKey,
-			sha256: sha256Hex(bytes)
+			sha256: sha256Hex(bytes),
+			extractionStatus: initialExtractionStatus(mimeType)
 		})
 		.returning();
+	if (row.extractionStatus === 'pending') (options.extraction ?? getExtractionQueue()).enqueue(db, storage, row);
 	return row;
 }
 
@@ -351,27 +358,54 @@ export async function resolveUserFileParts<Part extends { type: string }>(
 	return { parts: resolved, uploadedIds };
 }
 
+/** How long a turn waits for the text of a document that is still being read, in milliseconds. */
+export const EXTRACTION_WAIT_MS = 10_000;
+
 /**
- * The parts of a message with each stored file's bytes in place of its link (a data URL), as
- * the model needs them. A file that is gone is left out, with a note in its place.
+ * The parts of a message as the model needs them. A stored document whose text has been read
+ * goes as that text (`[File report.pdf]` and its text, see {@link fileTextPart}): every model
+ * reads text, few read Word files. A document still being read is waited for, up to
+ * {@link EXTRACTION_WAIT_MS} (it was usually uploaded moments before); if it is still not ready,
+ * a note says so, so that the model does not answer as if the file were empty. Images, audio,
+ * video, files without text and files whose extraction failed go as their bytes (a data URL),
+ * which a model that reads that format still can. A file that is gone is left out, with a note
+ * in its place.
  */
 export async function withFileData<Part extends { type: string; providerMetadata?: unknown }>(
 	db: Db,
 	parts: Part[],
-	options: { storage?: FileStorage } = {}
+	options: { storage?: FileStorage; extraction?: ExtractionQueue; waitMs?: number } = {}
 ): Promise<(Part | { type: 'text'; text: string })[]> {
 	const ids = parts.flatMap((part) => (part.type === 'file' ? (fileIdOfPart(part) ?? []) : []));
 	if (ids.length === 0) return parts;
-	const records = new Map((await findFiles(db, ids)).map((record) => [record.id, record]));
+	let found = await findFiles(db, ids);
+	const unread = found.flatMap((record) => (isBeingRead(record) ? [record.id] : []));
+	if (unread.length > 0) {
+		await (options.extraction ?? getExtractionQueue()).settled(unread, options.waitMs ?? EXTRACTION_WAIT_MS);
+		found = await findFiles(db, ids);
+	}
+	const records = new Map(found.map((record) => [record.id, record]));
 	const storage = options.storage ?? getFileStorage();
 	return Promise.all(
 		parts.map(async (part) => {
 			const id = part.type === 'file' ? fileIdOfPart(part) : undefined;
 			if (!id) return part;
 			const record = records.get(id);
+			if (record?.extractionStatus === 'ready' && record.extractedText !== null) {
+				return fileTextPart(record.name, record.extractedText);
+			}
+			if (record && isBeingRead(record)) {
+				const text = `[File ${record.name}: its text is still being read and is not available yet.]`;
+				return { type: 'text' as const, text };
+			}
 			const bytes = record ? await storage.get(record.storageKey).catch(() => undefined) : undefined;
 			if (!record || !bytes) return { type: 'text' as const, text: '[An attached file is no longer available.]' };
 			return { ...part, url: `data:${record.mimeType};base64,${Buffer.from(bytes).toString('base64')}` };
 		})
 	);
+}
+
+/** Whether a file's text is queued or being extracted. */
+function isBeingRead(record: FileRecord): boolean {
+	return record.extractionStatus === 'pending' || record.extractionStatus === 'extracting';
 }

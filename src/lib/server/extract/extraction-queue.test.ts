@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { minimalDocx } from '../../../../tests/support/minimal-docx';
+import { minimalPdf } from '../../../../tests/support/minimal-pdf';
+import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { files, users } from '../db/schema';
+import { LocalFileStorage, saveUpload } from '../services/files';
+import type { Viewer } from '../services/viewer';
+import { extractText } from './extract-text';
+import { ExtractionQueue, type Extract } from './extraction-queue';
+import { runExtractionWorker } from './run-extraction-worker';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
+
+let temp: TempDb;
+let folder: string;
+let storage: LocalFileStorage;
+let queue: ExtractionQueue;
+/** The media types the queue's extractor was called with. */
+let extracted: string[];
+
+beforeEach(async () => {
+	temp = await createTempDb();
+	await temp.db.insert(users).values({ id: 'user-alice', email: 'alice@example.com', passwordHash: 'x' });
+	folder = mkdtempSync(join(tmpdir(), 'parley-extract-'));
+	storage = new LocalFileStorage(folder);
+	extracted = [];
+	const inProcess: Extract = (request) => {
+		extracted.push(request.mediaType);
+		return extractText(request.bytes, request.mediaType);
+	};
+	queue = new ExtractionQueue({ concurrency: 1, extract: inProcess });
+});
+
+afterEach(async () => {
+	await queue.idle();
+	temp.cleanup();
+	rmSync(folder, { recursive: true, force: true });
+});
+
+async function rowOf(id: string) {
+	const [row] = await temp.db.select().from(files).where(eq(files.id, id));
+	return row;
+}
+
+async function upload(content: BlobPart, name: string, type = '') {
+	return saveUpload(temp.db, { viewer: alice, file: new File([content], name, { type }) }, { storage, extraction: queue });
+}
+
+describe('runExtractionWorker', () => {
+	it('reads a document in a worker thread, and reports a damaged one as an error', async () => {
+		const text = await runExtractionWorker({ bytes: await minimalDocx(['Read off the main thread.']), mediaType: DOCX });
+		expect(text).toBe('Read off the main thread.');
+		await expect(
+			runExtractionWorker({ bytes: new TextEncoder().encode('%PDF-1.4 broken'), mediaType: 'application/pdf' })
+		).rejects.toThrow();
+	});
+});
+
+describe('ExtractionQueue', () => {
+	it('records a document pending, then its text once read', async () => {
+		const row = await upload(minimalPdf(['The quarterly report is attached.']), 'report.pdf');
+		expect(row).toMatchObject({ mimeType: 'application/pdf', extractionStatus: 'pending' });
+		await queue.settled([row.id], 10_000);
+		const done = await rowOf(row.id);
+		expect(done.extractionStatus).toBe('ready');
+		expect(done.extractedText).toContain('The quarterly report is attached.');
+	});
+
+	it('leaves images alone and marks a damaged document failed, keeping the reason in the log', async () => {
+		const image = await upload(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), 'a.png');
+		expect(image.extractionStatus).toBe('none');
+		const broken = await upload('%PDF-1.4\nnot a real PDF', 'broken.pdf');
+		expect(broken.mimeType).toBe('application/pdf');
+		await queue.settled([broken.id], 10_000);
+		expect(await rowOf(broken.id)).toMatchObject({ extractionStatus: 'failed', extractedText: null });
+		expect(extracted).toEqual(['application/pdf']);
+	});
+
+	it('reads the same bytes once: a second upload takes the text already read', async () => {
+		const first = await upload('{"b":1}', 'a.json');
+		await queue.settled([first.id], 10_000);
+		const second = await upload('{"b":1}', 'copy.json');
+		await queue.settled([second.id], 10_000);
+		expect(await rowOf(second.id)).toMatchObject({ extractionStatus: 'ready', extractedText: '{\n  "b": 1\n}' });
+		expect(extracted).toEqual(['application/json']);
+	});
+
+	it('queues again the files a stopped server left unfinished', async () => {
+		const row = await upload('Some notes.', 'notes.txt');
+		await queue.settled([row.id], 10_000);
+		await temp.db.update(files).set({ extractionStatus: 'extracting', extractedText: null }).where(eq(files.id, row.id));
+		const other = await upload(minimalPdf(['Left pending.']), 'left.pdf');
+		await queue.idle();
+		await temp.db.update(files).set({ extractionStatus: 'pending' }).where(eq(files.id, other.id));
+
+		const restarted = new ExtractionQueue({ extract: (request) => extractText(request.bytes, request.mediaType) });
+		expect(await restarted.requeueUnfinished(temp.db, storage)).toBe(2);
+		await restarted.idle();
+		expect(await rowOf(row.id)).toMatchObject({ extractionStatus: 'ready', extractedText: 'Some notes.' });
+		expect((await rowOf(other.id)).extractedText).toContain('Left pending.');
+	});
+});
