@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
+import { minimalPdf } from '../support/minimal-pdf';
 
 const password = 'correct horse battery';
 
@@ -96,6 +97,20 @@ test('attached files show as chips, go with the message, and stay on it after a 
 	await expect(stored.getByRole('link', { name: /notes\.txt/ })).toContainText('text/plain');
 	await expect(stored).not.toContainText('draft.txt');
 	await expect(chat.answers().first()).toContainText('I received 2 attachments: pixel.png (image), notes.txt (document).');
+});
+
+test('a sent document shows when its text has been read, and the answer quotes it', async ({ page }) => {
+	const chat = await signUp(page, 'reading');
+	const pdf = Buffer.from(minimalPdf(['Sea otters hold hands while they sleep.']));
+	await fileInput(page).setInputFiles([{ name: 'otters.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+	await expect(page.locator('[data-testid="attachment"][data-status="ready"]')).toHaveCount(1);
+	await chat.send('What does this say?');
+
+	const status = chat.questions().first().getByTestId('extraction');
+	await expect(status).toHaveAttribute('data-status', 'ready');
+	await expect(status).toHaveText('Text read');
+	await expect(chat.answers().first()).toContainText('Sea otters hold hands');
+	await chat.waitForIdle();
 });
 
 test('a file over the size limit shows the server’s 413 message on its chip', async ({ page }) => {
