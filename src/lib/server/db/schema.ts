@@ -235,10 +235,91 @@ export const files = sqliteTable(
 		sha256: text('sha256').notNull(),
 		extractionStatus: text('extraction_status', { enum: extractionStatuses }).notNull().default('none'),
 		extractedText: text('extracted_text'),
+		/** Why the text could not be read, when `extraction_status` is `failed`. */
+		extractionError: text('extraction_error'),
 		...timestamps
 	},
 	(table) => [index('files_user_idx').on(table.userId), index('files_task_idx').on(table.taskId)]
 );
+
+export const knowledgeSourceKinds = ['document', 'catalogue'] as const;
+export type KnowledgeSourceKind = (typeof knowledgeSourceKinds)[number];
+
+export const knowledgeStatuses = ['pending', 'indexing', 'ready', 'failed'] as const;
+export type KnowledgeStatus = (typeof knowledgeStatuses)[number];
+
+/**
+ * A document or a product catalogue an admin gave an agent to answer from. Its text is cut into
+ * chunks (a catalogue row is one chunk), which are searched by words and by meaning.
+ */
+export const knowledgeSources = sqliteTable(
+	'knowledge_sources',
+	{
+		id: text('id').primaryKey(),
+		agentId: integer('agent_id')
+			.notNull()
+			.references(() => agents.id, { onDelete: 'cascade' }),
+		/** The uploaded file the source was read from. */
+		fileId: text('file_id').references(() => files.id, { onDelete: 'set null' }),
+		kind: text('kind', { enum: knowledgeSourceKinds }).notNull(),
+		name: text('name').notNull(),
+		status: text('status', { enum: knowledgeStatuses }).notNull().default('pending'),
+		/** Why indexing failed, when `status` is `failed`. */
+		error: text('error'),
+		chunkCount: integer('chunk_count').notNull().default(0),
+		...timestamps
+	},
+	(table) => [index('knowledge_sources_agent_idx').on(table.agentId)]
+);
+
+/** A catalogue row's fields, as the product search returns them. */
+export interface ProductFields {
+	category: string;
+	name: string;
+	description: string;
+	price: number | null;
+	/** The stored file of the product's picture, when it has one. */
+	imageFileId?: string | null;
+}
+
+/**
+ * One searchable piece of a knowledge source. Its text is indexed by FTS5 (`knowledge_chunk_search`,
+ * kept by triggers); its embedding lives in the vector table of each embedding model
+ * (see `embedding_spaces`).
+ */
+export const knowledgeChunks = sqliteTable(
+	'knowledge_chunks',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		sourceId: text('source_id')
+			.notNull()
+			.references(() => knowledgeSources.id, { onDelete: 'cascade' }),
+		agentId: integer('agent_id')
+			.notNull()
+			.references(() => agents.id, { onDelete: 'cascade' }),
+		/** Order within the source, from 0. */
+		position: integer('position').notNull(),
+		text: text('text').notNull(),
+		/** A catalogue row's fields; null for a document's chunk. */
+		product: text('product', { mode: 'json' }).$type<ProductFields>()
+	},
+	(table) => [
+		index('knowledge_chunks_agent_idx').on(table.agentId),
+		index('knowledge_chunks_source_idx').on(table.sourceId, table.position)
+	]
+);
+
+/**
+ * The vector tables, one per embedding model: an `F32_BLOB(n)` column has a fixed dimension, so
+ * each model's vectors live in a table of their own, with a `libsql_vector_idx` index.
+ */
+export const embeddingSpaces = sqliteTable('embedding_spaces', {
+	/** `provider:model` of the embedding model. */
+	model: text('model').primaryKey(),
+	dimensions: integer('dimensions').notNull(),
+	tableName: text('table_name').notNull().unique(),
+	...timestamps
+});
 
 /** Installation-wide facts, such as when the demo data was seeded. */
 export const appMeta = sqliteTable('app_meta', {
@@ -251,4 +332,6 @@ export type Agent = typeof agents.$inferSelect;
 export type Tool = typeof tools.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type KnowledgeSource = typeof knowledgeSources.$inferSelect;
+export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
