@@ -5,8 +5,10 @@ import { methodNotAllowedHandle } from '$lib/server/http/method-not-allowed';
 import { authHandle, authHandleWith } from '$lib/server/auth/handle';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
 import { ConfigError, getConfig } from '$lib/server/config';
+import { AppError } from '$lib/server/errors';
 import { getDb } from '$lib/server/db';
 import { seedDemoData } from '$lib/server/db/seed';
+import { getEmbedder, getKnowledgeIndexer } from '$lib/server/knowledge/knowledge';
 import { dev } from '$app/environment';
 import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
@@ -22,6 +24,13 @@ export const init: ServerInit = async () => {
 		console.error(`[parley] ${error.message}`);
 		process.exit(1);
 	}
+	try {
+		getEmbedder();
+	} catch (error) {
+		if (!(error instanceof AppError)) throw error;
+		console.error(`[parley] EMBEDDING_MODEL: ${error.message}`);
+		process.exit(1);
+	}
 	const db = await getDb();
 	await seedDemoData(db);
 	// Without Redis, no other process can be running these answers: they were cut off by a stop.
@@ -29,6 +38,9 @@ export const init: ServerInit = async () => {
 	// Text extractions cut off by a stop start again. Reading a file twice (should another
 	// process also be at it) gives the same text, so this needs no coordination.
 	await getExtractionQueue().requeueUnfinished(db, getFileStorage());
+	// Knowledge sources cut off by a stop are indexed again, and chunks the embedding model in
+	// force has no vector for (all of them after a change of model) are embedded.
+	await getKnowledgeIndexer().resume(db);
 	if (!dev) {
 		// On a stop, answers in progress are cut short and stored as interrupted before the
 		// server closes (it waits for open streams); then Redis is let go.

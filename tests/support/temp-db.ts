@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { seedDemoData } from '../../src/lib/server/db/seed';
+import { LocalFileStorage } from '../../src/lib/server/services/storage';
 
 /** A fresh, migrated libSQL file database in its own temporary folder. */
 export interface TempDb {
@@ -17,7 +18,7 @@ export async function createTempDb(options: { seed?: boolean } = {}): Promise<Te
 	const folder = mkdtempSync(join(tmpdir(), 'parley-test-'));
 	const url = `file:${join(folder, 'test.db')}`;
 	const db = await openDatabase({ url });
-	if (options.seed) await seedDemoData(db);
+	if (options.seed) await seedDemoData(db, { storage: new LocalFileStorage(join(folder, 'uploads')) });
 	return {
 		db,
 		url,

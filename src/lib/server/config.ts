@@ -45,6 +45,13 @@ export const configSchema = z.object({
 		z.string().regex(/^[a-z-]+:.+$/, { message: 'must look like provider:model, e.g. openai:gpt-4o-mini' })
 	),
 	DEFAULT_AGENT: optional(z.string()),
+	/**
+	 * `provider:model` of the embedding model for knowledge search; when unset, OpenAI's or
+	 * Google's default when configured, else the offline `mock:lexical`.
+	 */
+	EMBEDDING_MODEL: optional(
+		z.string().regex(/^[a-z-]+:.+$/, { message: 'must look like provider:model, e.g. openai:text-embedding-3-small' })
+	),
 	MOCK_TOKEN_DELAY_MS: integer(15),
 	/**
 	 * Comma-separated hosts that HTTP tools may reach even though they resolve to private,

@@ -3,8 +3,10 @@ import { asc, eq } from 'drizzle-orm';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { OFFLINE_MODEL_ID } from '../models/catalog';
 import { builtinTools } from '../tools/builtin';
+import { dirname, join } from 'node:path';
+import { LocalFileStorage } from '../services/storage';
 import { seedDemoData } from './seed';
-import { agents, agentTools, appMeta, tools } from './schema';
+import { agents, agentTools, appMeta, files, knowledgeSources, tools } from './schema';
 
 let temp: TempDb;
 
@@ -39,7 +41,7 @@ async function counts() {
 describe('seedDemoData', () => {
 	it('creates the assistant and tool-demo agents on the offline model, visible to users', async () => {
 		const rows = await temp.db.select().from(agents).orderBy(asc(agents.slug));
-		expect(rows.map((agent) => agent.slug)).toEqual(['assistant', 'tool-demo']);
+		expect(rows.map((agent) => agent.slug)).toEqual(['assistant', 'shop', 'tool-demo']);
 		for (const agent of rows) {
 			expect(agent.model).toBe(OFFLINE_MODEL_ID);
 			expect(agent.model).toBe('mock:offline');
@@ -105,7 +107,7 @@ describe('seedDemoData', () => {
 
 	it('seeds only tools that have a built-in implementation', async () => {
 		const names = (await temp.db.select({ name: tools.name }).from(tools)).map((tool) => tool.name).sort();
-		expect(names).toEqual(['calculator', 'current_time', 'http_request']);
+		expect(names).toEqual(['calculator', 'current_time', 'http_request', 'search_knowledge', 'search_products']);
 		for (const name of names) expect(Object.hasOwn(builtinTools, name)).toBe(true);
 	});
 
@@ -151,9 +153,60 @@ describe('seedDemoData on an unseeded database', () => {
 		const fresh = await createTempDb();
 		try {
 			expect(await fresh.db.select().from(agents)).toHaveLength(0);
-			await seedDemoData(fresh.db);
+			await seedDemoData(fresh.db, { storage: new LocalFileStorage(join(dirname(fresh.url.slice('file:'.length)), 'uploads')) });
 			const slugs = (await fresh.db.select().from(agents)).map((agent) => agent.slug).sort();
-			expect(slugs).toEqual(['assistant', 'tool-demo']);
+			expect(slugs).toEqual(['assistant', 'shop', 'tool-demo']);
+		} finally {
+			fresh.cleanup();
+		}
+	});
+});
+
+describe('the demo shop', () => {
+	it('gives the shop agent search_products and a CSV catalogue with a picture per product', async () => {
+		const [shop] = await temp.db.select().from(agents).where(eq(agents.slug, 'shop'));
+		expect(shop).toMatchObject({ name: 'Shop assistant', model: 'mock:offline', visibility: 'users' });
+		expect(await toolNamesOf('shop')).toEqual(['search_products']);
+		const [search] = await temp.db.select().from(tools).where(eq(tools.name, 'search_products'));
+		expect(search.inputSchema).toMatchObject({
+			properties: { query: { type: 'string' }, limit: { type: 'integer' } },
+			required: ['query']
+		});
+		const sources = await temp.db.select().from(knowledgeSources).where(eq(knowledgeSources.agentId, shop.id));
+		expect(sources).toHaveLength(1);
+		expect(sources[0]).toMatchObject({ kind: 'catalogue', name: 'shop-catalogue.csv', status: 'pending' });
+		const stored = await temp.db.select().from(files);
+		const pictures = stored.filter((file) => file.mimeType === 'image/png');
+		expect(pictures.length).toBeGreaterThanOrEqual(30);
+		expect(pictures.every((file) => file.userId === null && file.anonymousId === null)).toBe(true);
+		const csv = stored.find((file) => file.id === sources[0].fileId);
+		expect(csv?.mimeType).toBe('text/csv');
+	});
+
+	it('seeds the shop into an installation seeded before it existed, once', async () => {
+		const fresh = await createTempDb();
+		const storage = new LocalFileStorage(join(dirname(fresh.url.slice('file:'.length)), 'uploads'));
+		try {
+			await fresh.db.insert(appMeta).values({ key: 'demo_seeded_at', value: new Date().toISOString() });
+			await seedDemoData(fresh.db, { storage });
+			await seedDemoData(fresh.db, { storage });
+			expect((await fresh.db.select().from(agents)).map((agent) => agent.slug)).toEqual(['shop']);
+			expect(await fresh.db.select().from(knowledgeSources)).toHaveLength(1);
+		} finally {
+			fresh.cleanup();
+		}
+	});
+
+	it("leaves an installation's own agent named shop alone", async () => {
+		const fresh = await createTempDb();
+		const storage = new LocalFileStorage(join(dirname(fresh.url.slice('file:'.length)), 'uploads'));
+		try {
+			await fresh.db.insert(agents).values({ slug: 'shop', name: 'Our shop', model: 'mock:offline' });
+			await seedDemoData(fresh.db, { storage });
+			const [shop] = await fresh.db.select().from(agents).where(eq(agents.slug, 'shop'));
+			expect(shop.name).toBe('Our shop');
+			expect(await fresh.db.select().from(knowledgeSources)).toHaveLength(0);
+			expect(await fresh.db.select().from(files)).toHaveLength(0);
 		} finally {
 			fresh.cleanup();
 		}

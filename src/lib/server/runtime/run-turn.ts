@@ -119,12 +119,18 @@ function textOf(parts: UIMessage['parts']): string {
  */
 export function checkTurn(
 	input: Pick<TurnInput, 'config' | 'agent' | 'model' | 'callerTools' | 'handOverAllTools'> & {
+		db?: Db;
 		task?: Pick<Task, 'context' | 'runOptions'>;
 	}
 ): { model: LanguageModel; tools: ToolSet } {
 	return {
 		model: input.model ?? resolveModel(input.config, input.agent.model),
-		tools: resolveTools(toolRowsOf(input), { config: input.config, taskContext: input.task?.context })
+		tools: resolveTools(toolRowsOf(input), {
+			config: input.config,
+			taskContext: input.task?.context,
+			db: input.db,
+			agentId: input.agent.id
+		})
 	};
 }
 

@@ -51,8 +51,8 @@ async function expectToolError(promise: Promise<unknown>, message: string): Prom
 }
 
 describe('builtinTools', () => {
-	it('has the calculator, current_time and http_request', () => {
-		expect(Object.keys(builtinTools)).toEqual(['calculator', 'current_time', 'http_request']);
+	it('has the calculator, current_time, http_request and the two search tools', () => {
+		expect(Object.keys(builtinTools)).toEqual(['calculator', 'current_time', 'http_request', 'search_products', 'search_knowledge']);
 		expect(builtinTools.calculator({ expression: '6 * 7' }, context)).toEqual({ expression: '6 * 7', result: 42 });
 		expect(builtinTools.current_time({ timezone: 'UTC' }, context)).toMatchObject({ timezone: 'UTC' });
 		expect(builtinTools.http_request).toBe(httpRequest);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calculate } from './calculator';
 import { currentTime } from './current-time';
+import { searchKnowledgeTool, searchProductsTool } from '../knowledge/search-tools';
 import { parseAllowedHosts, safeFetch, ToolError } from './safe-fetch';
 import type { ToolContext } from './tool-context';
 
@@ -64,5 +65,7 @@ export const builtinTools: Record<string, BuiltinExecute> = {
 	calculator: (input) => calculate({ expression: String(input.expression ?? '') }),
 	current_time: (input) =>
 		currentTime({ timezone: typeof input.timezone === 'string' ? input.timezone : undefined }),
-	http_request: httpRequest
+	http_request: httpRequest,
+	search_products: searchProductsTool(),
+	search_knowledge: searchKnowledgeTool
 };

@@ -1,5 +1,6 @@
 import { jsonSchema, tool, type JSONSchema7, type ToolExecutionOptions, type ToolSet } from 'ai';
 import type { Config } from '../config';
+import type { Db } from '../db';
 import type { Tool } from '../db/schema';
 import { builtinTools, type BuiltinExecute } from './builtin';
 import { httpToolTimeoutMs, parseHttpToolConfig, runHttpTool } from './http-tool';
@@ -14,6 +15,10 @@ export interface ResolveToolsOptions {
 	config: Config;
 	/** The task's context: its keys are hidden from the tools' schemas and injected into their input. */
 	taskContext?: Record<string, unknown> | null;
+	/** The run's database, for tools that read it (knowledge search). */
+	db?: Db;
+	/** The agent the tools belong to. */
+	agentId?: number;
 }
 
 /** True for a plain JSON object (not an array or null). */
@@ -149,7 +154,13 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 			execute: async (input: Record<string, unknown>, { abortSignal }: ToolExecutionOptions) => {
 				// The context wins over anything the model sent under a hidden name.
 				const fullInput = { ...(isObject(input) ? input : {}), ...injected };
-				const context = (signal: AbortSignal): ToolContext => ({ config: options.config, signal });
+				const context = (signal: AbortSignal): ToolContext => ({
+					config: options.config,
+					signal,
+					db: options.db,
+					agentId: options.agentId,
+					toolConfig: row.config
+				});
 				try {
 					return await runWithTimeout((signal) => server.execute(fullInput, context(signal)), {
 						toolName: row.name,

@@ -1,8 +1,15 @@
 import type { Config } from '../config';
+import type { Db } from '../db';
 
-/** What a server tool receives besides its input: the configuration and the run's abort signal. */
+/** What a server tool receives besides its input. */
 export interface ToolContext {
 	config: Config;
 	/** Aborts when the run stops or the tool's time limit passes. */
 	signal?: AbortSignal;
+	/** The database of the run (absent when tools are only checked, not run). */
+	db?: Db;
+	/** The agent whose tool runs. */
+	agentId?: number;
+	/** The tool row's `config` (settings an admin gave this tool). */
+	toolConfig?: Record<string, unknown>;
 }

@@ -1,0 +1,221 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import { knowledgeChunks, knowledgeSources, type ProductFields } from '../db/schema';
+import type { Embedder } from './embedder';
+import { wordsOf } from './lexical-embedding';
+import { findSpace, vectorBlob, type EmbeddingSpace } from './vector-store';
+
+/** How much each side counts in the fused ranking. */
+export interface SearchWeights {
+	text: number;
+	vector: number;
+}
+
+/** Both sides count the same unless a tool or a caller says otherwise. */
+export const DEFAULT_WEIGHTS: SearchWeights = { text: 0.5, vector: 0.5 };
+
+/** The rank constant of reciprocal rank fusion (60, as in the original paper and most engines). */
+export const RRF_K = 60;
+
+/** Which chunks a search looks at. */
+export type SearchScope = 'all' | 'products' | 'documents';
+
+export interface HybridSearchInput {
+	agentId: number;
+	query: string;
+	limit: number;
+	weights?: SearchWeights;
+	scope?: SearchScope;
+	embedder: Embedder;
+	signal?: AbortSignal;
+}
+
+/** One result: the chunk, its source, and how it ranked. */
+export interface HybridHit {
+	chunkId: number;
+	text: string;
+	position: number;
+	product: ProductFields | null;
+	source: { id: string; name: string; kind: 'document' | 'catalogue'; fileId: string | null };
+	scores: {
+		/** The fused score: the sum over both sides of weight / (60 + rank). */
+		hybrid: number;
+		/** 1-based rank in the BM25 (words) list, or null when the words did not match. */
+		textRank: number | null;
+		/** 1-based rank in the vector list, or null when it was not among the nearest. */
+		vectorRank: number | null;
+		/** Cosine similarity to the query, when the vector side found it. */
+		similarity: number | null;
+	};
+}
+
+export interface HybridSearchResult {
+	hits: HybridHit[];
+	weights: SearchWeights;
+	/** `hybrid`, or `text`/`vector` when only one side could run (no vectors yet, no words). */
+	searchType: 'hybrid' | 'text' | 'vector';
+}
+
+/** An agent with more vectors than this is searched through the ANN index, else exactly. */
+export const EXACT_SEARCH_LIMIT = 5_000;
+
+/** The FTS5 query for a text: each word quoted (no operator can slip in), any of them matching. */
+export function ftsQuery(query: string): string | undefined {
+	const words = wordsOf(query);
+	if (words.length === 0) return undefined;
+	return [...new Set(words)].map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/** The SQL condition on chunk `c` for a scope. */
+function scopeCondition(scope: SearchScope): string {
+	if (scope === 'products') return ' AND c.product IS NOT NULL';
+	if (scope === 'documents') return ' AND c.product IS NULL';
+	return '';
+}
+
+/** Chunk ids by BM25, best first. */
+async function textRanking(db: Db, input: Required<Pick<HybridSearchInput, 'agentId' | 'query' | 'scope'>>, depth: number): Promise<number[]> {
+	const match = ftsQuery(input.query);
+	if (!match) return [];
+	const result = await db.$client.execute({
+		sql: `SELECT c.id FROM knowledge_chunk_search s JOIN knowledge_chunks c ON c.id = s.rowid
+			WHERE knowledge_chunk_search MATCH ? AND c.agent_id = ?${scopeCondition(input.scope)}
+			ORDER BY s.rank LIMIT ?`,
+		args: [match, input.agentId, depth]
+	});
+	return result.rows.map((row) => Number(row.id));
+}
+
+/** Chunk ids by cosine distance to the query's vector, nearest first, with their similarity. */
+async function vectorRanking(
+	db: Db,
+	space: EmbeddingSpace,
+	input: Required<Pick<HybridSearchInput, 'agentId' | 'scope'>> & { vector: Float32Array; minSimilarity: number },
+	depth: number
+): Promise<{ id: number; similarity: number }[]> {
+	const blob = vectorBlob(input.vector);
+	const scope = scopeCondition(input.scope);
+	const join = scope ? ' JOIN knowledge_chunks c ON c.id = v.chunk_id' : '';
+	const counted = await db.$client.execute({
+		sql: `SELECT count(*) AS n FROM "${space.tableName}" WHERE agent_id = ?`,
+		args: [input.agentId]
+	});
+	const exact = Number(counted.rows[0]?.n ?? 0) <= EXACT_SEARCH_LIMIT;
+	const result = exact
+		? await db.$client.execute({
+				sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
+					FROM "${space.tableName}" v${join} WHERE v.agent_id = ?${scope}
+					ORDER BY distance LIMIT ?`,
+				args: [blob, input.agentId, depth]
+			})
+		: await db.$client.execute({
+				// The index knows no agents: ask it for more neighbours than needed, then keep the agent's.
+				sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
+					FROM vector_top_k('${space.indexName}', ?, ?) AS top
+					JOIN "${space.tableName}" v ON v.rowid = top.id${join}
+					WHERE v.agent_id = ?${scope} ORDER BY distance LIMIT ?`,
+				args: [blob, blob, depth * 8, input.agentId, depth]
+			});
+	return result.rows
+		.map((row) => ({ id: Number(row.id), similarity: 1 - Number(row.distance) }))
+		.filter((row) => row.similarity >= input.minSimilarity);
+}
+
+/** Weights made safe: finite, at least 0, not both 0 (then the defaults). */
+export function normalizeWeights(weights: Partial<SearchWeights> | undefined): SearchWeights {
+	const text = Number.isFinite(weights?.text) ? Math.max(0, weights!.text!) : DEFAULT_WEIGHTS.text;
+	const vector = Number.isFinite(weights?.vector) ? Math.max(0, weights!.vector!) : DEFAULT_WEIGHTS.vector;
+	return text + vector > 0 ? { text, vector } : { ...DEFAULT_WEIGHTS };
+}
+
+/**
+ * Weighted reciprocal rank fusion: every id scores, for each list it is in, the list's weight
+ * divided by (k + its 1-based rank). Ties keep the text list's order first.
+ */
+export function fuseRankings(
+	textIds: number[],
+	vectorIds: number[],
+	weights: SearchWeights,
+	k = RRF_K
+): { id: number; hybrid: number; textRank: number | null; vectorRank: number | null }[] {
+	const fused = new Map<number, { id: number; hybrid: number; textRank: number | null; vectorRank: number | null }>();
+	const entry = (id: number) => {
+		let found = fused.get(id);
+		if (!found) fused.set(id, (found = { id, hybrid: 0, textRank: null, vectorRank: null }));
+		return found;
+	};
+	textIds.forEach((id, index) => {
+		const hit = entry(id);
+		hit.textRank = index + 1;
+		hit.hybrid += weights.text / (k + index + 1);
+	});
+	vectorIds.forEach((id, index) => {
+		const hit = entry(id);
+		hit.vectorRank = index + 1;
+		hit.hybrid += weights.vector / (k + index + 1);
+	});
+	return [...fused.values()].sort((a, b) => b.hybrid - a.hybrid);
+}
+
+/**
+ * Searches an agent's knowledge by words (FTS5, BM25) and by meaning (the vectors of the
+ * embedder's model) and merges both lists by weighted reciprocal rank fusion. Chunks not yet
+ * embedded are still found by their words.
+ */
+export async function hybridSearch(db: Db, input: HybridSearchInput): Promise<HybridSearchResult> {
+	const weights = normalizeWeights(input.weights);
+	const scope = input.scope ?? 'all';
+	const limit = Math.max(1, Math.min(50, Math.trunc(input.limit)));
+	const depth = Math.max(50, limit * 5);
+	const space = weights.vector > 0 ? await findSpace(db, input.embedder.id) : undefined;
+	const [vector] = space && wordsOf(input.query).length > 0 ? await input.embedder.embed([input.query], input.signal) : [];
+	const [textIds, vectorHits] = await Promise.all([
+		weights.text > 0 ? textRanking(db, { agentId: input.agentId, query: input.query, scope }, depth) : [],
+		space && vector
+			? vectorRanking(db, space, { agentId: input.agentId, scope, vector, minSimilarity: input.embedder.minSimilarity }, depth)
+			: []
+	]);
+	const similarity = new Map(vectorHits.map((hit) => [hit.id, hit.similarity]));
+	const fused = fuseRankings(textIds, vectorHits.map((hit) => hit.id), weights).slice(0, limit);
+	const searchType = !space || !vector ? 'text' : weights.text === 0 ? 'vector' : 'hybrid';
+	if (fused.length === 0) return { hits: [], weights, searchType };
+
+	const ids = fused.map((hit) => hit.id);
+	const chunks = await db
+		.select({
+			id: knowledgeChunks.id,
+			text: knowledgeChunks.text,
+			position: knowledgeChunks.position,
+			product: knowledgeChunks.product,
+			sourceId: knowledgeChunks.sourceId
+		})
+		.from(knowledgeChunks)
+		.where(inArray(knowledgeChunks.id, ids));
+	const sourceIds = [...new Set(chunks.map((chunk) => chunk.sourceId))];
+	const sources = await db
+		.select({ id: knowledgeSources.id, name: knowledgeSources.name, kind: knowledgeSources.kind, fileId: knowledgeSources.fileId })
+		.from(knowledgeSources)
+		.where(inArray(knowledgeSources.id, sourceIds));
+	const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+	const sourceById = new Map(sources.map((source) => [source.id, source]));
+	const hits: HybridHit[] = [];
+	for (const hit of fused) {
+		const chunk = chunkById.get(hit.id);
+		const source = chunk && sourceById.get(chunk.sourceId);
+		if (!chunk || !source) continue;
+		hits.push({
+			chunkId: chunk.id,
+			text: chunk.text,
+			position: chunk.position,
+			product: chunk.product,
+			source,
+			scores: {
+				hybrid: hit.hybrid,
+				textRank: hit.textRank,
+				vectorRank: hit.vectorRank,
+				similarity: similarity.get(hit.id) ?? null
+			}
+		});
+	}
+	return { hits, weights, searchType };
+}
