@@ -22,6 +22,17 @@ const integer = (fallback: number, min = 0) =>
 			.default(fallback)
 	);
 
+/** A whole number of at least `min`, written in decimal digits; `undefined` when unset. */
+const optionalInteger = (min = 0) =>
+	optional(
+		z
+			.string()
+			.trim()
+			.regex(/^-?\d+$/, { message: 'must be a whole number' })
+			.transform(Number)
+			.pipe(z.number().min(min, { message: `must be at least ${min}` }))
+	);
+
 /** Every environment variable Parley reads, with its default. */
 export const configSchema = z.object({
 	NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
@@ -60,18 +71,60 @@ export const configSchema = z.object({
 	HTTP_TOOL_ALLOWED_HOSTS: optional(z.string()),
 	/** Where uploaded files are kept; by default `uploads` beside a `file:` database. */
 	UPLOADS_DIR: optional(z.string()),
+	/** Where file contents are kept: `local` (the uploads folder, the default) or `s3` (an S3-compatible bucket). */
+	STORAGE_DRIVER: z.preprocess(
+		(value) => (isBlank(value) ? undefined : value),
+		z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local')
+	),
+	/** The bucket of the `s3` driver (required with it). */
+	S3_BUCKET: optional(z.string()),
+	/** The bucket's region. */
+	S3_REGION: z.preprocess((value) => (isBlank(value) ? undefined : value), z.string().default('us-east-1')),
+	/** Another S3-compatible endpoint (MinIO, Cloudflare R2, …) instead of AWS's. */
+	S3_ENDPOINT: optional(url),
+	/** Static credentials; when unset, the AWS SDK's default credential chain is used. */
+	S3_ACCESS_KEY_ID: optional(z.string()),
+	S3_SECRET_ACCESS_KEY: optional(z.string()),
+	/** Path-style addresses (`endpoint/bucket/key`), which MinIO and most self-hosted servers need. */
+	S3_FORCE_PATH_STYLE: z.preprocess(
+		(value) => (isBlank(value) ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
+		z
+			.enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+			.default('false')
+			.transform((value) => value === 'true' || value === '1')
+	),
+	/** A folder inside the bucket for Parley's objects, e.g. `parley/`. */
+	S3_PREFIX: optional(z.string()),
+	/** The secret that signs Parley's own time-limited file links; by default one kept in the database. */
+	FILE_URL_SECRET: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
 	/** Comma-separated origins allowed to call the public APIs from a browser; none by default. */
 	CORS_ORIGINS: optional(z.string()),
 	/** Largest JSON body, in bytes (1 MB). */
 	JSON_BODY_LIMIT: integer(1024 * 1024, 1),
 	/** Largest uploaded file, in bytes (25 MB). */
 	FILE_SIZE_LIMIT: integer(25 * 1024 * 1024, 1),
+	/** Largest uploaded image, in bytes (10 MB); `FILE_SIZE_LIMIT` applies too. */
+	FILE_SIZE_LIMIT_IMAGE: integer(10 * 1024 * 1024, 1),
+	/** Largest uploaded audio file, in bytes; `FILE_SIZE_LIMIT` when unset. */
+	FILE_SIZE_LIMIT_AUDIO: optionalInteger(1),
+	/** Largest uploaded video, in bytes; `FILE_SIZE_LIMIT` when unset. */
+	FILE_SIZE_LIMIT_VIDEO: optionalInteger(1),
+	/** Largest uploaded document or other file (anything not an image, audio or video), in bytes; `FILE_SIZE_LIMIT` when unset. */
+	FILE_SIZE_LIMIT_DOCUMENT: optionalInteger(1),
 	/** Largest request (a multipart upload with all its files), in bytes (100 MB). */
 	REQUEST_SIZE_LIMIT: integer(100 * 1024 * 1024, 1),
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
 	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+}).superRefine((config, context) => {
+	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
+		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
+	}
+	if (Boolean(config.S3_ACCESS_KEY_ID) !== Boolean(config.S3_SECRET_ACCESS_KEY)) {
+		const missing = config.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+		context.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other S3 key variable' });
+	}
 });
 
 /** The validated configuration. */
