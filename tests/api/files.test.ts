@@ -178,9 +178,14 @@ describe('GET /api/files/{id}/meta', () => {
 		const response = await api(`/api/files/${files[0].id}/meta`);
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ ...files[0], extraction_status: expect.stringMatching(/^(pending|extracting|ready)$/) });
-		expect(await settledMeta(files[0].id)).toEqual({ ...files[0], extraction_status: 'ready', text_length: 5 });
-		// Images have no text to read (yet).
-		expect(await settledMeta(files[1].id)).toEqual({ ...files[1], extraction_status: 'none', text_length: 0 });
+		expect(await settledMeta(files[0].id)).toEqual({ ...files[0], extraction_status: 'ready', text_length: 5, extraction_error: null });
+		// Images are read by OCR; this one is a PNG header without an image.
+		expect(await settledMeta(files[1].id)).toEqual({
+			...files[1],
+			extraction_status: 'failed',
+			text_length: 0,
+			extraction_error: 'This image could not be decoded: it may be damaged.'
+		});
 	});
 
 	it('reads the text of a PDF and a Word file in worker threads, and a damaged PDF fails', async () => {

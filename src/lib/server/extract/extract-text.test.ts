@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minimalDocx } from '../../../../tests/support/minimal-docx';
-import { minimalPdf } from '../../../../tests/support/minimal-pdf';
+import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
+import { textPng } from '../../../../tests/support/text-png';
 import { detectMediaType } from '../services/detect-media-type';
 import { canExtractText, capText, extractText, MAX_EXTRACTED_CHARACTERS } from './extract-text';
 
@@ -14,6 +15,14 @@ describe('extractText', () => {
 		const text = await extractText(pdf, 'application/pdf');
 		expect(text).toContain('Otters hold hands (while sleeping).');
 		expect(text).toContain('Second line of the report.');
+	});
+
+	it('reads every page of a longer PDF, in order', async () => {
+		const pages = Array.from({ length: 12 }, (_, page) => Array.from({ length: 40 }, (_, line) => `Page ${page + 1} line ${line + 1}.`));
+		const text = await extractText(textPdf(pages), 'application/pdf');
+		expect(text).toContain('Page 1 line 1.');
+		expect(text).toContain('Page 12 line 40.');
+		expect(text!.indexOf('Page 3 line 7.')).toBeLessThan(text!.indexOf('Page 4 line 1.'));
 	});
 
 	it('reads the paragraphs of a Word document', async () => {
@@ -41,16 +50,25 @@ describe('extractText', () => {
 		expect(await extractText(encode('print("hi")\n'), 'text/x-python')).toBe('print("hi")');
 	});
 
-	it('reads nothing from images, audio, archives and unknown types', async () => {
-		for (const type of ['image/png', 'audio/mpeg', 'application/zip', 'application/octet-stream', 'image/svg+xml']) {
+	it('reads nothing from audio, video, archives, vector images and unknown types', async () => {
+		for (const type of ['audio/mpeg', 'video/mp4', 'application/zip', 'application/octet-stream', 'image/svg+xml', 'image/heic']) {
 			expect(canExtractText(type)).toBe(false);
 			expect(await extractText(encode('x'), type)).toBeUndefined();
 		}
 	});
 
+	it('reads the words in a raster image, and nothing from an image without text', async () => {
+		for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/tiff']) expect(canExtractText(type)).toBe(true);
+		const png = textPng(['PARLEY OCR 42']);
+		expect(await detectMediaType(png, '', 'sign')).toBe('image/png');
+		expect(await extractText(png, 'image/png')).toBe('PARLEY OCR 42');
+		expect(await extractText(textPng(['']), 'image/png')).toBeUndefined();
+	});
+
 	it('throws on a damaged document', async () => {
 		await expect(extractText(encode('%PDF-1.4\nnot really'), 'application/pdf')).rejects.toThrow();
 		await expect(extractText(encode('PK\u0003\u0004 broken'), DOCX)).rejects.toThrow();
+		await expect(extractText(textPng(['X']).subarray(0, 40), 'image/png')).rejects.toThrow();
 	});
 
 	it('caps the text at a million characters without splitting a character', async () => {

@@ -1,5 +1,6 @@
 import { docxToText } from './docx-to-text';
 import { htmlToText } from './html-to-text';
+import { canReadImageText, imageToText } from './image-to-text';
 import { pdfToText } from './pdf-to-text';
 
 /**
@@ -10,9 +11,13 @@ export const MAX_EXTRACTED_CHARACTERS = 1_000_000;
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-/** Whether {@link extractText} reads text from files of this media type (images, audio, video and archives it does not). */
+/**
+ * Whether {@link extractText} reads text from files of this media type: documents, text, and
+ * raster images (by OCR); not audio, video, archives or vector images.
+ */
 export function canExtractText(mediaType: string): boolean {
 	return (
+		canReadImageText(mediaType) ||
 		mediaType === 'application/pdf' ||
 		mediaType === DOCX ||
 		mediaType === 'application/json' ||
@@ -44,14 +49,19 @@ export function capText(text: string): string {
 
 /**
  * The text of a file: PDF (pdf.js), Word .docx (mammoth), HTML (tags stripped), JSON
- * (pretty-printed), plain text, Markdown, CSV and any other `text/*` type (as written); capped at
- * {@link MAX_EXTRACTED_CHARACTERS}. `undefined` for a type it does not read ({@link canExtractText}).
- * Throws when the file is damaged or not what its type says.
+ * (pretty-printed), plain text, Markdown, CSV and any other `text/*` type (as written), and the
+ * text in PNG, JPEG, WebP, GIF, BMP and TIFF images (OCR, see {@link imageToText}); capped at
+ * {@link MAX_EXTRACTED_CHARACTERS}. `undefined` for a type it does not read ({@link canExtractText})
+ * and for an image in which OCR finds no text. Throws when the file is damaged or not what its
+ * type says.
  */
 export async function extractText(bytes: Uint8Array, mediaType: string): Promise<string | undefined> {
 	if (!canExtractText(mediaType)) return undefined;
 	let text: string;
-	if (mediaType === 'application/pdf') text = await pdfToText(bytes);
+	if (canReadImageText(mediaType)) {
+		text = (await imageToText(bytes)).trim();
+		if (text === '') return undefined;
+	} else if (mediaType === 'application/pdf') text = await pdfToText(bytes);
 	else if (mediaType === DOCX) text = await docxToText(bytes);
 	else if (mediaType === 'text/html') text = htmlToText(decodeUtf8(bytes));
 	else if (mediaType === 'application/json') text = jsonToText(decodeUtf8(bytes));

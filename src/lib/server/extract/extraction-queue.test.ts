@@ -5,13 +5,14 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { minimalDocx } from '../../../../tests/support/minimal-docx';
 import { minimalPdf } from '../../../../tests/support/minimal-pdf';
+import { textPng } from '../../../../tests/support/text-png';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { files, users } from '../db/schema';
-import { LocalFileStorage, saveUpload } from '../services/files';
+import { LocalFileStorage, saveUpload, toFileMeta } from '../services/files';
 import type { Viewer } from '../services/viewer';
 import { extractText } from './extract-text';
 import { ExtractionQueue, type Extract } from './extraction-queue';
-import { runExtractionWorker } from './run-extraction-worker';
+import { ExtractionTimeoutError, runExtractionWorker } from './run-extraction-worker';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
@@ -59,6 +60,16 @@ describe('runExtractionWorker', () => {
 			runExtractionWorker({ bytes: new TextEncoder().encode('%PDF-1.4 broken'), mediaType: 'application/pdf' })
 		).rejects.toThrow();
 	});
+
+	it('reads the words in an image by OCR in a worker thread, tesseract.js loading there too', async () => {
+		const text = await runExtractionWorker({ bytes: textPng(['PARLEY OCR 42']), mediaType: 'image/png' });
+		expect(text).toBe('PARLEY OCR 42');
+	});
+
+	it('stops a worker that takes too long', async () => {
+		const request = { bytes: textPng(['SLOW']), mediaType: 'image/png' };
+		await expect(runExtractionWorker(request, { timeoutMs: 50 })).rejects.toBeInstanceOf(ExtractionTimeoutError);
+	});
 });
 
 describe('ExtractionQueue', () => {
@@ -71,14 +82,41 @@ describe('ExtractionQueue', () => {
 		expect(done.extractedText).toContain('The quarterly report is attached.');
 	});
 
-	it('leaves images alone and marks a damaged document failed, keeping the reason in the log', async () => {
-		const image = await upload(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), 'a.png');
-		expect(image.extractionStatus).toBe('none');
+	it('reads the text in an image, and records an image without text as having none', async () => {
+		const sign = await upload(textPng(['PARLEY OCR 42']), 'sign.png');
+		const blank = await upload(textPng(['']), 'blank.png');
+		expect([sign.extractionStatus, blank.extractionStatus]).toEqual(['pending', 'pending']);
+		await queue.settled([sign.id, blank.id], 20_000);
+		expect(await rowOf(sign.id)).toMatchObject({ extractionStatus: 'ready', extractedText: 'PARLEY OCR 42', extractionError: null });
+		expect(await rowOf(blank.id)).toMatchObject({ extractionStatus: 'none', extractedText: null, extractionError: null });
+	});
+
+	it('leaves audio alone and marks a damaged document failed, with a reason for its owner and the detail in the log', async () => {
+		const audio = await upload(new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64, 0, 0]), 'memo.mp3');
+		expect(audio).toMatchObject({ mimeType: 'audio/mpeg', extractionStatus: 'none' });
 		const broken = await upload('%PDF-1.4\nnot a real PDF', 'broken.pdf');
 		expect(broken.mimeType).toBe('application/pdf');
 		await queue.settled([broken.id], 10_000);
-		expect(await rowOf(broken.id)).toMatchObject({ extractionStatus: 'failed', extractedText: null });
+		const failed = await rowOf(broken.id);
+		expect(failed).toMatchObject({
+			extractionStatus: 'failed',
+			extractedText: null,
+			extractionError: 'This PDF could not be read: it may be damaged, or not what its type says.'
+		});
+		expect(toFileMeta(failed).extraction_error).toBe(failed.extractionError);
 		expect(extracted).toEqual(['application/pdf']);
+	});
+
+	it('clears the reason of an earlier failure once the text is read', async () => {
+		const row = await upload('Now readable.', 'notes.txt');
+		await queue.settled([row.id], 10_000);
+		await temp.db
+			.update(files)
+			.set({ extractionStatus: 'pending', extractedText: null, extractionError: 'Reading its text took too long.' })
+			.where(eq(files.id, row.id));
+		queue.enqueue(temp.db, storage, row);
+		await queue.settled([row.id], 10_000);
+		expect(await rowOf(row.id)).toMatchObject({ extractionStatus: 'ready', extractedText: 'Now readable.', extractionError: null });
 	});
 
 	it('reads the same bytes once: a second upload takes the text already read', async () => {

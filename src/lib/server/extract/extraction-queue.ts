@@ -2,6 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import { files } from '../db/schema';
 import type { FileStorage } from '../services/files';
+import { extractionErrorMessage } from './extraction-error';
 import { canExtractText } from './extract-text';
 import type { ExtractionRequest } from './extraction-worker';
 import { runExtractionWorker } from './run-extraction-worker';
@@ -26,7 +27,8 @@ export function initialExtractionStatus(mediaType: string): 'pending' | 'none' {
 
 /**
  * Reads the text of uploaded files in the background, a few at a time, and records it on their
- * rows: `pending` → `extracting` → `ready` (or `none` for a type without text, or `failed`). A
+ * rows: `pending` → `extracting` → `ready` (or `none` when there is no text, such as an image
+ * without any, or `failed`, with a short reason in `extractionError` and the detail in the log). A
  * file whose bytes were read before (same SHA-256 and type) takes that text without reading
  * them again. Extraction is idempotent, so running a file twice only costs time.
  */
@@ -103,16 +105,17 @@ export class ExtractionQueue {
 		const record = (values: Partial<typeof files.$inferInsert>) =>
 			db.update(files).set({ ...values, updatedAt: new Date() }).where(eq(files.id, file.id));
 		try {
-			await record({ extractionStatus: 'extracting' });
+			await record({ extractionStatus: 'extracting', extractionError: null });
 			const text = await this.textOf(db, storage, file);
 			await record(
 				text === undefined ? { extractionStatus: 'none', extractedText: null } : { extractionStatus: 'ready', extractedText: text }
 			);
 		} catch (error) {
 			// The detail stays in the log: a parser's message is no business of the uploader's.
-			const detail = error instanceof Error ? error.message : error;
+			const detail = error instanceof Error ? `${error.name}: ${error.message}` : error;
 			console.error(`[parley] reading the text of file ${file.id} (${file.mimeType}) failed:`, detail);
-			await record({ extractionStatus: 'failed', extractedText: null }).catch((recordError: unknown) =>
+			const extractionError = extractionErrorMessage(file.mimeType, error);
+			await record({ extractionStatus: 'failed', extractedText: null, extractionError }).catch((recordError: unknown) =>
 				console.error(`[parley] could not record the failed extraction of file ${file.id}:`, recordError)
 			);
 		}

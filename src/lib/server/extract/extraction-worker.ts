@@ -20,8 +20,11 @@ export interface ExtractionRequest {
 	mediaType: string;
 }
 
-/** What a worker answers: the text (undefined for a type it does not read), or why it failed. */
-export type ExtractionResponse = { ok: true; text: string | undefined } | { ok: false; error: string };
+/**
+ * What a worker answers: the text (undefined when there is none to read), or why it failed: the
+ * error's message and name (`PasswordException`, `InvalidPDFException`… from pdf.js).
+ */
+export type ExtractionResponse = { ok: true; text: string | undefined } | { ok: false; error: string; name: string };
 
 if (!isMainThread && workerData === EXTRACTION_WORKER && parentPort) {
 	const port = parentPort;
@@ -30,7 +33,9 @@ if (!isMainThread && workerData === EXTRACTION_WORKER && parentPort) {
 		try {
 			response = { ok: true, text: await extractText(request.bytes, request.mediaType) };
 		} catch (error) {
-			response = { ok: false, error: error instanceof Error ? error.message : String(error) };
+			response = error instanceof Error
+				? { ok: false, error: error.message, name: error.name }
+				: { ok: false, error: String(error), name: 'Error' };
 		}
 		port.postMessage(response);
 	});

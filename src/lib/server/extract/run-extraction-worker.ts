@@ -4,11 +4,33 @@ import type { ExtractionRequest, ExtractionResponse } from './extraction-worker'
 /** How long one file may take before its worker is stopped and the extraction fails. */
 export const EXTRACTION_TIMEOUT_MS = 120_000;
 
+/** Reading a file took longer than it may; its worker was stopped. */
+export class ExtractionTimeoutError extends Error {
+	override name = 'ExtractionTimeoutError';
+	constructor(readonly timeoutMs: number) {
+		super(`Extraction took longer than ${timeoutMs} ms.`);
+	}
+}
+
+/** An extraction worker ended without answering (it crashed, or ran out of memory). */
+export class ExtractionWorkerExitError extends Error {
+	override name = 'ExtractionWorkerExitError';
+}
+
+/** The error a worker reported, with the name it had in the worker. */
+function reportedError(response: { error: string; name: string }): Error {
+	const error = new Error(response.error);
+	error.name = response.name;
+	return error;
+}
+
 /**
  * Extracts the text of a file in a worker thread of its own, so that parsing a large PDF never
  * blocks the server's event loop, and a file that takes too long or crashes the parser only ends
  * its worker. Starting a worker per file costs little next to reading a document, and frees
- * pdf.js's memory after each file. Rejects with the parser's message when extraction fails.
+ * pdf.js's and Tesseract's memory after each file. Rejects with the parser's error (its message
+ * and name) when extraction fails, an {@link ExtractionTimeoutError} after `timeoutMs`, and an
+ * {@link ExtractionWorkerExitError} when the worker dies.
  */
 export async function runExtractionWorker(
 	request: ExtractionRequest,
@@ -26,12 +48,12 @@ export async function runExtractionWorker(
 	});
 	try {
 		return await new Promise<string | undefined>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`Extraction took longer than ${timeoutMs} ms.`)), timeoutMs);
+			const timer = setTimeout(() => reject(new ExtractionTimeoutError(timeoutMs)), timeoutMs);
 			const settle = () => clearTimeout(timer);
 			worker.once('message', (response: ExtractionResponse) => {
 				settle();
 				if (response.ok) resolve(response.text);
-				else reject(new Error(response.error));
+				else reject(reportedError(response));
 			});
 			worker.once('error', (error) => {
 				settle();
@@ -39,7 +61,7 @@ export async function runExtractionWorker(
 			});
 			worker.once('exit', (code) => {
 				settle();
-				reject(new Error(`The extraction worker stopped (exit code ${code}).`));
+				reject(new ExtractionWorkerExitError(`The extraction worker stopped (exit code ${code}).`));
 			});
 			worker.postMessage(request);
 		});

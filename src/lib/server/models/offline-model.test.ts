@@ -386,6 +386,30 @@ describe('OfflineModel', () => {
 		);
 	});
 
+	it('joins the text read from an image to the image, and answers to audio and video it was only told about', async () => {
+		const { text } = await run([
+			{
+				role: 'user',
+				content: [
+					{ type: 'text', text: 'What is this?' },
+					{ type: 'file', data: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png', filename: 'sign.png' },
+					{ type: 'text', text: '[File sign.png (text read from the image)]\nPARLEY OCR 42' },
+					{ type: 'text', text: '[Audio file "memo.mp3", audio/mpeg, 1.2 MB — this model cannot listen to audio]' },
+					{ type: 'text', text: '[Video file "clip.mp4", video/mp4, 3 MB — this model cannot watch video]' },
+					{ type: 'text', text: '[File "bundle.zip", application/zip, 2 KB — this model cannot read files of this type]' }
+				]
+			}
+		]);
+		expect(text).toBe(
+			'I received 4 attachments: sign.png (image), memo.mp3 (audio), clip.mp4 (video), bundle.zip (document). ' +
+				'sign.png begins: "PARLEY OCR 42". ' +
+				'I received an audio file named memo.mp3 (audio/mpeg, 1.2 MB), but I cannot listen to audio. ' +
+				'I received a video file named clip.mp4 (video/mp4, 3 MB), but I cannot watch video. ' +
+				'I could not open bundle.zip (application/zip, 2 KB): this model cannot read files of this type.' +
+				`\n\nYou said: "What is this?" ${ECHO_TAIL}`
+		);
+	});
+
 	it('asks what to do with attachments sent without text', async () => {
 		const parts = await streamDirect({
 			prompt: [{ role: 'user', content: [{ type: 'file', data: new Uint8Array([0]), mediaType: 'video/mp4' }] }]

@@ -23,8 +23,12 @@ export const fileMetaSchema = fileSummarySchema
 	.extend({
 		extraction_status: z.enum(['none', 'pending', 'extracting', 'ready', 'failed']).meta({
 			description:
-				'The text of PDF, Word (.docx), HTML, JSON, CSV, Markdown and plain text files is read in the background after the upload (`pending` → `extracting` → `ready`, or `failed` for a damaged file); other types are `none`.'
+				'The text of PDF, Word (.docx), HTML, JSON, CSV, Markdown and plain text files, and of images (OCR), is read in the background after the upload (`pending` → `extracting` → `ready`, or `failed` for a damaged file); other types, and images without text, are `none`.'
 		}),
+		extraction_error: z
+			.string()
+			.nullable()
+			.meta({ description: 'Why the text could not be read, when `extraction_status` is `failed`.' }),
 		text_length: z.number().int().meta({ description: 'Characters of extracted text (at most 1,000,000).' })
 	})
 	.meta({ id: 'UploadedFileMeta' });

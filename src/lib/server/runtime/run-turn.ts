@@ -273,9 +273,12 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 	const timeout = setTimeout(() => run.stop(RUN_TIMEOUT), Math.min(agent.maxRunSeconds, MAX_RUN_SECONDS) * 1000);
 
 	try {
-		// Stored file parts link to the file; the model gets the bytes.
+		// Stored file parts link to the file; the model gets the bytes, the text or a description, as it can read them.
 		const withData = await Promise.all(
-			history.map(async (message) => ({ ...toUIMessage(message), parts: await withFileData(db, message.parts) }))
+			history.map(async (message) => ({
+				...toUIMessage(message),
+				parts: await withFileData(db, message.parts, { modelId: agent.model })
+			}))
 		);
 		// System messages a caller stored (an OpenAI client's system prompt) join the agent's prompt.
 		const messages = await convertToModelMessages(

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { minimalPdf } from '../../../../tests/support/minimal-pdf';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { textPng } from '../../../../tests/support/text-png';
+import { parseConfig } from '../config';
 import { files, users } from '../db/schema';
 import { extractText } from '../extract/extract-text';
 import { ExtractionQueue } from '../extract/extraction-queue';
 import {
+	assertUploadableByType,
 	assignFilesToTask,
 	contentDisposition,
+	fileSizeLimitOf,
 	fileIdOfPart,
 	fileIdOfUrl,
 	getOwnFile,
@@ -28,6 +33,10 @@ import { createTask } from './tasks';
 import type { Viewer } from './viewer';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+/** The start of an MP3 file: an ID3 tag, then an MPEG audio frame header. */
+const MP3 = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0, 0, 0]);
+/** The start of an MP4 video: an `ftyp` box. */
+const MP4 = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0, 0x69, 0x73, 0x6f, 0x6d, 0x6d, 0x70, 0x34, 0x31]);
 
 let temp: TempDb;
 let folder: string;
@@ -141,11 +150,12 @@ describe('saveUpload', () => {
 			mimeType: 'image/png',
 			size: PNG.byteLength,
 			sha256: sha256Hex(PNG),
-			extractionStatus: 'none'
+			// Its text is read by OCR.
+			extractionStatus: 'pending'
 		});
 		expect(await storage.get(row.storageKey)).toEqual(PNG);
 		expect(toFileSummary(row)).toEqual({ id: row.id, name: 'photo.png', mime_type: 'image/png', size: 16, status: 'stored' });
-		expect(toFileMeta(row)).toEqual({ ...toFileSummary(row), extraction_status: 'none', text_length: 0 });
+		expect(toFileMeta(row)).toEqual({ ...toFileSummary(row), extraction_status: 'pending', text_length: 0, extraction_error: null });
 	});
 
 	it('keeps a declared text type and links the file to a task', async () => {
@@ -168,6 +178,52 @@ describe('saveUpload', () => {
 		await expect(
 			saveUpload(temp.db, { viewer: alice, file: new File(['12345'], 'big.txt'), field: 'documents' }, { storage, extraction: queue, maxBytes: 4 })
 		).rejects.toMatchObject({ code: 'payload_too_large', field: 'documents' });
+	});
+
+	it('refuses a file over the limit of its kind, read from its content, before storing anything', async () => {
+		const limits = parseConfig({ FILE_SIZE_LIMIT: '10000', FILE_SIZE_LIMIT_IMAGE: '1000' });
+		const image = textPng(['TOO BIG']);
+		expect(image.byteLength).toBeGreaterThan(1000);
+		expect(image.byteLength).toBeLessThan(10000);
+		// Declared as a document: the type read from the bytes decides the limit.
+		const file = new File([image], 'scan.pdf', { type: 'application/pdf' });
+		const refused = saveUpload(temp.db, { viewer: alice, file, field: 'images' }, { storage, limits, extraction: queue });
+		await expect(refused).rejects.toMatchObject({
+			code: 'payload_too_large',
+			field: 'images',
+			message: 'The file "scan.pdf" (image/png) is larger than the limit of 1 KB for images.'
+		});
+		await expect(assertUploadableByType(file, 'file', { limits })).rejects.toMatchObject({ code: 'payload_too_large' });
+		expect(await temp.db.select().from(files).where(eq(files.userId, 'user-alice'))).toEqual([]);
+		expect(readdirSync(folder)).toEqual([]);
+
+		// A document of the same size is within its own limit.
+		const text = new File(['x'.repeat(image.byteLength)], 'notes.txt');
+		await assertUploadableByType(text, 'file', { limits });
+		expect(await saveUpload(temp.db, { viewer: alice, file: text }, { storage, limits, extraction: queue })).toMatchObject({
+			mimeType: 'text/plain'
+		});
+	});
+});
+
+describe('fileSizeLimitOf', () => {
+	it('takes each kind’s own limit, FILE_SIZE_LIMIT when unset, and never more than FILE_SIZE_LIMIT', () => {
+		const defaults = parseConfig({});
+		expect(['image', 'audio', 'video', 'document'].map((kind) => fileSizeLimitOf(kind as never, defaults))).toEqual([
+			10 * 1024 * 1024,
+			25 * 1024 * 1024,
+			25 * 1024 * 1024,
+			25 * 1024 * 1024
+		]);
+		const set = parseConfig({
+			FILE_SIZE_LIMIT: '5000',
+			FILE_SIZE_LIMIT_IMAGE: '9000',
+			FILE_SIZE_LIMIT_AUDIO: '3000',
+			FILE_SIZE_LIMIT_VIDEO: '',
+			FILE_SIZE_LIMIT_DOCUMENT: '100'
+		});
+		expect(['image', 'audio', 'video', 'document'].map((kind) => fileSizeLimitOf(kind as never, set))).toEqual([5000, 3000, 5000, 100]);
+		expect(() => parseConfig({ FILE_SIZE_LIMIT_AUDIO: '0' })).toThrow(/FILE_SIZE_LIMIT_AUDIO: must be at least 1/);
 	});
 });
 
@@ -228,7 +284,7 @@ describe('toFilePart and withFileData', () => {
 		]);
 	});
 
-	it('says a document is still being read when it is not ready in time, and sends the bytes of one that failed', async () => {
+	it('says a document is still being read when it is not ready in time, and why one that failed could not be read', async () => {
 		// A queue that never gets to the file: as when a large PDF takes longer than the turn waits.
 		const stalled = new ExtractionQueue({ extract: () => new Promise(() => {}) });
 		const slow = await saveUpload(temp.db, { viewer: alice, file: new File(['slow'], 'slow.md') }, { storage, extraction: stalled });
@@ -236,11 +292,100 @@ describe('toFilePart and withFileData', () => {
 			{ type: 'text', text: '[File slow.md: its text is still being read and is not available yet.]' }
 		]);
 
-		await temp.db.update(files).set({ extractionStatus: 'failed' }).where(eq(files.id, slow.id));
+		await temp.db
+			.update(files)
+			.set({ extractionStatus: 'failed', extractionError: 'Reading its text took longer than 120 seconds, so it was stopped.' })
+			.where(eq(files.id, slow.id));
 		const part = await toFilePart(temp.db, slow);
 		expect(await withFileData(temp.db, [part], { storage, extraction: queue })).toEqual([
-			{ ...part, url: `data:text/markdown;base64,${Buffer.from('slow').toString('base64')}` }
+			{
+				type: 'text',
+				text: '[File "slow.md", text/markdown, 1 KB — its text could not be read: Reading its text took longer than 120 seconds, so it was stopped]'
+			}
 		]);
+	});
+});
+
+describe('withFileData for each model', () => {
+	/** Uploads files as alice and returns their message parts once their text has been read. */
+	async function attach(...uploads: [BlobPart, string][]) {
+		const rows = [];
+		for (const [content, name] of uploads) rows.push(await saveUpload(temp.db, { viewer: alice, file: new File([content], name) }, { storage, extraction: queue }));
+		await queue.settled(rows.map((row) => row.id), 20_000);
+		return Promise.all(rows.map((row) => toFilePart(temp.db, row.id)));
+	}
+	const dataUrl = (type: string, bytes: Uint8Array) => `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
+	const pdf = minimalPdf(['Sea otters hold hands.']);
+
+	it('gives the offline model images with the text read from them, documents as text, and audio and video as a line each', async () => {
+		const sign = textPng(['PARLEY OCR 42']);
+		const [image, report, memo, clip, archive] = await attach(
+			[sign, 'sign.png'],
+			[pdf, 'report.pdf'],
+			[MP3, 'memo.mp3'],
+			[MP4, 'clip.mp4'],
+			[new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 0, 0]), 'bundle.zip']
+		);
+		expect(await withFileData(temp.db, [image, report, memo, clip, archive], { storage, modelId: 'mock:offline' })).toEqual([
+			{ ...image, url: dataUrl('image/png', sign) },
+			{ type: 'text', text: '[File sign.png (text read from the image)]\nPARLEY OCR 42' },
+			{ type: 'text', text: '[File report.pdf]\nSea otters hold hands.' },
+			{ type: 'text', text: '[Audio file "memo.mp3", audio/mpeg, 1 KB — this model cannot listen to audio]' },
+			{ type: 'text', text: '[Video file "clip.mp4", video/mp4, 1 KB — this model cannot watch video]' },
+			{ type: 'text', text: '[File "bundle.zip", application/zip, 1 KB — this model cannot read files of this type]' }
+		]);
+	});
+
+	it('sends PDFs as files to models that read them, and their text to the others', async () => {
+		const [report] = await attach([pdf, 'report.pdf']);
+		const asFile = [{ ...report, url: dataUrl('application/pdf', pdf) }];
+		const asText = [{ type: 'text', text: '[File report.pdf]\nSea otters hold hands.' }];
+		for (const modelId of ['anthropic:claude-sonnet-4-5', 'google:gemini-2.5-flash', 'openai:gpt-4.1-mini', 'openai:gpt-4o']) {
+			expect(await withFileData(temp.db, [report], { storage, modelId })).toEqual(asFile);
+		}
+		for (const modelId of ['openai:gpt-3.5-turbo', 'anthropic:claude-3-haiku-20240307', 'compatible:llama3.1', 'mock:offline']) {
+			expect(await withFileData(temp.db, [report], { storage, modelId })).toEqual(asText);
+		}
+	});
+
+	it('sends audio and video as files to Gemini, unless too large for it, and describes them to the others', async () => {
+		const [memo, clip] = await attach([MP3, 'memo.mp3'], [MP4, 'clip.mp4']);
+		expect(await withFileData(temp.db, [memo, clip], { storage, modelId: 'google:gemini-2.5-flash' })).toEqual([
+			{ ...memo, url: dataUrl('audio/mpeg', MP3) },
+			{ ...clip, url: dataUrl('video/mp4', MP4) }
+		]);
+		expect(await withFileData(temp.db, [memo], { storage, modelId: 'openai:gpt-4o' })).toEqual([
+			{ type: 'text', text: '[Audio file "memo.mp3", audio/mpeg, 1 KB — this model cannot listen to audio]' }
+		]);
+		await temp.db.update(files).set({ size: 16 * 1024 * 1024 }).where(eq(files.id, fileIdOfPart(clip)!));
+		expect(await withFileData(temp.db, [clip], { storage, modelId: 'google:gemini-2.5-flash' })).toEqual([
+			{ type: 'text', text: '[Video file "clip.mp4", video/mp4, 16 MB — too large to send to this model]' }
+		]);
+	});
+
+	it('describes an image a model cannot see, with any text read from it', async () => {
+		const tiff = new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 0, 0]);
+		const [scan] = await attach([tiff, 'scan.tiff']);
+		expect(await withFileData(temp.db, [scan], { storage, modelId: 'anthropic:claude-sonnet-4-5' })).toEqual([
+			{
+				type: 'text',
+				text: '[Image "scan.tiff", image/tiff, 1 KB — its text could not be read: This image could not be decoded: it may be damaged]'
+			}
+		]);
+		await temp.db.update(files).set({ extractionStatus: 'ready', extractedText: 'INVOICE 7' }).where(eq(files.id, fileIdOfPart(scan)!));
+		expect(await withFileData(temp.db, [scan], { storage, modelId: 'anthropic:claude-sonnet-4-5' })).toEqual([
+			{ type: 'text', text: '[File scan.tiff (text read from the image)]\nINVOICE 7' }
+		]);
+	});
+
+	it('describes inline audio a model cannot listen to, and leaves other inline files as they are', async () => {
+		const audio = { type: 'file', mediaType: 'audio/mpeg', url: dataUrl('audio/mpeg', MP3), filename: 'inline.mp3' };
+		const text = { type: 'file', mediaType: 'text/plain', url: 'data:text/plain;base64,aGk=', filename: 'hi.txt' };
+		expect(await withFileData(temp.db, [audio, text], { storage, modelId: 'mock:offline' })).toEqual([
+			{ type: 'text', text: '[Audio file "inline.mp3", audio/mpeg, 1 KB — this model cannot listen to audio]' },
+			text
+		]);
+		expect(await withFileData(temp.db, [audio, text], { storage, modelId: 'google:gemini-2.5-pro' })).toEqual([audio, text]);
 	});
 });
 

@@ -1,13 +1,16 @@
 import type { FileUIPart } from 'ai';
 import { and, eq, inArray } from 'drizzle-orm';
-import { getConfig } from '../config';
+import { getConfig, type Config } from '../config';
 import type { Db } from '../db';
 import { files, type ExtractionStatus } from '../db/schema';
 import { AppError } from '../errors';
-import { fileTextPart } from '../extract/file-text-part';
+import { fileDescriptionPart, fileTextPart } from '../extract/file-text-part';
 import { getExtractionQueue, initialExtractionStatus, type ExtractionQueue } from '../extract/extraction-queue';
+import { countPdfPages } from '../extract/pdf-pages';
+import { formatBytes } from '../http/read-json';
 import { newId } from '../ids';
-import { detectMediaType } from './detect-media-type';
+import { modelFileInputs, seesImage, takesMedia, takesMediaType, type ModelFileInputs } from '../models/capabilities';
+import { detectMediaType, fileKindOf, type FileKind } from './detect-media-type';
 import { getFileStorage, sha256Hex, type FileStorage } from './storage';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -56,26 +59,96 @@ function ownerOf(viewer: Viewer) {
 		: { userId: null, anonymousId: viewer.anonymousId };
 }
 
+/** The size limits that apply to uploads. */
+export type FileSizeLimits = Pick<
+	Config,
+	'FILE_SIZE_LIMIT' | 'FILE_SIZE_LIMIT_IMAGE' | 'FILE_SIZE_LIMIT_AUDIO' | 'FILE_SIZE_LIMIT_VIDEO' | 'FILE_SIZE_LIMIT_DOCUMENT'
+>;
+
 /**
- * Stores an uploaded file and records it: its bytes go to the storage under their SHA-256, its
- * type is read from the content (see {@link detectMediaType}), its name is sanitised. Empty files
- * are refused (400); files over `FILE_SIZE_LIMIT` are refused (413). A document whose text can be
- * read is recorded `pending` and its text is extracted in the background (`extraction`, by
- * default the process's queue).
+ * The largest file of a kind, in bytes: `FILE_SIZE_LIMIT_IMAGE`, `_AUDIO`, `_VIDEO` or
+ * `_DOCUMENT` (the last three `FILE_SIZE_LIMIT` when unset), never more than `FILE_SIZE_LIMIT`.
+ */
+export function fileSizeLimitOf(kind: FileKind, limits: FileSizeLimits = getConfig()): number {
+	const own = {
+		image: limits.FILE_SIZE_LIMIT_IMAGE,
+		audio: limits.FILE_SIZE_LIMIT_AUDIO,
+		video: limits.FILE_SIZE_LIMIT_VIDEO,
+		document: limits.FILE_SIZE_LIMIT_DOCUMENT
+	}[kind];
+	return Math.min(own ?? limits.FILE_SIZE_LIMIT, limits.FILE_SIZE_LIMIT);
+}
+
+const KIND_NAMES: Record<FileKind, string> = { image: 'images', audio: 'audio files', video: 'videos', document: 'documents' };
+
+/** 413 when a file is over the limit of its kind (known once its type is read from its content). */
+function assertWithinKindLimit(
+	file: { name: string; mediaType: string; size: number },
+	field: string,
+	limits: FileSizeLimits = getConfig()
+): void {
+	const kind = fileKindOf(file.mediaType);
+	const limit = fileSizeLimitOf(kind, limits);
+	if (file.size <= limit) return;
+	throw new AppError(
+		'payload_too_large',
+		`The file "${file.name}" (${file.mediaType}) is larger than the limit of ${formatBytes(limit)} for ${KIND_NAMES[kind]}.`,
+		{ field }
+	);
+}
+
+/** An upload read, typed from its content and checked against every limit, ready to be stored. */
+interface CheckedUpload {
+	name: string;
+	bytes: Uint8Array;
+	mimeType: string;
+}
+
+/** Reads an upload, reads its type from its content and checks it against the limits (400, 413). */
+async function checkedUpload(
+	file: File,
+	field: string,
+	options: { maxBytes?: number; limits?: FileSizeLimits }
+): Promise<CheckedUpload> {
+	const name = sanitizeFileName(file.name);
+	assertUploadable(file, field, options.maxBytes);
+	const bytes = new Uint8Array(await file.arrayBuffer());
+	const mimeType = await detectMediaType(bytes, file.type, name);
+	assertWithinKindLimit({ name, mediaType: mimeType, size: bytes.byteLength }, field, options.limits);
+	return { name, bytes, mimeType };
+}
+
+/**
+ * {@link assertUploadable} and the limit of the file's kind (`FILE_SIZE_LIMIT_IMAGE`…), which
+ * needs its type read from its content. Check every file of a request first, so that a refused
+ * request stores none of them.
+ */
+export async function assertUploadableByType(
+	file: File,
+	field: string,
+	options: { maxBytes?: number; limits?: FileSizeLimits } = {}
+): Promise<void> {
+	await checkedUpload(file, field, options);
+}
+
+/**
+ * Stores an uploaded file and records it: its type is read from the content (see
+ * {@link detectMediaType}), its name is sanitised, its bytes go to the storage under their
+ * SHA-256. Empty files are refused (400); files over `FILE_SIZE_LIMIT`, or over the limit of
+ * their kind (`FILE_SIZE_LIMIT_IMAGE`, `_AUDIO`, `_VIDEO`, `_DOCUMENT`), are refused (413) before
+ * anything is stored. A file whose text can be read (documents, and images by OCR) is recorded
+ * `pending` and its text is extracted in the background (`extraction`, by default the process's
+ * queue).
  */
 export async function saveUpload(
 	db: Db,
 	input: { viewer: Viewer; taskId?: string | null; file: File; field?: string },
-	options: { storage?: FileStorage; maxBytes?: number; extraction?: ExtractionQueue } = {}
+	options: { storage?: FileStorage; maxBytes?: number; limits?: FileSizeLimits; extraction?: ExtractionQueue } = {}
 ): Promise<FileRecord> {
-	const { viewer, file } = input;
-	const field = input.field ?? 'file';
-	const name = sanitizeFileName(file.name);
-	assertUploadable(file, field, options.maxBytes);
-	const bytes = new Uint8Array(await file.arrayBuffer());
+	const { viewer } = input;
+	const { name, bytes, mimeType } = await checkedUpload(input.file, input.field ?? 'file', options);
 	const storage = options.storage ?? getFileStorage();
 	const storageKey = await storage.put(bytes);
-	const mimeType = await detectMediaType(bytes, file.type, name);
 	const [row] = await db
 		.insert(files)
 		.values({
@@ -136,6 +209,8 @@ export interface FileSummary {
 export interface FileMeta extends FileSummary {
 	extraction_status: ExtractionStatus;
 	text_length: number;
+	/** Why its text could not be read, when `extraction_status` is `failed`; else null. */
+	extraction_error: string | null;
 }
 
 /** The public summary of a file. */
@@ -143,12 +218,13 @@ export function toFileSummary(file: FileRecord): FileSummary {
 	return { id: file.id, name: file.name, mime_type: file.mimeType, size: file.size, status: 'stored' };
 }
 
-/** The public summary of a file plus its extraction status and extracted text length. */
+/** The public summary of a file plus its extraction status, extracted text length and failure reason. */
 export function toFileMeta(file: FileRecord): FileMeta {
 	return {
 		...toFileSummary(file),
 		extraction_status: file.extractionStatus,
-		text_length: file.extractedText?.length ?? 0
+		text_length: file.extractedText?.length ?? 0,
+		extraction_error: file.extractionStatus === 'failed' ? (file.extractionError ?? null) : null
 	};
 }
 
@@ -249,23 +325,125 @@ export async function resolveUserFileParts<Part extends { type: string }>(
 /** How long a turn waits for the text of a document that is still being read, in milliseconds. */
 export const EXTRACTION_WAIT_MS = 10_000;
 
+/** A part of a message as a model is sent it. */
+type TextPart = { type: 'text'; text: string };
+
+/** Why a model is not sent a file of this kind and type as it is. */
+function notTakenNote(inputs: ModelFileInputs, kind: FileKind, mediaType: string): string {
+	if ((kind === 'audio' || kind === 'video') && takesMediaType(inputs, mediaType)) return 'too large to send to this model';
+	switch (kind) {
+		case 'audio':
+			return 'this model cannot listen to audio';
+		case 'video':
+			return 'this model cannot watch video';
+		case 'image':
+			return 'this model cannot see images of this type';
+		default:
+			return 'this model cannot read files of this type';
+	}
+}
+
+/** A stored file in one line, for a model that is not sent the file itself. */
+function describedFile(record: FileRecord, note: string): TextPart {
+	return fileDescriptionPart({ kind: fileKindOf(record.mimeType), name: record.name, mediaType: record.mimeType, size: record.size }, note);
+}
+
+/** Whether a PDF is within a model's page limit (unknown counts as over: the text is sent instead). */
+function withinPageLimit(inputs: ModelFileInputs, bytes: Uint8Array): boolean {
+	const pages = countPdfPages(bytes);
+	return pages !== undefined && pages <= inputs.maxPdfPages;
+}
+
 /**
- * The parts of a message as the model needs them. A stored document whose text has been read
- * goes as that text (`[File report.pdf]` and its text, see {@link fileTextPart}): every model
- * reads text, few read Word files. A document still being read is waited for, up to
- * {@link EXTRACTION_WAIT_MS} (it was usually uploaded moments before); if it is still not ready,
- * a note says so, so that the model does not answer as if the file were empty. Images, audio,
- * video, files without text and files whose extraction failed go as their bytes (a data URL),
- * which a model that reads that format still can. A file that is gone is left out, with a note
- * in its place.
+ * How one stored file is sent to a model that reads `inputs`:
+ * - an image the model sees goes as the image (its bytes), followed by the text OCR read from
+ *   it, if any (`[File sign.png (text read from the image)]`); a model that does not see it gets
+ *   only that text;
+ * - a PDF goes as the file to a model that reads PDFs (when its pages can be counted and are
+ *   within the model's limit), else as its text like any document (`[File report.pdf]`, see
+ *   {@link fileTextPart}): every model reads text, few read Word files;
+ * - audio and video go as the file to a model that takes their type;
+ * - a document still being read, after the wait, gets a note saying so, so that the model does
+ *   not answer as if the file were empty;
+ * - anything else is described in a line naming it, its type and size and why it is not there
+ *   (`[Audio file "memo.mp3", audio/mpeg, 1.2 MB — this model cannot listen to audio]`, the
+ *   reason an extraction failed, see {@link fileDescriptionPart}).
+ * A file whose bytes are gone is left out, with a note in its place.
+ */
+async function fileForModel<Part extends { type: string }>(
+	part: Part,
+	record: FileRecord,
+	inputs: ModelFileInputs,
+	storage: FileStorage
+): Promise<(Part | TextPart)[]> {
+	const text = record.extractionStatus === 'ready' ? record.extractedText : null;
+	const kind = fileKindOf(record.mimeType);
+	const bytesOf = () => storage.get(record.storageKey).catch(() => undefined);
+	const asFile = (bytes: Uint8Array): Part => ({ ...part, url: `data:${record.mimeType};base64,${Buffer.from(bytes).toString('base64')}` });
+	const gone: TextPart = { type: 'text', text: '[An attached file is no longer available.]' };
+
+	if (kind === 'image') {
+		const seen = seesImage(inputs, record.mimeType) && record.size <= inputs.maxFileBytes;
+		const bytes = seen ? await bytesOf() : undefined;
+		if (seen && !bytes) return [gone];
+		const parts: (Part | TextPart)[] = bytes ? [asFile(bytes)] : [];
+		if (text) parts.push(fileTextPart(record.name, text, { fromImage: true }));
+		if (parts.length > 0) return parts;
+	}
+	if (record.mimeType === 'application/pdf' && inputs.pdf && record.size <= inputs.maxFileBytes) {
+		const bytes = await bytesOf();
+		if (!bytes) return [gone];
+		if (withinPageLimit(inputs, bytes)) return [asFile(bytes)];
+	}
+	if (text !== null) return [fileTextPart(record.name, text)];
+	if (isBeingRead(record)) {
+		return [{ type: 'text', text: `[File ${record.name}: its text is still being read and is not available yet.]` }];
+	}
+	if ((kind === 'audio' || kind === 'video') && takesMedia(inputs, record.mimeType, record.size)) {
+		const bytes = await bytesOf();
+		return bytes ? [asFile(bytes)] : [gone];
+	}
+	if (record.extractionStatus === 'failed') {
+		return [describedFile(record, `its text could not be read: ${record.extractionError ?? 'it may be damaged'}`)];
+	}
+	return [describedFile(record, notTakenNote(inputs, kind, record.mimeType))];
+}
+
+/** The size in bytes of the content of a base64 data URL. */
+function dataUrlSize(url: string): number {
+	const data = url.slice(url.indexOf(',') + 1);
+	return Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+}
+
+/**
+ * An audio or video file sent inline (a data URL, as the agent API's inline files are), when the
+ * model cannot take it: described like a stored one. Other inline files are left as they are.
+ */
+function inlineForModel<Part extends { type: string }>(part: Part, inputs: ModelFileInputs): Part | TextPart {
+	const url = 'url' in part && typeof part.url === 'string' ? part.url : undefined;
+	const mediaType = 'mediaType' in part && typeof part.mediaType === 'string' ? part.mediaType.toLowerCase() : '';
+	const kind = fileKindOf(mediaType);
+	if (!url?.startsWith('data:') || (kind !== 'audio' && kind !== 'video')) return part;
+	const size = dataUrlSize(url);
+	if (takesMedia(inputs, mediaType, size)) return part;
+	const name = 'filename' in part && typeof part.filename === 'string' && part.filename ? part.filename : 'attachment';
+	return fileDescriptionPart({ kind, name, mediaType, size }, notTakenNote(inputs, kind, mediaType));
+}
+
+/**
+ * The parts of a message as the model `modelId` needs them (by default a model that reads text
+ * and the common image formats only, see {@link modelFileInputs}): each stored file as
+ * {@link fileForModel} sends it. A file whose text is still being read is waited for, up to
+ * {@link EXTRACTION_WAIT_MS} (it was usually uploaded moments before).
  */
 export async function withFileData<Part extends { type: string; providerMetadata?: unknown }>(
 	db: Db,
 	parts: Part[],
-	options: { storage?: FileStorage; extraction?: ExtractionQueue; waitMs?: number } = {}
-): Promise<(Part | { type: 'text'; text: string })[]> {
+	options: { storage?: FileStorage; extraction?: ExtractionQueue; waitMs?: number; modelId?: string } = {}
+): Promise<(Part | TextPart)[]> {
+	const inputs = modelFileInputs(options.modelId ?? '');
 	const ids = parts.flatMap((part) => (part.type === 'file' ? (fileIdOfPart(part) ?? []) : []));
-	if (ids.length === 0) return parts;
+	if (ids.length === 0) return parts.map((part) => (part.type === 'file' ? inlineForModel(part, inputs) : part));
 	let found = await findFiles(db, ids);
 	const unread = found.flatMap((record) => (isBeingRead(record) ? [record.id] : []));
 	if (unread.length > 0) {
@@ -274,23 +452,17 @@ export async function withFileData<Part extends { type: string; providerMetadata
 	}
 	const records = new Map(found.map((record) => [record.id, record]));
 	const storage = options.storage ?? getFileStorage();
-	return Promise.all(
-		parts.map(async (part) => {
-			const id = part.type === 'file' ? fileIdOfPart(part) : undefined;
-			if (!id) return part;
+	const converted = await Promise.all(
+		parts.map(async (part): Promise<(Part | TextPart)[]> => {
+			if (part.type !== 'file') return [part];
+			const id = fileIdOfPart(part);
+			if (!id) return [inlineForModel(part, inputs)];
 			const record = records.get(id);
-			if (record?.extractionStatus === 'ready' && record.extractedText !== null) {
-				return fileTextPart(record.name, record.extractedText);
-			}
-			if (record && isBeingRead(record)) {
-				const text = `[File ${record.name}: its text is still being read and is not available yet.]`;
-				return { type: 'text' as const, text };
-			}
-			const bytes = record ? await storage.get(record.storageKey).catch(() => undefined) : undefined;
-			if (!record || !bytes) return { type: 'text' as const, text: '[An attached file is no longer available.]' };
-			return { ...part, url: `data:${record.mimeType};base64,${Buffer.from(bytes).toString('base64')}` };
+			if (!record) return [{ type: 'text', text: '[An attached file is no longer available.]' }];
+			return fileForModel(part, record, inputs, storage);
 		})
 	);
+	return converted.flat();
 }
 
 /** Whether a file's text is queued or being extracted. */

@@ -3,7 +3,7 @@ import { readForm } from '$lib/server/http/read-form';
 import { requireUser } from '$lib/server/http/viewer';
 import { fileUploadFormSchema } from '$lib/server/openapi/files-paths';
 import { parseForm } from '$lib/server/protocols/team-tasks/request';
-import { assertUploadable, saveUpload, toFileSummary } from '$lib/server/services/files';
+import { assertUploadableByType, saveUpload, toFileSummary } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
 /** Uploads files (multipart, the field `file`, repeated for several); 201 with what was stored. */
@@ -13,7 +13,7 @@ export const POST: RequestHandler = async (event) => {
 		const form = parseForm(await readForm(event.request), fileUploadFormSchema, ['file']);
 		const stored = [];
 		// Every file is checked before any is stored.
-		for (const file of form.file) assertUploadable(file, 'file');
+		for (const file of form.file) await assertUploadableByType(file, 'file');
 		for (const file of form.file) stored.push(toFileSummary(await saveUpload(event.locals.db, { viewer, file })));
 		return Response.json({ files: stored }, { status: 201 });
 	} catch (error) {

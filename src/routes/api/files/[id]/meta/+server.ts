@@ -3,7 +3,7 @@ import { viewerOf } from '$lib/server/http/viewer';
 import { getOwnFile, toFileMeta } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
-/** A file's summary plus its text extraction status and extracted text length (owner or admin). */
+/** A file's summary plus its text extraction status, extracted text length and why reading failed (owner or admin). */
 export const GET: RequestHandler = async (event) => {
 	try {
 		const { viewer } = viewerOf(event);
