@@ -60,6 +60,19 @@ describe('hybridSearch with the offline embedding', () => {
 		expect(result.hits.map((hit) => hit.text)).not.toContain('Cast iron skillet. For searing and baking.');
 	});
 
+	it('gives the same ranking through the vector index as by exact search', async () => {
+		await addChunks(Array.from({ length: 40 }, (_, index) => `Item ${index}: ${index % 2 ? 'lanterns and lamps' : 'skillets and pans'} number ${index}.`));
+		await addChunks(['Emberglow lantern. Warm light.']);
+		await embedMissingChunks(temp.db, lexicalEmbedder);
+		const exact = await hybridSearch(temp.db, { agentId, query: 'lantern', limit: 5, embedder: lexicalEmbedder });
+		const indexed = await hybridSearch(temp.db, { agentId, query: 'lantern', limit: 5, embedder: lexicalEmbedder, exactLimit: 0 });
+		expect(indexed.searchType).toBe('hybrid');
+		expect(indexed.hits[0].text).toBe('Emberglow lantern. Warm light.');
+		// Chunks at the same distance may come in any order: compare what was found, not the ties' order.
+		const profile = (hits: typeof exact.hits) => hits.map((hit) => [hit.scores.textRank, hit.scores.similarity?.toFixed(4)]);
+		expect(profile(indexed.hits)).toEqual(profile(exact.hits));
+	});
+
 	it('finds a stem variant ("hiking" for "hike") by meaning only', async () => {
 		await addChunks(['Granite hiking boots. Waterproof boots for rocky trails.', 'Chef knife. Forged steel.']);
 		await embedMissingChunks(temp.db, lexicalEmbedder);

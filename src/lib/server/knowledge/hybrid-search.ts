@@ -28,6 +28,8 @@ export interface HybridSearchInput {
 	scope?: SearchScope;
 	embedder: Embedder;
 	signal?: AbortSignal;
+	/** Up to this many vectors an agent is searched exactly, past it through the index ({@link EXACT_SEARCH_LIMIT}). */
+	exactLimit?: number;
 }
 
 /** One result: the chunk, its source, and how it ranked. */
@@ -57,7 +59,7 @@ export interface HybridSearchResult {
 }
 
 /** An agent with more vectors than this is searched through the ANN index, else exactly. */
-export const EXACT_SEARCH_LIMIT = 5_000;
+export const EXACT_SEARCH_LIMIT = 2_000;
 
 /** The FTS5 query for a text: each word quoted (no operator can slip in), any of them matching. */
 export function ftsQuery(query: string): string | undefined {
@@ -90,32 +92,40 @@ async function textRanking(db: Db, input: Required<Pick<HybridSearchInput, 'agen
 async function vectorRanking(
 	db: Db,
 	space: EmbeddingSpace,
-	input: Required<Pick<HybridSearchInput, 'agentId' | 'scope'>> & { vector: Float32Array; minSimilarity: number },
+	input: Required<Pick<HybridSearchInput, 'agentId' | 'scope' | 'exactLimit'>> & { vector: Float32Array; minSimilarity: number },
 	depth: number
 ): Promise<{ id: number; similarity: number }[]> {
 	const blob = vectorBlob(input.vector);
 	const scope = scopeCondition(input.scope);
 	const join = scope ? ' JOIN knowledge_chunks c ON c.id = v.chunk_id' : '';
+	// Counting stops past the limit: only whether the agent's vectors are few matters, and how
+	// large a share of the index they are.
 	const counted = await db.$client.execute({
-		sql: `SELECT count(*) AS n FROM "${space.tableName}" WHERE agent_id = ?`,
-		args: [input.agentId]
+		sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM "${space.tableName}" WHERE agent_id = ? LIMIT ?)) AS mine,
+			(SELECT max(rowid) FROM "${space.tableName}") AS total`,
+		args: [input.agentId, input.exactLimit + 1]
 	});
-	const exact = Number(counted.rows[0]?.n ?? 0) <= EXACT_SEARCH_LIMIT;
-	const result = exact
-		? await db.$client.execute({
-				sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
-					FROM "${space.tableName}" v${join} WHERE v.agent_id = ?${scope}
-					ORDER BY distance LIMIT ?`,
-				args: [blob, input.agentId, depth]
-			})
-		: await db.$client.execute({
-				// The index knows no agents: ask it for more neighbours than needed, then keep the agent's.
-				sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
-					FROM vector_top_k('${space.indexName}', ?, ?) AS top
-					JOIN "${space.tableName}" v ON v.rowid = top.id${join}
-					WHERE v.agent_id = ?${scope} ORDER BY distance LIMIT ?`,
-				args: [blob, blob, depth * 8, input.agentId, depth]
-			});
+	const mine = Number(counted.rows[0]?.mine ?? 0);
+	const total = Number(counted.rows[0]?.total ?? 0);
+	if (mine === 0) return [];
+	// The index knows no agents: ask it for as many more neighbours as the agent's share of the
+	// index is small (at most 8 times), then keep the agent's.
+	const oversample = Math.min(8, Math.max(1, Math.ceil(total / Math.max(mine, 1) / 4)));
+	const result =
+		mine <= input.exactLimit
+			? await db.$client.execute({
+					sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
+						FROM "${space.tableName}" v${join} WHERE v.agent_id = ?${scope}
+						ORDER BY distance LIMIT ?`,
+					args: [blob, input.agentId, depth]
+				})
+			: await db.$client.execute({
+					sql: `SELECT v.chunk_id AS id, vector_distance_cos(v.embedding, ?) AS distance
+						FROM vector_top_k('${space.indexName}', ?, ?) AS top
+						JOIN "${space.tableName}" v ON v.rowid = top.id${join}
+						WHERE v.agent_id = ?${scope} ORDER BY distance LIMIT ?`,
+					args: [blob, blob, depth * oversample, input.agentId, depth]
+				});
 	return result.rows
 		.map((row) => ({ id: Number(row.id), similarity: 1 - Number(row.distance) }))
 		.filter((row) => row.similarity >= input.minSimilarity);
@@ -172,7 +182,18 @@ export async function hybridSearch(db: Db, input: HybridSearchInput): Promise<Hy
 	const [textIds, vectorHits] = await Promise.all([
 		weights.text > 0 ? textRanking(db, { agentId: input.agentId, query: input.query, scope }, depth) : [],
 		space && vector
-			? vectorRanking(db, space, { agentId: input.agentId, scope, vector, minSimilarity: input.embedder.minSimilarity }, depth)
+			? vectorRanking(
+					db,
+					space,
+					{
+						agentId: input.agentId,
+						scope,
+						vector,
+						minSimilarity: input.embedder.minSimilarity,
+						exactLimit: input.exactLimit ?? EXACT_SEARCH_LIMIT
+					},
+					depth
+				)
 			: []
 	]);
 	const similarity = new Map(vectorHits.map((hit) => [hit.id, hit.similarity]));

@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { files } from '../db/schema';
+import { signedFileUrl } from '../services/signed-urls';
 import { ToolError } from '../tools/safe-fetch';
 import type { ToolContext } from '../tools/tool-context';
 import type { HybridHit, HybridSearchResult, SearchScope } from './hybrid-search';
@@ -63,7 +64,7 @@ export interface SearchEnvelope<T> {
 	};
 }
 
-/** Signs a link to a stored file; the storage's own (local or S3) by default. */
+/** Signs a link to a stored file (by default the storage's own: local or S3, see {@link signedFileUrl}). */
 export type SignFileUrl = (
 	db: Db,
 	file: { storageKey: string; name: string; mimeType: string },
@@ -76,9 +77,9 @@ function rounded(score: number): number {
 }
 
 /** Links to the pictures of the products among the hits, by file id. */
-async function imageUrls(db: Db, hits: HybridHit[], sign: SignFileUrl | undefined): Promise<Map<string, string>> {
+async function imageUrls(db: Db, hits: HybridHit[], sign: SignFileUrl): Promise<Map<string, string>> {
 	const ids = [...new Set(hits.flatMap((hit) => (hit.product?.imageFileId ? [hit.product.imageFileId] : [])))];
-	if (ids.length === 0 || !sign) return new Map();
+	if (ids.length === 0) return new Map();
 	const rows = await db
 		.select({ id: files.id, storageKey: files.storageKey, name: files.name, mimeType: files.mimeType })
 		.from(files)
@@ -99,7 +100,7 @@ export async function productEnvelope(
 	db: Db,
 	result: HybridSearchResult,
 	query: string,
-	sign?: SignFileUrl
+	sign: SignFileUrl = signedFileUrl
 ): Promise<SearchEnvelope<ProductResult>> {
 	const urls = await imageUrls(db, result.hits, sign);
 	const data = result.hits.flatMap((hit): ProductResult[] => {
@@ -159,7 +160,7 @@ async function search(input: Record<string, unknown>, context: ToolContext, scop
 }
 
 /** The `search_products` tool: catalogue rows by words and meaning, as product cards. */
-export function searchProductsTool(sign?: SignFileUrl) {
+export function searchProductsTool(sign: SignFileUrl = signedFileUrl) {
 	return async (input: Record<string, unknown>, context: ToolContext): Promise<SearchEnvelope<ProductResult>> => {
 		const { call, result } = await search(input, context, 'products');
 		return productEnvelope(call.db, result, call.query, sign);

@@ -14,7 +14,8 @@ import type {
 	LanguageModelV3ToolResultPart,
 	LanguageModelV3Usage
 } from '@ai-sdk/provider';
-import { parseFileTextPart } from '../extract/file-text-part';
+import { describeSearchResult, searchToolOf } from './offline-search';
+import { parseFileDescriptionPart, parseFileTextPart, type FileDescription } from '../extract/file-text-part';
 
 /** Options of the {@link OfflineModel}. */
 export interface OfflineModelOptions {
@@ -129,7 +130,10 @@ function planToolResultAnswer(message: ToolMessage): Plan {
 		results.length === 1
 			? `I received the result of the ${names} tool. I will report it to the user.`
 			: `I received the results of the ${names} ${plural(toolNames.length, 'tool')}. I will report them to the user.`;
-	return { reasoning, text: results.map(describeToolResult).join(' '), toolCalls: [] };
+	const answers = results.map(
+		(result) => (result.output.type === 'json' && describeSearchResult(result.toolName, result.output.value)) || describeToolResult(result)
+	);
+	return { reasoning, text: answers.join(' '), toolCalls: [] };
 }
 
 /** Answers the last user message: tool calls, a request for missing arguments, or a plain reply. */
@@ -139,9 +143,13 @@ function planUserAnswer(options: LanguageModelV3CallOptions): Plan {
 	const files = message ? attachmentsOf(message) : [];
 	const attachments = files.length > 0 ? [describeAttachments(files)] : [];
 
-	const tools = namedTools(text, availableTools(options));
+	const functionTools = availableTools(options);
+	const tools = namedTools(text, functionTools);
 	const args = tools.length > 0 ? extractArguments(text) : {};
-	const requests = tools.map((tool) => resolveToolInput(tool, args));
+	// A question to an agent that can search its knowledge is searched with the question's words.
+	const search = tools.length === 0 && asksQuestion(text) ? searchToolOf(functionTools) : undefined;
+	if (search) tools.push(search);
+	const requests = tools.map((tool) => resolveToolInput(tool, search ? { query: text.trim() } : args));
 	const ready = requests.filter((request) => request.missing.length === 0);
 	const incomplete = requests.filter((request) => request.missing.length > 0);
 
@@ -173,6 +181,12 @@ function planUserAnswer(options: LanguageModelV3CallOptions): Plan {
 		blocks.push(reply.text);
 	}
 	return { reasoning: reasoning.join(' '), text: blocks.join('\n\n'), toolCalls };
+}
+
+/** Whether a message asks something a search could answer (not a greeting, not a request for a sample). */
+function asksQuestion(text: string): boolean {
+	if (words(text).length === 0 || wantsLongAnswer(text) || wantsCodeExample(text)) return false;
+	return !/^\s*(hi|hello|hey|thanks?|thank you|good (morning|afternoon|evening))\b[\s!.,]*$/i.test(text);
 }
 
 /** The answer when no tool is involved: a greeting, a long answer or an echo. */
@@ -266,10 +280,15 @@ function lastUserMessage(prompt: LanguageModelV3Prompt): UserMessage | undefined
 	return prompt.findLast((message): message is UserMessage => message.role === 'user');
 }
 
-/** The text parts of a user message, joined; a document's text sent as a text part is an attachment, not the question. */
+/**
+ * The text parts of a user message, joined; a document's text, or a file described in a line,
+ * sent as a text part is an attachment, not the question.
+ */
 function userText(message: UserMessage): string {
 	return message.content
-		.flatMap((part) => (part.type === 'text' && !parseFileTextPart(part.text) ? [part.text] : []))
+		.flatMap((part) =>
+			part.type === 'text' && !parseFileTextPart(part.text) && !parseFileDescriptionPart(part.text) ? [part.text] : []
+		)
 		.join('\n')
 		.trim();
 }
@@ -278,11 +297,17 @@ function userText(message: UserMessage): string {
 interface Attachment {
 	name: string;
 	kind: 'image' | 'audio' | 'video' | 'document';
-	/** The file's text, when it is a text file or a document sent as its extracted text. */
+	/** The file's text, when it is a text file, a document sent as its extracted text or an image with the text read from it. */
 	text: string | undefined;
+	/** What the line that stood for the file said, when the file itself was not sent. */
+	description?: FileDescription;
 }
 
-/** The attachments of a user message: its file parts, and documents sent as their text (`[File name]` parts). */
+/**
+ * The attachments of a user message: its file parts, documents sent as their text (`[File name]`
+ * parts), and files described in a line (`[Audio file "name", …]`). The text read from an image
+ * joins that image.
+ */
 function attachmentsOf(message: UserMessage): Attachment[] {
 	const attachments: Attachment[] = [];
 	for (const part of message.content) {
@@ -292,10 +317,17 @@ function attachmentsOf(message: UserMessage): Attachment[] {
 				kind: attachmentKind(part.mediaType),
 				text: attachmentText(part)
 			});
-		} else if (part.type === 'text') {
-			const document = parseFileTextPart(part.text);
-			if (document) attachments.push({ name: document.name, kind: 'document', text: document.text });
+			continue;
 		}
+		if (part.type !== 'text') continue;
+		const document = parseFileTextPart(part.text);
+		const image = document?.fromImage
+			? attachments.findLast((attachment) => attachment.kind === 'image' && attachment.name === document.name)
+			: undefined;
+		if (image && document) image.text = document.text;
+		else if (document) attachments.push({ name: document.name, kind: document.fromImage ? 'image' : 'document', text: document.text });
+		const description = parseFileDescriptionPart(part.text);
+		if (description) attachments.push({ name: description.name, kind: description.kind, text: undefined, description });
 	}
 	return attachments;
 }
@@ -586,8 +618,22 @@ function describeAttachments(files: Attachment[]): string {
 		if (file.text !== undefined && words(file.text).length > 0) {
 			sentences.push(`${file.name} begins: ${quotation(firstWords(file.text, ATTACHMENT_QUOTE_WORDS))}`);
 		}
+		if (file.description) sentences.push(describeUnsentFile(file.description));
 	}
 	return sentences.join(' ');
+}
+
+/** What the offline model says about a file it was only told about: `I received an audio file named memo.mp3 (audio/mpeg, 1.2 MB), but I cannot listen to audio.` */
+function describeUnsentFile(file: FileDescription): string {
+	const details = `${file.name} (${file.mediaType}, ${file.size})`;
+	switch (file.kind) {
+		case 'audio':
+			return `I received an audio file named ${details}, but I cannot listen to audio.`;
+		case 'video':
+			return `I received a video file named ${details}, but I cannot watch video.`;
+		default:
+			return sentence(`I could not open ${details}: ${file.note}`);
+	}
 }
 
 /** The file name, else the last segment of its URL, else `attachment <n>`. */

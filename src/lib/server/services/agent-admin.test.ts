@@ -166,10 +166,11 @@ describe('createAgent', () => {
 describe('listAgentResources and getAgentResource', () => {
 	it('show only what the viewer may use', async () => {
 		await createAgent(context, input({ slug: 'secret', name: 'Secret', visibility: 'admins' }));
-		expect((await listAgentResources(temp.db, user)).map((agent) => agent.slug)).toStrictEqual(['assistant', 'tool-demo']);
+		expect((await listAgentResources(temp.db, user)).map((agent) => agent.slug)).toStrictEqual(['assistant', 'tool-demo', 'shop']);
 		expect((await listAgentResources(temp.db, admin)).map((agent) => agent.slug)).toStrictEqual([
 			'assistant',
 			'tool-demo',
+			'shop',
 			'secret'
 		]);
 		await expectAppError(getAgentResource(temp.db, user, 'secret'), 'not_found', 'id');

@@ -70,7 +70,7 @@ describe('listAgents', () => {
 	});
 
 	it('shows users public and users agents, by name', async () => {
-		expect((await listAgents(temp.db, user)).map((agent) => agent.slug)).toEqual(['assistant', 'open-bot', 'tool-demo']);
+		expect((await listAgents(temp.db, user)).map((agent) => agent.slug)).toEqual(['assistant', 'open-bot', 'shop', 'tool-demo']);
 	});
 
 	it('shows admins every agent, by name', async () => {
@@ -78,6 +78,7 @@ describe('listAgents', () => {
 			'assistant',
 			'open-bot',
 			'ops-bot',
+			'shop',
 			'tool-demo'
 		]);
 	});

@@ -153,9 +153,15 @@ describe('listToolResources and getToolResource', () => {
 		expect((await listToolResources(temp.db, admin)).map((tool) => tool.name)).toStrictEqual([
 			'calculator',
 			'current_time',
-			'http_request'
+			'http_request',
+			'search_products',
+			'search_knowledge'
 		]);
-		expect((await listToolResources(temp.db, user)).map((tool) => tool.name)).toStrictEqual(['calculator', 'current_time']);
+		expect((await listToolResources(temp.db, user)).map((tool) => tool.name)).toStrictEqual([
+			'calculator',
+			'current_time',
+			'search_products'
+		]);
 		const [httpRequest] = await temp.db.select().from(tools).where(eq(tools.name, 'http_request'));
 		await expectAppError(getToolResource(temp.db, user, httpRequest.id), 'not_found', 'id');
 		await expectAppError(getToolResource(temp.db, admin, 'nope'), 'not_found', 'id');

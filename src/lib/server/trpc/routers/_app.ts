@@ -3,6 +3,7 @@ import { adminRouter } from './admin';
 import { adminCatalogRouter } from './admin-catalog';
 import { agentsRouter } from './agents';
 import { apiKeysRouter } from './api-keys';
+import { knowledgeRouter } from './knowledge';
 import { tasksRouter } from './tasks';
 
 /** Every procedure the pages use. */
@@ -11,6 +12,7 @@ export const appRouter = router({
 	adminCatalog: adminCatalogRouter,
 	agents: agentsRouter,
 	apiKeys: apiKeysRouter,
+	knowledge: knowledgeRouter,
 	tasks: tasksRouter
 });
 
