@@ -1030,20 +1030,25 @@ function figure6Rows(run, f) {
 	return rows;
 }
 
-if (results[6].some((pair) => pair?.parley)) {
-	const rows = [];
-	results[6].forEach((pair, index) => {
-		if (pair?.parley) rows.push(...figure6Rows(index + 1, pair.parley));
-	});
-	tables[6] = {
-		title: `6. The chat page in Chromium — a ${2 * SETTINGS.fig6Pairs}-message task, ${SETTINGS.fig6Loads} loads in fresh browser contexts (after one not counted)`,
-		header: ['figure', 'value', 'budget', 'within budget?'],
-		keys: ['name', 'value', 'budget', 'within'],
-		rows,
-		within: 3,
-		leftFrom: 2
-	};
-	printTable(tables[6]);
+/**
+ * Prints the table of a figure measured on Parley alone (no baseline): the rows of every run,
+ * from `rowsOf(run, figure)`. Returns false when the figure was not run.
+ */
+function printParleyTable(figure, title, rowsOf) {
+	if (!results[figure].some((pair) => pair?.parley)) return false;
+	const rows = results[figure].flatMap((pair, index) => (pair?.parley ? rowsOf(index + 1, pair.parley) : []));
+	tables[figure] = { title, header: ['figure', 'value', 'budget', 'within budget?'], keys: ['name', 'value', 'budget', 'within'], rows, within: 3, leftFrom: 2 };
+	printTable(tables[figure]);
+	return true;
+}
+
+if (
+	printParleyTable(
+		6,
+		`6. The chat page in Chromium — a ${2 * SETTINGS.fig6Pairs}-message task, ${SETTINGS.fig6Loads} loads in fresh browser contexts (after one not counted)`,
+		figure6Rows
+	)
+) {
 	const first = results[6].find((pair) => pair?.parley)?.parley;
 	tables['6-scripts'] = {
 		title: `6. (cont.) The scripts the chat page loaded (first counted load), gzip level ${first.gzipLevel}`,
@@ -1098,46 +1103,36 @@ function figure7Rows(run, f) {
 	return rows;
 }
 
-if (results[7].some((pair) => pair?.parley)) {
-	const rows = [];
-	results[7].forEach((pair, index) => {
-		if (pair?.parley) rows.push(...figure7Rows(index + 1, pair.parley));
-	});
-	tables[7] = {
-		title: `7. Reading the text of a ${SETTINGS.fig7Pages}-page PDF (POST /api/files, then its meta polled every ${SETTINGS.fig7PollMs} ms until ready), ${SETTINGS.fig7Rounds} different PDFs`,
-		header: ['figure', 'value', 'budget', 'within budget?'],
-		keys: ['name', 'value', 'budget', 'within'],
-		rows,
-		within: 3,
-		leftFrom: 2
-	};
-	printTable(tables[7]);
+if (
+	printParleyTable(
+		7,
+		`7. Reading the text of a ${SETTINGS.fig7Pages}-page PDF (POST /api/files, then its meta polled every ${SETTINGS.fig7PollMs} ms until ready), ${SETTINGS.fig7Rounds} different PDFs`,
+		figure7Rows
+	)
+) {
 	console.log('  (the text is read in a worker thread; the main thread\'s CPU is what the event loop spent meanwhile, from /proc/<pid>/schedstat)');
 }
 
-if (results[8].some((pair) => pair?.parley)) {
-	const rows = [];
-	results[8].forEach((pair, index) => {
-		const f = pair?.parley;
-		if (!f) return;
-		const tag = RUNS > 1 ? ` (run ${index + 1})` : '';
-		const within = f.p95Ms < SETTINGS.fig8P95BudgetMs;
-		rows.push(
-			[`one search, p95 (ms), ${f.queries} queries${tag}`, fmt(f.p95Ms, 1), `< ${SETTINGS.fig8P95BudgetMs} ms`, `${yesNo(within)} (${fmt(f.p95Ms, 1)} ms)`],
-			[`  p50 / max (ms)${tag}`, `${fmt(f.p50Ms, 1)} / ${fmt(f.maxMs, 1)}`, '—', '—'],
-			[`  results a search, and the share the vector side found${tag}`, `${fmt(f.meanHits, 1)}, ${fmt(f.vectorShareOfHits * 100, 0)} %`, '—', '—']
-		);
-		if (f.builtNow) rows.push([`  building the ${f.chunks} chunks with their vectors (s)${tag}`, fmt(f.buildMs / 1000, 0), '—', '—']);
-	});
-	tables[8] = {
-		title: `8. Hybrid knowledge search (FTS5 BM25 + vector index, fused) over ${SETTINGS.fig8Chunks} chunks of one agent, offline embedding, in process`,
-		header: ['figure', 'value', 'budget', 'within budget?'],
-		keys: ['name', 'value', 'budget', 'within'],
-		rows,
-		within: 3,
-		leftFrom: 2
-	};
-	printTable(tables[8]);
+/** Figure 8, one run: [figure, value, budget, within]. */
+function figure8Rows(run, f) {
+	const tag = RUNS > 1 ? ` (run ${run})` : '';
+	const within = f.p95Ms < SETTINGS.fig8P95BudgetMs;
+	const rows = [
+		[`one search, p95 (ms), ${f.queries} queries${tag}`, fmt(f.p95Ms, 1), `< ${SETTINGS.fig8P95BudgetMs} ms`, `${yesNo(within)} (${fmt(f.p95Ms, 1)} ms)`],
+		[`  p50 / max (ms)${tag}`, `${fmt(f.p50Ms, 1)} / ${fmt(f.maxMs, 1)}`, '—', '—'],
+		[`  results a search, and the share the vector side found${tag}`, `${fmt(f.meanHits, 1)}, ${fmt(f.vectorShareOfHits * 100, 0)} %`, '—', '—']
+	];
+	if (f.builtNow) rows.push([`  building the ${f.chunks} chunks with their vectors (s)${tag}`, fmt(f.buildMs / 1000, 0), '—', '—']);
+	return rows;
+}
+
+if (
+	printParleyTable(
+		8,
+		`8. Hybrid knowledge search (FTS5 BM25 + vector index, fused) over ${SETTINGS.fig8Chunks} chunks of one agent, offline embedding, in process`,
+		figure8Rows
+	)
+) {
 	console.log('  (the database is kept in the system\'s temporary folder and reused while its shape is unchanged; building it takes minutes)');
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull } from 'drizzle-orm';
 import { openDatabase } from '../../src/lib/server/db';
 import { files } from '../../src/lib/server/db/schema';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('start-up', () => {
 			const db = await openDatabase({ url });
 			const agents = await db.query.agents.findMany();
 			db.$client.close();
-			expect(agents.map((agent) => agent.slug).sort()).toEqual(['assistant', 'tool-demo']);
+			expect(agents.map((agent) => agent.slug).sort()).toEqual(['assistant', 'shop', 'tool-demo']);
 		} finally {
 			await server.stop();
 			rmSync(folder, { recursive: true, force: true });
@@ -88,7 +88,9 @@ describe('start-up', () => {
 
 		// As a stop mid-extraction leaves them: one queued, one being read.
 		let db = await openDatabase({ url });
-		const rows = await db.select().from(files);
+		// The user's files, not the demo shop's pictures and catalogue.
+		const uploaded = isNotNull(files.userId);
+		const rows = await db.select().from(files).where(uploaded);
 		expect(rows).toHaveLength(2);
 		await db.update(files).set({ extractionStatus: 'pending', extractedText: null }).where(eq(files.name, 'restart.pdf'));
 		await db.update(files).set({ extractionStatus: 'extracting', extractedText: null }).where(eq(files.name, 'notes.txt'));
@@ -99,7 +101,7 @@ describe('start-up', () => {
 		try {
 			let read: (typeof rows)[number][] = [];
 			for (let attempt = 0; attempt < 200; attempt++) {
-				read = await db.select().from(files).orderBy(files.name);
+				read = await db.select().from(files).where(uploaded).orderBy(files.name);
 				if (read.every((row) => row.extractionStatus === 'ready')) break;
 				await new Promise((wake) => setTimeout(wake, 50));
 			}
