@@ -12,6 +12,13 @@ import { chunksWithoutVectors, dropOtherSpaces, ensureSpace, findSpace, storeVec
 /** Texts embedded per call to the embedding model. */
 const EMBED_BATCH = 128;
 
+/**
+ * Vectors written per statement batch. Each insert updates the vector index (about 2 ms a row at
+ * 100,000 rows), and a local database blocks the event loop while it works: small batches with
+ * a pause between them keep the server answering while a large source is embedded.
+ */
+const VECTOR_WRITE_BATCH = 16;
+
 /** Chunks written per statement batch. */
 const INSERT_BATCH = 500;
 
@@ -226,11 +233,12 @@ export async function embedMissingChunks(db: Db, embedder: Embedder, signal?: Ab
 		if (vectors.length !== batch.length) throw new Error(`The embedding model "${embedder.id}" returned ${vectors.length} vectors for ${batch.length} texts.`);
 		// A first batch makes the space; a model whose vectors changed length starts a new one.
 		if (space?.dimensions !== vectors[0].length) space = await ensureSpace(db, embedder.id, vectors[0].length);
-		await storeVectors(
-			db,
-			space,
-			batch.map((chunk, index) => ({ chunkId: chunk.id, agentId: chunk.agentId, vector: vectors[index] }))
-		);
+		const rows = batch.map((chunk, index) => ({ chunkId: chunk.id, agentId: chunk.agentId, vector: vectors[index] }));
+		for (let start = 0; start < rows.length; start += VECTOR_WRITE_BATCH) {
+			await storeVectors(db, space, rows.slice(start, start + VECTOR_WRITE_BATCH));
+			// A local database works on this thread: let requests in between writes.
+			await new Promise((resolve) => setImmediate(resolve));
+		}
 		embedded += batch.length;
 	}
 	await dropOtherSpaces(db, embedder.id);
