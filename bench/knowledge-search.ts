@@ -59,7 +59,8 @@ function sentence(words: string[], next: () => number): string {
 }
 
 const databaseKey = createHash('sha256')
-	.update(readFileSync(join(ROOT, 'drizzle/meta/_journal.json')))
+	// Later migrations are applied when the database is opened; the vector index's shape is in the code below.
+	.update(readFileSync(join(ROOT, 'drizzle/0003_knowledge.sql')))
 	.update(readFileSync(join(ROOT, 'src/lib/server/knowledge/vector-store.ts')))
 	.update(readFileSync(join(ROOT, 'src/lib/server/knowledge/lexical-embedding.ts')))
 	.update(`${CHUNKS}:${GENERATOR_VERSION}`)

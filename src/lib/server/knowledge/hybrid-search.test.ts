@@ -121,6 +121,18 @@ describe('hybridSearch with the offline embedding', () => {
 		expect(documents.hits.map((hit) => hit.text)).toEqual(['Lantern manual page.']);
 	});
 
+	it('leaves words held by too many chunks out of the words side', async () => {
+		await addChunks(['Camp lantern. Bright camp light.', 'Camp stove. Small camp stove.', 'Camp chair. Folding camp chair.']);
+		await embedMissingChunks(temp.db, lexicalEmbedder);
+		const all = await hybridSearch(temp.db, { agentId, query: 'camp lantern', limit: 5, embedder: lexicalEmbedder, weights: { text: 1, vector: 0 } });
+		expect(all.hits.map((hit) => hit.scores.textRank)).toEqual([1, 2, 3]);
+		const pruned = await hybridSearch(temp.db, { agentId, query: 'camp lantern', limit: 5, embedder: lexicalEmbedder, weights: { text: 1, vector: 0 }, commonTermChunks: 2 });
+		expect(pruned.hits.map((hit) => hit.text)).toEqual(['Camp lantern. Bright camp light.']);
+		const onlyCommon = await hybridSearch(temp.db, { agentId, query: 'camp', limit: 5, embedder: lexicalEmbedder, commonTermChunks: 2 });
+		expect(onlyCommon.hits.length, 'the vector side still ranks').toBe(3);
+		expect(onlyCommon.hits.every((hit) => hit.scores.textRank === null)).toBe(true);
+	});
+
 	it('treats FTS5 syntax in a query as words', async () => {
 		await addChunks(['Tent "ridge" NEAR poles. Strong.']);
 		await embedMissingChunks(temp.db, lexicalEmbedder);
