@@ -14,6 +14,7 @@ import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { getFileStorage } from '$lib/server/services/files';
+import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 
 /** Validates the configuration, opens and migrates the database, and seeds the demo agents. */
 export const init: ServerInit = async () => {
@@ -47,6 +48,7 @@ export const init: ServerInit = async () => {
 		for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stopLocalRuns());
 		process.once('sveltekit:shutdown', () => void shutdownRuns());
 	}
+	registerWebSocketChat();
 };
 
 const openAIAuthHandle = authHandleWith(openAIErrorResponse);

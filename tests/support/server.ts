@@ -33,11 +33,12 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
- * answers. `env` adds or overrides environment variables; `cwd` is where it starts from.
+ * answers. `env` adds or overrides environment variables; `cwd` is where it starts from; `entry:
+ * 'ws'` starts `src/node/serve.mjs` (what `npm start` runs, with the WebSocket chat) instead.
  */
 export async function startServer(
 	env: Record<string, string> = {},
-	options: { cwd?: string } = {}
+	options: { cwd?: string; entry?: 'build' | 'ws' } = {}
 ): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'index.js'))) {
 		throw new Error('No build found: run `npm run build` before the API tests (npm test does).');
@@ -47,7 +48,8 @@ export async function startServer(
 	const baseURL = `http://127.0.0.1:${port}`;
 	const databaseUrl = `file:${join(folder, 'parley.db')}`;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, [join(root, 'build')], {
+	const entry = options.entry === 'ws' ? join(root, 'src', 'node', 'serve.mjs') : join(root, 'build');
+	const child: ChildProcess = spawn(process.execPath, [entry], {
 		cwd: options.cwd ?? root,
 		env: {
 			PATH: process.env.PATH,

@@ -1,0 +1,278 @@
+import type { Cookies } from '@sveltejs/kit';
+import { getConfig, type Config } from '../config';
+import { getDb, type Db } from '../db';
+import type { Task } from '../db/schema';
+import { authenticateApiKey } from '../auth/api-keys';
+import { readSession, sessionCookieName } from '../auth/session';
+import { AppError, toAppError } from '../errors';
+import { limitStreamingRequest } from '../http/rate-limit';
+import { viewerOf } from '../http/viewer';
+import type { ActiveRun } from '../runtime/run-registry';
+import { startTurn } from '../runtime/run-turn';
+import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
+import { validateTaskContext } from '../services/context-schema';
+import { createTask, getOwnTask, undoNewTaskOnFailure } from '../services/tasks';
+import type { Viewer } from '../services/viewer';
+import { AnswerFrames, errorFrame, parseClientFrame, type FrameMetadata, type ServerFrame } from './frames';
+
+/** The parts of a `ws` WebSocket the chat uses. */
+export interface ChatSocket {
+	readonly readyState: number;
+	send(data: string): void;
+	close(code?: number, reason?: string): void;
+	on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
+	on(event: 'close', listener: () => void): unknown;
+}
+
+/** The parts of the upgrade request the chat reads. */
+export interface UpgradeRequest {
+	url?: string;
+	headers: Record<string, string | string[] | undefined>;
+}
+
+/** What the Node entry calls for each accepted connection on `/ws/chat/`. */
+export interface WebSocketChatHook {
+	handleConnection(socket: ChatSocket, request: UpgradeRequest): void;
+	/** Stops the answers in progress, waits until they are stored and told, and closes every socket (1001). */
+	closeAll(): Promise<void>;
+}
+
+declare global {
+	var __parleyWebSocket: WebSocketChatHook | undefined;
+}
+
+/** Close codes of the WebSocket protocol the chat uses. */
+export const CLOSE_CODES = {
+	goingAway: 1001,
+	unsupportedData: 1003,
+	policyViolation: 1008,
+	internalError: 1011
+} as const;
+
+const OPEN = 1;
+
+/** Lets the Node entry (`src/node/serve.mjs`) reach the chat from outside the server bundle. */
+export function registerWebSocketChat(): void {
+	globalThis.__parleyWebSocket = { handleConnection: handleChatConnection, closeAll: closeAllChats };
+}
+
+/** The open connections of this process. */
+const connections = new Set<ChatConnection>();
+
+/** Stops every answer streaming on a chat socket and closes the sockets as "going away". */
+export async function closeAllChats(): Promise<void> {
+	await Promise.all([...connections].map((connection) => connection.shutdown()));
+}
+
+function header(request: UpgradeRequest, name: string): string | undefined {
+	const value = request.headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** The cookies of a request, read-only: a session refreshed over a socket keeps its old cookie. */
+function cookieJar(cookieHeader: string | undefined): Cookies {
+	const values = new Map<string, string>();
+	for (const pair of (cookieHeader ?? '').split(';')) {
+		const index = pair.indexOf('=');
+		if (index > 0) values.set(pair.slice(0, index).trim(), decodeURIComponent(pair.slice(index + 1).trim()));
+	}
+	const jar: Pick<Cookies, 'get' | 'set'> = { get: (name) => values.get(name), set: () => {} };
+	return jar as Cookies;
+}
+
+/**
+ * Whether a socket opened with a session cookie comes from this site: its `Origin` is `ORIGIN`
+ * or has the request's own host. Browsers always send `Origin` on a WebSocket handshake.
+ */
+export function isSameOriginSocket(origin: string | undefined, host: string | undefined, trustedOrigin?: string): boolean {
+	if (!origin || origin === 'null') return false;
+	try {
+		if (trustedOrigin && origin === new URL(trustedOrigin).origin) return true;
+		return host !== undefined && new URL(origin).host === host;
+	} catch {
+		return false;
+	}
+}
+
+/** The locals a request of this caller would have: who it is and how it was authenticated. */
+async function authenticate(db: Db, config: Config, request: UpgradeRequest, url: URL): Promise<App.Locals> {
+	const locals: App.Locals = { db, user: null, sessionId: null, apiKeyId: null, authMethod: null };
+	const bearer = header(request, 'authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+	const key = url.searchParams.get('key') ?? bearer;
+	if (key) {
+		const user = await authenticateApiKey(db, key);
+		if (!user) throw new AppError('unauthorized', 'The API key is invalid or revoked.');
+		const { apiKeyId, ...sessionUser } = user;
+		return { ...locals, user: sessionUser, apiKeyId, authMethod: 'api-key' };
+	}
+	const cookies = cookieJar(header(request, 'cookie'));
+	if (!cookies.get(sessionCookieName(db))) return locals;
+	if (!isSameOriginSocket(header(request, 'origin'), header(request, 'host'), config.ORIGIN)) {
+		throw new AppError('forbidden', 'Cross-site connection refused: the Origin header does not match this site.');
+	}
+	const session = await readSession(db, cookies, { secure: false });
+	if (!session) return locals;
+	return { ...locals, user: session.user, sessionId: session.sessionId, authMethod: 'session' };
+}
+
+/** The agent and task a connection talks to, as its query names them. */
+async function agentAndTask(
+	db: Db,
+	config: Config,
+	viewer: Viewer,
+	url: URL
+): Promise<{ agent: AgentWithTools; task: Task | null }> {
+	const agentParam = url.searchParams.get('agent');
+	const taskParam = url.searchParams.get('task');
+	const task = taskParam ? await getOwnTask(db, viewer, taskParam, { field: 'task' }) : null;
+	const agent = agentParam
+		? await getUsableAgent(db, viewer, agentParam, 'agent')
+		: task
+			? await getUsableAgent(db, viewer, task.agentId, 'agent')
+			: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
+	if (task && task.agentId !== agent.id) {
+		throw new AppError('conflict', `The task "${task.id}" belongs to another agent.`, { field: 'task' });
+	}
+	return { agent, task };
+}
+
+/** One open chat socket: its caller, agent and task, and the answer streaming on it. */
+class ChatConnection {
+	private busy = false;
+	private run: ActiveRun | null = null;
+	private answering: Promise<void> | null = null;
+	private closed = false;
+
+	constructor(
+		private readonly socket: ChatSocket,
+		private readonly db: Db,
+		private readonly config: Config,
+		private readonly locals: App.Locals,
+		private readonly viewer: Viewer,
+		private readonly agent: AgentWithTools,
+		private task: Task | null
+	) {}
+
+	/** The caller went away: an answer in progress stops and is stored as interrupted. */
+	onClose(): void {
+		this.closed = true;
+		this.run?.stop('caller-gone');
+	}
+
+	/** Stops the answer in progress, waits until it is told, and closes the socket as "going away". */
+	async shutdown(): Promise<void> {
+		this.run?.stop('shutdown');
+		await this.answering?.catch(() => {});
+		this.socket.close(CLOSE_CODES.goingAway, 'Server shutting down');
+	}
+
+	/** Handles one client frame; a frame sent while an answer streams is refused with an error frame. */
+	async receive(raw: string): Promise<void> {
+		let message: string;
+		try {
+			message = parseClientFrame(raw).message;
+		} catch (error) {
+			this.send(errorFrame(error, this.base()));
+			if (error instanceof AppError && error.code === 'unsupported_media_type') {
+				this.socket.close(CLOSE_CODES.unsupportedData, 'Frames must be JSON');
+			}
+			return;
+		}
+		if (this.busy) {
+			const error = new AppError('conflict', 'An answer is still streaming: wait for its final frame before sending the next message.');
+			this.send(errorFrame(error, this.base()));
+			return;
+		}
+		this.busy = true;
+		this.answering = this.answer(message);
+		try {
+			await this.answering;
+		} catch (error) {
+			const appError = toAppError(error);
+			if (appError.code === 'internal') console.error('[parley] WebSocket chat failed', error);
+			this.send(errorFrame(appError, this.base()));
+		} finally {
+			this.busy = false;
+			this.run = null;
+			this.answering = null;
+		}
+	}
+
+	private async answer(text: string): Promise<void> {
+		const anonymousId = this.viewer.kind === 'anonymous' ? this.viewer.anonymousId : undefined;
+		limitStreamingRequest(this.locals, this.config.RATE_LIMIT_PER_MINUTE, anonymousId);
+		const { db, config, agent } = this;
+		const existing = this.task;
+		if (!existing) validateTaskContext(agent.contextSchema, null);
+		const task = existing ?? (await createTask(db, { viewer: this.viewer, agentId: agent.id, context: null }));
+		const run = await undoNewTaskOnFailure(db, existing ? null : task.id, () =>
+			startTurn({ db, config, task, agent, request: { type: 'message', parts: [{ type: 'text', text }] } })
+		);
+		this.task = task;
+		this.run = run;
+		if (this.closed) run.stop('caller-gone');
+		const frames = new AnswerFrames(this.base());
+		this.send(frames.loading());
+		const interruptedBy = (): 'timeout' | 'cancelled' =>
+			run.abortController.signal.reason === 'timeout' ? 'timeout' : 'cancelled';
+		for await (const event of run.subscribe()) {
+			for (const frame of frames.next(event, interruptedBy)) this.send(frame);
+		}
+	}
+
+	private base(): Partial<FrameMetadata> {
+		return {
+			task_id: this.task?.id ?? null,
+			...(this.viewer.kind === 'anonymous' ? { anonymous_id: this.viewer.anonymousId } : {})
+		};
+	}
+
+	private send(frame: ServerFrame): void {
+		if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(frame));
+	}
+}
+
+/** Authenticates a new socket and settles its agent and task; refusals close it with 1008. */
+async function openConnection(socket: ChatSocket, request: UpgradeRequest): Promise<ChatConnection | null> {
+	const url = new URL(request.url ?? '/', 'http://localhost');
+	try {
+		const db = await getDb();
+		const config = getConfig();
+		const locals = await authenticate(db, config, request, url);
+		const { viewer } = viewerOf({ locals, request: new Request(url) }, url.searchParams.get('anonymous_id') ?? undefined);
+		const { agent, task } = await agentAndTask(db, config, viewer, url);
+		return new ChatConnection(socket, db, config, locals, viewer, agent, task);
+	} catch (error) {
+		const appError = toAppError(error);
+		if (appError.code === 'internal') console.error('[parley] WebSocket chat failed to open', error);
+		if (socket.readyState === OPEN) {
+			socket.send(JSON.stringify(errorFrame(appError)));
+			socket.close(appError.code === 'internal' ? CLOSE_CODES.internalError : CLOSE_CODES.policyViolation, appError.code);
+		}
+		return null;
+	}
+}
+
+/**
+ * Serves one WebSocket chat connection (`api.md` §7): one task per connection, `message` frames
+ * in, `loading`, `chunk`, `message` or `error` frames out. Frames that arrive while the
+ * connection is being authenticated wait for it.
+ */
+export function handleChatConnection(socket: ChatSocket, request: UpgradeRequest): void {
+	const opened = openConnection(socket, request);
+	void opened.then((connection) => connection && connections.add(connection));
+	// Frames are handled in the order they came; an answer in progress does not hold up the next frame's refusal.
+	socket.on('message', (data) => {
+		const raw = data.toString();
+		void opened.then((connection) => connection?.receive(raw));
+	});
+	socket.on(
+		'close',
+		() =>
+			void opened.then((connection) => {
+				if (!connection) return;
+				connections.delete(connection);
+				connection.onClose();
+			})
+	);
+}
