@@ -4,8 +4,8 @@
 //
 // Building 100,000 chunks with their vectors takes minutes (the vector index is built row by
 // row), so the database is kept in the system's temporary folder under a name that changes with
-// anything that shapes it (the migrations, the chunk generator, the index settings): a second run
-// on the same machine measures at once.
+// anything that shapes it (the knowledge tables, the embedding, the chunk generator, the index
+// settings): a second run on the same machine measures at once.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { agents, appMeta, knowledgeChunks, knowledgeSources } from '../src/lib/s
 import { lexicalEmbedder } from '../src/lib/server/knowledge/embedder';
 import { hybridSearch } from '../src/lib/server/knowledge/hybrid-search';
 import { embedMissingChunks } from '../src/lib/server/knowledge/indexer';
+import { VECTOR_INDEX_OPTIONS } from '../src/lib/server/knowledge/vector-store';
 
 const { values } = parseArgs({
 	options: {
@@ -61,7 +62,7 @@ function sentence(words: string[], next: () => number): string {
 const databaseKey = createHash('sha256')
 	// Later migrations are applied when the database is opened; the vector index's shape is in the code below.
 	.update(readFileSync(join(ROOT, 'drizzle/0003_knowledge.sql')))
-	.update(readFileSync(join(ROOT, 'src/lib/server/knowledge/vector-store.ts')))
+	.update(VECTOR_INDEX_OPTIONS)
 	.update(readFileSync(join(ROOT, 'src/lib/server/knowledge/lexical-embedding.ts')))
 	.update(`${CHUNKS}:${GENERATOR_VERSION}`)
 	.digest('hex')

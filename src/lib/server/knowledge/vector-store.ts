@@ -16,12 +16,13 @@ export interface EmbeddingSpace {
 }
 
 /**
- * The settings of the DiskANN index. Neighbour lists stored as 8-bit floats with at most 24
- * neighbours a node: measured on this index, inserts cost a tenth of the defaults' and a query
- * stays under 10 ms at 100,000 vectors with a recall@10 above 0.9 on clustered data (1-bit
- * neighbours were faster still but lost most of the recall).
+ * The settings of the DiskANN index: neighbour lists stored as 8-bit floats, at most 24
+ * neighbours a node. Measured with 256 dimensions: an insert costs about a tenth of the
+ * defaults' (1.7 vs 18.6 ms a row at 5,000 rows), a top-50 query takes a few ms at 100,000 rows,
+ * and recall@10 on random vectors (the hard case) was 0.94 at 5,000 rows and 0.74 at 20,000;
+ * 1-bit neighbours were faster still but found 0.15. Results are re-ranked by exact distance.
  */
-const VECTOR_INDEX_OPTIONS = "'metric=cosine', 'compress_neighbors=float8', 'max_neighbors=24'";
+export const VECTOR_INDEX_OPTIONS = "'metric=cosine', 'compress_neighbors=float8', 'max_neighbors=24'";
 
 /** The table name of a model's vectors: readable, and unique through a hash of the id. */
 export function vectorTableName(model: string): string {
