@@ -65,7 +65,8 @@ export const filesPaths: ZodOpenApiPathsObject = {
 		get: {
 			tags,
 			summary: 'Download a file',
-			description: 'Its owner or an admin (anonymous owners send their `X-Anonymous-Id`). Sent as an attachment with `nosniff`.',
+			description:
+				'Its owner or an admin (anonymous owners send their `X-Anonymous-Id`). Raster images are shown inline, everything else is sent as an attachment; always with `nosniff`.',
 			security: keyOrAnonymous,
 			requestParams: { path: idPath },
 			responses: {
@@ -74,6 +75,23 @@ export const filesPaths: ZodOpenApiPathsObject = {
 					content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } }
 				},
 				...errorResponses(401, 404)
+			}
+		}
+	},
+	'/api/files/signed/{token}': {
+		get: {
+			tags,
+			summary: 'Download a file through a signed, time-limited link',
+			description:
+				'Links Parley hands out (for example `signed_url` in `search_products` results) with the local disk storage; the signature is the permission, no sign-in is needed. With S3 storage the links are presigned S3 URLs instead.',
+			security: [],
+			requestParams: { path: z.object({ token: z.string().meta({ description: 'The signed token of the link.' }) }) },
+			responses: {
+				'200': {
+					description: 'The bytes, with the signed `content-type`; raster images inline, anything else as an attachment.',
+					content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } }
+				},
+				...errorResponses(403, 404)
 			}
 		}
 	},

@@ -1,12 +1,13 @@
 import { errorResponse } from '$lib/server/errors';
 import { viewerOf } from '$lib/server/http/viewer';
 import { contentDisposition, getFileStorage, getOwnFile } from '$lib/server/services/files';
+import { linkDisposition } from '$lib/server/services/storage';
 import type { RequestHandler } from './$types';
 
-/** Raster images, which a browser shows in a tab without running anything; every other type downloads. */
-const SHOWN_INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
-
-/** Downloads a file (its owner or an admin), never rendered by the browser as a page. */
+/**
+ * Downloads a file (its owner or an admin), never rendered by the browser as a page: only raster
+ * images are shown in the tab (see {@link linkDisposition}), every other type is saved.
+ */
 export const GET: RequestHandler = async (event) => {
 	try {
 		const { viewer } = viewerOf(event);
@@ -16,7 +17,7 @@ export const GET: RequestHandler = async (event) => {
 			headers: {
 				'content-type': file.mimeType,
 				'content-length': String(file.size),
-				'content-disposition': contentDisposition(file.name, SHOWN_INLINE.has(file.mimeType) ? 'inline' : 'attachment'),
+				'content-disposition': contentDisposition(file.name, linkDisposition(file.mimeType, 'inline')),
 				'x-content-type-options': 'nosniff',
 				// Even opened directly, an uploaded HTML or SVG file runs no script and loads nothing.
 				'content-security-policy': "default-src 'none'; sandbox",
