@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, messages, tasks, users } from '../db/schema';
 import { AppError } from '../errors';
-import { getTaskForAdmin, listAllTasks } from './admin-tasks';
+import { getTaskForAdmin, listAllTasks, updateTaskAsAdmin } from './admin-tasks';
+import type { Viewer } from './viewer';
 
 let temp: TempDb;
 let assistantId: number;
@@ -84,5 +85,75 @@ describe('getTaskForAdmin', () => {
 
 	it('answers not_found for an unknown task', async () => {
 		await expect(getTaskForAdmin(temp.db, 'nope')).rejects.toBeInstanceOf(AppError);
+	});
+});
+
+describe('updateTaskAsAdmin', () => {
+	const adminViewer: Viewer = { kind: 'user', id: 'root', role: 'admin' };
+	const schema = {
+		type: 'object',
+		required: ['city'],
+		properties: { city: { type: 'string' }, seats: { type: 'integer', minimum: 1 } }
+	};
+
+	async function stored(id: string) {
+		const [row] = await temp.db.select().from(tasks).where(eq(tasks.id, id));
+		return row;
+	}
+
+	it("changes any user's task's status and context and returns the updated view", async () => {
+		const before = await stored('a1');
+		const view = await updateTaskAsAdmin(temp.db, adminViewer, 'a1', { status: 'completed', context: { plan: 'pro' } });
+		expect(view).toMatchObject({ id: 'a1', status: 'completed', context: { plan: 'pro' }, ownerEmail: 'alice@example.com' });
+		const after = await stored('a1');
+		expect(after.status).toBe('completed');
+		expect(after.context).toEqual({ plan: 'pro' });
+		expect(after.title).toBe('Alice one');
+		expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
+		expect((await getTaskForAdmin(temp.db, 'a1')).task.context).toEqual({ plan: 'pro' });
+	});
+
+	it('changes only what is given, and clears the context with null', async () => {
+		await temp.db.update(tasks).set({ context: { keep: true } }).where(eq(tasks.id, 'n1'));
+		await updateTaskAsAdmin(temp.db, adminViewer, 'n1', { status: 'archived' });
+		expect(await stored('n1')).toMatchObject({ status: 'archived', context: { keep: true }, anonymousId: 'anon-123456' });
+		await updateTaskAsAdmin(temp.db, adminViewer, 'n1', { context: null });
+		expect(await stored('n1')).toMatchObject({ status: 'archived', context: null });
+	});
+
+	it("checks the context against the agent's context schema: 422 naming the field, nothing stored", async () => {
+		await temp.db.update(agents).set({ contextSchema: schema }).where(eq(agents.id, toolDemoId));
+		await temp.db.update(tasks).set({ context: { city: 'Paris' } }).where(eq(tasks.id, 'a2'));
+
+		const wrongType = updateTaskAsAdmin(temp.db, adminViewer, 'a2', { status: 'completed', context: { city: 5 } });
+		await expect(wrongType).rejects.toMatchObject({ code: 'unprocessable', status: 422, field: 'context.city' });
+		const missing = updateTaskAsAdmin(temp.db, adminViewer, 'a2', { context: { seats: 2 } });
+		await expect(missing).rejects.toMatchObject({ code: 'unprocessable', field: 'context.city' });
+		const tooFew = updateTaskAsAdmin(temp.db, adminViewer, 'a2', { context: { city: 'Lyon', seats: 0 } });
+		await expect(tooFew).rejects.toMatchObject({ code: 'unprocessable', field: 'context.seats' });
+		expect(await stored('a2')).toMatchObject({ status: 'active', context: { city: 'Paris' } });
+
+		const view = await updateTaskAsAdmin(temp.db, adminViewer, 'a2', { context: { city: 'Lyon', seats: 3 } });
+		expect(view.context).toEqual({ city: 'Lyon', seats: 3 });
+		// A status change alone does not re-check the stored context.
+		await expect(updateTaskAsAdmin(temp.db, adminViewer, 'a2', { status: 'archived' })).resolves.toMatchObject({
+			status: 'archived'
+		});
+	});
+
+	it('refuses anyone but an admin with 403, and an unknown task with 404', async () => {
+		const user: Viewer = { kind: 'user', id: 'alice', role: 'user' };
+		const anonymous: Viewer = { kind: 'anonymous', anonymousId: 'anon-123456' };
+		for (const viewer of [user, anonymous]) {
+			await expect(updateTaskAsAdmin(temp.db, viewer, 'a1', { status: 'archived' })).rejects.toMatchObject({
+				code: 'forbidden',
+				status: 403
+			});
+		}
+		expect((await stored('a1')).status).toBe('active');
+		await expect(updateTaskAsAdmin(temp.db, adminViewer, 'nope', { status: 'archived' })).rejects.toMatchObject({
+			code: 'not_found',
+			status: 404
+		});
 	});
 });

@@ -2,7 +2,9 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { agents, tasks, users, type Message, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
+import { validateTaskContext } from './context-schema';
 import { listMessages } from './messages';
+import { isAdmin, type Viewer } from './viewer';
 
 /** Where the admin task list continues: the creation time and id of the last task shown. */
 export interface AdminTaskCursor {
@@ -79,16 +81,18 @@ export async function listAllTasks(
 	};
 }
 
+/** One task as the admin pages show and edit it: the summary without the count, plus its context. */
+export type AdminTaskView = Omit<AdminTaskSummary, 'messageCount'> & { context: Record<string, unknown> | null };
+
 /** One task, any owner's, with all of its messages, for reading in admin. */
 export interface AdminTaskDetail {
-	task: Omit<AdminTaskSummary, 'messageCount'>;
+	task: AdminTaskView;
 	messages: Message[];
 	/** Token totals over the task's messages. */
 	totals: { inputTokens: number; outputTokens: number };
 }
 
-/** Any user's task with its messages; `not_found` when there is none. */
-export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDetail> {
+async function findTaskView(db: Db, id: string): Promise<AdminTaskView> {
 	const [task] = await db
 		.select({
 			id: tasks.id,
@@ -98,6 +102,7 @@ export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDeta
 			agentName: agents.name,
 			ownerEmail: users.email,
 			anonymousId: tasks.anonymousId,
+			context: tasks.context,
 			createdAt: tasks.createdAt,
 			updatedAt: tasks.updatedAt
 		})
@@ -106,6 +111,12 @@ export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDeta
 		.leftJoin(users, eq(users.id, tasks.userId))
 		.where(eq(tasks.id, id));
 	if (!task) throw new AppError('not_found', 'No such task.', { field: 'id' });
+	return { ...task, context: task.context ?? null };
+}
+
+/** Any user's task with its messages; `not_found` when there is none. */
+export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDetail> {
+	const task = await findTaskView(db, id);
 	const list = await listMessages(db, id);
 	const totals = list.reduce(
 		(sum, message) => ({
@@ -115,4 +126,43 @@ export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDeta
 		{ inputTokens: 0, outputTokens: 0 }
 	);
 	return { task, messages: list, totals };
+}
+
+/** What an admin may change on any task. */
+export interface AdminTaskUpdate {
+	status?: TaskStatus;
+	/** The whole new context; `null` clears it. Checked against the agent's context schema. */
+	context?: Record<string, unknown> | null;
+}
+
+/**
+ * Changes any user's task's status and context, as an admin: `forbidden` for anyone else,
+ * `not_found` for an unknown task, `unprocessable` (422, naming the field) when the context does
+ * not match the agent's context schema. Nothing is stored unless everything is valid.
+ */
+export async function updateTaskAsAdmin(
+	db: Db,
+	viewer: Viewer,
+	taskId: string,
+	update: AdminTaskUpdate
+): Promise<AdminTaskView> {
+	if (!isAdmin(viewer)) throw new AppError('forbidden', 'Only admins may edit tasks.');
+	const [row] = await db
+		.select({ contextSchema: agents.contextSchema })
+		.from(tasks)
+		.innerJoin(agents, eq(agents.id, tasks.agentId))
+		.where(eq(tasks.id, taskId));
+	if (!row) throw new AppError('not_found', 'No such task.', { field: 'id' });
+	if (update.context !== undefined) validateTaskContext(row.contextSchema, update.context);
+	const changes = {
+		...(update.status !== undefined ? { status: update.status } : {}),
+		...(update.context !== undefined ? { context: update.context } : {})
+	};
+	if (Object.keys(changes).length > 0) {
+		await db
+			.update(tasks)
+			.set({ ...changes, updatedAt: new Date() })
+			.where(eq(tasks.id, taskId));
+	}
+	return findTaskView(db, taskId);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createApiKey, revokeApiKey } from '../../auth/api-keys';
-import { userRoles } from '../../db/schema';
-import { getTaskForAdmin, listAllTasks } from '../../services/admin-tasks';
+import { taskStatuses, userRoles } from '../../db/schema';
+import { getTaskForAdmin, listAllTasks, updateTaskAsAdmin } from '../../services/admin-tasks';
 import { assertUserExists, listAllApiKeys, listUsers, setUserDisabled, setUserRole } from '../../services/admin-users';
 import { usageReport } from '../../services/usage';
 import { adminProcedure, router } from '../trpc';
@@ -42,7 +42,19 @@ export const adminRouter = router({
 				})
 			)
 			.query(({ ctx, input }) => listAllTasks(ctx.db, input)),
-		get: adminProcedure.input(z.object({ id })).query(({ ctx, input }) => getTaskForAdmin(ctx.db, input.id))
+		get: adminProcedure.input(z.object({ id })).query(({ ctx, input }) => getTaskForAdmin(ctx.db, input.id)),
+		/** Sets any task's status and/or context; the context is checked against the agent's schema (422). */
+		update: adminProcedure
+			.input(
+				z.object({
+					id,
+					status: z.enum(taskStatuses).optional(),
+					context: z.record(z.string(), z.unknown()).nullable().optional()
+				})
+			)
+			.mutation(({ ctx, input }) =>
+				updateTaskAsAdmin(ctx.db, ctx.viewer, input.id, { status: input.status, context: input.context })
+			)
 	}),
 	usage: adminProcedure
 		.input(z.object({ days: z.number().int().min(1).max(366).default(30) }).default({ days: 30 }))

@@ -1,9 +1,10 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { requireAdmin } from '$lib/server/http/require-admin';
+import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
+import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
 import { toUIMessage } from '$lib/server/services/messages';
 import { serverCaller } from '$lib/server/trpc/context';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event.locals, event.url);
@@ -23,5 +24,41 @@ export const load: PageServerLoad = async (event) => {
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'This task does not exist.');
 		throw cause;
+	}
+};
+
+export const actions: Actions = {
+	/** Saves the task's status and context; a context the agent's schema refuses comes back on `context`. */
+	update: async (event) => {
+		requireAdmin(event.locals, event.url);
+		const form = await event.request.formData();
+		const status = String(form.get('status') ?? '');
+		const contextText = String(form.get('context') ?? '');
+		const values = { status, context: contextText };
+		if (!(taskStatuses as readonly string[]).includes(status)) {
+			return fail(400, { message: 'Choose the status active, completed or archived.', field: 'status', values });
+		}
+		let context: Record<string, unknown> | null = null;
+		if (contextText.trim() !== '') {
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(contextText);
+			} catch {
+				return fail(400, { message: 'The context is not valid JSON.', field: 'context', values });
+			}
+			if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+				return fail(400, { message: 'The context must be a JSON object ({ … }).', field: 'context', values });
+			}
+			context = parsed as Record<string, unknown>;
+		}
+		try {
+			await serverCaller(event).admin.tasks.update({ id: event.params.id, status: status as TaskStatus, context });
+			return { done: 'Saved the task.' };
+		} catch (cause) {
+			if (cause instanceof TRPCError && cause.code === 'UNPROCESSABLE_CONTENT') {
+				return fail(422, { message: cause.message, field: 'context', values });
+			}
+			return adminFormFailure(cause);
+		}
 	}
 };
