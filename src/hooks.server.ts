@@ -8,9 +8,11 @@ import { ConfigError, getConfig } from '$lib/server/config';
 import { AppError } from '$lib/server/errors';
 import { getDb } from '$lib/server/db';
 import { seedDemoData } from '$lib/server/db/seed';
+import { syncCodeAgents } from '$lib/server/code-agents/registry';
 import { getEmbedder, getKnowledgeIndexer } from '$lib/server/knowledge/knowledge';
 import { dev } from '$app/environment';
 import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
+import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { getFileStorage } from '$lib/server/services/files';
@@ -33,7 +35,11 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	const db = await getDb();
+	// Everyone viewing a task hears about every run on it, whichever face started it.
+	startLiveTasks(db);
 	await seedDemoData(db);
+	// Agents defined in src/agents/ are listed and chosen like any other: as read-only rows.
+	await syncCodeAgents(db, getConfig());
 	// Without Redis, no other process can be running these answers: they were cut off by a stop.
 	if (!getConfig().REDIS_URL) await markAbandonedAnswers(db);
 	// Text extractions cut off by a stop start again. Reading a file twice (should another
@@ -45,7 +51,10 @@ export const init: ServerInit = async () => {
 	if (!dev) {
 		// On a stop, answers in progress are cut short and stored as interrupted before the
 		// server closes (it waits for open streams); then Redis is let go.
-		for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stopLocalRuns());
+		// Live subscriptions end after those answers' last events, so that the server can close.
+		for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+			process.once(signal, () => void stopLocalRuns().then(closeLiveTasks));
+		}
 		process.once('sveltekit:shutdown', () => void shutdownRuns());
 	}
 	registerWebSocketChat();

@@ -523,7 +523,8 @@ describe('/api/agents/ and /api/tools/', () => {
 	});
 
 	it('refuse writes to agents defined in code', async () => {
-		await db.insert(agents).values({ slug: 'support', name: 'Support', model: 'mock:offline', source: 'code' });
+		// `support` is defined in src/agents/support.ts.
+		expect((await call(admin, 'GET', '/api/agents/support/')).body).toMatchObject({ source: 'code' });
 		const response = await call(admin, 'PATCH', '/api/agents/support/', { name: 'Changed' });
 		expect(response.status).toBe(409);
 		expect((await call(admin, 'DELETE', '/api/agents/support/')).status).toBe(409);

@@ -275,7 +275,7 @@ describe('tRPC', () => {
 		const { status, body } = await trpc(alice, 'agents.list', undefined);
 		expect(status).toBe(200);
 		const agents = body.result.data;
-		expect(agents.map((agent: { slug: string }) => agent.slug).sort()).toEqual(['assistant', 'shop', 'tool-demo']);
+		expect(agents.map((agent: { slug: string }) => agent.slug).sort()).toEqual(['appointment', 'assistant', 'shop', 'support', 'tool-demo']);
 		expect(agents[0]).toMatchObject({ model: 'mock:offline', modelLabel: 'Offline demo model', offline: true });
 	});
 

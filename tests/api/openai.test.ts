@@ -87,7 +87,7 @@ describe('GET /v1/models', () => {
 	it('lists the agents the key may use, by slug', async () => {
 		const models = [];
 		for await (const model of alice.models.list()) models.push(model);
-		expect(models.map((model) => model.id).sort()).toEqual(['assistant', 'ctx-demo', 'open-demo', 'shop', 'tool-demo']);
+		expect(models.map((model) => model.id).sort()).toEqual(['appointment', 'assistant', 'ctx-demo', 'open-demo', 'shop', 'support', 'tool-demo']);
 		for (const model of models) {
 			expect(model).toMatchObject({ object: 'model', owned_by: 'parley' });
 			expect(model.created).toBeGreaterThan(1_600_000_000);
@@ -100,7 +100,7 @@ describe('GET /v1/models', () => {
 		expect(response.status).toBe(200);
 		const body = await response.json();
 		expect(body.object).toBe('list');
-		expect(body.data.map((model: { id: string }) => model.id)).toEqual(['open-demo']);
+		expect(body.data.map((model: { id: string }) => model.id).sort()).toEqual(['appointment', 'open-demo', 'support']);
 	});
 });
 

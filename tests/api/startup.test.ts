@@ -37,7 +37,7 @@ describe('start-up', () => {
 			const db = await openDatabase({ url });
 			const agents = await db.query.agents.findMany();
 			db.$client.close();
-			expect(agents.map((agent) => agent.slug).sort()).toEqual(['assistant', 'shop', 'tool-demo']);
+			expect(agents.map((agent) => agent.slug).sort()).toEqual(['appointment', 'assistant', 'shop', 'support', 'tool-demo']);
 		} finally {
 			await server.stop();
 			rmSync(folder, { recursive: true, force: true });

@@ -152,6 +152,8 @@ export type TaskDriver = (typeof taskDrivers)[number];
 export interface TaskRunOptions {
 	/** Every tool call goes to the caller, server tools included (the agent API's `auto_execute_tools: false`). */
 	handOverAllTools?: boolean;
+	/** The task's context was made by its code agent's `createContext` (which runs once per task). */
+	contextCreated?: boolean;
 }
 
 /** A conversation with one agent, owned by a user or by an anonymous caller. */

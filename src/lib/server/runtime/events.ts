@@ -1,3 +1,5 @@
+import type { WidgetData } from '$lib/widgets/contract';
+
 /** Why a run ended without an error. */
 export type RunEndReason =
 	/** The model finished its answer. */
@@ -46,6 +48,8 @@ export type RunEvent =
 	| { type: 'tool-error'; toolCallId: string; errorText: string }
 	| { type: 'tool-denied'; toolCallId: string }
 	| { type: 'step-end'; usage: RunUsage }
+	/** A widget shown in the answer (a `data-widget` part with this id). */
+	| { type: 'widget'; id: string; widget: WidgetData }
 	/** The run stops here until the caller answers these calls (client outputs, approvals). */
 	| { type: 'input-required'; toolCalls: PendingToolCall[] }
 	| { type: 'run-end'; reason: RunEndReason; usage: RunUsage }

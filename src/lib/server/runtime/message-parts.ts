@@ -1,4 +1,5 @@
 import type { UIMessage } from 'ai';
+import { WIDGET_PART_TYPE } from '$lib/widgets/contract';
 import type { RunEvent } from './events';
 
 type Part = UIMessage['parts'][number];
@@ -101,6 +102,9 @@ export class MessagePartsBuilder {
 				break;
 			case 'tool-denied':
 				this.updateTool(event.toolCallId, { state: 'output-denied' });
+				break;
+			case 'widget':
+				this.parts.push({ type: WIDGET_PART_TYPE, id: event.id, data: event.widget } as Part);
 				break;
 			case 'run-start':
 			case 'step-end':

@@ -10,7 +10,11 @@ import {
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import type { Message, MessageStatus, Task, Tool } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { createCodeContext, respondInCode } from '../code-agents/respond';
+import { findCodeAgent, type CodeAgent } from '../code-agents/registry';
+import { toolsFor } from '../code-agents/define';
+import { tasks, type Message, type MessageStatus, type Task, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { resolveModel } from '../models/registry';
@@ -31,6 +35,7 @@ import { buildSystemPrompt } from './build-prompt';
 import { safeDownload } from './safe-download';
 import { describeModelError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
+import { isWidgetPart } from '$lib/widgets/contract';
 import { MessagePartsBuilder, type ToolPart } from './message-parts';
 import { ActiveRun, runRegistry, type RunRegistry } from './run-registry';
 import { getSharedRuns } from './runs';
@@ -122,16 +127,33 @@ export function checkTurn(
 		db?: Db;
 		task?: Pick<Task, 'context' | 'runOptions'>;
 	}
-): { model: LanguageModel; tools: ToolSet } {
+): { model: LanguageModel; tools: ToolSet; codeAgent?: CodeAgent } {
+	const codeAgent = input.agent.source === 'code' ? findCodeAgent(input.agent.slug) : undefined;
+	if (input.agent.source === 'code' && !codeAgent) {
+		throw new AppError('not_found', `The agent "${input.agent.slug}" is defined in code this server does not have.`, {
+			field: 'agentId'
+		});
+	}
+	const tools = resolveTools(toolRowsOf(input), {
+		config: input.config,
+		taskContext: input.task?.context,
+		db: input.db,
+		agentId: input.agent.id
+	});
 	return {
 		model: input.model ?? resolveModel(input.config, input.agent.model),
-		tools: resolveTools(toolRowsOf(input), {
-			config: input.config,
-			taskContext: input.task?.context,
-			db: input.db,
-			agentId: input.agent.id
-		})
+		tools: codeAgent
+			? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) }
+			: tools,
+		codeAgent
 	};
+}
+
+/** A code agent's tools for a task's context; all handed over to the caller when the task asks. */
+function codeToolsOf(codeAgent: CodeAgent, context: Record<string, unknown>, handOver = false): ToolSet {
+	const tools = toolsFor(codeAgent.definition.tools ?? {}, codeAgent.contextKeys, context);
+	if (!handOver) return tools;
+	return Object.fromEntries(Object.entries(tools).map(([name, tool]) => [name, { ...tool, execute: undefined }]));
 }
 
 /**
@@ -142,9 +164,12 @@ export function checkTurn(
  * run can be read by any number of subscribers and ends on its own.
  */
 export async function startTurn(input: TurnInput): Promise<ActiveRun> {
-	const { db, config, task, agent, request } = input;
+	const { db, config, agent, request } = input;
+	let task = input.task;
 	const registry = input.registry ?? runRegistry;
-	const { model, tools } = checkTurn(input);
+	const checked = checkTurn(input);
+	const { model, codeAgent } = checked;
+	let tools = checked.tools;
 
 	// The run is registered before the first await, so that two requests on one task cannot both start.
 	const run = new ActiveRun(task.id, request.type === 'continue' ? request.messageId : newId());
@@ -165,6 +190,13 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 				: undefined;
 		// Every write before the model is called goes in one transaction: one disk sync, not four.
 		const writes: BatchItem<'sqlite'>[] = [];
+		// A code agent makes the task's context before its first answer; its tools then see it.
+		const created = codeAgent ? await createCodeContext(db, codeAgent, task) : null;
+		if (created) {
+			task = { ...task, ...created };
+			tools = checkTurn({ ...input, task }).tools;
+			writes.push(db.update(tasks).set(created).where(eq(tasks.id, task.id)));
+		}
 		if (prepared.deleteFrom !== undefined) writes.push(deleteMessagesQuery(db, task.id, prepared.deleteFrom));
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
@@ -191,7 +223,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
 		const initialParts = prepared.continued?.parts ?? [];
-		void drive({ db, config, run, agent, tools, model, history, task, initialParts });
+		void drive({ db, config, run, agent, tools, model, history, task, initialParts, codeAgent });
 		return run;
 	} catch (error) {
 		run.end();
@@ -254,25 +286,34 @@ interface DriveInput {
 	history: Message[];
 	/** The parts the answer already has, when a run continues it. */
 	initialParts: UIMessage['parts'];
+	/** Set for an agent defined in code: its `respond` answers. */
+	codeAgent?: CodeAgent;
 }
 
-/** Runs the model to the end, translating its stream into run events and storing the answer. */
-async function drive({ db, config, run, task, agent, tools, model, history, initialParts }: DriveInput): Promise<void> {
+/**
+ * Runs the answer to its end — the model's, or a code agent's `respond` — translating what comes
+ * into run events and storing the answer.
+ */
+async function drive({ db, config, run, task, agent, tools, model, history, initialParts, codeAgent }: DriveInput): Promise<void> {
 	const parts = new MessagePartsBuilder(initialParts);
 	const emit = (event: RunEvent) => {
 		parts.apply(event);
 		run.emit(event);
 	};
 	const usage: RunUsage = { inputTokens: undefined, outputTokens: undefined };
-	let status: MessageStatus = 'complete';
+	let status = 'complete' as MessageStatus;
 	let errorMessage: string | null = null;
 	/** Why an interrupted answer stopped, when it was not a person's choice. */
 	let errorNote: string | null = null;
-	let endReason: RunEndReason = 'completed';
+	// Set by the model calls below, in closures the compiler does not follow.
+	let endReason = 'completed' as RunEndReason;
 	// Timers cannot wait longer than about 24 days; a day is more than any answer should take.
 	const timeout = setTimeout(() => run.stop(RUN_TIMEOUT), Math.min(agent.maxRunSeconds, MAX_RUN_SECONDS) * 1000);
+	const persist = () => updateMessage(db, run.messageId, { parts: parts.snapshot() });
 
-	try {
+	/** One model call on the history (and what this answer has so far); resolves to the text it wrote. */
+	const callModel = async (instructions?: string): Promise<string> => {
+		const before = parts.text.length;
 		// Stored file parts link to the file; the model gets the bytes, the text or a description, as it can read them.
 		const withData = await Promise.all(
 			history.map(async (message) => ({
@@ -280,18 +321,22 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 				parts: await withFileData(db, message.parts, { modelId: agent.model })
 			}))
 		);
+		// What a code agent's answer already holds is part of what the model continues.
+		const answerSoFar: UIMessage[] =
+			codeAgent && parts.parts.length > 0 ? [{ id: run.messageId, role: 'assistant', parts: parts.snapshot() }] : [];
 		// System messages a caller stored (an OpenAI client's system prompt) join the agent's prompt.
 		const messages = await convertToModelMessages(
-			(withData as UIMessage[]).filter((message) => message.role !== 'system'),
+			[...(withData as UIMessage[]).filter((message) => message.role !== 'system'), ...answerSoFar],
 			{ tools, ignoreIncompleteToolCalls: true }
+		);
+		const system = buildSystemPrompt(
+			agent,
+			task.context,
+			history.filter((message) => message.role === 'system').map((message) => textOf(message.parts))
 		);
 		const result = streamText({
 			model,
-			system: buildSystemPrompt(
-				agent,
-				task.context,
-				history.filter((message) => message.role === 'system').map((message) => textOf(message.parts))
-			),
+			system: instructions ? [system, instructions].filter(Boolean).join('\n\n') : system,
 			messages,
 			tools,
 			temperature: agent.temperature ?? undefined,
@@ -307,12 +352,12 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			if (part.type === 'finish-step') {
 				emit({ type: 'step-end', usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens } });
 				lastFinishReason = part.finishReason;
-				await updateMessage(db, run.messageId, { parts: parts.snapshot() });
+				await persist();
 				continue;
 			}
 			if (part.type === 'finish') {
-				usage.inputTokens = part.totalUsage.inputTokens;
-				usage.outputTokens = part.totalUsage.outputTokens;
+				usage.inputTokens = addTokens(usage.inputTokens, part.totalUsage.inputTokens);
+				usage.outputTokens = addTokens(usage.outputTokens, part.totalUsage.outputTokens);
 				endReason = endReasonOf(lastFinishReason ?? part.finishReason, parts);
 				continue;
 			}
@@ -326,13 +371,36 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			}
 			for (const event of toRunEvents(part, tools)) emit(event);
 		}
+		return parts.text.slice(before);
+	};
+
+	try {
+		if (codeAgent) {
+			await respondInCode({
+				db,
+				task,
+				codeAgent,
+				history,
+				emit,
+				text: () => parts.text,
+				persist,
+				callModel,
+				signal: run.abortController.signal
+			});
+			if (run.abortController.signal.aborted) {
+				status = 'interrupted';
+				endReason = 'interrupted';
+			}
+		} else {
+			await callModel();
+		}
 	} catch (error) {
 		if (run.abortController.signal.aborted) {
 			status = 'interrupted';
 			endReason = 'interrupted';
 		} else {
 			status = 'error';
-			errorMessage = describeModelError(error);
+			errorMessage = codeAgent && !isModelError(error) ? describeAgentError(error) : describeModelError(error);
 			console.error(`[parley] run on task ${run.taskId} failed`, error);
 		}
 	} finally {
@@ -347,6 +415,8 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		await db.batch([
 			updateMessageQuery(db, run.messageId, {
 				parts: parts.snapshot(),
+				// The conversations framework lists an answer that shows a widget as a widget message.
+				kind: parts.parts.some((part) => isWidgetPart(part)) ? 'widget' : 'agent',
 				status,
 				error: errorMessage ?? errorNote,
 				inputTokens: usage.inputTokens ?? null,
@@ -369,6 +439,21 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 	if (errorMessage !== null) run.emit({ type: 'run-error', message: errorMessage });
 	else run.emit({ type: 'run-end', reason: endReason, usage });
 	run.end();
+}
+
+/** The sum of two token counts, either of which may be unknown. */
+function addTokens(a: number | undefined, b: number | undefined): number | undefined {
+	return a === undefined ? b : b === undefined ? a : a + b;
+}
+
+/** Whether an error came from a model call (its provider, its key), not from an agent's own code. */
+function isModelError(error: unknown): boolean {
+	return describeModelError(error) !== describeModelError(new Error());
+}
+
+/** A safe message about a code agent's failure: an `AppError`'s own message, else a general one. */
+function describeAgentError(error: unknown): string {
+	return error instanceof AppError ? error.message : 'The agent failed while answering. Try again.';
 }
 
 /** Why a run ended, from the last step's finish reason and what is still pending. */

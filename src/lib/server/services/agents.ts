@@ -102,7 +102,10 @@ export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
 	return links.flatMap((link) => byId.get(link.toolId) ?? []);
 }
 
-/** The default agent: `DEFAULT_AGENT` (a slug) when set and present, else `assistant`, else the first usable one. */
+/**
+ * The default agent: `DEFAULT_AGENT` (a slug) when set and present, else `assistant`, else (for a
+ * signed-in caller) the first usable one.
+ */
 export async function getDefaultAgent(
 	db: Db,
 	viewer: Viewer | null,
@@ -113,7 +116,8 @@ export async function getDefaultAgent(
 		const agent = await findAgent(db, slug);
 		if (agent && canUseAgent(viewer, agent.visibility)) return withTools(db, agent);
 	}
-	const [first] = await listAgents(db, viewer);
+	// An anonymous caller is not handed some other public agent: it names the one it wants.
+	const [first] = viewer?.kind === 'user' ? await listAgents(db, viewer) : [];
 	if (!first && viewer?.kind !== 'user') throw new AppError('unauthorized', 'Log in or send an API key to chat.');
 	if (!first) throw new AppError('not_found', 'No agent is available to you.', { field: 'agentId' });
 	return getUsableAgent(db, viewer, first.id);

@@ -65,9 +65,9 @@ export async function appendMessage(db: Db, input: NewMessageInput): Promise<Mes
 	return message;
 }
 
-/** Changes to what a message holds: its parts, status, error and usage. */
+/** Changes to what a message holds: its parts, kind, status, error and usage. */
 export type MessageChanges = Partial<
-	Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata'>
+	Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata' | 'kind'>
 >;
 
 /** The update of a message, not yet run (for `db.batch`). */

@@ -263,6 +263,7 @@ export class ResponsesEventBuilder {
 			case 'tool-error':
 			case 'tool-denied':
 			case 'input-required':
+			case 'widget':
 				return [];
 			case 'step-end':
 				return this.finish('completed', event.usage);

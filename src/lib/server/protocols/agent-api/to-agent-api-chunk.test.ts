@@ -58,6 +58,11 @@ const table: { name: string; event: RunEvent; chunks: AgentApiChunk[] | undefine
 			{ event: 'tool_call', data: { call_id: 'c2', name: 'delete_order', arguments: '{"id":7}', requires_approval: true } }
 		]
 	},
+	{
+		name: 'widget',
+		event: { type: 'widget', id: 'w1', widget: { type: 'choice', data: { options: [] } } },
+		chunks: undefined
+	},
 	{ name: 'run-end', event: { type: 'run-end', reason: 'completed', usage }, chunks: undefined },
 	{
 		name: 'run-error',
@@ -90,6 +95,7 @@ describe('toAgentApiChunk', () => {
 			'tool-error': true,
 			'tool-denied': true,
 			'step-end': true,
+			widget: true,
 			'input-required': true,
 			'run-end': true,
 			'run-error': true

@@ -89,6 +89,7 @@ export function toAgentApiChunk(event: RunEvent): AgentApiChunk[] | undefined {
 		case 'run-error':
 			return [{ event: 'error', data: { code: RUN_ERROR_CODE, message: event.message } }];
 		case 'run-start':
+		case 'widget':
 		case 'step-start':
 		case 'step-end':
 		case 'reasoning-start':

@@ -88,6 +88,7 @@ export class StreamContext {
 				context.stepCalledTools = this.stepCalledTools;
 				break;
 			case 'input-required':
+			case 'widget':
 			case 'run-end':
 			case 'run-error':
 				break;

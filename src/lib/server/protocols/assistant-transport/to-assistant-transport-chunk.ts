@@ -9,6 +9,7 @@ import { finishReasons, streamUsage, type FinishReason, type StreamUsage } from 
  * the streamed message by its index; chunks about the whole message carry `path: []`.
  */
 export type AssistantTransportChunk =
+	| { type: 'data'; path: []; data: unknown[] }
 	| {
 			type: 'part-start';
 			path: [];
@@ -45,6 +46,8 @@ export function toAssistantTransportChunks(event: RunEvent, context: ChunkContex
 		case 'run-start':
 		case 'input-required':
 			return [];
+		case 'widget':
+			return [{ type: 'data', path: [], data: [{ type: 'widget', id: event.id, widget: JSON.parse(JSON.stringify(event.widget)) }] }];
 		case 'step-start':
 			return [{ type: 'step-start', path: [], messageId: context.messageId }];
 		case 'text-start':

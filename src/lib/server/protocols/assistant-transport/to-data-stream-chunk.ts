@@ -25,6 +25,7 @@ export type DataStreamChunk =
 	| { code: '9'; value: { toolCallId: string; toolName: string; args: Record<string, unknown> } }
 	| { code: 'a'; value: { toolCallId: string; result: unknown; isError?: true } }
 	| { code: 'f'; value: { messageId: string } }
+	| { code: '2'; value: unknown[] }
 	| { code: 'e'; value: { finishReason: FinishReason; usage: StreamUsage; isContinued: false } }
 	| { code: 'd'; value: { finishReason: FinishReason; usage: StreamUsage } }
 	| { code: 'aui-tool-call-approval'; value: { toolCallId: string; approval: { id: string } } }
@@ -63,6 +64,8 @@ export function toDataStreamChunks(event: RunEvent, context: ChunkContext): Data
 		case 'reasoning-end':
 		case 'input-required':
 			return [];
+		case 'widget':
+			return [{ code: '2', value: [{ type: 'widget', id: event.id, widget: event.widget }] }];
 		case 'step-start':
 			return [{ code: 'f', value: { messageId: context.messageId } }];
 		case 'text-delta':

@@ -109,6 +109,7 @@ export function toOpenAIChunk(event: RunEvent, context: OpenAIChunkContext): Ope
 		}
 		case 'run-error':
 			return [{ error: { message: event.message, type: 'server_error', param: null, code: 'run_failed' } }];
+		case 'widget':
 		case 'step-start':
 		case 'step-end':
 		case 'text-start':

@@ -149,6 +149,7 @@ export function toTeamTasksChunk(event: RunEvent, state: TeamTasksChunkState): T
 		case 'tool-call-delta':
 		case 'tool-approval-request':
 		case 'step-end':
+		case 'widget':
 			return drop;
 		default: {
 			const unhandled: never = event;

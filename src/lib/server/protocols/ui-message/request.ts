@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WIDGET_SUBMIT_PART_TYPE } from '$lib/widgets/contract';
 import type { Message } from '../../db/schema';
 import { AppError } from '../../errors';
 import {
@@ -17,6 +18,16 @@ const filePart = z.object({
 	mediaType: z.string().min(1).max(255),
 	url: z.string().min(1),
 	filename: z.string().max(255).optional()
+});
+
+/** The answer to a widget a user message may carry beside its text (see `$lib/widgets/contract`). */
+const widgetSubmitPart = z.object({
+	type: z.literal(WIDGET_SUBMIT_PART_TYPE),
+	data: z.object({
+		widgetId: z.string().min(1).max(128),
+		type: z.string().min(1).max(100),
+		value: z.unknown()
+	})
 });
 
 /** A message in the body `DefaultChatTransport` sends; parts other than text and files are kept loosely. */
@@ -39,9 +50,9 @@ export const chatRequestSchema = z.object({
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
-/** The parts of a new user message that the server accepts: text and files only. */
+/** The parts of a new user message that the server accepts: text, files and answers to widgets. */
 export const userPartsSchema = z
-	.array(z.discriminatedUnion('type', [textPart, filePart]))
+	.array(z.discriminatedUnion('type', [textPart, filePart, widgetSubmitPart]))
 	.min(1, { message: 'The message is empty.' });
 
 /** A tool part as clients send it back. */

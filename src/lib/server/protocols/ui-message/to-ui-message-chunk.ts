@@ -1,4 +1,5 @@
 import type { UIMessageChunk } from 'ai';
+import { WIDGET_PART_TYPE } from '$lib/widgets/contract';
 import type { RunEndReason, RunEvent } from '../../runtime/events';
 
 const finishReasons: Record<Exclude<RunEndReason, 'interrupted'>, 'stop' | 'tool-calls' | 'length'> = {
@@ -51,6 +52,8 @@ export function toUIMessageChunk(event: RunEvent): UIMessageChunk | undefined {
 			return { type: 'tool-output-error', toolCallId: event.toolCallId, errorText: event.errorText };
 		case 'tool-denied':
 			return { type: 'tool-output-denied', toolCallId: event.toolCallId };
+		case 'widget':
+			return { type: WIDGET_PART_TYPE, id: event.id, data: event.widget };
 		case 'input-required':
 			// The client learns this from the tool parts themselves.
 			return undefined;

@@ -1,0 +1,19 @@
+/** What agent modules in `src/agents/` import. */
+export {
+	defineAgent,
+	withContext,
+	type AnswerWriter,
+	type CallModelOptions,
+	type CodeAgentDefinition,
+	type ContextOptions,
+	type ContextRequest,
+	type RespondContext,
+	type TaskFile
+} from './define';
+export type {
+	AppointmentPickerWidgetData,
+	ChoiceWidgetData,
+	FormWidgetData,
+	ProductCarouselWidgetData,
+	WidgetSubmission
+} from '$lib/widgets/contract';
