@@ -187,7 +187,7 @@ describe('code agents on the runtime', () => {
 
 		const { agent, task } = await agentAndTask('appointment', { timeZone: 'Mars/Olympus' });
 		const refused = startTurn({ db: temp.db, config, task, agent, registry, request: { type: 'message', parts: [{ type: 'text', text: 'book' }] } });
-		await expect(refused).rejects.toMatchObject({ code: 'invalid_input', field: 'context.timeZone' });
+		await expect(refused).rejects.toMatchObject({ code: 'unprocessable', field: 'context.timeZone' });
 		await expect(refused).rejects.toBeInstanceOf(AppError);
 		expect(await listMessages(temp.db, task.id)).toEqual([]);
 		expect(registry.get(task.id)).toBeUndefined();

@@ -26,7 +26,7 @@ export function submissionOf(message: Pick<Message, 'parts'> | undefined): Widge
 /**
  * The context of a code agent's task, made once by its `createContext` and checked against its
  * `Context`: null when the task has it already (or the agent has neither). A context that does
- * not fit is the caller's error (`invalid_input`, naming the field), and nothing is stored.
+ * not fit is the caller's error (`unprocessable`, naming the field), and nothing is stored.
  */
 export async function createCodeContext(
 	db: Db,
@@ -50,7 +50,7 @@ export async function createCodeContext(
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];
 			const field = ['context', ...issue.path.map(String)].join('.');
-			throw new AppError('invalid_input', `${field}: ${issue.message}`, { field });
+			throw new AppError('unprocessable', `${field}: ${issue.message}`, { field });
 		}
 		context = parsed.data as Record<string, unknown>;
 	}
