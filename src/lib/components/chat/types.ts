@@ -1,3 +1,5 @@
+import type { WidgetData, WidgetSubmission } from '$lib/widgets/contract';
+
 /** What the server stored about a message beside its parts. */
 export interface StoredMessageInfo {
 	status?: 'complete' | 'streaming' | 'interrupted' | 'error';
@@ -11,6 +13,15 @@ export interface ToolAnswers {
 	output(toolName: string, toolCallId: string, output: unknown): void;
 	/** Approves or denies a call that needs approval. */
 	approve(approvalId: string, approved: boolean): void;
+}
+
+/** How a person answers the widgets of the last answer. */
+export interface WidgetAnswers {
+	/**
+	 * Sends what a person submitted to a widget: as its tool call's output when the widget answers
+	 * one, else as a new message of the label and the submission.
+	 */
+	submit(widget: WidgetData, submission: WidgetSubmission, label: string): void;
 }
 
 /** What a person can do with a message once nothing streams. */
