@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAgent, withContext, type ChoiceWidgetData } from '$lib/server/code-agents';
+import { defineAgent, widgetTool, withContext, type ChoiceWidgetData, type FormWidgetData } from '$lib/server/code-agents';
 
 /** Who the conversation is with: filled in once per task, never by the model. */
 const Context = z.object({
@@ -43,7 +43,7 @@ export default defineAgent({
 	description: 'Customer support that knows your account: ask about your support plan or open a ticket.',
 	visibility: 'public',
 	systemPrompt:
-		'You are the support desk. Use support_plan to answer questions about what the customer’s plan includes, and open_ticket when they report a problem. Be brief and friendly.',
+		'You are the support desk. Use support_plan to answer questions about what the customer’s plan includes, open_ticket when they report a problem, and contact_form when they want to be called back. Be brief and friendly.',
 	Context,
 	createContext(request, { given }) {
 		const tier = Context.shape.tier.safeParse(given?.tier);
@@ -61,6 +61,24 @@ export default defineAgent({
 				topic: z.string().optional().describe('What the customer wants to know, if they said.')
 			}),
 			execute: ({ userId, tier, topic }) => ({ userId, tier, ...plans[tier], ...(topic ? { topic } : {}) })
+		}),
+		contact_form: widgetTool({
+			description: 'Asks the customer for their name and email (and a phone number if they like) with a form, to call them back.',
+			inputSchema: z.object({ reason: z.string().optional().describe('Why we want to reach them, shown above the form.') }),
+			widget: 'form',
+			data: ({ reason }): FormWidgetData => ({
+				title: reason ? `How can we reach you? (${reason})` : 'How can we reach you?',
+				schema: {
+					type: 'object',
+					required: ['name', 'email'],
+					properties: {
+						name: { type: 'string', title: 'Name', minLength: 1, maxLength: 100 },
+						email: { type: 'string', title: 'Email', format: 'email' },
+						phone: { type: 'string', title: 'Phone', maxLength: 30 }
+					}
+				},
+				submitLabel: 'Send'
+			})
 		}),
 		open_ticket: withContext({
 			description: 'Opens a support ticket for the customer; returns its reference and priority.',

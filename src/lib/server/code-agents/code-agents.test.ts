@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import type { RunEvent } from '../runtime/events';
 import type { ActiveRun } from '../runtime/run-registry';
 import { RunRegistry } from '../runtime/run-registry';
-import { startTurn } from '../runtime/run-turn';
+import { answerToolCalls, startTurn } from '../runtime/run-turn';
 import { getUsableAgent, type AgentWithTools } from '../services/agents';
 import { listMessages } from '../services/messages';
 import { createTask, findTask } from '../services/tasks';
@@ -219,6 +219,45 @@ describe('code agents on the runtime', () => {
 			{ type: 'data-widget-submit', data: { widgetId: id, type: 'appointment_picker', value: { start: '2020-01-01T00:00:00Z', end: '2020-01-01T00:30:00Z' } } }
 		] as never);
 		expect(forged.find((event) => event.type === 'text-delta')).toMatchObject({ delta: expect.stringMatching(/not one I offered/) });
+	});
+
+	it('a widget tool pauses the answer at its call with the widget tied to it; the submitted value is the call’s output', async () => {
+		const { agent, task } = await agentAndTask('support');
+		const events = await turn(agent, task, [{ type: 'text', text: 'Can you show the contact form?' }]);
+		const ready = events.find((event) => event.type === 'tool-call-ready');
+		expect(ready).toMatchObject({ toolName: 'contact_form', clientExecuted: true });
+		const callId = ready!.type === 'tool-call-ready' ? ready!.toolCallId : '';
+		expect(events.find((event) => event.type === 'widget')).toEqual({
+			type: 'widget',
+			id: callId,
+			widget: {
+				type: 'form',
+				toolCallId: callId,
+				toolName: 'contact_form',
+				data: expect.objectContaining({ schema: expect.objectContaining({ required: ['name', 'email'] }) })
+			}
+		});
+		expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'awaiting-input' });
+
+		const current = (await findTask(temp.db, task.id))!;
+		const { run } = await answerToolCalls({
+			db: temp.db,
+			config,
+			task: current,
+			agent,
+			registry,
+			answers: [{ toolCallId: callId, output: { name: 'Ada', email: 'ada@example.com' } }]
+		});
+		const continued: RunEvent[] = [];
+		for await (const event of run!.subscribe()) continued.push(event);
+		const text = continued.flatMap((event) => (event.type === 'text-delta' ? [event.delta] : [])).join('');
+		expect(text).toContain('ada@example.com');
+		const messages = await listMessages(temp.db, task.id);
+		expect(messages).toHaveLength(2);
+		expect(messages[1]).toMatchObject({ kind: 'widget', status: 'complete' });
+		expect(messages[1].parts).toContainEqual(
+			expect.objectContaining({ type: 'tool-contact_form', state: 'output-available', output: { name: 'Ada', email: 'ada@example.com' } })
+		);
 	});
 
 	it('a respond that fails stores the partial answer as an error with a safe message', async () => {

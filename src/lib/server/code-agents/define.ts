@@ -112,9 +112,48 @@ export function withContext<Schema extends z.ZodObject, Output>(
 	};
 }
 
-/** A tool of a code agent: an AI SDK tool, or one with context parameters. */
+/** Marks a tool whose call is answered by a person through a widget. */
+export const WIDGET_TOOL = Symbol('parley.widget-tool');
+
+/** A tool the model calls to ask a person through a widget; the value they submit is its output. */
+export interface WidgetTool<Input = Record<string, unknown>> {
+	readonly kind: 'widget-tool';
+	readonly description: string;
+	readonly inputSchema: z.ZodObject;
+	/** The widget type shown for a call. */
+	readonly widget: string;
+	/** The widget's data for a call's input; by default the input itself. */
+	readonly data: (input: Input) => unknown;
+}
+
+/**
+ * A tool the model calls to ask the person something through a widget (a form, choices, a
+ * picker): the answer pauses at the call, the chat shows the widget, and what the person submits
+ * becomes the call's output, continuing the same answer.
+ */
+export function widgetTool<Schema extends z.ZodObject>(definition: {
+	description: string;
+	inputSchema: Schema;
+	widget: string;
+	data?: (input: z.infer<Schema>) => unknown;
+}): WidgetTool<z.infer<Schema>> {
+	return {
+		kind: 'widget-tool',
+		description: definition.description,
+		inputSchema: definition.inputSchema,
+		widget: definition.widget,
+		data: definition.data ?? ((input) => input)
+	};
+}
+
+/** The widget a tool's calls show, for tools made by {@link widgetTool}. */
+export function widgetOfTool(value: unknown): { type: string; data: (input: unknown) => unknown } | undefined {
+	return (value as { [WIDGET_TOOL]?: { type: string; data: (input: unknown) => unknown } } | undefined)?.[WIDGET_TOOL];
+}
+
+/** A tool of a code agent: an AI SDK tool, one with context parameters, or one a widget answers. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CodeAgentTool = Tool<any, any> | ContextTool<any, any>;
+export type CodeAgentTool = Tool<any, any> | ContextTool<any, any> | WidgetTool<any>;
 
 /** How an agent module describes its agent. */
 export interface CodeAgentDefinition<ContextSchema extends z.ZodObject = z.ZodObject> {
@@ -153,6 +192,10 @@ function isContextTool(value: CodeAgentTool): value is ContextTool {
 	return (value as ContextTool).kind === 'context-tool';
 }
 
+function isWidgetTool(value: CodeAgentTool): value is WidgetTool {
+	return (value as WidgetTool).kind === 'widget-tool';
+}
+
 /** The parameters of a context tool that are filled from the context. */
 export function injectedKeys(definition: ContextTool, contextKeys: readonly string[]): string[] {
 	const parameters = Object.keys(definition.inputSchema.shape);
@@ -171,6 +214,15 @@ export function toolsFor(
 ): Record<string, Tool> {
 	return Object.fromEntries(
 		Object.entries(definitions).map(([name, definition]) => {
+			if (isWidgetTool(definition)) {
+				// No `execute`: the call waits for the person, like any client tool.
+				const asked = tool({ description: definition.description, inputSchema: definition.inputSchema });
+				Object.defineProperty(asked, WIDGET_TOOL, {
+					value: { type: definition.widget, data: definition.data },
+					enumerable: true
+				});
+				return [name, asked as Tool];
+			}
 			if (!isContextTool(definition)) return [name, definition as Tool];
 			const keys = injectedKeys(definition, contextKeys);
 			const mask = Object.fromEntries(keys.map((key) => [key, true])) as Record<string, true>;

@@ -1,6 +1,7 @@
 /** What agent modules in `src/agents/` import. */
 export {
 	defineAgent,
+	widgetTool,
 	withContext,
 	type AnswerWriter,
 	type CallModelOptions,

@@ -13,7 +13,7 @@ import type { Db } from '../db';
 import { eq } from 'drizzle-orm';
 import { createCodeContext, respondInCode } from '../code-agents/respond';
 import { findCodeAgent, type CodeAgent } from '../code-agents/registry';
-import { toolsFor } from '../code-agents/define';
+import { toolsFor, widgetOfTool } from '../code-agents/define';
 import { tasks, type Message, type MessageStatus, type Task, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
@@ -223,7 +223,9 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const shared = input.shared === undefined ? getSharedRuns() : input.shared;
 		if (shared) await (await shared).publish(run);
 		const initialParts = prepared.continued?.parts ?? [];
-		void drive({ db, config, run, agent, tools, model, history, task, initialParts, codeAgent });
+		// A continued answer (tool outputs, approvals) is the model's to finish: it made the calls.
+		const respondInCodeAgent = prepared.continued ? undefined : codeAgent;
+		void drive({ db, config, run, agent, tools, model, history, task, initialParts, codeAgent: respondInCodeAgent });
 		return run;
 	} catch (error) {
 		run.end();
@@ -370,6 +372,16 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 				throw part.error;
 			}
 			for (const event of toRunEvents(part, tools)) emit(event);
+			// A call of a tool a widget answers shows that widget, tied to the call.
+			const widget = part.type === 'tool-call' && !part.invalid ? widgetOfTool(tools[part.toolName]) : undefined;
+			if (widget && part.type === 'tool-call') {
+				const data = JSON.parse(JSON.stringify(widget.data(part.input) ?? null));
+				emit({
+					type: 'widget',
+					id: part.toolCallId,
+					widget: { type: widget.type, data, toolCallId: part.toolCallId, toolName: part.toolName }
+				});
+			}
 		}
 		return parts.text.slice(before);
 	};
