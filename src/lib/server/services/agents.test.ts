@@ -190,9 +190,12 @@ describe('getDefaultAgent', () => {
 		expect((await getDefaultAgent(temp.db, user)).slug).toBe('alpha');
 	});
 
-	it('gives an anonymous viewer a public agent, or asks to log in when there is none', async () => {
+	it('gives an anonymous viewer the default agent when it is public, and never some other public agent', async () => {
 		await expectAppError(getDefaultAgent(temp.db, anonymous), 'unauthorized');
 		await addAgent('open-default', 'public');
-		expect((await getDefaultAgent(temp.db, anonymous)).slug).toBe('open-default');
+		await expectAppError(getDefaultAgent(temp.db, anonymous), 'unauthorized');
+		expect((await getDefaultAgent(temp.db, anonymous, 'open-default')).slug).toBe('open-default');
+		await temp.db.update(agents).set({ visibility: 'public' }).where(eq(agents.slug, 'assistant'));
+		expect((await getDefaultAgent(temp.db, anonymous)).slug).toBe('assistant');
 	});
 });
