@@ -77,7 +77,7 @@ export default defineAgent({
 						phone: { type: 'string', title: 'Phone', maxLength: 30 }
 					}
 				},
-				submitLabel: 'Send'
+				submitLabel: 'Send details'
 			})
 		}),
 		open_ticket: withContext({

@@ -34,6 +34,6 @@ export class ChatPage {
 	/** Waits until no answer is streaming: the Send button is back. */
 	async waitForIdle() {
 		await expect(this.page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
-		await expect(this.page.getByRole('button', { name: 'Send' })).toBeVisible();
+		await expect(this.page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
 	}
 }
