@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { createAccount } from '../auth/accounts';
 import { parseConfig } from '../config';
-import { agents, tasks, type Task } from '../db/schema';
+import { agents, files, tasks, type Task } from '../db/schema';
 import { AppError } from '../errors';
 import type { RunEvent } from '../runtime/events';
 import type { ActiveRun } from '../runtime/run-registry';
@@ -258,6 +258,40 @@ describe('code agents on the runtime', () => {
 		expect(messages[1].parts).toContainEqual(
 			expect.objectContaining({ type: 'tool-contact_form', state: 'output-available', output: { name: 'Ada', email: 'ada@example.com' } })
 		);
+	});
+
+	it('respond reads the task’s files and their text, and may not read another task’s', async () => {
+		const reader = collectCodeAgents({
+			'/src/agents/reader.ts': {
+				default: defineAgent({
+					name: 'Reader',
+					async respond({ files: attached, getFileText, stream }) {
+						stream.write(attached.map((file) => `${file.name} (${file.mediaType}, ${file.extractionStatus})`).join(', '));
+						stream.write(` | ${await getFileText(attached[0].id)}`);
+						await getFileText('someone-elses-file');
+					}
+				})
+			}
+		});
+		await syncCodeAgents(temp.db, config, reader);
+		const registered = codeAgents();
+		registered.set('reader', reader.get('reader')!);
+		try {
+			const { agent, task } = await agentAndTask('reader');
+			const other = await agentAndTask('reader');
+			const file = { mimeType: 'text/plain', size: 11, storageKey: 'x', sha256: 'y', extractionStatus: 'ready' as const };
+			await temp.db.insert(files).values([
+				{ ...file, id: 'notes-file', name: 'notes.txt', taskId: task.id, extractedText: 'hello notes' },
+				{ ...file, id: 'someone-elses-file', name: 'secret.txt', taskId: other.task.id, extractedText: 'secret' }
+			]);
+			const events = await turn(agent, task, [{ type: 'text', text: 'read' }]);
+			const text = events.flatMap((event) => (event.type === 'text-delta' ? [event.delta] : [])).join('');
+			expect(text).toBe('notes.txt (text/plain, ready) | hello notes');
+			// Another task's file is not found: the answer ends with that error, its text kept.
+			expect(events.at(-1)).toEqual({ type: 'run-error', message: 'The task has no file "someone-elses-file".' });
+		} finally {
+			registered.delete('reader');
+		}
 	});
 
 	it('a respond that fails stores the partial answer as an error with a safe message', async () => {
