@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, loadEnv } from 'vite';
+import { parleyWidget } from './vite.embed.config.js';
 
 export default defineConfig(({ mode }) => {
 	// `vite dev` does not put `.env` into process.env; the config module reads process.env only.
@@ -10,7 +11,8 @@ export default defineConfig(({ mode }) => {
 		}
 	}
 	return {
-		plugins: [sveltekit()],
+		// widget.js (the embeddable chat) is built into static/ first, so SvelteKit serves it.
+		plugins: [parleyWidget(), sveltekit()],
 		server: { port: 5173 },
 		test: {
 			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts'],

@@ -8,6 +8,8 @@ const port = Number(process.env.E2E_PORT ?? 4318);
 const baseURL = `http://127.0.0.1:${port}`;
 /** The server's data folder. Workers load this file again and inherit the runner's choice, so a test can open its database. */
 const dataFolder = (process.env.E2E_DATA_FOLDER ??= mkdtempSync(join(tmpdir(), 'parley-e2e-')));
+/** A second origin (another site) that embeds the chat widget; the server lists it in CORS_ORIGINS. */
+const embedSitePort = (process.env.E2E_EMBED_SITE_PORT ??= String(port + 1));
 /** The admin account the e2e server starts with. */
 const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
 const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
@@ -55,6 +57,7 @@ export default defineConfig({
 			ORIGIN: baseURL,
 			DATABASE_URL: `file:${join(dataFolder, 'parley.db')}`,
 			MOCK_TOKEN_DELAY_MS: '20',
+			CORS_ORIGINS: `http://localhost:${embedSitePort}`,
 			BODY_SIZE_LIMIT: '100M'
 		}
 	}

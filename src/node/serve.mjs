@@ -27,12 +27,16 @@ if (!chat) {
 	process.exit(1);
 }
 
-const server = http.createServer((req, res) =>
+/** `widget.js` keeps one URL across releases: caches keep it for minutes, not for heuristic hours. */
+const WIDGET_PATH = /^\/widget\.js(\?|$)/;
+
+const server = http.createServer((req, res) => {
+	if (WIDGET_PATH.test(req.url ?? '')) res.setHeader('cache-control', 'public, max-age=300');
 	handler(req, res, () => {
 		res.statusCode = 404;
 		res.end('Not found');
-	})
-);
+	});
+});
 const keepAliveTimeout = timeout_env('KEEP_ALIVE_TIMEOUT');
 if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout * 1000;
 const headersTimeout = timeout_env('HEADERS_TIMEOUT');
