@@ -12,6 +12,7 @@ import { syncCodeAgents } from '$lib/server/code-agents/registry';
 import { getEmbedder, getKnowledgeIndexer } from '$lib/server/knowledge/knowledge';
 import { dev } from '$app/environment';
 import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
+import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { getFileStorage } from '$lib/server/services/files';
@@ -35,6 +36,7 @@ export const init: ServerInit = async () => {
 	}
 	const db = await getDb();
 	// Everyone viewing a task hears about every run on it, whichever face started it.
+	startLiveTasks(db);
 	await seedDemoData(db);
 	// Agents defined in src/agents/ are listed and chosen like any other: as read-only rows.
 	await syncCodeAgents(db, getConfig());
@@ -51,7 +53,7 @@ export const init: ServerInit = async () => {
 		// server closes (it waits for open streams); then Redis is let go.
 		// Live subscriptions end after those answers' last events, so that the server can close.
 		for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-			process.once(signal, () => void stopLocalRuns());
+			process.once(signal, () => void stopLocalRuns().then(closeLiveTasks));
 		}
 		process.once('sveltekit:shutdown', () => void shutdownRuns());
 	}

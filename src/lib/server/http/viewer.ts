@@ -5,7 +5,8 @@ import type { Viewer } from '../services/viewer';
 /** The header anonymous callers of public agents identify themselves with. */
 export const ANONYMOUS_ID_HEADER = 'x-anonymous-id';
 
-const anonymousIdPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** What an anonymous id may look like. */
+export const anonymousIdPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** The signed-in viewer, or `unauthorized`. */
 export function requireUser(locals: App.Locals): Viewer & { kind: 'user' } {

@@ -217,4 +217,17 @@ describe('RunRegistry', () => {
 	it('exports one process-wide registry', () => {
 		expect(runRegistry).toBeInstanceOf(RunRegistry);
 	});
+
+	it('shows each run registered to its observers, before its first event, until they stop observing', () => {
+		const registry = new RunRegistry();
+		const seen: { run: ActiveRun; events: number }[] = [];
+		const stop = registry.observe((run) => seen.push({ run, events: run.events.length }));
+		const first = new ActiveRun('task-1', 'msg-1');
+		registry.add(first);
+		const refused = new ActiveRun('task-1', 'msg-2');
+		expect(registry.tryAdd(refused)).toBe(false);
+		stop();
+		registry.add(new ActiveRun('task-2', 'msg-3'));
+		expect(seen).toStrictEqual([{ run: first, events: 0 }]);
+	});
 });

@@ -71,6 +71,7 @@ export class ActiveRun {
 /** The runs in progress in this process, one per task at most. */
 export class RunRegistry {
 	private readonly runs = new Map<string, ActiveRun>();
+	private readonly observers = new Set<(run: ActiveRun) => void>();
 
 	/** The run in progress on a task, if any. */
 	get(taskId: string): ActiveRun | undefined {
@@ -83,6 +84,16 @@ export class RunRegistry {
 		void run.finished.then(() => {
 			if (this.runs.get(run.taskId) === run) this.runs.delete(run.taskId);
 		});
+		for (const observer of this.observers) observer(run);
+	}
+
+	/**
+	 * Calls `observer` with every run registered from now on, whichever face started it, as soon
+	 * as it is registered (before its first event). Returns a function that stops observing.
+	 */
+	observe(observer: (run: ActiveRun) => void): () => void {
+		this.observers.add(observer);
+		return () => this.observers.delete(observer);
 	}
 
 	/** Registers a run unless its task already has one; says whether it did. */

@@ -12,6 +12,8 @@ export interface Context {
 	db: Db;
 	config: Config;
 	user: SessionUser | null;
+	/** The anonymous caller's id (`X-Anonymous-Id`, or `anonymousId` in a subscription's connection params), unchecked. */
+	anonymousId?: string | null;
 }
 
 /** tRPC's code for each of Parley's error codes. */
@@ -32,6 +34,12 @@ const trpcCodes: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
 };
 
 const t = initTRPC.context<Context>().create({
+	sse: {
+		// Subscriptions stay open for as long as a page is: a ping every 15 s keeps proxies from
+		// closing them, and a client that hears nothing for 40 s reconnects (from its last event).
+		ping: { enabled: true, intervalMs: 15_000 },
+		client: { reconnectAfterInactivityMs: 40_000 }
+	},
 	errorFormatter({ shape, error }) {
 		const cause = error.cause;
 		const field =

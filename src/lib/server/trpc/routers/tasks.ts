@@ -6,7 +6,9 @@ import { deleteTask, getOwnTask, listTasks, renameTask, setTaskStatus } from '..
 import { taskStatuses } from '../../db/schema';
 import { stopRun } from '../../runtime/runs';
 import { isRunning } from '../../runtime/runs';
+import { liveCursor } from '../../live/live-tasks';
 import { protectedProcedure, router } from '../trpc';
+import { taskLiveProcedure } from './task-live';
 
 const cursorSchema = z.object({ updatedAt: z.number().int(), id: z.string().min(1).max(64) });
 
@@ -30,6 +32,8 @@ export const tasksRouter = router({
 	get: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
 		const task = await getOwnTask(ctx.db, ctx.viewer, input.id);
 		const agent = await getUsableAgent(ctx.db, ctx.viewer, task.agentId);
+		// Read before the messages: a live view subscribing from here misses nothing after them.
+		const liveEventId = await liveCursor(task.id);
 		const messages = await listMessages(ctx.db, task.id);
 		return {
 			task: { id: task.id, title: task.title, status: task.status, createdAt: task.createdAt, updatedAt: task.updatedAt },
@@ -40,7 +44,8 @@ export const tasksRouter = router({
 				error: message.error,
 				model: message.model
 			})),
-			running: await isRunning(task.id)
+			running: await isRunning(task.id),
+			liveEventId
 		};
 	})
 ,
@@ -52,6 +57,9 @@ export const tasksRouter = router({
 	setStatus: protectedProcedure
 		.input(z.object({ id: z.string().min(1).max(64), status: z.enum(taskStatuses) }))
 		.mutation(({ ctx, input }) => setTaskStatus(ctx.db, ctx.viewer, input.id, input.status)),
+
+	/** A task's events, live (SSE): see `taskLiveProcedure`. */
+	live: taskLiveProcedure,
 
 	/** Deletes a task; an answer in progress is stopped first. */
 	delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {

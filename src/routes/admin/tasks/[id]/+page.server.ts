@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
 import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
+import { liveCursor } from '$lib/server/live/live-tasks';
 import { toUIMessage } from '$lib/server/services/messages';
 import { serverCaller } from '$lib/server/trpc/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,8 +10,11 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event.locals, event.url);
 	try {
+		// Read before the messages: the page follows the task live from here and misses nothing.
+		const liveEventId = await liveCursor(event.params.id);
 		const detail = await serverCaller(event).admin.tasks.get({ id: event.params.id });
 		return {
+			liveEventId,
 			task: detail.task,
 			totals: detail.totals,
 			messages: detail.messages.map((message) => ({

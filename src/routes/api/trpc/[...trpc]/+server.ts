@@ -9,7 +9,7 @@ const handler: RequestHandler = (event) =>
 		endpoint: '/api/trpc',
 		req: event.request,
 		router: appRouter,
-		createContext: () => createContext(event)
+		createContext: ({ info }) => createContext(event, info.connectionParams)
 	});
 
 export const GET = handler;

@@ -1,0 +1,122 @@
+import { formatEventId, parseEventId, type EventPosition } from './event-id';
+import type { FeedEntry, TaskEvent } from './task-event';
+
+/** What a feed holds for a task when a subscriber starts listening. */
+export interface FeedSnapshot {
+	/** The feed's epoch, or null when the task has no feed yet. */
+	epoch: string | null;
+	/** The number of the task's newest event (0 when none). */
+	seq: number;
+	/** The newest events, oldest first, as many as are kept. */
+	entries: FeedEntry[];
+}
+
+/** Receives a task's new events as they are appended. */
+export interface FeedListener {
+	next(entry: FeedEntry): void;
+	/** The feed is closing (the server stops): no more events will come. */
+	close(): void;
+}
+
+/**
+ * Where the events of tasks are kept, numbered and handed to listeners: this process's memory,
+ * or Redis shared by several processes. Ids grow with every event of a task.
+ */
+export interface FeedStore {
+	/** Appends an event to a task's feed and hands it to every listener; resolves to its id. */
+	append(taskId: string, event: TaskEvent): Promise<string>;
+	/** The id of the task's newest event (its feed is started when it has none): a place to resume from. */
+	cursor(taskId: string): Promise<string>;
+	/** Starts handing the task's new events to `listener`, then resolves to what the feed holds. */
+	listen(taskId: string, listener: FeedListener): Promise<{ snapshot: FeedSnapshot; stop(): void }>;
+	/** Closes every listener and lets go of what the store holds open. */
+	close(): Promise<void>;
+}
+
+/** The feed closed while a subscriber was reading it (the server stops). */
+export class FeedClosedError extends Error {
+	constructor() {
+		super('The live feed closed.');
+	}
+}
+
+/** What a subscriber resuming after an id gets first. */
+export type ReplayPlan =
+	/** These kept events, then live ones after `position`. */
+	| { type: 'replay'; entries: FeedEntry[]; position: EventPosition | null }
+	/** Some events after the id are no longer kept (or the id is from another life of the feed). */
+	| { type: 'reset' };
+
+/** Decides how a subscriber that last saw `lastEventId` (none for a new one) catches up. */
+export function planReplay(snapshot: FeedSnapshot, lastEventId: string | null): ReplayPlan {
+	const current = snapshot.epoch === null ? null : { epoch: snapshot.epoch, seq: snapshot.seq };
+	if (!lastEventId) return { type: 'replay', entries: [], position: current };
+	const asked = parseEventId(lastEventId);
+	if (!asked || !current || asked.epoch !== current.epoch || asked.seq > current.seq) return { type: 'reset' };
+	const missed = snapshot.entries.filter((entry) => (parseEventId(entry.id)?.seq ?? 0) > asked.seq);
+	// Fewer kept than were sent since: the oldest of them are gone.
+	if (missed.length < current.seq - asked.seq) return { type: 'reset' };
+	return { type: 'replay', entries: missed, position: current };
+}
+
+/**
+ * The events of a task for one subscriber: after `lastEventId` those it missed (or a `reset` when
+ * they are no longer kept), then every new one, each once and in order. Ends when `signal` aborts;
+ * throws {@link FeedClosedError} when the store closes.
+ */
+export async function* subscribeFeed(
+	store: FeedStore,
+	taskId: string,
+	lastEventId: string | null,
+	signal?: AbortSignal
+): AsyncGenerator<FeedEntry, void, undefined> {
+	const pending: FeedEntry[] = [];
+	let closed = false;
+	let wake: (() => void) | undefined;
+	const notify = () => {
+		const resolve = wake;
+		wake = undefined;
+		resolve?.();
+	};
+	signal?.addEventListener('abort', notify);
+	const listening = await store.listen(taskId, {
+		next(entry) {
+			pending.push(entry);
+			notify();
+		},
+		close() {
+			closed = true;
+			notify();
+		}
+	});
+	try {
+		const plan = planReplay(listening.snapshot, lastEventId);
+		let last: EventPosition | null;
+		if (plan.type === 'reset') {
+			const { epoch, seq } = listening.snapshot;
+			const id = epoch === null ? await store.cursor(taskId) : formatEventId(epoch, seq);
+			last = parseEventId(id);
+			yield { id, event: { type: 'reset' } };
+		} else {
+			last = plan.position;
+			for (const entry of plan.entries) yield entry;
+		}
+		for (;;) {
+			if (signal?.aborted) return;
+			const entry = pending.shift();
+			if (entry) {
+				const position = parseEventId(entry.id);
+				// Already sent: it came in while the kept events were read.
+				if (last && position && position.epoch === last.epoch && position.seq <= last.seq) continue;
+				last = position ?? last;
+				yield entry;
+				continue;
+			}
+			if (closed) throw new FeedClosedError();
+			await new Promise<void>((resolve) => (wake = resolve));
+		}
+	} finally {
+		signal?.removeEventListener('abort', notify);
+		listening.stop();
+	}
+}
