@@ -5,6 +5,7 @@ import type { TaskEvent } from '../../src/lib/server/live/task-event';
 import type { AppRouter } from '../../src/lib/server/trpc/routers/_app';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startServer, type TestServer } from '../support/server';
+import { startServerPair, type ServerPair } from '../support/server-pair';
 import { signUp, type SessionClient } from '../support/session';
 import { textReader } from '../support/streams';
 
@@ -308,28 +309,23 @@ const redis: TestRedis = await startRedis();
 if ('reason' in redis) console.log(`Skipping the two-process live tests: ${redis.reason}.`);
 
 describe.skipIf(!redis.url)('tasks.live across two server processes sharing Redis', () => {
+	let pair: ServerPair;
 	let first: TestServer;
 	let second: TestServer;
 	let alice: SessionClient;
 
 	beforeAll(async () => {
-		first = await startServer({ REDIS_URL: redis.url ?? '', MOCK_TOKEN_DELAY_MS: '2' });
-		second = await startServer({ REDIS_URL: redis.url ?? '', DATABASE_URL: first.databaseUrl, MOCK_TOKEN_DELAY_MS: '2' });
-		alice = await signUp(first.baseURL, 'alice@example.com');
+		pair = await startServerPair(redis.url ?? '', { first: { MOCK_TOKEN_DELAY_MS: '2' }, second: { MOCK_TOKEN_DELAY_MS: '2' } });
+		({ first, second, alice } = pair);
 	});
 
 	afterAll(async () => {
-		await second?.stop();
-		await first?.stop();
+		await pair?.stop();
 		if ('stop' in redis) await redis.stop();
 	});
 
 	/** Alice's session, sent to the second server. */
-	const onSecond = (path: string, init: RequestInit = {}) =>
-		fetch(`${second.baseURL}${path}`, {
-			...init,
-			headers: { ...(init.headers as Record<string, string>), cookie: alice.cookie, origin: second.baseURL }
-		});
+	const onSecond = (path: string, init: RequestInit = {}) => pair.onSecond(path, init);
 
 	it('a viewer on one process sees, live, a run on the other; a reconnect to either resumes', async () => {
 		const taskId = newTaskId();

@@ -1,35 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../support/redis';
-import { startServer, type TestServer } from '../support/server';
-import { signUp, type SessionClient } from '../support/session';
+import type { TestServer } from '../support/server';
+import { startServerPair, type ServerPair } from '../support/server-pair';
+import type { SessionClient } from '../support/session';
 import { readRest, readUntil, textReader } from '../support/streams';
 
 const redis: TestRedis = await startRedis();
 if ('reason' in redis) console.log(`Skipping the two-process tests: ${redis.reason}.`);
 
 describe.skipIf(!redis.url)('two server processes sharing Redis', () => {
+	let pair: ServerPair;
 	let first: TestServer;
 	let second: TestServer;
 	let alice: SessionClient;
 
 	beforeAll(async () => {
-		first = await startServer({ REDIS_URL: redis.url ?? '', MOCK_TOKEN_DELAY_MS: '15' });
-		second = await startServer({ REDIS_URL: redis.url ?? '', DATABASE_URL: first.databaseUrl });
-		alice = await signUp(first.baseURL, 'alice@example.com');
+		pair = await startServerPair(redis.url ?? '', { first: { MOCK_TOKEN_DELAY_MS: '15' } });
+		({ first, second, alice } = pair);
 	});
 
 	afterAll(async () => {
-		await second?.stop();
-		await first?.stop();
+		await pair?.stop();
 		if ('stop' in redis) await redis.stop();
 	});
 
 	/** Alice's session, sent to the second server. */
-	const onSecond = (path: string, init: RequestInit = {}) =>
-		fetch(`${second.baseURL}${path}`, {
-			...init,
-			headers: { cookie: alice.cookie, origin: second.baseURL, 'content-type': 'application/json' }
-		});
+	const onSecond = (path: string, init: RequestInit = {}) => pair.onSecond(path, init);
 
 	/** Starts a long answer on the first server and reads until its first words. */
 	async function startLongAnswer(taskId: string) {
