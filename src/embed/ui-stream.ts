@@ -4,17 +4,10 @@
  * the AI SDK out of the embed bundle.
  */
 import type { UIMessageChunk } from 'ai';
+import type { ToolState } from '$lib/tool-state-labels';
 import { WIDGET_PART_TYPE, WIDGET_SUBMIT_PART_TYPE, type WidgetData, type WidgetSubmission } from '$lib/widgets/contract';
 
-/** The states of a tool call, as the AI SDK names them. */
-export type ToolState =
-	| 'input-streaming'
-	| 'input-available'
-	| 'approval-requested'
-	| 'approval-responded'
-	| 'output-available'
-	| 'output-error'
-	| 'output-denied';
+export type { ToolState };
 
 export interface TextPart {
 	type: 'text';

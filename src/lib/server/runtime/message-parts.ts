@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
 import { WIDGET_PART_TYPE } from '$lib/widgets/contract';
+import type { ToolState } from '$lib/tool-state-labels';
 import type { RunEvent } from './events';
 
 type Part = UIMessage['parts'][number];
@@ -8,14 +9,7 @@ type Part = UIMessage['parts'][number];
 export interface ToolPart {
 	type: `tool-${string}`;
 	toolCallId: string;
-	state:
-		| 'input-streaming'
-		| 'input-available'
-		| 'approval-requested'
-		| 'approval-responded'
-		| 'output-available'
-		| 'output-error'
-		| 'output-denied';
+	state: ToolState;
 	input?: unknown;
 	/** The input of a call that failed validation. */
 	rawInput?: unknown;
