@@ -1,5 +1,10 @@
 import { APICallError, LoadAPIKeyError, RetryError } from 'ai';
 
+/** Whether an error came from a model provider (its API, its key), not from Parley's own code. */
+export function isModelCallError(error: unknown): boolean {
+	return RetryError.isInstance(error) || LoadAPIKeyError.isInstance(error) || APICallError.isInstance(error);
+}
+
 /**
  * A message about a failed model call that is safe to show and store: it says what kind of
  * failure it was, never the provider's raw text.

@@ -7,10 +7,10 @@ import {
 	type ToolSet,
 	type UIMessage
 } from 'ai';
+import { eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { eq } from 'drizzle-orm';
 import { createCodeContext, respondInCode } from '../code-agents/respond';
 import { findCodeAgent, type CodeAgent } from '../code-agents/registry';
 import { toolsFor, widgetOfTool } from '../code-agents/define';
@@ -33,7 +33,7 @@ import { titleFrom, touchTaskQuery } from '../services/tasks';
 import { resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
 import { safeDownload } from './safe-download';
-import { describeModelError } from './describe-model-error';
+import { describeModelError, isModelCallError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
 import { isWidgetPart } from '$lib/widgets/contract';
 import { MessagePartsBuilder, type ToolPart } from './message-parts';
@@ -412,7 +412,7 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			endReason = 'interrupted';
 		} else {
 			status = 'error';
-			errorMessage = codeAgent && !isModelError(error) ? describeAgentError(error) : describeModelError(error);
+			errorMessage = codeAgent && !isModelCallError(error) ? describeAgentError(error) : describeModelError(error);
 			console.error(`[parley] run on task ${run.taskId} failed`, error);
 		}
 	} finally {
@@ -456,11 +456,6 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 /** The sum of two token counts, either of which may be unknown. */
 function addTokens(a: number | undefined, b: number | undefined): number | undefined {
 	return a === undefined ? b : b === undefined ? a : a + b;
-}
-
-/** Whether an error came from a model call (its provider, its key), not from an agent's own code. */
-function isModelError(error: unknown): boolean {
-	return describeModelError(error) !== describeModelError(new Error());
 }
 
 /** A safe message about a code agent's failure: an `AppError`'s own message, else a general one. */
