@@ -116,7 +116,20 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * Streaming requests a minute per client address from anonymous callers, on top of
+	 * `RATE_LIMIT_PER_MINUTE` per anonymous id (which a caller chooses, so cannot limit it alone).
+	 */
+	RATE_LIMIT_PER_ADDRESS_PER_MINUTE: integer(60, 1),
+	/**
+	 * How many reverse proxies in front of Parley append to `X-Forwarded-For`: 0 (the default)
+	 * ignores the header and limits by the connection's address; N takes the address N entries from
+	 * the right of the header (1 = the address the nearest proxy saw). Applies to HTTP and WebSocket.
+	 */
+	TRUSTED_PROXY: integer(0, 0),
+	/** Tasks an hour that anonymous callers may start from one client address, on every face. */
+	ANONYMOUS_TASKS_PER_HOUR: integer(100, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

@@ -23,7 +23,7 @@ export const POST: RequestHandler = async (event) => {
 		const query = readQuery(event.url);
 		const format = responseFormatOf(query.protocol, event.request.headers.get('accept'));
 		const body = await readJson(event.request, assistantRequestSchema);
-		const viewer = streamingCaller(event, headers, body.anonymous_id);
+		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 		const anonymousId = viewer.kind === 'anonymous' ? viewer.anonymousId : undefined;
 
 		const turn = await startThreadTurn({

@@ -1,47 +1,114 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createClient } from 'redis';
+import { getConfig, type Config } from '../config';
 import { AppError } from '../errors';
+import type { Viewer } from '../services/viewer';
+import { UNKNOWN_ADDRESS, addressLimitKey } from './client-address';
 
-interface Window {
-	startedAt: number;
-	count: number;
-}
+/** Key prefix of the counters Parley keeps in Redis. */
+const REDIS_PREFIX = 'parley:limit';
+/** How long the first limit check waits for Redis to connect before counting in this process. */
+const REDIS_CONNECT_WAIT_MS = 5_000;
 
-/** A fixed one-minute window per caller, in memory (one process). */
-export class RateLimiter {
-	private readonly windows = new Map<string, Window>();
+/** Where counters live: this process's memory, or a Redis server that several processes share. */
+export type LimitStore = { kind: 'memory' } | { kind: 'redis'; client: ReturnType<typeof createClient> };
+
+/**
+ * A number of events per key in fixed windows (`points` per `durationSeconds`, the window starting
+ * at a key's first event), counted by `rate-limiter-flexible`. In Redis, a failing or unreachable
+ * server falls back to counting in this process rather than refusing or letting everyone through.
+ */
+export class Limit {
+	private readonly limiter: RateLimiterAbstract;
 
 	constructor(
-		private readonly perMinute: number,
-		private readonly now: () => number = Date.now
-	) {}
+		readonly name: string,
+		readonly points: number,
+		readonly durationSeconds: number,
+		store: LimitStore = { kind: 'memory' }
+	) {
+		const options = { keyPrefix: `${REDIS_PREFIX}:${name}`, points, duration: durationSeconds };
+		this.limiter =
+			store.kind === 'redis'
+				? new RateLimiterRedis({
+						...options,
+						storeClient: store.client,
+						useRedisPackage: true,
+						rejectIfRedisNotReady: true,
+						insuranceLimiter: new RateLimiterMemory(options)
+					})
+				: new RateLimiterMemory(options);
+	}
 
-	/** Counts one request of a caller; `rate_limited` with `retry-after` when over the limit. */
-	hit(caller: string): void {
-		const now = this.now();
-		let window = this.windows.get(caller);
-		if (!window || now - window.startedAt >= 60_000) {
-			window = { startedAt: now, count: 0 };
-			this.windows.set(caller, window);
-			if (this.windows.size > 10_000) this.sweep(now);
-		}
-		window.count++;
-		if (window.count > this.perMinute) {
-			const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + 60_000 - now) / 1000));
-			throw new AppError('rate_limited', `Too many requests: at most ${this.perMinute} a minute. Try again in ${retryAfterSeconds} s.`, {
-				retryAfterSeconds
-			});
+	/**
+	 * Counts one event of `key`. Resolves when it is within the limit; otherwise rejects with
+	 * `rate_limited` (429) carrying `retryAfterSeconds`, its message made by `message`.
+	 */
+	async consume(key: string, message: (retryAfterSeconds: number) => string): Promise<void> {
+		const over = await this.hit(key);
+		if (over !== null) throw new AppError('rate_limited', message(over), { retryAfterSeconds: over });
+	}
+
+	/** Counts one event of `key`; the seconds until its window ends when that is over the limit, else null. */
+	async hit(key: string): Promise<number | null> {
+		try {
+			await this.limiter.consume(key);
+			return null;
+		} catch (thrown) {
+			if (thrown instanceof RateLimiterRes) return retryAfterSeconds(thrown);
+			throw thrown;
 		}
 	}
 
-	private sweep(now: number): void {
-		for (const [caller, window] of this.windows) if (now - window.startedAt >= 60_000) this.windows.delete(caller);
+	/** Takes back one event of `key` (one that turned out not to count), if its window is still open. */
+	async refund(key: string): Promise<void> {
+		if (await this.limiter.get(key)) await this.limiter.reward(key);
 	}
 }
 
-let shared: RateLimiter | undefined;
+function retryAfterSeconds(result: RateLimiterRes): number {
+	return Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+}
 
-/** The process's limiter for streaming endpoints. */
-export function streamingRateLimiter(perMinute: number): RateLimiter {
-	shared ??= new RateLimiter(perMinute);
+/** Every limit Parley applies, built from the configuration. */
+export interface Limits {
+	/** Streaming requests a minute per API key, user or anonymous id. */
+	streamingPerCaller: Limit;
+	/** Streaming requests a minute per client address, for anonymous callers. */
+	streamingPerAddress: Limit;
+	/** Tasks an hour that anonymous callers start per client address. */
+	anonymousTasksPerAddress: Limit;
+}
+
+/** Builds the limits of a configuration on a store. */
+export function createLimits(
+	config: Pick<
+		Config,
+		'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE' | 'ANONYMOUS_TASKS_PER_HOUR'
+	>,
+	store: LimitStore = { kind: 'memory' }
+): Limits {
+	return {
+		streamingPerCaller: new Limit('stream', config.RATE_LIMIT_PER_MINUTE, 60, store),
+		streamingPerAddress: new Limit('stream-address', config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60, store),
+		anonymousTasksPerAddress: new Limit('anonymous-tasks', config.ANONYMOUS_TASKS_PER_HOUR, 60 * 60, store)
+	};
+}
+
+let shared: Promise<Limits> | undefined;
+
+/** The process's limits: in Redis when `REDIS_URL` is set (shared by every process), else in memory. */
+export function getLimits(): Promise<Limits> {
+	shared ??= (async () => {
+		const config = getConfig();
+		if (!config.REDIS_URL) return createLimits(config);
+		const client = createClient({ url: config.REDIS_URL });
+		client.on('error', (error) => console.error('[parley] Redis error (rate limits)', error));
+		const connected = client.connect().catch((error) => console.error('[parley] Redis connection failed (rate limits)', error));
+		// Waits a little for the first connection; while Redis cannot be reached, limits count in this process.
+		await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, REDIS_CONNECT_WAIT_MS).unref())]);
+		return createLimits(config, { kind: 'redis', client });
+	})();
 	return shared;
 }
 
@@ -52,7 +119,37 @@ export function rateLimitKey(locals: App.Locals, anonymousId?: string): string {
 	return `anonymous:${anonymousId ?? 'unknown'}`;
 }
 
-/** Counts a request to a streaming endpoint against its caller's limit (`RATE_LIMIT_PER_MINUTE`). */
-export function limitStreamingRequest(locals: App.Locals, perMinute: number, anonymousId?: string): void {
-	streamingRateLimiter(perMinute).hit(rateLimitKey(locals, anonymousId));
+const perMinute = (limit: Limit, what: string) => (retryAfter: number) =>
+	`Too many requests: at most ${limit.points} a minute ${what}. Try again in ${retryAfter} s.`;
+
+/**
+ * Counts a request to a streaming endpoint: against its caller's limit (`RATE_LIMIT_PER_MINUTE`
+ * per API key, user or anonymous id) and, for an anonymous caller, against its address's
+ * (`RATE_LIMIT_PER_ADDRESS_PER_MINUTE`), since an anonymous id is whatever the caller sends.
+ */
+export async function limitStreamingRequest(
+	locals: App.Locals,
+	viewer: Viewer,
+	limits: Limits | Promise<Limits> = getLimits()
+): Promise<void> {
+	const { streamingPerAddress, streamingPerCaller } = await limits;
+	const anonymous = !locals.user && viewer.kind === 'anonymous' ? viewer : null;
+	if (anonymous) {
+		const key = addressLimitKey(anonymous.address ?? UNKNOWN_ADDRESS);
+		await streamingPerAddress.consume(key, perMinute(streamingPerAddress, 'from one address'));
+	}
+	const key = rateLimitKey(locals, anonymous?.anonymousId);
+	await streamingPerCaller.consume(key, perMinute(streamingPerCaller, 'per caller'));
+}
+
+/** Counts a task an anonymous caller starts against its address's `ANONYMOUS_TASKS_PER_HOUR`. */
+export async function limitAnonymousTask(
+	viewer: Viewer & { kind: 'anonymous' },
+	limits: Limits | Promise<Limits> = getLimits()
+): Promise<void> {
+	const limit = (await limits).anonymousTasksPerAddress;
+	await limit.consume(addressLimitKey(viewer.address ?? UNKNOWN_ADDRESS), (retryAfter) => {
+		const minutes = Math.ceil(retryAfter / 60);
+		return `Too many new conversations: at most ${limit.points} an hour from one address without logging in. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or log in.`;
+	});
 }

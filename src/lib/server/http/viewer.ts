@@ -1,6 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { AppError } from '../errors';
 import type { Viewer } from '../services/viewer';
+import { clientAddressOf } from './client-address';
 
 /** The header anonymous callers of public agents identify themselves with. */
 export const ANONYMOUS_ID_HEADER = 'x-anonymous-id';
@@ -16,11 +17,12 @@ export function requireUser(locals: App.Locals): Viewer & { kind: 'user' } {
 
 /**
  * The viewer of a request that may be anonymous: the signed-in user, else an anonymous caller
- * identified by `X-Anonymous-Id` (or `anonymous_id` in the body); a new id is made when absent.
+ * identified by `X-Anonymous-Id` (or `anonymous_id` in the body; a new id is made when absent) and
+ * calling from its client address.
  * `isNew` tells the caller to send the id back in the `X-Anonymous-Id` response header.
  */
 export function viewerOf(
-	event: Pick<RequestEvent, 'locals' | 'request'>,
+	event: Pick<RequestEvent, 'locals' | 'request' | 'getClientAddress'>,
 	bodyAnonymousId?: unknown
 ): { viewer: Viewer; isNew: boolean } {
 	if (event.locals.user) return { viewer: requireUser(event.locals), isNew: false };
@@ -31,7 +33,10 @@ export function viewerOf(
 				field: 'anonymous_id'
 			});
 		}
-		return { viewer: { kind: 'anonymous', anonymousId: given }, isNew: false };
+		return { viewer: { kind: 'anonymous', anonymousId: given, address: clientAddressOf(event) }, isNew: false };
 	}
-	return { viewer: { kind: 'anonymous', anonymousId: `anon_${crypto.randomUUID()}` }, isNew: true };
+	return {
+		viewer: { kind: 'anonymous', anonymousId: `anon_${crypto.randomUUID()}`, address: clientAddressOf(event) },
+		isNew: true
+	};
 }

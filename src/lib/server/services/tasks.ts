@@ -2,6 +2,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { agents, tasks, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
+import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -41,6 +42,7 @@ export function titleFrom(text: string, maxLength = 60): string {
 
 /**
  * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict` otherwise).
+ * An anonymous caller's task counts against its address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over).
  */
 export async function createTask(
 	db: Db,
@@ -58,6 +60,7 @@ export async function createTask(
 	if (input.id !== undefined && !clientTaskIdPattern.test(input.id)) {
 		throw new AppError('invalid_input', 'A task id must be 8–64 letters, digits, "_" or "-".', { field: 'id' });
 	}
+	if (input.viewer.kind === 'anonymous') await limitAnonymousTask(input.viewer);
 	const [task] = await db
 		.insert(tasks)
 		.values({

@@ -5,6 +5,7 @@ import type { Task } from '../db/schema';
 import { authenticateApiKey } from '../auth/api-keys';
 import { readSession, sessionCookieName } from '../auth/session';
 import { AppError, toAppError } from '../errors';
+import { clientAddressOfUpgrade } from '../http/client-address';
 import { limitStreamingRequest } from '../http/rate-limit';
 import { viewerOf } from '../http/viewer';
 import type { ActiveRun } from '../runtime/run-registry';
@@ -28,6 +29,7 @@ export interface ChatSocket {
 export interface UpgradeRequest {
 	url?: string;
 	headers: Record<string, string | string[] | undefined>;
+	socket?: { remoteAddress?: string };
 }
 
 /** What the Node entry calls for each accepted connection on `/ws/chat/`. */
@@ -199,8 +201,7 @@ class ChatConnection {
 	}
 
 	private async answer(text: string): Promise<void> {
-		const anonymousId = this.viewer.kind === 'anonymous' ? this.viewer.anonymousId : undefined;
-		limitStreamingRequest(this.locals, this.config.RATE_LIMIT_PER_MINUTE, anonymousId);
+		await limitStreamingRequest(this.locals, this.viewer);
 		const { db, config, agent } = this;
 		const existing = this.task;
 		if (!existing) validateTaskContext(agent.contextSchema, null);
@@ -239,7 +240,9 @@ async function openConnection(socket: ChatSocket, request: UpgradeRequest): Prom
 		const db = await getDb();
 		const config = getConfig();
 		const locals = await authenticate(db, config, request, url);
-		const { viewer } = viewerOf({ locals, request: new Request(url) }, url.searchParams.get('anonymous_id') ?? undefined);
+		// The client address is settled here (socket, or X-Forwarded-For by TRUSTED_PROXY).
+		const getClientAddress = () => clientAddressOfUpgrade(request);
+		const { viewer } = viewerOf({ locals, request: new Request(url), getClientAddress }, url.searchParams.get('anonymous_id') ?? undefined);
 		const { agent, task } = await agentAndTask(db, config, viewer, url);
 		return new ChatConnection(socket, db, config, locals, viewer, agent, task);
 	} catch (error) {

@@ -23,7 +23,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const body = await readJson(event.request, chatRequestSchema);
-		const viewer = streamingCaller(event, headers, body.anonymous_id);
+		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 
 		const existing = (await findTask(db, body.id)) ? await getOwnTask(db, viewer, body.id, { field: 'id' }) : null;
 		const agent = existing

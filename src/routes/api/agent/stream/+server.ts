@@ -19,7 +19,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const config = getConfig();
 		const body = await readJson(event.request, agentRunRequestSchema);
-		const viewer = streamingCaller(event, headers, body.anonymous_id);
+		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 		const run = await startAgentTurn({ db: event.locals.db, config, viewer, body });
 		return agentApiStreamResponse(run.subscribe({ onCancel: () => run.stop('caller-gone') }), headers);
 	} catch (error) {

@@ -18,7 +18,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const config = getConfig();
 		const body = await readJson(event.request, toolOutputRequestSchema);
-		const viewer = streamingCaller(event, new Headers(), body.anonymous_id);
+		const viewer = await streamingCaller(event, new Headers(), body.anonymous_id);
 		const answer = await answerAgentToolCall({ db: event.locals.db, config, viewer, body });
 		const { run } = answer;
 		if (!run) {

@@ -34,7 +34,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const form = parseForm(await readForm(event.request), teamMessageFormSchema);
-		const viewer = streamingCaller(event, headers, form.anonymous_id);
+		const viewer = await streamingCaller(event, headers, form.anonymous_id);
 
 		const agent = await getUsableAgent(db, viewer, form.id_team_agent, 'id_team_agent');
 		let task = form.id_task ? await getAgentTask(db, viewer, agent.id, form.id_task) : null;

@@ -22,7 +22,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const config = getConfig();
 		const body = await readJson(event.request, chatCompletionRequestSchema);
-		const viewer = streamingCaller(event, headers, body.anonymous_id);
+		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 
 		const completion = await startCompletion({ db: event.locals.db, config, viewer, body });
 		headers.set(TASK_ID_HEADER, completion.task.id);
