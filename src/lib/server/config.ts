@@ -129,7 +129,13 @@ export const configSchema = z.object({
 	 */
 	TRUSTED_PROXY: integer(0, 0),
 	/** Tasks an hour that anonymous callers may start from one client address, on every face. */
-	ANONYMOUS_TASKS_PER_HOUR: integer(100, 1)
+	ANONYMOUS_TASKS_PER_HOUR: integer(100, 1),
+	/** Failed log-ins per account within `LOGIN_FAILURE_WINDOW_MINUTES` before further log-ins are refused (429). */
+	LOGIN_FAILURE_LIMIT: integer(10, 1),
+	/** Failed log-ins per client address (any accounts) within the window before further log-ins from it are refused. */
+	LOGIN_FAILURE_LIMIT_PER_ADDRESS: integer(30, 1),
+	/** The window of the failed log-in limits, in minutes; it starts with the first failure. */
+	LOGIN_FAILURE_WINDOW_MINUTES: integer(15, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

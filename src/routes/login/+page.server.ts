@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { checkCredentials } from '$lib/server/auth/accounts';
-import { handleAuthForm } from '$lib/server/http/auth-form';
+import { handleAuthForm, logIn } from '$lib/server/http/auth-form';
 import { redirectTarget } from '$lib/server/http/redirect-target';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,5 +8,5 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: (event) => handleAuthForm(event, (credentials) => checkCredentials(event.locals.db, credentials))
+	default: (event) => handleAuthForm(event, (credentials) => logIn(event, credentials))
 };

@@ -11,9 +11,9 @@ export class AuthPage {
 		await expect(this.page).toHaveURL(/\/$/);
 	}
 
-	/** Logs in and waits to leave the form. */
-	async logIn(email: string, password: string) {
-		await this.page.goto('/login');
+	/** Fills in and sends the log-in form (of the test server, or of the server at `origin`). */
+	async logIn(email: string, password: string, origin = '') {
+		await this.page.goto(`${origin}/login`);
 		await this.fill(email, password, 'Log in');
 	}
 

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { Viewer } from '../services/viewer';
 import {
 	Limit,
+	beginLoginAttempt,
 	createLimits,
 	limitAnonymousTask,
 	limitStreamingRequest,
@@ -28,7 +29,10 @@ async function rejection(promise: Promise<unknown>): Promise<AppError | undefine
 const settings = {
 	RATE_LIMIT_PER_MINUTE: 5,
 	RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 3,
-	ANONYMOUS_TASKS_PER_HOUR: 2
+	ANONYMOUS_TASKS_PER_HOUR: 2,
+	LOGIN_FAILURE_LIMIT: 3,
+	LOGIN_FAILURE_LIMIT_PER_ADDRESS: 4,
+	LOGIN_FAILURE_WINDOW_MINUTES: 15
 };
 
 const noLocals = { db: undefined as never, user: null, sessionId: null, apiKeyId: null, authMethod: null } as const;
@@ -135,6 +139,31 @@ describe('limitAnonymousTask', () => {
 		await limitAnonymousTask(anonymous('anon_a'), limits);
 		await limitAnonymousTask(anonymous('anon_b'), limits);
 		expect((await rejection(limitAnonymousTask(anonymous('anon_c'), limits)))?.code).toBe('rate_limited');
+	});
+});
+
+describe('beginLoginAttempt', () => {
+	it('refuses an account after LOGIN_FAILURE_LIMIT failures, from any address, until the window ends', async () => {
+		const limits = createLimits(settings);
+		for (let i = 0; i < 3; i++) await beginLoginAttempt('bob@example.com', `192.0.2.${i}`, limits);
+		const error = await rejection(beginLoginAttempt('Bob@Example.com', '192.0.2.200', limits));
+		expect(error?.status).toBe(429);
+		expect(error?.options.retryAfterSeconds).toBeGreaterThan(14 * 60);
+		expect(error?.message).toBe('Too many failed log-ins. Try again in 15 minutes.');
+		await expect(beginLoginAttempt('carol@example.com', '192.0.2.200', limits)).resolves.toBeDefined();
+	});
+
+	it('refuses an address after LOGIN_FAILURE_LIMIT_PER_ADDRESS failures, whichever accounts', async () => {
+		const limits = createLimits(settings);
+		for (let i = 0; i < 4; i++) await beginLoginAttempt(`user${i}@example.com`, '192.0.2.50', limits);
+		expect((await rejection(beginLoginAttempt('new@example.com', '192.0.2.50', limits)))?.code).toBe('rate_limited');
+		await expect(beginLoginAttempt('new@example.com', '192.0.2.51', limits)).resolves.toBeDefined();
+	});
+
+	it('does not count attempts that were refunded (successful log-ins)', async () => {
+		const limits = createLimits(settings);
+		for (let i = 0; i < 10; i++) await (await beginLoginAttempt('ok@example.com', '192.0.2.60', limits)).refund();
+		await expect(beginLoginAttempt('ok@example.com', '192.0.2.60', limits)).resolves.toBeDefined();
 	});
 });
 

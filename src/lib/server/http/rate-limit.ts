@@ -78,20 +78,32 @@ export interface Limits {
 	streamingPerAddress: Limit;
 	/** Tasks an hour that anonymous callers start per client address. */
 	anonymousTasksPerAddress: Limit;
+	/** Log-in attempts (refunded when they succeed) per account, in the failure window. */
+	loginFailuresPerAccount: Limit;
+	/** Log-in attempts (refunded when they succeed) per client address, in the failure window. */
+	loginFailuresPerAddress: Limit;
 }
 
 /** Builds the limits of a configuration on a store. */
 export function createLimits(
 	config: Pick<
 		Config,
-		'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE' | 'ANONYMOUS_TASKS_PER_HOUR'
+		| 'RATE_LIMIT_PER_MINUTE'
+		| 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'
+		| 'ANONYMOUS_TASKS_PER_HOUR'
+		| 'LOGIN_FAILURE_LIMIT'
+		| 'LOGIN_FAILURE_LIMIT_PER_ADDRESS'
+		| 'LOGIN_FAILURE_WINDOW_MINUTES'
 	>,
 	store: LimitStore = { kind: 'memory' }
 ): Limits {
+	const loginWindow = config.LOGIN_FAILURE_WINDOW_MINUTES * 60;
 	return {
 		streamingPerCaller: new Limit('stream', config.RATE_LIMIT_PER_MINUTE, 60, store),
 		streamingPerAddress: new Limit('stream-address', config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, 60, store),
-		anonymousTasksPerAddress: new Limit('anonymous-tasks', config.ANONYMOUS_TASKS_PER_HOUR, 60 * 60, store)
+		anonymousTasksPerAddress: new Limit('anonymous-tasks', config.ANONYMOUS_TASKS_PER_HOUR, 60 * 60, store),
+		loginFailuresPerAccount: new Limit('login-account', config.LOGIN_FAILURE_LIMIT, loginWindow, store),
+		loginFailuresPerAddress: new Limit('login-address', config.LOGIN_FAILURE_LIMIT_PER_ADDRESS, loginWindow, store)
 	};
 }
 
@@ -152,4 +164,40 @@ export async function limitAnonymousTask(
 		const minutes = Math.ceil(retryAfter / 60);
 		return `Too many new conversations: at most ${limit.points} an hour from one address without logging in. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or log in.`;
 	});
+}
+
+/** A log-in attempt counted against the failure limits; `refund` takes it back (it did not fail). */
+export interface LoginAttempt {
+	refund(): Promise<void>;
+}
+
+/**
+ * Counts a log-in attempt against the failure limits of its account (`LOGIN_FAILURE_LIMIT`) and
+ * address (`LOGIN_FAILURE_LIMIT_PER_ADDRESS`) before the password is checked, so that attempts
+ * sent at once cannot all slip in; one that did not fail is refunded. Over either limit it is
+ * refused (429 with `retryAfterSeconds`), whatever the password.
+ */
+export async function beginLoginAttempt(
+	email: string,
+	address: string,
+	limits: Limits | Promise<Limits> = getLimits()
+): Promise<LoginAttempt> {
+	const { loginFailuresPerAccount: account, loginFailuresPerAddress: fromAddress } = await limits;
+	const accountKey = email.trim().toLowerCase();
+	const addressKey = addressLimitKey(address);
+	const [accountOver, addressOver] = await Promise.all([account.hit(accountKey), fromAddress.hit(addressKey)]);
+	const over = Math.max(accountOver ?? 0, addressOver ?? 0);
+	if (over > 0) {
+		const minutes = Math.ceil(over / 60);
+		throw new AppError(
+			'rate_limited',
+			`Too many failed log-ins. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+			{ retryAfterSeconds: over }
+		);
+	}
+	return {
+		async refund() {
+			await Promise.all([account.refund(accountKey), fromAddress.refund(addressKey)]);
+		}
+	};
 }
