@@ -115,7 +115,7 @@ export const configSchema = z.object({
 	REQUEST_SIZE_LIMIT: integer(100 * 1024 * 1024, 1),
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
-	/** A Redis server for resumable streams across server processes. */
+	/** A Redis server shared by server processes: resumable streams, live tasks and rate limits. */
 	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
 	/**
 	 * Streaming requests a minute per client address from anonymous callers, on top of
@@ -125,7 +125,11 @@ export const configSchema = z.object({
 	/**
 	 * How many reverse proxies in front of Parley append to `X-Forwarded-For`: 0 (the default)
 	 * ignores the header and limits by the connection's address; N takes the address N entries from
-	 * the right of the header (1 = the address the nearest proxy saw). Applies to HTTP and WebSocket.
+	 * the right of the header (1 = the address the nearest proxy saw). Applies to HTTP and WebSocket
+	 * alike. Set this instead of adapter-node's `ADDRESS_HEADER`/`XFF_DEPTH`: with N > 0 Parley
+	 * reads the header itself and those are ignored; with 0, `ADDRESS_HEADER` would change the
+	 * address of HTTP requests only, not of WebSocket connections. Leave it at 0 on Vercel, whose
+	 * own edge sets the client address.
 	 */
 	TRUSTED_PROXY: integer(0, 0),
 	/** Tasks an hour that anonymous callers may start from one client address, on every face. */

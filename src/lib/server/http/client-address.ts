@@ -35,7 +35,8 @@ export function clientAddress(
 
 /**
  * The address of an HTTP request's client. `getClientAddress()` is the socket's address under
- * adapter-node (unless its own `ADDRESS_HEADER` is set, which Parley leaves to `TRUSTED_PROXY`).
+ * adapter-node (unless adapter-node's own `ADDRESS_HEADER` is set: see `TRUSTED_PROXY` in
+ * `config.ts` for why Parley's setting is the one to use) and the edge's view on Vercel.
  */
 export function clientAddressOf(event: Pick<RequestEvent, 'request' | 'getClientAddress'>): string {
 	let socketAddress: string | undefined;
