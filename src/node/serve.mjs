@@ -98,10 +98,18 @@ server.on('error', (error) => {
 const sockets = new WebSocketServer({ noServer: true, maxPayload: chat.maxFrameBytes });
 sockets.on('error', (error) => logStray('WebSocket server', error));
 
+/** The path of a request target; null when it is no URL at all (`//[`). */
+function pathnameOf(target) {
+	try {
+		return new URL(target ?? '/', 'http://localhost').pathname;
+	} catch {
+		return null;
+	}
+}
+
 server.on('upgrade', (req, socket, head) => {
 	socket.on('error', (error) => logStray('upgrading socket', error));
-	const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-	if (!CHAT_PATHS.has(pathname) || stopping) {
+	if (!CHAT_PATHS.has(pathnameOf(req.url)) || stopping) {
 		socket.destroy();
 		return;
 	}

@@ -272,6 +272,23 @@ describe('hostile WebSocket frames', () => {
 	});
 });
 
+describe('hostile upgrades', () => {
+	it('an upgrade whose target is no URL at all (//[) is dropped, and the server goes on', async () => {
+		const raw = await openRaw();
+		const handshake = [
+			'GET //[ HTTP/1.1',
+			'Host: x',
+			'Upgrade: websocket',
+			'Connection: Upgrade',
+			`Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+			'Sec-WebSocket-Version: 13'
+		].join('\r\n');
+		raw.socket.write(`${handshake}\r\n\r\n`);
+		await raw.ended;
+		expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
+	});
+});
+
 describe('a chat socket bound to a task', () => {
 	/** Deletes a task as Carol, through tRPC. */
 	async function deleteAsCarol(id: string): Promise<void> {

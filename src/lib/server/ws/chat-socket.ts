@@ -285,8 +285,8 @@ class ChatConnection {
 
 /** Authenticates a new socket and settles its agent and task; refusals close it with 1008. */
 async function openConnection(socket: ChatSocket, request: UpgradeRequest): Promise<ChatConnection | null> {
-	const url = new URL(request.url ?? '/', 'http://localhost');
 	try {
+		const url = new URL(request.url ?? '/', 'http://localhost');
 		const db = await getDb();
 		const config = getConfig();
 		const locals = await authenticate(db, config, request, url);
