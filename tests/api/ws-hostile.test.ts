@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents } from '../../src/lib/server/db/schema';
+import { startRedis, type TestRedis } from '../support/redis';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 
@@ -41,8 +42,8 @@ interface Client {
 	send(message: string): void;
 }
 
-function chat(query: Record<string, string>, headers: Record<string, string> = {}): Promise<Client> {
-	const url = new URL('/ws/chat/', server.baseURL.replace('http:', 'ws:'));
+function chat(query: Record<string, string>, headers: Record<string, string> = {}, baseURL = server.baseURL): Promise<Client> {
+	const url = new URL('/ws/chat/', baseURL.replace('http:', 'ws:'));
 	for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
 	const socket = new WebSocket(url, { headers });
 	const frames: Frame[] = [];
@@ -328,6 +329,41 @@ describe('a chat socket bound to a task', () => {
 		const end = await client.until((frame) => frame.type === 'error');
 		expect(end.metadata.error).toBe('cancelled');
 		await client.until((frame) => frame.metadata.code === 'not_found');
+		expect((await client.closed).code).toBe(4404);
+	});
+});
+
+const redis: TestRedis = await startRedis();
+if ('reason' in redis) console.log(`Skipping the two-process WebSocket test: ${redis.reason}.`);
+
+describe.skipIf(!redis.url)('a chat socket across two server processes sharing Redis', () => {
+	let first: TestServer;
+	let second: TestServer;
+	let dave: SessionClient;
+
+	beforeAll(async () => {
+		first = await startServer({ REDIS_URL: redis.url ?? '' }, { entry: 'ws' });
+		second = await startServer({ REDIS_URL: redis.url ?? '', DATABASE_URL: first.databaseUrl }, { entry: 'ws' });
+		dave = await signUp(first.baseURL, 'dave@example.com');
+	});
+
+	afterAll(async () => {
+		await second?.stop();
+		await first?.stop();
+		if ('stop' in redis) await redis.stop();
+	});
+
+	it('is closed with 4404 when its task is deleted on the other process', async () => {
+		const client = await chat({}, { cookie: dave.cookie, origin: first.baseURL }, first.baseURL);
+		client.send('Hello');
+		const taskId = (await client.until((frame) => frame.type === 'message')).metadata.task_id!;
+		const response = await fetch(`${second.baseURL}/api/trpc/tasks.delete`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: dave.cookie, origin: second.baseURL },
+			body: JSON.stringify({ id: taskId })
+		});
+		expect(response.status).toBe(200);
+		expect((await client.until((frame) => frame.metadata.code === 'not_found')).metadata.task_id).toBe(taskId);
 		expect((await client.closed).code).toBe(4404);
 	});
 });
