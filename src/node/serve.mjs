@@ -13,9 +13,6 @@ import { env, timeout_env } from '../../build/env.js';
 /** The path of the WebSocket chat, with or without its trailing slash. */
 const CHAT_PATHS = new Set(['/ws/chat/', '/ws/chat']);
 
-/** The largest client frame accepted, in bytes (the JSON body limit). */
-const MAX_FRAME_BYTES = 1024 * 1024;
-
 const socketPath = env('SOCKET_PATH', false);
 const host = env('HOST', '0.0.0.0');
 const port = env('PORT', !socketPath && '3000');
@@ -43,16 +40,93 @@ const headersTimeout = timeout_env('HEADERS_TIMEOUT');
 if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
 
 let stopping = false;
+let listening = false;
 
-const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+/** A peer going away mid-write: common, and nothing to report. */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
+
+let strayLoggedAt = 0;
+let straySuppressed = 0;
+
+/**
+ * Logs an `'error'` event of something this server owns (a socket, the WebSocket server) and goes
+ * on: one client's fault never stops the process. One line at most per second, so that a client
+ * sending garbage cannot flood the log.
+ */
+function logStray(where, error) {
+	if (PEER_GONE.has(error?.code)) return;
+	const now = Date.now();
+	if (now - strayLoggedAt < 1000) {
+		straySuppressed++;
+		return;
+	}
+	const more = straySuppressed > 0 ? ` (${straySuppressed} more since the last one)` : '';
+	strayLoggedAt = now;
+	straySuppressed = 0;
+	console.error(`[parley] ${where}: ${error?.code ?? error?.name ?? 'error'} ${error?.message ?? error}${more}`);
+}
+
+/** What Node itself answers to a request it cannot parse, by error code. */
+function clientErrorStatus(error) {
+	if (error.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+	if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+	return '400 Bad Request';
+}
+
+// A request Node cannot parse: answered as Node would, logged, and that connection alone closed.
+server.on('clientError', (error, socket) => {
+	logStray('bad HTTP request', error);
+	socket.on('error', () => {});
+	if (socket.writable && socket.bytesWritten === 0 && error.code !== 'ECONNRESET') {
+		socket.write(`HTTP/1.1 ${clientErrorStatus(error)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+	}
+	socket.destroy();
+});
+
+server.on('error', (error) => {
+	if (!listening) {
+		console.error(`[parley] could not listen: ${error.message}`);
+		process.exit(1);
+	}
+	logStray('HTTP server', error);
+});
+
+/**
+ * The chat's WebSocket server. A frame over the limit, or text that is not UTF-8, closes that
+ * socket alone (1009, 1007; 1002 for any other protocol error): its `'error'` is only logged.
+ */
+const sockets = new WebSocketServer({ noServer: true, maxPayload: chat.maxFrameBytes });
+sockets.on('error', (error) => logStray('WebSocket server', error));
+
+/** The path of a request target; null when it is no URL at all (`//[`). */
+function pathnameOf(target) {
+	try {
+		return new URL(target ?? '/', 'http://localhost').pathname;
+	} catch {
+		return null;
+	}
+}
 
 server.on('upgrade', (req, socket, head) => {
-	const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-	if (!CHAT_PATHS.has(pathname) || stopping) {
+	socket.on('error', (error) => logStray('upgrading socket', error));
+	if (!CHAT_PATHS.has(pathnameOf(req.url)) || stopping) {
 		socket.destroy();
 		return;
 	}
-	sockets.handleUpgrade(req, socket, head, (ws) => chat.handleConnection(ws, req));
+	try {
+		sockets.handleUpgrade(req, socket, head, (ws) => {
+			ws.on('error', (error) => logStray('WebSocket', error));
+			try {
+				chat.handleConnection(ws, req);
+			} catch (error) {
+				logStray('WebSocket chat', error);
+				ws.terminate();
+			}
+		});
+	} catch (error) {
+		logStray('WebSocket upgrade', error);
+		socket.destroy();
+	}
 });
 
 if (socketPath) {
@@ -63,6 +137,7 @@ if (socketPath) {
 	}
 }
 server.listen({ path: socketPath || undefined, host, port }, () => {
+	listening = true;
 	const address = server.address();
 	const where =
 		typeof address === 'string' ? address : `http://${address?.address ?? host}:${address?.port ?? port}`;

@@ -22,6 +22,8 @@ interface Following {
 	until(predicate: (event: LiveEvent) => boolean): Promise<LiveEvent>;
 	/** Resolves with the error the subscription ended with. */
 	failure: Promise<unknown>;
+	/** Resolves once the server has accepted the subscription. */
+	started: Promise<void>;
 	stop(): void;
 }
 
@@ -43,9 +45,12 @@ function follow(baseURL: string, cookie: string, taskId: string, lastEventId?: s
 	const waiters = new Set<{ predicate: (event: LiveEvent) => boolean; resolve(event: LiveEvent): void; reject(error: unknown): void }>();
 	let failed: ((error: unknown) => void) | undefined;
 	const failure = new Promise<unknown>((resolve) => (failed = resolve));
+	let onStarted: (() => void) | undefined;
+	const started = new Promise<void>((resolve) => (onStarted = resolve));
 	const subscription = client.tasks.live.subscribe(
 		{ taskId, lastEventId: lastEventId ?? null },
 		{
+			onStarted: () => onStarted?.(),
 			onData(event) {
 				const live = event as unknown as LiveEvent;
 				events.push(live);
@@ -66,6 +71,7 @@ function follow(baseURL: string, cookie: string, taskId: string, lastEventId?: s
 	return {
 		events,
 		failure,
+		started,
 		until(predicate) {
 			const found = events.find(predicate);
 			if (found) return Promise.resolve(found);
@@ -112,6 +118,29 @@ async function load(client: SessionClient | ((path: string) => Promise<Response>
 }
 
 const newTaskId = () => `task_${crypto.randomUUID().slice(0, 8)}`;
+
+/** Deletes a task through tRPC's `tasks.delete`, as a signed-in client. */
+async function deleteTask(client: (path: string, init?: RequestInit) => Promise<Response>, id: string): Promise<void> {
+	const response = await client('/api/trpc/tasks.delete', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ id })
+	});
+	expect(response.status).toBe(200);
+}
+
+/** Asks the first question of a new chat with a chosen id, as the UI does; the response as it is. */
+function startChat(client: (path: string, init?: RequestInit) => Promise<Response>, taskId: string, text: string) {
+	return client('/api/chat', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ id: taskId, messages: [{ id: `q_${crypto.randomUUID().slice(0, 8)}`, role: 'user', parts: [{ type: 'text', text }] }] })
+	});
+}
+
+/** The texts of every stored message a subscription was shown. */
+const textsShown = (events: LiveEvent[]) =>
+	events.flatMap(({ data }) => (data.type === 'messages' ? data.messages.map((message) => textOfParts(message.parts as never)) : []));
 
 /**
  * The end of a new run: not one of the answers the page loaded. (The feed may still be telling
@@ -285,6 +314,43 @@ describe('tasks.live on one server', () => {
 		expect((refused as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
 	});
 
+	it('deleting a task ends its subscriptions as not found, and its id is refused to anyone after (409)', async () => {
+		const taskId = newTaskId();
+		await ask(alice.fetch, taskId, 'Hello');
+		const page = await load(alice, taskId);
+		const viewer = follow(server.baseURL, alice.cookie, taskId, page.liveEventId);
+		await viewer.started;
+		try {
+			await deleteTask(alice.fetch, taskId);
+			const error = await viewer.failure;
+			expect(error).toBeInstanceOf(TRPCClientError);
+			expect((error as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
+
+			// Someone else proposing the id gets a clear refusal, not the old task's place.
+			const taken = await startChat(mallory.fetch, taskId, 'Mallory’s secret');
+			expect(taken.status).toBe(409);
+			expect(await taken.text()).toContain('deleted task');
+			// Nor does its former owner get it back.
+			expect((await startChat(alice.fetch, taskId, 'Again')).status).toBe(409);
+			expect(textsShown(viewer.events)).not.toContain('Mallory’s secret');
+
+			// A new subscription to the id is refused as not found.
+			const late = follow(server.baseURL, alice.cookie, taskId);
+			expect(((await late.failure) as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
+			late.stop();
+		} finally {
+			viewer.stop();
+		}
+	});
+
+	it('refuses to take over someone else’s task by proposing its id (404)', async () => {
+		const taskId = newTaskId();
+		await ask(alice.fetch, taskId, 'Mine');
+		const response = await startChat(mallory.fetch, taskId, 'Let me in');
+		expect(response.status).toBe(404);
+		expect((await load(alice, taskId)).messages.map((message) => textOfParts(message.parts))).not.toContain('Let me in');
+	});
+
 	// Last: it stops the server.
 	it('a stopping server ends its subscriptions at once with a retryable error, so that clients reconnect elsewhere', async () => {
 		const taskId = newTaskId();
@@ -351,6 +417,22 @@ describe.skipIf(!redis.url)('tasks.live across two server processes sharing Redi
 			}
 			// Both processes give the same place to follow from.
 			expect((await load(onSecond, taskId)).liveEventId).toBe(end.id);
+		} finally {
+			onFirst.stop();
+		}
+	});
+
+	it('a task deleted on one process ends its subscriptions on the other', async () => {
+		const taskId = newTaskId();
+		await ask(alice.fetch, taskId, 'Hello');
+		const page = await load(alice, taskId);
+		const onFirst = follow(first.baseURL, alice.cookie, taskId, page.liveEventId);
+		await onFirst.started;
+		try {
+			await deleteTask(onSecond, taskId);
+			const error = await onFirst.failure;
+			expect((error as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
+			expect((await startChat(onSecond, taskId, 'Reused')).status).toBe(409);
 		} finally {
 			onFirst.stop();
 		}

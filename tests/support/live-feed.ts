@@ -12,8 +12,9 @@ export function announceListening(store: FeedStore): { store: FeedStore; listeni
 			append: (taskId, event) => store.append(taskId, event),
 			cursor: (taskId) => store.cursor(taskId),
 			close: () => store.close(),
-			async listen(taskId, listener) {
-				const listening = await store.listen(taskId, listener);
+			drop: (taskId) => store.drop(taskId),
+			async listen(taskId, listener, options) {
+				const listening = await store.listen(taskId, listener, options);
 				started += 1;
 				for (const waiter of waiters.filter((candidate) => candidate.count <= started)) waiter.resolve();
 				return listening;

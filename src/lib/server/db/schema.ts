@@ -182,6 +182,18 @@ export const tasks = sqliteTable(
 	]
 );
 
+/**
+ * The ids of deleted tasks. A trigger adds the id of every deleted task (however it is deleted),
+ * and another refuses a new task with a listed id: an id names one task for good, so nothing bound
+ * to a deleted task (a live subscription, a chat socket, a link) can ever reach a new one.
+ */
+export const taskTombstones = sqliteTable('task_tombstones', {
+	id: text('id').primaryKey(),
+	deletedAt: integer('deleted_at', { mode: 'timestamp_ms' })
+		.notNull()
+		.$defaultFn(() => new Date())
+});
+
 export const messageRoles = ['user', 'assistant', 'system'] as const;
 export type MessageRole = (typeof messageRoles)[number];
 

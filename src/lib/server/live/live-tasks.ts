@@ -43,15 +43,47 @@ export async function liveCursor(taskId: string): Promise<string | null> {
 }
 
 /**
- * A task's events for one subscriber (see {@link subscribeFeed}); the feed is connected before
- * this resolves, so a feed that cannot be reached fails here rather than mid-stream.
+ * A task's events for one subscriber (see {@link subscribeFeed}, with its `afterListen` check);
+ * the feed is connected before this resolves, so a feed that cannot be reached fails here rather
+ * than mid-stream.
  */
 export async function subscribeTask(
 	taskId: string,
 	lastEventId: string | null,
-	signal?: AbortSignal
+	signal?: AbortSignal,
+	afterListen?: () => Promise<void>
 ): Promise<AsyncGenerator<FeedEntry, void, undefined>> {
-	return subscribeFeed(await getFeedStore(), taskId, lastEventId, signal);
+	return subscribeFeed(await getFeedStore(), taskId, lastEventId, signal, afterListen);
+}
+
+/**
+ * Ends everything that follows a deleted task, in this process and (with Redis) every other:
+ * its live subscriptions fail as deleted, and the chat sockets bound to it close. Its kept events
+ * are forgotten. Resolves once that is ordered before anything appended to the id afterwards.
+ */
+export async function endDeletedTask(taskId: string): Promise<void> {
+	await (await getFeedStore()).drop(taskId);
+}
+
+/**
+ * Calls `onDeleted` once when the task is deleted (by {@link endDeletedTask}, in any process).
+ * Resolves, once listening, to a function that stops watching.
+ */
+export async function watchTaskDeletion(taskId: string, onDeleted: () => void): Promise<() => void> {
+	let done = false;
+	const listening = await (await getFeedStore()).listen(taskId, {
+		next() {},
+		close() {},
+		deleted() {
+			if (done) return;
+			done = true;
+			onDeleted();
+		}
+	}, { snapshot: false });
+	return () => {
+		done = true;
+		listening.stop();
+	};
 }
 
 /**

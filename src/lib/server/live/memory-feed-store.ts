@@ -1,5 +1,5 @@
 import { formatEventId, newEpoch } from './event-id';
-import { FeedClosedError, type FeedListener, type FeedStore } from './task-feed';
+import { FeedClosedError, type FeedListener, type FeedSnapshot, type FeedStore } from './task-feed';
 import type { FeedEntry, TaskEvent } from './task-event';
 
 /** How much a {@link MemoryFeedStore} keeps. */
@@ -78,10 +78,13 @@ export class MemoryFeedStore implements FeedStore {
 		return formatEventId(state.epoch, state.seq);
 	}
 
-	async listen(taskId: string, listener: FeedListener) {
+	async listen(taskId: string, listener: FeedListener, options: { snapshot?: boolean } = {}) {
 		if (this.closed) throw new FeedClosedError();
 		const state = this.use(taskId);
-		const snapshot = { epoch: state.epoch, seq: state.seq, entries: [...state.entries] };
+		const snapshot: FeedSnapshot =
+			options.snapshot === false
+				? { epoch: null, seq: 0, entries: [] }
+				: { epoch: state.epoch, seq: state.seq, entries: [...state.entries] };
 		state.listeners.add(listener);
 		return {
 			snapshot,
@@ -90,6 +93,14 @@ export class MemoryFeedStore implements FeedStore {
 				state.usedAt = this.now();
 			}
 		};
+	}
+
+	async drop(taskId: string): Promise<void> {
+		const state = this.tasks.get(taskId);
+		if (!state) return;
+		this.tasks.delete(taskId);
+		for (const listener of [...state.listeners]) listener.deleted();
+		state.listeners.clear();
 	}
 
 	async close(): Promise<void> {

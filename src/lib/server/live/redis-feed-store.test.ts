@@ -4,7 +4,7 @@ import { announceListening } from '../../../../tests/support/live-feed';
 import { startRedis, type TestRedis } from '../../../../tests/support/redis';
 import { parseEventId } from './event-id';
 import { connectRedisFeedStore, type RedisFeedStore } from './redis-feed-store';
-import { FeedClosedError, subscribeFeed } from './task-feed';
+import { FeedClosedError, subscribeFeed, TaskDeletedError } from './task-feed';
 import type { FeedEntry, TaskEvent } from './task-event';
 
 const redis: TestRedis = await startRedis();
@@ -97,6 +97,24 @@ describe.skipIf(!redis.url)('RedisFeedStore', () => {
 		expect(fresh.epoch).not.toBe(parseEventId(old)!.epoch);
 		expect(parseEventId(reset.id)!.epoch).toBe(fresh.epoch);
 		expect(fresh.seq).toBe(1);
+	});
+
+	it('ends the subscribers of a deleted task in every process, after its earlier events and before any later one', async () => {
+		const task = taskId();
+		const { store, listening } = announceListening(second);
+		const read: string[] = [];
+		const reading = (async () => {
+			for await (const entry of subscribeFeed(store, task, null)) read.push(deltaOf(entry));
+		})();
+		const ended = expect(reading).rejects.toBeInstanceOf(TaskDeletedError);
+		await listening();
+		await first.append(task, chunk('a'));
+		await first.drop(task);
+		const reused = await first.append(task, chunk('b'));
+		await ended;
+		expect(read).toStrictEqual(['a']);
+		// The deleted task's events are forgotten: what came after starts a new feed.
+		expect(parseEventId(reused)!.seq).toBe(1);
 	});
 
 	it('ends its subscribers with FeedClosedError when it closes', async () => {

@@ -55,6 +55,19 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return epoch .. '-' .. (redis.call('HGET', KEYS[1], 'seq') or '0')`;
 
+/**
+ * Tells a task's listeners, in every process, that it was deleted, and forgets its events, in one
+ * step: what is appended later starts a new feed, after the message on the channel.
+ * KEYS: meta hash, events list. ARGV: channel, message.
+ */
+const DROP_SCRIPT = `
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1`;
+
+/** What the channel of a deleted task carries last: no entry id has a space-free form like it. */
+const DELETED_MESSAGE = 'deleted';
+
 /** An entry as Redis keeps and publishes it: its id, a space, the event's JSON. */
 function decodeEntry(text: string): FeedEntry | null {
 	const space = text.indexOf(' ');
@@ -108,10 +121,11 @@ export class RedisFeedStore implements FeedStore {
 		return String(id);
 	}
 
-	async listen(taskId: string, listener: FeedListener) {
+	async listen(taskId: string, listener: FeedListener, options: { snapshot?: boolean } = {}) {
 		if (this.closed) throw new FeedClosedError();
 		const channel = channelOf(taskId);
 		const receive = (message: string) => {
+			if (message === DELETED_MESSAGE) return listener.deleted();
 			const entry = decodeEntry(message);
 			if (entry) listener.next(entry);
 		};
@@ -123,6 +137,10 @@ export class RedisFeedStore implements FeedStore {
 			if (!this.listeners.delete(listener)) return;
 			if (this.subscriber.isOpen) void this.subscriber.unsubscribe(channel, receive).catch(() => {});
 		};
+		if (options.snapshot === false) {
+			const snapshot: FeedSnapshot = { epoch: null, seq: 0, entries: [] };
+			return { snapshot, stop };
+		}
 		try {
 			const [meta, kept] = (await this.client
 				.multi()
@@ -142,6 +160,13 @@ export class RedisFeedStore implements FeedStore {
 			stop();
 			throw error;
 		}
+	}
+
+	async drop(taskId: string): Promise<void> {
+		await this.client.eval(DROP_SCRIPT, {
+			keys: [metaKey(taskId), entriesKey(taskId)],
+			arguments: [channelOf(taskId), DELETED_MESSAGE]
+		});
 	}
 
 	async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { announceListening } from '../../../../tests/support/live-feed';
 import { formatEventId, parseEventId } from './event-id';
 import { MemoryFeedStore } from './memory-feed-store';
-import { FeedClosedError, planReplay, subscribeFeed, type FeedSnapshot } from './task-feed';
+import { FeedClosedError, planReplay, subscribeFeed, TaskDeletedError, type FeedSnapshot } from './task-feed';
 import type { FeedEntry, TaskEvent } from './task-event';
 
 const chunk = (delta: string): TaskEvent => ({
@@ -164,13 +164,47 @@ describe('subscribeFeed over the memory store', () => {
 		await failed;
 		await expect(subscribeFeed(store, 'task', null).next()).rejects.toBeInstanceOf(FeedClosedError);
 	});
+
+	it('hands over what came before a deletion, then fails with TaskDeletedError; nothing appended after reaches it', async () => {
+		const memory = new MemoryFeedStore();
+		const { store, listening } = announceListening(memory);
+		const entries = subscribeFeed(store, 'task', null);
+		const read: string[] = [];
+		const reading = (async () => {
+			for await (const entry of entries) read.push(deltaOf(entry));
+		})();
+		const ended = expect(reading).rejects.toBeInstanceOf(TaskDeletedError);
+		await listening();
+		await store.append('task', chunk('a'));
+		await store.drop('task');
+		// The same id used again: a new feed, which the old subscriber never sees.
+		await store.append('task', chunk('b'));
+		await ended;
+		expect(read).toStrictEqual(['a']);
+		expect(await store.cursor('task')).toMatch(/-1$/);
+	});
+
+	it('runs afterListen once listening, before handing anything over, and stops listening when it throws', async () => {
+		const memory = new MemoryFeedStore();
+		await memory.append('task', chunk('kept'));
+		const listeners = () =>
+			(memory as unknown as { tasks: Map<string, { listeners: Set<unknown> }> }).tasks.get('task')?.listeners.size;
+		let seen: number | undefined;
+		const refused = subscribeFeed(memory, 'task', null, undefined, async () => {
+			seen = listeners();
+			throw new Error('gone');
+		}).next();
+		await expect(refused).rejects.toThrow('gone');
+		expect(seen).toBe(1);
+		expect(listeners()).toBe(0);
+	});
 });
 
 describe('MemoryFeedStore limits', () => {
 	it('keeps only the newest events of a task', async () => {
 		const store = new MemoryFeedStore({ maxEntries: 2 });
 		for (const delta of ['a', 'b', 'c']) await store.append('task', chunk(delta));
-		const listening = await store.listen('task', { next() {}, close() {} });
+		const listening = await store.listen('task', { next() {}, close() {}, deleted() {} });
 		const snapshot = listening.snapshot;
 		listening.stop();
 		expect(snapshot.entries.map(deltaOf)).toStrictEqual(['b', 'c']);
@@ -182,7 +216,7 @@ describe('MemoryFeedStore limits', () => {
 		const store = new MemoryFeedStore({ maxTasks: 3, idleMs: 1000 }, () => now);
 		const epochOf = async (taskId: string) => parseEventId(await store.cursor(taskId))!.epoch;
 		const a = await epochOf('a');
-		const listening = await store.listen('listened', { next() {}, close() {} });
+		const listening = await store.listen('listened', { next() {}, close() {}, deleted() {} });
 		const b = await epochOf('b');
 		await epochOf('c'); // four tasks, one beyond the limit: 'a' goes, being the least recently used
 		expect(await epochOf('b')).toBe(b);

@@ -16,6 +16,11 @@ export interface FeedListener {
 	next(entry: FeedEntry): void;
 	/** The feed is closing (the server stops): no more events will come. */
 	close(): void;
+	/**
+	 * The task was deleted: no more of its events will come, and whoever follows it must stop.
+	 * Comes after every event appended before the deletion, and before any appended after it.
+	 */
+	deleted(): void;
 }
 
 /**
@@ -27,8 +32,20 @@ export interface FeedStore {
 	append(taskId: string, event: TaskEvent): Promise<string>;
 	/** The id of the task's newest event (its feed is started when it has none): a place to resume from. */
 	cursor(taskId: string): Promise<string>;
-	/** Starts handing the task's new events to `listener`, then resolves to what the feed holds. */
-	listen(taskId: string, listener: FeedListener): Promise<{ snapshot: FeedSnapshot; stop(): void }>;
+	/**
+	 * Starts handing the task's new events to `listener`, then resolves to what the feed holds
+	 * (an empty snapshot with `{snapshot: false}`, for a listener that only waits for the deletion).
+	 */
+	listen(
+		taskId: string,
+		listener: FeedListener,
+		options?: { snapshot?: boolean }
+	): Promise<{ snapshot: FeedSnapshot; stop(): void }>;
+	/**
+	 * The task was deleted: tells every listener of it (in every process sharing the store) and
+	 * forgets its events. Resolves once the deletion is ordered before any later append.
+	 */
+	drop(taskId: string): Promise<void>;
 	/** Closes every listener and lets go of what the store holds open. */
 	close(): Promise<void>;
 }
@@ -37,6 +54,13 @@ export interface FeedStore {
 export class FeedClosedError extends Error {
 	constructor() {
 		super('The live feed closed.');
+	}
+}
+
+/** The task a subscriber follows was deleted. */
+export class TaskDeletedError extends Error {
+	constructor(readonly taskId: string) {
+		super(`The task "${taskId}" was deleted.`);
 	}
 }
 
@@ -62,15 +86,21 @@ export function planReplay(snapshot: FeedSnapshot, lastEventId: string | null): 
 /**
  * The events of a task for one subscriber: after `lastEventId` those it missed (or a `reset` when
  * they are no longer kept), then every new one, each once and in order. Ends when `signal` aborts;
- * throws {@link FeedClosedError} when the store closes.
+ * throws {@link FeedClosedError} when the store closes and {@link TaskDeletedError} when the task
+ * is deleted (nothing appended after the deletion is ever handed over). `afterListen` runs once
+ * the subscriber listens, before anything is handed over: a check there (that the task still
+ * exists) cannot miss a deletion, which either came before it or reaches the listener.
  */
 export async function* subscribeFeed(
 	store: FeedStore,
 	taskId: string,
 	lastEventId: string | null,
-	signal?: AbortSignal
+	signal?: AbortSignal,
+	afterListen?: () => Promise<void>
 ): AsyncGenerator<FeedEntry, void, undefined> {
-	const pending: FeedEntry[] = [];
+	/** Entries in the order they came; null marks the task's deletion, after which nothing is kept. */
+	const pending: (FeedEntry | null)[] = [];
+	let deleted = false;
 	let closed = false;
 	let wake: (() => void) | undefined;
 	const notify = () => {
@@ -81,15 +111,23 @@ export async function* subscribeFeed(
 	signal?.addEventListener('abort', notify);
 	const listening = await store.listen(taskId, {
 		next(entry) {
+			if (deleted) return;
 			pending.push(entry);
 			notify();
 		},
 		close() {
 			closed = true;
 			notify();
+		},
+		deleted() {
+			if (deleted) return;
+			deleted = true;
+			pending.push(null);
+			notify();
 		}
 	});
 	try {
+		await afterListen?.();
 		const plan = planReplay(listening.snapshot, lastEventId);
 		let last: EventPosition | null;
 		if (plan.type === 'reset') {
@@ -103,6 +141,7 @@ export async function* subscribeFeed(
 		}
 		for (;;) {
 			if (signal?.aborted) return;
+			if (pending[0] === null) throw new TaskDeletedError(taskId);
 			const entry = pending.shift();
 			if (entry) {
 				const position = parseEventId(entry.id);

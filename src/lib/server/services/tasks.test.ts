@@ -1,9 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
-import { agents, tasks, users, type Task } from '../db/schema';
+import { agents, tasks, taskTombstones, users, type Task } from '../db/schema';
 import { AppError, type AppErrorCode } from '../errors';
-import { createTask, getOwnTask, listTasks, ownsTask, titleFrom, touchTask, type TaskCursor } from './tasks';
+import { subscribeTask, watchTaskDeletion } from '../live/live-tasks';
+import { TaskDeletedError } from '../live/task-feed';
+import {
+	createTask,
+	deleteTask,
+	getOwnTask,
+	listTasks,
+	ownsTask,
+	titleFrom,
+	touchTask,
+	undoNewTaskOnFailure,
+	type TaskCursor
+} from './tasks';
 import type { Viewer } from './viewer';
 
 let temp: TempDb;
@@ -98,6 +110,50 @@ describe('createTask', () => {
 		expect(stored.title).toBe('Trip');
 		expect(stored.context).toEqual({ city: 'Paris' });
 		expect(stored.driver).toBe('user');
+	});
+});
+
+describe('deleted task ids', () => {
+	it('are never used again, by anyone, however the task was deleted', async () => {
+		await createTask(temp.db, { viewer: alice, agentId, id: 'deleted-id-1' });
+		await deleteTask(temp.db, alice, 'deleted-id-1');
+		const refused = await expectAppError(createTask(temp.db, { viewer: bob, agentId, id: 'deleted-id-1' }), 'conflict', 'id');
+		expect(refused.message).toContain('deleted task');
+		await expectAppError(createTask(temp.db, { viewer: alice, agentId, id: 'deleted-id-1' }), 'conflict', 'id');
+
+		// Deleting the owner's account deletes the task too, and leaves its id behind all the same.
+		await createTask(temp.db, { viewer: bob, agentId, id: 'cascaded-id' });
+		await temp.db.delete(users).where(eq(users.id, 'bob'));
+		expect(await temp.db.select().from(tasks).where(eq(tasks.id, 'cascaded-id'))).toHaveLength(0);
+		await expectAppError(createTask(temp.db, { viewer: anon, agentId, id: 'cascaded-id' }), 'conflict', 'id');
+		expect(await temp.db.select().from(tasks)).toHaveLength(0);
+	});
+
+	it('deleting a task ends its live subscriptions and tells its watchers', async () => {
+		const task = await createTask(temp.db, { viewer: alice, agentId });
+		let told = 0;
+		await watchTaskDeletion(task.id, () => told++);
+		const next = (await subscribeTask(task.id, null)).next();
+		const ended = expect(next).rejects.toBeInstanceOf(TaskDeletedError);
+		// The subscription listens once it is first read; the watcher listened when it resolved.
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		await deleteTask(temp.db, alice, task.id);
+		await ended;
+		expect(told).toBe(1);
+	});
+
+	it('a task a failed request made is undone as if never made: its watchers end and its id is free', async () => {
+		const task = await createTask(temp.db, { viewer: alice, agentId, id: 'retried-id-1' });
+		let told = 0;
+		await watchTaskDeletion(task.id, () => told++);
+		await expect(
+			undoNewTaskOnFailure(temp.db, task.id, async () => {
+				throw new Error('refused');
+			})
+		).rejects.toThrow('refused');
+		expect(told).toBe(1);
+		expect(await temp.db.select().from(taskTombstones)).toHaveLength(0);
+		expect((await createTask(temp.db, { viewer: alice, agentId, id: 'retried-id-1' })).id).toBe('retried-id-1');
 	});
 });
 

@@ -1,9 +1,10 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { agents, tasks, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
+import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
+import { endDeletedTask } from '../live/live-tasks';
 import { isAdmin, type Viewer } from './viewer';
 
 /** A task as lists show it. */
@@ -40,9 +41,22 @@ export function titleFrom(text: string, maxLength = 60): string {
 	return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut.slice(0, maxLength)).trimEnd()}…`;
 }
 
+/** The message of the database trigger that refuses the id of a deleted task (drizzle/0005). */
+const TOMBSTONE_MESSAGE = 'parley: the task id belonged to a deleted task';
+
+/** Whether an error (or one of its causes: drizzle wraps the driver's) is the tombstone trigger's. */
+function isTombstoneRefusal(error: unknown): boolean {
+	for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+		if (cause.message.includes(TOMBSTONE_MESSAGE)) return true;
+	}
+	return false;
+}
+
 /**
- * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict` otherwise).
- * An anonymous caller's task counts against its address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over).
+ * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict`
+ * otherwise); the id of a deleted task is never used again (`conflict` too), so that nothing
+ * bound to that task follows the id to a new one. An anonymous caller's task counts against its
+ * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over).
  */
 export async function createTask(
 	db: Db,
@@ -61,20 +75,28 @@ export async function createTask(
 		throw new AppError('invalid_input', 'A task id must be 8–64 letters, digits, "_" or "-".', { field: 'id' });
 	}
 	if (input.viewer.kind === 'anonymous') await limitAnonymousTask(input.viewer);
-	const [task] = await db
-		.insert(tasks)
-		.values({
-			id: input.id ?? newId(),
-			agentId: input.agentId,
-			...ownerOf(input.viewer),
-			title: input.title ?? '',
-			context: input.context ?? null,
-			teamId: input.teamId ?? null,
-			driver: input.driver ?? 'auto',
-			runOptions: input.runOptions ?? null
-		})
-		.onConflictDoNothing({ target: tasks.id })
-		.returning();
+	let task: Task | undefined;
+	try {
+		[task] = await db
+			.insert(tasks)
+			.values({
+				id: input.id ?? newId(),
+				agentId: input.agentId,
+				...ownerOf(input.viewer),
+				title: input.title ?? '',
+				context: input.context ?? null,
+				teamId: input.teamId ?? null,
+				driver: input.driver ?? 'auto',
+				runOptions: input.runOptions ?? null
+			})
+			.onConflictDoNothing({ target: tasks.id })
+			.returning();
+	} catch (error) {
+		if (!isTombstoneRefusal(error)) throw error;
+		throw new AppError('conflict', `The task id "${input.id}" belonged to a deleted task and cannot be used again.`, {
+			field: 'id'
+		});
+	}
 	if (!task) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
 	return task;
 }
@@ -205,8 +227,35 @@ export async function undoNewTaskOnFailure<T>(db: Db, newTaskId: string | null, 
 	try {
 		return await run();
 	} catch (error) {
-		if (newTaskId) await db.delete(tasks).where(eq(tasks.id, newTaskId));
+		if (newTaskId) await undoNewTask(db, newTaskId);
 		throw error;
+	}
+}
+
+/**
+ * Removes a task a failed request has just made, as if it had never been made: whatever started
+ * following it meanwhile ends, then its id is free again (a client may retry with the id it
+ * chose). When the followers cannot be told, the id stays a tombstone.
+ */
+async function undoNewTask(db: Db, id: string): Promise<void> {
+	if (await removeTask(db, id)) await db.delete(taskTombstones).where(eq(taskTombstones.id, id));
+}
+
+/**
+ * Deletes a task, whoever owns it (stop its run first): its messages go with it, its files stay
+ * (unlinked), its id is kept as a tombstone no new task may take, and whatever follows it ends,
+ * in every process: live subscriptions (`tasks.live`) fail as not found and chat sockets bound to
+ * it close with 4404. Resolves to whether the followers were told (a failure is logged: the
+ * tombstone alone keeps them from ever seeing another task).
+ */
+export async function removeTask(db: Db, id: string): Promise<boolean> {
+	await db.delete(tasks).where(eq(tasks.id, id));
+	try {
+		await endDeletedTask(id);
+		return true;
+	} catch (error) {
+		console.error(`[parley] could not end what follows the deleted task ${id}`, error);
+		return false;
 	}
 }
 
@@ -222,8 +271,8 @@ export async function setTaskStatus(db: Db, viewer: Viewer, id: string, status: 
 	await db.update(tasks).set({ status }).where(eq(tasks.id, id));
 }
 
-/** Deletes a task of the viewer's with its messages (its files stay, unlinked). */
+/** Deletes a task of the viewer's, as {@link removeTask} does. */
 export async function deleteTask(db: Db, viewer: Viewer, id: string): Promise<void> {
 	await getOwnTask(db, viewer, id);
-	await db.delete(tasks).where(eq(tasks.id, id));
+	await removeTask(db, id);
 }

@@ -8,11 +8,12 @@ import { AppError, toAppError } from '../errors';
 import { clientAddressOfUpgrade } from '../http/client-address';
 import { limitStreamingRequest } from '../http/rate-limit';
 import { viewerOf } from '../http/viewer';
+import { watchTaskDeletion } from '../live/live-tasks';
 import type { ActiveRun } from '../runtime/run-registry';
 import { startTurn } from '../runtime/run-turn';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
 import { validateTaskContext } from '../services/context-schema';
-import { createTask, getOwnTask, undoNewTaskOnFailure } from '../services/tasks';
+import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '../services/tasks';
 import type { Viewer } from '../services/viewer';
 import { AnswerFrames, errorFrame, parseClientFrame, type FrameMetadata, type ServerFrame } from './frames';
 
@@ -23,6 +24,7 @@ export interface ChatSocket {
 	close(code?: number, reason?: string): void;
 	on(event: 'message', listener: (data: { toString(): string }, isBinary: boolean) => void): unknown;
 	on(event: 'close', listener: () => void): unknown;
+	on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The parts of the upgrade request the chat reads. */
@@ -34,6 +36,8 @@ export interface UpgradeRequest {
 
 /** What the Node entry calls for each accepted connection on `/ws/chat/`. */
 export interface WebSocketChatHook {
+	/** The largest client frame accepted, in bytes (`JSON_BODY_LIMIT`); a larger one closes its socket with 1009. */
+	maxFrameBytes: number;
 	handleConnection(socket: ChatSocket, request: UpgradeRequest): void;
 	/** Stops the answers in progress, waits until they are stored and told, and closes every socket (1001). */
 	closeAll(): Promise<void>;
@@ -43,19 +47,29 @@ declare global {
 	var __parleyWebSocket: WebSocketChatHook | undefined;
 }
 
-/** Close codes of the WebSocket protocol the chat uses. */
+/**
+ * Close codes the chat uses. Protocol errors are closed by the `ws` library itself, each socket on
+ * its own: 1002 (a malformed frame), 1007 (text that is not UTF-8), 1009 (a frame over
+ * `maxFrameBytes`).
+ */
 export const CLOSE_CODES = {
 	goingAway: 1001,
 	unsupportedData: 1003,
 	policyViolation: 1008,
-	internalError: 1011
+	internalError: 1011,
+	/** The socket's task was deleted (after an error frame with code `not_found`). */
+	taskDeleted: 4404
 } as const;
 
 const OPEN = 1;
 
 /** Lets the Node entry (`src/node/serve.mjs`) reach the chat from outside the server bundle. */
 export function registerWebSocketChat(): void {
-	globalThis.__parleyWebSocket = { handleConnection: handleChatConnection, closeAll: closeAllChats };
+	globalThis.__parleyWebSocket = {
+		maxFrameBytes: getConfig().JSON_BODY_LIMIT,
+		handleConnection: handleChatConnection,
+		closeAll: closeAllChats
+	};
 }
 
 /** The open connections of this process. */
@@ -71,12 +85,20 @@ function header(request: UpgradeRequest, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** The cookies of a request, read-only: a session refreshed over a socket keeps its old cookie. */
-function cookieJar(cookieHeader: string | undefined): Cookies {
+/**
+ * The cookies of a request, read-only: a session refreshed over a socket keeps its old cookie. A
+ * cookie whose value cannot be decoded (a stray `%`) counts as not sent.
+ */
+export function cookieJar(cookieHeader: string | undefined): Cookies {
 	const values = new Map<string, string>();
 	for (const pair of (cookieHeader ?? '').split(';')) {
 		const index = pair.indexOf('=');
-		if (index > 0) values.set(pair.slice(0, index).trim(), decodeURIComponent(pair.slice(index + 1).trim()));
+		if (index <= 0) continue;
+		try {
+			values.set(pair.slice(0, index).trim(), decodeURIComponent(pair.slice(index + 1).trim()));
+		} catch {
+			// Malformed: as if absent.
+		}
 	}
 	const jar: Pick<Cookies, 'get' | 'set'> = { get: (name) => values.get(name), set: () => {} };
 	return jar as Cookies;
@@ -144,6 +166,8 @@ class ChatConnection {
 	private run: ActiveRun | null = null;
 	private answering: Promise<void> | null = null;
 	private closed = false;
+	/** Stops following the deletion of the task. */
+	private unwatch: (() => void) | null = null;
 
 	constructor(
 		private readonly socket: ChatSocket,
@@ -159,6 +183,31 @@ class ChatConnection {
 	onClose(): void {
 		this.closed = true;
 		this.run?.stop('caller-gone');
+		this.unwatch?.();
+	}
+
+	/**
+	 * Follows the deletion of the connection's task (in any process): the socket is then closed
+	 * with 4404. Checked again once following, so that a deletion just before is not missed.
+	 */
+	async watch(task: Task): Promise<void> {
+		if (this.unwatch || this.closed) return;
+		const unwatch = await watchTaskDeletion(task.id, () => void this.taskDeleted(task.id));
+		if (this.closed) return unwatch();
+		this.unwatch = unwatch;
+		const found = await findTask(this.db, task.id);
+		if (!found || found.userId !== task.userId || found.anonymousId !== task.anonymousId) await this.taskDeleted(task.id);
+	}
+
+	/** The task is gone: the answer in progress is told to end, then the socket closes with 4404. */
+	private async taskDeleted(taskId: string): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.unwatch?.();
+		this.run?.stop('stopped');
+		await this.answering?.catch(() => {});
+		this.send(errorFrame(new AppError('not_found', `The task "${taskId}" was deleted.`), this.base()));
+		this.socket.close(CLOSE_CODES.taskDeleted, 'Task deleted');
 	}
 
 	/** Stops the answer in progress, waits until it is told, and closes the socket as "going away". */
@@ -180,6 +229,7 @@ class ChatConnection {
 			}
 			return;
 		}
+		if (this.closed) return;
 		if (this.busy) {
 			const error = new AppError('conflict', 'An answer is still streaming: wait for its final frame before sending the next message.');
 			this.send(errorFrame(error, this.base()));
@@ -212,6 +262,7 @@ class ChatConnection {
 		this.task = task;
 		this.run = run;
 		if (this.closed) run.stop('caller-gone');
+		else if (!existing) void this.watch(task).catch((error) => console.error('[parley] could not follow a chat task', error));
 		const frames = new AnswerFrames(this.base());
 		this.send(frames.loading());
 		const interruptedBy = (): 'timeout' | 'cancelled' =>
@@ -235,8 +286,8 @@ class ChatConnection {
 
 /** Authenticates a new socket and settles its agent and task; refusals close it with 1008. */
 async function openConnection(socket: ChatSocket, request: UpgradeRequest): Promise<ChatConnection | null> {
-	const url = new URL(request.url ?? '/', 'http://localhost');
 	try {
+		const url = new URL(request.url ?? '/', 'http://localhost');
 		const db = await getDb();
 		const config = getConfig();
 		const locals = await authenticate(db, config, request, url);
@@ -244,7 +295,10 @@ async function openConnection(socket: ChatSocket, request: UpgradeRequest): Prom
 		const getClientAddress = () => clientAddressOfUpgrade(request);
 		const { viewer } = viewerOf({ locals, request: new Request(url), getClientAddress }, url.searchParams.get('anonymous_id') ?? undefined);
 		const { agent, task } = await agentAndTask(db, config, viewer, url);
-		return new ChatConnection(socket, db, config, locals, viewer, agent, task);
+		const connection = new ChatConnection(socket, db, config, locals, viewer, agent, task);
+		// Without the feed the socket still works; tombstoned ids keep it from ever reaching another task.
+		if (task) await connection.watch(task).catch((error) => console.error('[parley] could not follow a chat task', error));
+		return connection;
 	} catch (error) {
 		const appError = toAppError(error);
 		if (appError.code === 'internal') console.error('[parley] WebSocket chat failed to open', error);
@@ -262,6 +316,8 @@ async function openConnection(socket: ChatSocket, request: UpgradeRequest): Prom
  * connection is being authenticated wait for it.
  */
 export function handleChatConnection(socket: ChatSocket, request: UpgradeRequest): void {
+	// A protocol error (a frame too big, text that is not UTF-8) closes this socket alone, with its code.
+	socket.on('error', () => {});
 	const opened = openConnection(socket, request);
 	void opened.then((connection) => connection && connections.add(connection));
 	// Frames are handled in the order they came; an answer in progress does not hold up the next frame's refusal.

@@ -3,7 +3,7 @@ import type { Db } from '../../db';
 import { messages, tasks, teams, type Message, type Task } from '../../db/schema';
 import { AppError } from '../../errors';
 import { findFiles } from '../../services/files';
-import { getOwnTask } from '../../services/tasks';
+import { getOwnTask, removeTask } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import type { TeamTask } from './schemas';
 import { fileIdsOf, toTeamTask } from './to-team-task';
@@ -46,9 +46,9 @@ export async function listAgentTasks(db: Db, viewer: Viewer, agentId: number): P
 		.limit(TEAM_TASK_LIST_LIMIT);
 }
 
-/** Deletes a task; its messages go with it, its files stay (unlinked). */
+/** Deletes a task (see `removeTask`): its messages go with it, its files stay (unlinked), its followers end. */
 export async function deleteTask(db: Db, id: string): Promise<void> {
-	await db.delete(tasks).where(eq(tasks.id, id));
+	await removeTask(db, id);
 }
 
 /** Tasks as the team-agent API shows them, loading their messages and files in two queries. */

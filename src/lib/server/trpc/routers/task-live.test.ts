@@ -5,7 +5,7 @@ import { createAccount } from '../../auth/accounts';
 import type { SessionUser } from '../../auth/session';
 import { parseConfig } from '../../config';
 import { getUsableAgent } from '../../services/agents';
-import { createTask } from '../../services/tasks';
+import { createTask, deleteTask } from '../../services/tasks';
 import { createCallerFactory, type Context } from '../trpc';
 import { appRouter } from './_app';
 
@@ -80,5 +80,25 @@ describe('tasks.live', () => {
 	it('refuses a caller who is nobody, and a malformed anonymous id', async () => {
 		expect(await refusal({}, taskId)).toBe('UNAUTHORIZED');
 		expect(await refusal({ anonymousId: 'bad id!' }, anonymousTaskId)).toBe('BAD_REQUEST');
+	});
+
+	it('ends with NOT_FOUND when the task is deleted; its id is never given to anyone else', async () => {
+		const caller = createCaller({ db: temp.db, config, user: owner });
+		const events = (await caller.tasks.live({ taskId }))[Symbol.asyncIterator]();
+		const next = events.next();
+		const ended = next.then(
+			() => null,
+			(thrown: unknown) => thrown
+		);
+		// The subscription listens before the first event is read: let it start.
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		await deleteTask(temp.db, { kind: 'user', id: owner.id, role: owner.role }, taskId);
+		const error = await ended;
+		expect(error).toBeInstanceOf(TRPCError);
+		expect((error as TRPCError).code).toBe('NOT_FOUND');
+
+		const viewer = { kind: 'user' as const, id: stranger.id, role: stranger.role };
+		const agent = await getUsableAgent(temp.db, viewer, 'assistant');
+		await expect(createTask(temp.db, { viewer, agentId: agent.id, id: taskId })).rejects.toMatchObject({ code: 'conflict' });
 	});
 });
