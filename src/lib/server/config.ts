@@ -116,7 +116,19 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * Deepest nesting of arrays and objects in any JSON a client sends (request bodies, JSON form
+	 * fields, WebSocket frames), in levels (64).
+	 */
+	JSON_DEPTH_LIMIT: integer(64, 1),
+	/**
+	 * How much of a request body over its limit is read and thrown away before the 413 is sent, in
+	 * bytes (10 MB), so that the client, still sending, reads the answer instead of a reset connection.
+	 */
+	BODY_DRAIN_LIMIT: integer(10 * 1024 * 1024, 0),
+	/** How long, in milliseconds, the rest of a body over its limit is read before the 413 is sent anyway (2 s). */
+	BODY_DRAIN_TIMEOUT_MS: integer(2000, 0)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
