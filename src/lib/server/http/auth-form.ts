@@ -2,6 +2,7 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { cookiePolicy } from '../auth/handle';
 import { startSession, type SessionUser } from '../auth/session';
 import { toAppError } from '../errors';
+import { readActionForm } from './read-form';
 import { redirectTarget } from './redirect-target';
 
 /**
@@ -12,9 +13,9 @@ export async function handleAuthForm(
 	event: RequestEvent,
 	authenticate: (credentials: { email: unknown; password: unknown }) => Promise<SessionUser>
 ) {
-	const form = await event.request.formData().catch(() => null);
-	const email = form?.get('email');
-	const password = form?.get('password');
+	const form = await readActionForm(event.request);
+	const email = form.get('email');
+	const password = form.get('password');
 	let user: SessionUser;
 	try {
 		user = await authenticate({ email, password });
