@@ -50,8 +50,10 @@ async function ask(client: SessionClient, taskId: string, text: string, body: Re
 	return last;
 }
 
+/** A tRPC query; like tRPC's client, no `input` parameter when there is no input. */
 async function trpc(client: SessionClient, path: string, input: unknown) {
-	const response = await client.fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+	const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+	const response = await client.fetch(`/api/trpc/${path}${query}`);
 	return { status: response.status, body: await response.json() };
 }
 

@@ -139,7 +139,19 @@ export const configSchema = z.object({
 	/** Failed log-ins per client address (any accounts) within the window before further log-ins from it are refused. */
 	LOGIN_FAILURE_LIMIT_PER_ADDRESS: integer(30, 1),
 	/** The window of the failed log-in limits, in minutes; it starts with the first failure. */
-	LOGIN_FAILURE_WINDOW_MINUTES: integer(15, 1)
+	LOGIN_FAILURE_WINDOW_MINUTES: integer(15, 1),
+	/**
+	 * Deepest nesting of arrays and objects in any JSON a client sends (request bodies, JSON form
+	 * fields, WebSocket frames), in levels (64).
+	 */
+	JSON_DEPTH_LIMIT: integer(64, 1),
+	/**
+	 * How much of a request body over its limit is read and thrown away before the 413 is sent, in
+	 * bytes (10 MB), so that the client, still sending, reads the answer instead of a reset connection.
+	 */
+	BODY_DRAIN_LIMIT: integer(10 * 1024 * 1024, 0),
+	/** How long, in milliseconds, the rest of a body over its limit is read before the 413 is sent anyway (2 s). */
+	BODY_DRAIN_TIMEOUT_MS: integer(2000, 0)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

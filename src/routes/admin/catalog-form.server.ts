@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
 import { AppError } from '$lib/server/errors';
+import { JsonInputError, parseJsonWithin } from '$lib/server/http/json-depth';
 
 /** Sends visitors who are not signed in to the log-in page, and refuses everyone but admins (403). */
 export function requireAdmin(event: Pick<RequestEvent, 'locals' | 'url'>): void {
@@ -66,9 +67,11 @@ export function jsonObjectField(form: FormData, name: string): Record<string, un
 	if (text === '') return null;
 	let value: unknown;
 	try {
-		value = JSON.parse(text);
-	} catch (parseError) {
-		throw new FormFieldError(name, `${name}: is not valid JSON (${(parseError as Error).message}).`);
+		value = parseJsonWithin(text, { field: name, subject: name });
+	} catch (thrown) {
+		if (!(thrown instanceof JsonInputError)) throw thrown;
+		const reason = thrown.reason === 'syntax' ? ` (${(thrown.cause as Error).message})` : '';
+		throw new FormFieldError(name, `${name}: ${thrown.detail}${reason}.`);
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
 		throw new FormFieldError(name, `${name}: must be a JSON object.`);

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { requireLogin } from '$lib/server/http/require-login';
 import { serverCaller } from '$lib/server/trpc/context';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,7 +21,7 @@ function failure(error: unknown) {
 export const actions: Actions = {
 	create: async (event) => {
 		requireLogin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		try {
 			const created = await serverCaller(event).apiKeys.create({ name: String(form.get('name') ?? '') });
 			return { created: { name: created.name, key: created.key } };
@@ -30,7 +31,7 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		requireLogin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		try {
 			await serverCaller(event).apiKeys.revoke({ id: String(form.get('id') ?? '') });
 			return { revoked: true };

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
 import { requireLogin } from '$lib/server/http/require-login';
 import { serverCaller } from '$lib/server/trpc/context';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 const isStatus = (value: string | null): value is TaskStatus => taskStatuses.some((status) => status === value);
@@ -46,21 +47,21 @@ async function act(run: () => Promise<unknown>) {
 export const actions: Actions = {
 	rename: async (event) => {
 		requireLogin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const id = String(form.get('id') ?? '');
 		const title = String(form.get('title') ?? '');
 		return act(() => serverCaller(event).tasks.rename({ id, title }));
 	},
 	status: async (event) => {
 		requireLogin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const status = String(form.get('status') ?? '');
 		if (!isStatus(status)) return fail(400, { message: 'Unknown status.' });
 		return act(() => serverCaller(event).tasks.setStatus({ id: String(form.get('id') ?? ''), status }));
 	},
 	delete: async (event) => {
 		requireLogin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		return act(() => serverCaller(event).tasks.delete({ id: String(form.get('id') ?? '') }));
 	}
 };

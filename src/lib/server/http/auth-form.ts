@@ -7,6 +7,7 @@ import { getConfig } from '../config';
 import { AppError, toAppError } from '../errors';
 import { clientAddressOf } from './client-address';
 import { beginLoginAttempt } from './rate-limit';
+import { readActionForm } from './read-form';
 import { redirectTarget } from './redirect-target';
 
 /**
@@ -26,9 +27,9 @@ export async function handleAuthForm(
 			field: null
 		});
 	}
-	const form = await event.request.formData().catch(() => null);
-	const email = form?.get('email');
-	const password = form?.get('password');
+	const form = await readActionForm(event.request);
+	const email = form.get('email');
+	const password = form.get('password');
 	let user: SessionUser;
 	try {
 		user = await authenticate({ email, password });

@@ -1,25 +1,23 @@
+import { error } from '@sveltejs/kit';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import { formatBytes } from './read-json';
+import { formatBytes, readBodyWithin } from './read-body';
 
 /**
  * Reads a multipart or url-encoded form: 415 for another content type, 413 when the request or
- * any file in it is over its limit (`REQUEST_SIZE_LIMIT`, `FILE_SIZE_LIMIT`), 400 when it cannot
- * be parsed.
+ * any file in it is over its limit (`REQUEST_SIZE_LIMIT`, counted while reading, and
+ * `FILE_SIZE_LIMIT`), 400 when it cannot be parsed (a truncated multipart body among others).
  */
-export async function readForm(request: Request): Promise<FormData> {
+export async function readForm(request: Request, limitBytes = getConfig().REQUEST_SIZE_LIMIT): Promise<FormData> {
 	const config = getConfig();
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) {
 		throw new AppError('unsupported_media_type', 'Send the request as multipart/form-data.', { field: 'content-type' });
 	}
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > config.REQUEST_SIZE_LIMIT) {
-		throw new AppError('payload_too_large', `The request is larger than the limit of ${formatBytes(config.REQUEST_SIZE_LIMIT)}.`);
-	}
+	const bytes = await readBodyWithin(request, limitBytes, { subject: 'The request' });
 	let form: FormData;
 	try {
-		form = await request.formData();
+		form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
 	} catch {
 		throw new AppError('invalid_input', 'The form data could not be read.', { field: 'body' });
 	}
@@ -33,4 +31,17 @@ export async function readForm(request: Request): Promise<FormData> {
 		}
 	}
 	return form;
+}
+
+/**
+ * `readForm` for SvelteKit form actions: a form that cannot be read fails the action with its
+ * status (400, 413, 415) and message, in SvelteKit's shape for action errors, never a 500.
+ */
+export async function readActionForm(request: Request): Promise<FormData> {
+	try {
+		return await readForm(request);
+	} catch (thrown) {
+		if (thrown instanceof AppError) error(thrown.status as 400, { message: thrown.message, code: thrown.code });
+		throw thrown;
+	}
 }

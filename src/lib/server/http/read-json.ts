@@ -1,27 +1,23 @@
 import type { z } from 'zod';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { parseJsonWithin } from './json-depth';
+import { readBodyWithin } from './read-body';
 
+export { formatBytes } from './read-body';
 
 /**
- * Reads a JSON body and validates it: malformed JSON or a missing or wrongly typed field is an
- * `invalid_input` naming the field; a body over the limit is `payload_too_large`.
+ * Reads a JSON body and validates it: malformed JSON, JSON nested deeper than `JSON_DEPTH_LIMIT`
+ * or a missing or wrongly typed field is an `invalid_input` naming the field; a body over the
+ * limit (declared or counted while reading) is `payload_too_large`.
  */
 export async function readJson<T extends z.ZodType>(
 	request: Request,
 	schema: T,
 	limitBytes = getConfig().JSON_BODY_LIMIT
 ): Promise<z.infer<T>> {
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > limitBytes) throw tooLarge(limitBytes);
-	const text = await request.text();
-	if (new TextEncoder().encode(text).byteLength > limitBytes) throw tooLarge(limitBytes);
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		throw new AppError('invalid_input', 'The request body is not valid JSON.', { field: 'body' });
-	}
+	const text = new TextDecoder().decode(await readBodyWithin(request, limitBytes));
+	const body = parseJsonWithin(text);
 	const result = schema.safeParse(body);
 	if (!result.success) {
 		const issue = result.error.issues[0];
@@ -29,14 +25,4 @@ export async function readJson<T extends z.ZodType>(
 		throw new AppError('invalid_input', `${field}: ${issue.message}`, { field });
 	}
 	return result.data;
-}
-
-function tooLarge(limitBytes: number): AppError {
-	return new AppError('payload_too_large', `The request body is larger than the limit of ${formatBytes(limitBytes)}.`);
-}
-
-/** A byte count for people: 512 KB, 25 MB. */
-export function formatBytes(bytes: number): string {
-	if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-	return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

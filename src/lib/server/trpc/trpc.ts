@@ -57,15 +57,21 @@ const t = initTRPC.context<Context>().create({
 	}
 });
 
+/** The tRPC error of an AppError (anything else is an internal error), keeping it as the cause. */
+export function toTRPCError(thrown: unknown): TRPCError {
+	const appError = toAppError(thrown);
+	return new TRPCError({ code: trpcCodes[appError.code], message: appError.message, cause: appError });
+}
+
 /** Turns AppErrors thrown by services into tRPC errors with the matching code. */
 const mapErrors = t.middleware(async ({ next }) => {
 	const result = await next();
 	if (!result.ok && !(result.error.cause instanceof ZodError)) {
 		const cause = result.error.cause ?? result.error;
 		if (cause instanceof AppError || !(cause instanceof TRPCError)) {
-			const appError = toAppError(cause);
-			if (appError.code === 'internal') console.error('[parley] procedure failed', cause);
-			throw new TRPCError({ code: trpcCodes[appError.code], message: appError.message, cause: appError });
+			const error = toTRPCError(cause);
+			if (error.code === 'INTERNAL_SERVER_ERROR') console.error('[parley] procedure failed', cause);
+			throw error;
 		}
 	}
 	return result;

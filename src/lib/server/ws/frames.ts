@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { JsonInputError, parseJsonWithin } from '../http/json-depth';
 import type { RunEvent } from '../runtime/events';
 
 /** Why an answer failed, as the chat-widget stack names it. */
@@ -86,9 +87,12 @@ export function errorFrame(error: unknown, metadata: Partial<FrameMetadata> = {}
 export function parseClientFrame(raw: string): ClientMessage {
 	let value: unknown;
 	try {
-		value = JSON.parse(raw);
-	} catch {
-		throw new AppError('unsupported_media_type', 'Frames must be JSON objects.');
+		value = parseJsonWithin(raw, { field: 'message', subject: 'A frame' });
+	} catch (error) {
+		if (error instanceof JsonInputError && error.reason === 'syntax') {
+			throw new AppError('unsupported_media_type', 'Frames must be JSON objects.');
+		}
+		throw error;
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new AppError('invalid_input', 'A frame must be a JSON object.', { field: 'type' });

@@ -1,5 +1,6 @@
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, numberField, requireAdmin } from '../catalog-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	delete: async (event) => {
 		requireAdmin(event);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		try {
 			await serverCaller(event).adminCatalog.agents.delete({ id: numberField(form, 'id') ?? 0 });
 			return { deleted: String(form.get('name') ?? 'The agent') };

@@ -1,5 +1,6 @@
 import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
 import { serverCaller } from '$lib/server/trpc/context';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		requireAdmin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const userId = String(form.get('userId') ?? '');
 		try {
 			const created = await serverCaller(event).admin.keys.create({ userId, name: String(form.get('name') ?? '') });
@@ -27,7 +28,7 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		requireAdmin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		try {
 			await serverCaller(event).admin.keys.revoke({ id: String(form.get('id') ?? '') });
 			return { revoked: true };

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
 import { serverCaller } from '$lib/server/trpc/context';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	role: async (event) => {
 		requireAdmin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const role = form.get('role');
 		if (role !== 'admin' && role !== 'user') return fail(400, { message: 'Choose the role admin or user.' });
 		const userId = String(form.get('userId') ?? '');
@@ -24,7 +25,7 @@ export const actions: Actions = {
 	},
 	disabled: async (event) => {
 		requireAdmin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const disabled = form.get('disabled') === 'true';
 		const userId = String(form.get('userId') ?? '');
 		try {

@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
 import { AppError } from '../../errors';
+import { parseJsonWithin } from '../../http/json-depth';
 import type { ToolPart } from '../../runtime/message-parts';
 import type { ToolCallAnswer } from '../../runtime/turn-request';
 import type { OpenAIAssistantMessage, OpenAIMessage, OpenAIUserContent } from './request';
@@ -114,10 +115,13 @@ function assistantTexts(message: OpenAIAssistantMessage): string[] {
 	return texts.filter((text) => text !== '');
 }
 
-/** Tool call arguments or a tool message's content: JSON when it parses, else the text as sent. */
+/**
+ * Tool call arguments or a tool message's content: JSON when it parses (within the JSON depth
+ * limit), else the text as sent.
+ */
 function parseJsonOrText(text: string): unknown {
 	try {
-		return JSON.parse(text);
+		return parseJsonWithin(text);
 	} catch {
 		return text;
 	}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import 'zod-openapi';
 import { AppError } from '../../errors';
+import { JsonInputError, parseJsonWithin } from '../../http/json-depth';
 
 /** The form fields that carry files, by kind. */
 export const TEAM_FILE_FIELDS = ['images', 'videos', 'audios', 'documents'] as const;
@@ -34,9 +35,10 @@ export const contextFieldSchema = z
 		if (raw === undefined || raw.trim() === '') return undefined;
 		let value: unknown;
 		try {
-			value = JSON.parse(raw);
-		} catch {
-			context.addIssue({ code: 'custom', message: 'is not valid JSON' });
+			value = parseJsonWithin(raw, { field: 'context', subject: 'context' });
+		} catch (error) {
+			if (!(error instanceof JsonInputError)) throw error;
+			context.addIssue({ code: 'custom', message: error.detail });
 			return z.NEVER;
 		}
 		const object = z.record(z.string(), z.unknown()).safeParse(value);

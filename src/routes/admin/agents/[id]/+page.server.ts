@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
 import { agentFormValues, readAgentForm, typedAgentValues } from '../agent-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The tools through which an agent uses its knowledge. */
@@ -28,7 +29,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
 		const id = idParam(event.params.id);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		let slug: string;
 		try {
 			slug = (await serverCaller(event).adminCatalog.agents.update({ id, ...readAgentForm(form) })).slug;

@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, requireAdmin } from '../../catalog-form.server';
 import { agentFormValues, readAgentForm, typedAgentValues, type AgentFormValues } from '../agent-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 const blank: AgentFormValues = {
@@ -39,7 +40,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		let slug: string;
 		try {
 			slug = (await serverCaller(event).adminCatalog.agents.create(readAgentForm(form))).slug;

@@ -1,10 +1,12 @@
 import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
+import { JsonInputError, parseJsonWithin } from '$lib/server/http/json-depth';
 import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
 import { liveCursor } from '$lib/server/live/live-tasks';
 import { toUIMessage } from '$lib/server/services/messages';
 import { serverCaller } from '$lib/server/trpc/context';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -35,7 +37,7 @@ export const actions: Actions = {
 	/** Saves the task's status and context; a context the agent's schema refuses comes back on `context`. */
 	update: async (event) => {
 		requireAdmin(event.locals, event.url);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		const status = String(form.get('status') ?? '');
 		const contextText = String(form.get('context') ?? '');
 		const values = { status, context: contextText };
@@ -46,9 +48,10 @@ export const actions: Actions = {
 		if (contextText.trim() !== '') {
 			let parsed: unknown;
 			try {
-				parsed = JSON.parse(contextText);
-			} catch {
-				return fail(400, { message: 'The context is not valid JSON.', field: 'context', values });
+				parsed = parseJsonWithin(contextText, { field: 'context', subject: 'The context' });
+			} catch (thrown) {
+				if (!(thrown instanceof JsonInputError)) throw thrown;
+				return fail(400, { message: thrown.message, field: 'context', values });
 			}
 			if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
 				return fail(400, { message: 'The context must be a JSON object ({ … }).', field: 'context', values });

@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
 import { readTemplateForm } from '../template-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
 		const id = idParam(event.params.id);
-		const values = readTemplateForm(await event.request.formData());
+		const values = readTemplateForm(await readActionForm(event.request));
 		let name: string;
 		try {
 			name = (await serverCaller(event).adminCatalog.templates.update({ id, ...values })).name;

@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, requireAdmin } from '../../catalog-form.server';
 import { readTemplateForm } from '../template-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
@@ -12,7 +13,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
-		const values = readTemplateForm(await event.request.formData());
+		const values = readTemplateForm(await readActionForm(event.request));
 		let name: string;
 		try {
 			name = (await serverCaller(event).adminCatalog.templates.create(values)).name;

@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, idParam, notFoundAs404, requireAdmin } from '../../catalog-form.server';
 import { readToolForm, toolFormValues, typedToolValues } from '../tool-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,7 +17,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
 		const id = idParam(event.params.id);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		let name: string;
 		try {
 			name = (await serverCaller(event).adminCatalog.tools.update({ id, ...readToolForm(form) })).name;

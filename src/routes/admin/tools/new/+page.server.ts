@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
 import { formFailure, requireAdmin } from '../../catalog-form.server';
 import { readToolForm, typedToolValues, type ToolFormValues } from '../tool-form.server';
+import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
 const blank: ToolFormValues = {
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		requireAdmin(event);
-		const form = await event.request.formData();
+		const form = await readActionForm(event.request);
 		let name: string;
 		try {
 			name = (await serverCaller(event).adminCatalog.tools.create(readToolForm(form))).name;
