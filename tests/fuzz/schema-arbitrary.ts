@@ -34,8 +34,8 @@ const anyJson = fc.jsonValue({ maxDepth: 3 });
 /** A hostile string: mostly random, sometimes one of the known nasty ones. */
 const hostileString = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) });
 
-function asObject(schema: Schema): Record<string, unknown> {
-	return typeof schema === 'object' && schema !== null ? schema : {};
+function asObject(schema: unknown): Record<string, unknown> {
+	return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
 }
 
 function numberBetween(node: Record<string, unknown>, integer: boolean): fc.Arbitrary<number> {
