@@ -91,7 +91,8 @@ export const filesPaths: ZodOpenApiPathsObject = {
 					description: 'The bytes, with the signed `content-type`; raster images inline, anything else as an attachment.',
 					content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } }
 				},
-				...errorResponses(403, 404)
+				// A request that sends a key anyway has it checked: a bad one is a 401.
+				...errorResponses(401, 403, 404)
 			}
 		}
 	},
