@@ -116,7 +116,18 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * Most history messages one request may carry (1000), on every face that accepts a caller's
+	 * history; more is refused with 413 before anything is stored.
+	 */
+	HISTORY_MESSAGE_LIMIT: integer(1000, 1),
+	/**
+	 * Most characters of text one request's history may carry, across all its messages (1 MB =
+	 * 1048576): every string in them counts (text, tool arguments and results, inline file data).
+	 * More is refused with 413 before anything is stored.
+	 */
+	HISTORY_TEXT_LIMIT: integer(1024 * 1024, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
