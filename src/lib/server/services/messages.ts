@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
 import { messages, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
@@ -18,6 +19,20 @@ export function listMessages(db: Db, taskId: string): Promise<Message[]> {
 export async function messageIdExists(db: Db, id: string): Promise<boolean> {
 	const rows = await db.select({ id: messages.id }).from(messages).where(eq(messages.id, id));
 	return rows.length > 0;
+}
+
+/** Ids per `IN (…)` list and rows per multi-row insert: far below SQLite's 32766 bound parameters. */
+const CHUNK_SIZE = 200;
+
+/** Which of some message ids are already used, in any task; one query per 200 ids. */
+export async function existingMessageIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+	const found = new Set<string>();
+	for (let start = 0; start < ids.length; start += CHUNK_SIZE) {
+		const chunk = ids.slice(start, start + CHUNK_SIZE);
+		const rows = await db.select({ id: messages.id }).from(messages).where(inArray(messages.id, chunk));
+		for (const row of rows) found.add(row.id);
+	}
+	return found;
 }
 
 /** The delete of a task's messages from a position on (an edited question drops what followed), not yet run. */
@@ -42,21 +57,62 @@ export interface NewMessageInput {
  * taken inside the insert.
  */
 export function insertMessage(db: Db, input: NewMessageInput) {
-	const kind = input.kind ?? (input.role === 'assistant' ? 'agent' : input.role);
 	return db
 		.insert(messages)
 		.values({
-			id: input.id ?? newId(),
-			taskId: input.taskId,
-			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${input.taskId})`,
-			role: input.role,
-			kind,
-			parts: input.parts,
-			status: input.status ?? 'complete',
-			model: input.model ?? null,
-			metadata: input.metadata ?? null
+			...rowOf(input),
+			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${input.taskId})`
 		})
 		.returning();
+}
+
+/** The values of a new message's row, its position left to the insert. */
+function rowOf(input: NewMessageInput) {
+	return {
+		id: input.id ?? newId(),
+		taskId: input.taskId,
+		role: input.role,
+		kind: input.kind ?? (input.role === 'assistant' ? ('agent' as const) : input.role),
+		parts: input.parts,
+		status: input.status ?? 'complete',
+		model: input.model ?? null,
+		metadata: input.metadata ?? null
+	};
+}
+
+/** A message of a task's history to append, its task given once for all. */
+export type HistoryMessageInput = Omit<NewMessageInput, 'taskId'>;
+
+/**
+ * The inserts of messages at the end of a task, in their order, not yet run (for `db.batch`,
+ * which runs them in one transaction): a multi-row insert per 200 messages instead of one
+ * statement each. Each insert reads the task's next free position once, before it writes (SQLite
+ * materialises an insert that reads its own table), and numbers its rows on from there.
+ */
+export function insertMessagesQueries(db: Db, taskId: string, inputs: readonly HistoryMessageInput[]) {
+	const queries = [];
+	for (let start = 0; start < inputs.length; start += CHUNK_SIZE) {
+		const next = sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${taskId})`;
+		const rows = inputs
+			.slice(start, start + CHUNK_SIZE)
+			.map((input, index) => ({ ...rowOf({ ...input, taskId }), position: sql`${next} + ${index}` }));
+		queries.push(db.insert(messages).values(rows));
+	}
+	return queries;
+}
+
+/**
+ * Appends messages at the end of a task in one batch, one transaction, with `also` (e.g. a title)
+ * run in the same batch after them; all or nothing.
+ */
+export async function appendMessages(
+	db: Db,
+	taskId: string,
+	inputs: readonly HistoryMessageInput[],
+	also: readonly BatchItem<'sqlite'>[] = []
+): Promise<void> {
+	const [first, ...rest] = [...insertMessagesQueries(db, taskId, inputs), ...also];
+	if (first) await db.batch([first, ...rest]);
 }
 
 /** Appends a message at the end of a task. */
