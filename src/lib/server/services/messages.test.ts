@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
-import { agents, tasks } from '../db/schema';
-import { appendMessage, appendMessages, existingMessageIds, insertMessagesQueries, listMessages } from './messages';
+import { agents, tasks, type StoredParts } from '../db/schema';
+import { appendMessage, appendMessages, existingMessageIds, insertMessagesQuery, listMessages } from './messages';
 import { createTask, touchTaskQuery } from './tasks';
 import type { Viewer } from './viewer';
 
@@ -33,12 +33,11 @@ afterEach(() => {
 });
 
 describe('appendMessages', () => {
-	it('stores a long history in order, positions from 0 without gaps, across several inserts', async () => {
+	it('stores a long history in one statement, in order, positions from 0 without gaps', async () => {
 		const messages = history(450);
-		// More than one multi-row insert, yet far fewer statements than messages.
-		const queries = insertMessagesQueries(temp.db, taskId, messages);
-		expect(queries.length).toBeGreaterThan(1);
-		expect(queries.length).toBeLessThan(10);
+		const query = insertMessagesQuery(temp.db, taskId, messages);
+		expect(query).not.toBeNull();
+		expect(query!.getQuery().params.length).toBeLessThan(10);
 
 		await appendMessages(temp.db, taskId, messages);
 		const stored = await listMessages(temp.db, taskId);
@@ -70,14 +69,35 @@ describe('appendMessages', () => {
 		expect(task.title).toBe('A title');
 	});
 
-	it('stores all or nothing: a failing row in a later insert undoes the earlier ones', async () => {
+	it('stores all or nothing: a failing row undoes the others', async () => {
 		await appendMessage(temp.db, { taskId, role: 'user', parts: [{ type: 'text', text: 'kept' }], id: 'taken' });
 		const messages = [...history(300), { role: 'user' as const, parts: [{ type: 'text' as const, text: 'x' }], id: 'taken' }];
 		await expect(appendMessages(temp.db, taskId, messages)).rejects.toThrow();
 		expect((await listMessages(temp.db, taskId)).map(textOf)).toEqual(['kept']);
 	});
 
+	it('keeps what drizzle would store: JSON parts and metadata, model, status, kind, times', async () => {
+		const parts = [
+			{ type: 'text' as const, text: 'Ünïcödé “quotes” \\ back\nslash 😀 \u2028' },
+			{ type: 'tool-lookup', toolCallId: 'c1', state: 'output-available', input: { n: 12345678901234567890, f: 0.1 }, output: [null, true] }
+		] as unknown as StoredParts;
+		const before = Date.now();
+		await appendMessages(temp.db, taskId, [
+			{ role: 'assistant', parts, model: 'mock:offline', status: 'interrupted', metadata: { a: [1, 'b'] } },
+			{ role: 'system', parts: [{ type: 'text', text: 'Be brief.' }], kind: 'widget' }
+		]);
+		const [first, second] = await listMessages(temp.db, taskId);
+		expect(first).toMatchObject({ role: 'assistant', kind: 'agent', model: 'mock:offline', status: 'interrupted', metadata: { a: [1, 'b'] } });
+		expect(first.parts).toEqual(JSON.parse(JSON.stringify(parts)));
+		expect(first.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+		expect(first.updatedAt.getTime()).toBe(first.createdAt.getTime());
+		expect(second).toMatchObject({ role: 'system', kind: 'widget', model: null, status: 'complete', metadata: null, error: null });
+		const [raw] = (await temp.db.$client.execute({ sql: 'SELECT parts FROM messages WHERE id = ?', args: [first.id] })).rows;
+		expect(raw.parts).toBe(JSON.stringify(parts));
+	});
+
 	it('does nothing for no messages', async () => {
+		expect(insertMessagesQuery(temp.db, taskId, [])).toBeNull();
 		await appendMessages(temp.db, taskId, []);
 		expect(await listMessages(temp.db, taskId)).toEqual([]);
 	});

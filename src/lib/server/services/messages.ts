@@ -21,7 +21,7 @@ export async function messageIdExists(db: Db, id: string): Promise<boolean> {
 	return rows.length > 0;
 }
 
-/** Ids per `IN (…)` list and rows per multi-row insert: far below SQLite's 32766 bound parameters. */
+/** Ids per `IN (…)` list: far below SQLite's limit on bound parameters. */
 const CHUNK_SIZE = 200;
 
 /** Which of some message ids are already used, in any task; one query per 200 ids. */
@@ -83,22 +83,50 @@ function rowOf(input: NewMessageInput) {
 /** A message of a task's history to append, its task given once for all. */
 export type HistoryMessageInput = Omit<NewMessageInput, 'taskId'>;
 
+/** The columns `insertMessagesQuery` fills, by name; the others keep their defaults. */
+const historyColumns = [
+	messages.id,
+	messages.taskId,
+	messages.position,
+	messages.role,
+	messages.kind,
+	messages.parts,
+	messages.status,
+	messages.model,
+	messages.metadata,
+	messages.createdAt,
+	messages.updatedAt
+].map((column) => sql.identifier(column.name));
+
 /**
- * The inserts of messages at the end of a task, in their order, not yet run (for `db.batch`,
- * which runs them in one transaction): a multi-row insert per 200 messages instead of one
- * statement each. Each insert reads the task's next free position once, before it writes (SQLite
- * materialises an insert that reads its own table), and numbers its rows on from there.
+ * The insert of messages at the end of a task, in their order, as one statement, not yet run
+ * (for `db.batch`); `null` for no messages. The rows travel as one JSON parameter read with
+ * `json_each`, so that a long history is one statement with three parameters, whatever its
+ * length; the task's next free position is read once, by the same statement, and row `n` takes
+ * it plus `n` (an insert that reads its own table reads all it needs before writing). The JSON
+ * columns hold `JSON.stringify` text, as Drizzle writes them.
  */
-export function insertMessagesQueries(db: Db, taskId: string, inputs: readonly HistoryMessageInput[]) {
-	const queries = [];
-	for (let start = 0; start < inputs.length; start += CHUNK_SIZE) {
-		const next = sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${taskId})`;
-		const rows = inputs
-			.slice(start, start + CHUNK_SIZE)
-			.map((input, index) => ({ ...rowOf({ ...input, taskId }), position: sql`${next} + ${index}` }));
-		queries.push(db.insert(messages).values(rows));
-	}
-	return queries;
+export function insertMessagesQuery(db: Db, taskId: string, inputs: readonly HistoryMessageInput[]) {
+	if (inputs.length === 0) return null;
+	const rows = inputs.map((input) => {
+		const row = rowOf({ ...input, taskId });
+		return {
+			id: row.id,
+			role: row.role,
+			kind: row.kind,
+			parts: JSON.stringify(row.parts),
+			status: row.status,
+			model: row.model,
+			metadata: row.metadata === null ? null : JSON.stringify(row.metadata)
+		};
+	});
+	const now = Date.now();
+	const field = (name: keyof (typeof rows)[number]) => sql.raw(`json_extract(item.value, '$.${name}')`);
+	return db.run(sql`INSERT INTO ${messages} (${sql.join(historyColumns, sql`, `)})
+SELECT ${field('id')}, ${taskId}, base.position + item.key, ${field('role')}, ${field('kind')}, ${field('parts')},
+	${field('status')}, ${field('model')}, ${field('metadata')}, ${now}, ${now}
+FROM json_each(${JSON.stringify(rows)}) AS item,
+	(SELECT COALESCE(MAX(${messages.position}) + 1, 0) AS position FROM ${messages} WHERE ${messages.taskId} = ${taskId}) AS base`);
 }
 
 /**
@@ -111,7 +139,8 @@ export async function appendMessages(
 	inputs: readonly HistoryMessageInput[],
 	also: readonly BatchItem<'sqlite'>[] = []
 ): Promise<void> {
-	const [first, ...rest] = [...insertMessagesQueries(db, taskId, inputs), ...also];
+	const insert = insertMessagesQuery(db, taskId, inputs);
+	const [first, ...rest] = [...(insert ? [insert] : []), ...also];
 	if (first) await db.batch([first, ...rest]);
 }
 
