@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../config';
 import { AppError } from '../errors';
 import { checkHistory, historyTextLength } from './history-limits';
 
@@ -63,5 +64,22 @@ describe('checkHistory', () => {
 		expect(error?.field).toBe('messages');
 		expect(error?.message).toContain('at most 20 are accepted');
 		expect(error?.message).toContain('HISTORY_TEXT_LIMIT');
+	});
+});
+
+describe('the settings', () => {
+	it('default to 1000 messages and 1 MB (1048576 characters) of text', () => {
+		const config = parseConfig({});
+		expect(config.HISTORY_MESSAGE_LIMIT).toBe(1000);
+		expect(config.HISTORY_TEXT_LIMIT).toBe(1_048_576);
+	});
+
+	it('take whole numbers of at least 1', () => {
+		expect(parseConfig({ HISTORY_MESSAGE_LIMIT: '50', HISTORY_TEXT_LIMIT: '2000' })).toMatchObject({
+			HISTORY_MESSAGE_LIMIT: 50,
+			HISTORY_TEXT_LIMIT: 2000
+		});
+		expect(() => parseConfig({ HISTORY_MESSAGE_LIMIT: '0' })).toThrow(ConfigError);
+		expect(() => parseConfig({ HISTORY_TEXT_LIMIT: 'lots' })).toThrow(/HISTORY_TEXT_LIMIT/);
 	});
 });
