@@ -151,7 +151,18 @@ export const configSchema = z.object({
 	 */
 	BODY_DRAIN_LIMIT: integer(10 * 1024 * 1024, 0),
 	/** How long, in milliseconds, the rest of a body over its limit is read before the 413 is sent anyway (2 s). */
-	BODY_DRAIN_TIMEOUT_MS: integer(2000, 0)
+	BODY_DRAIN_TIMEOUT_MS: integer(2000, 0),
+	/**
+	 * Most history messages one request may carry (1000), on every face that accepts a caller's
+	 * history; more is refused with 413 before anything is stored.
+	 */
+	HISTORY_MESSAGE_LIMIT: integer(1000, 1),
+	/**
+	 * Most characters of text one request's history may carry, across all its messages (1 MB =
+	 * 1048576): every string in them counts (text, tool arguments and results, inline file data).
+	 * More is refused with 413 before anything is stored.
+	 */
+	HISTORY_TEXT_LIMIT: integer(1024 * 1024, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

@@ -19,7 +19,7 @@ const descriptions: Record<number, string> = {
 	404: 'Unknown agent, task or file — or someone else’s.',
 	406: 'The request does not accept the response format.',
 	409: 'A clash, such as a taken id or a task that is already answering.',
-	413: 'The body or a file is larger than the limit.',
+	413: 'The body or a file is larger than the limit, or the history sent has more messages or text than `HISTORY_MESSAGE_LIMIT` or `HISTORY_TEXT_LIMIT` allow (named in `error.message`).',
 	415: 'Unsupported content type.',
 	422: 'The task context does not satisfy the agent’s context schema.',
 	429: 'Too many requests; see the `retry-after` header.'

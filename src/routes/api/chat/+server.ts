@@ -2,6 +2,7 @@ import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
+import { checkHistory } from '$lib/server/protocols/history-limits';
 import { chatRequestSchema, toTurnRequest } from '$lib/server/protocols/ui-message/request';
 import { uiMessageStreamResponse } from '$lib/server/protocols/ui-message/response';
 import { startTurn } from '$lib/server/runtime/run-turn';
@@ -23,6 +24,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const body = await readJson(event.request, chatRequestSchema);
+		checkHistory(body.messages, config, 'messages');
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 
 		const existing = (await findTask(db, body.id)) ? await getOwnTask(db, viewer, body.id, { field: 'id' }) : null;

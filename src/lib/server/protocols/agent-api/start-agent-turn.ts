@@ -11,6 +11,7 @@ import { validateTaskContext } from '../../services/context-schema';
 import { assignFilesToTask, getOwnFile, sanitizeFileName, toFilePart } from '../../services/files';
 import { createTask, getOwnTask } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
+import { checkHistory } from '../history-limits';
 import { toInlineFilePart, type AgentRunRequest } from './request';
 
 /** What a run request of the agent API needs. */
@@ -60,6 +61,8 @@ async function withRunOptions(db: Db, task: Task, handOverAllTools: boolean): Pr
  * removed again when the run cannot start, so nothing half-made is left.
  */
 export async function startAgentTurn({ db, config, viewer, body }: AgentTurnInput): Promise<ActiveRun> {
+	// The history this face carries is the new message; the server keeps the rest.
+	checkHistory([body.message], config, 'message');
 	const agent = await getUsableAgent(db, viewer, body.agent_id, 'agent_id');
 	const existing = body.session_id ? await getOwnTask(db, viewer, body.session_id, { field: 'session_id' }) : null;
 	if (existing && existing.agentId !== agent.id) {

@@ -42,7 +42,8 @@ export const stateMessageSchema = z.looseObject({
 /** The client's state: Parley reads `taskId` and `messages`; other keys are the app's own. */
 export const threadStateSchema = z.looseObject({
 	taskId: z.string().min(1).max(128).nullish(),
-	messages: z.array(stateMessageSchema).max(1000).nullish()
+	/** At most `HISTORY_MESSAGE_LIMIT` messages and `HISTORY_TEXT_LIMIT` characters of text, with the new messages of `commands` (`historyOf`). */
+	messages: z.array(stateMessageSchema).nullish()
 });
 
 /** A frontend tool the client declares (`toToolsJSONSchema` output): the model may call it, the client runs it. */
@@ -121,6 +122,15 @@ export function sortCommands(commands: AssistantRequest['commands']): SortedComm
 		});
 	}
 	return { message: messages[0], toolResults };
+}
+
+/**
+ * The history a request carries, for the history limits: `state.messages`, then the new
+ * messages of its `add-message` commands.
+ */
+export function historyOf(body: Pick<AssistantRequest, 'state' | 'commands'>): unknown[] {
+	const added = body.commands.flatMap((command) => (command.type === 'add-message' ? [command.message] : []));
+	return [...(body.state?.messages ?? []), ...added];
 }
 
 /** The prefix of the thread ids assistant-ui makes up for threads it has not yet stored anywhere. */

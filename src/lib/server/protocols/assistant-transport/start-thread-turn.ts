@@ -1,5 +1,4 @@
 import type { UIMessage } from 'ai';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Config } from '../../config';
 import type { Db } from '../../db';
 import type { Message, Task } from '../../db/schema';
@@ -10,11 +9,13 @@ import { answerToolCalls, startTurn, type CallerTool } from '../../runtime/run-t
 import { applyAnswers, sortAnswers, type ToolCallAnswer, type TurnRequest } from '../../runtime/turn-request';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
-import { insertMessage, listMessages, messageIdExists } from '../../services/messages';
+import { appendMessages, existingMessageIds, listMessages } from '../../services/messages';
 import { createTask, getOwnTask, titleFrom, touchTaskQuery, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
+import { checkHistory } from '../history-limits';
 import { fromStateMessages } from './from-state-message';
 import {
+	historyOf,
 	keptBefore,
 	sortCommands,
 	threadTaskIdOf,
@@ -56,6 +57,7 @@ export interface ThreadTurn extends ThreadAnswer {
  */
 export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTurn> {
 	const { db, config, viewer, body } = input;
+	checkHistory(historyOf(body), config, 'state.messages');
 	const commands = sortCommands(body.commands);
 	const named = threadTaskIdOf(body);
 	const existing = named ? await getOwnTask(db, viewer, named.id, { field: named.field }) : null;
@@ -122,20 +124,18 @@ async function newThread(input: ThreadTurnInput, agent: AgentWithTools, commands
 		throw new AppError('invalid_input', 'Nothing to answer: send an add-message command.', { field: 'commands' });
 	}
 	validateTaskContext(agent.contextSchema, body.context);
+	// The client's ids are kept when free, so that its `parentId`s keep pointing at them.
+	const taken = await existingMessageIds(db, history.flatMap(({ id }) => (id === undefined ? [] : [id])));
+	const rows = history.map(({ id, role, parts }) => {
+		const reusable = id !== undefined && !taken.has(id);
+		if (reusable) taken.add(id);
+		return { role, parts, id: reusable ? id : undefined };
+	});
 	const task = await createTask(db, { viewer, agentId: agent.id, context: body.context ?? null });
-	const writes: BatchItem<'sqlite'>[] = [];
-	const used = new Set<string>();
-	for (const { id, role, parts } of history) {
-		// The client's ids are kept when free, so that its `parentId`s keep pointing at them.
-		const reusable = id !== undefined && !used.has(id) && !(await messageIdExists(db, id));
-		if (reusable) used.add(id);
-		writes.push(insertMessage(db, { taskId: task.id, role, parts, id: reusable ? id : undefined }));
-	}
 	const firstQuestion = history.find((message) => message.role === 'user');
-	if (firstQuestion) writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(firstQuestion.parts))));
-	// One transaction for the whole history: one disk sync.
-	const [first, ...rest] = writes;
-	if (first) await db.batch([first, ...rest]);
+	const title = firstQuestion ? [touchTaskQuery(db, task.id, titleFrom(textOf(firstQuestion.parts)))] : [];
+	// One batch for the whole history: one transaction, one disk sync; the task goes again if it fails.
+	await undoNewTaskOnFailure(db, task.id, () => appendMessages(db, task.id, rows, title));
 	return task;
 }
 

@@ -19,7 +19,7 @@ const errorDescriptions = {
 	401: 'No API key for an agent that is not public (`code: "invalid_api_key"`), or an invalid or revoked key.',
 	404: 'Unknown agent (`code: "model_not_found"`), or a `metadata.task_id` that does not exist or is not yours.',
 	409: 'The task in `metadata.task_id` is already answering.',
-	413: 'The body is larger than the JSON limit.',
+	413: 'The body is larger than the JSON limit, or `messages` holds more messages or text than `HISTORY_MESSAGE_LIMIT` or `HISTORY_TEXT_LIMIT` allow (`code: "request_too_large"`, `param: "messages"`).',
 	422: 'The `context` of a new task does not satisfy the agent’s context schema (`param` names the field).',
 	429: 'Too many requests (`code: "rate_limit_exceeded"`); see the `retry-after` header.',
 	502: 'The model failed while answering (non-streamed requests; a streamed one sends `data: {"error": …}`).'

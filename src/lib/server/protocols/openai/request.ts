@@ -103,8 +103,10 @@ export const chatCompletionRequestSchema = z
 		messages: z
 			.array(openAIMessageSchema)
 			.min(1, { message: 'At least one message is required.' })
-			.max(10_000)
-			.meta({ description: 'The whole history, as OpenAI clients send it.' }),
+			.meta({
+				description:
+					'The whole history, as OpenAI clients send it; at most `HISTORY_MESSAGE_LIMIT` messages (1000) and `HISTORY_TEXT_LIMIT` characters of text (1 MB), else 413.'
+			}),
 		stream: z.boolean().nullish(),
 		stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 		tools: z

@@ -8,9 +8,10 @@ import { runRegistry } from '../../runtime/run-registry';
 import { answerToolCalls, startTurn, type CallerTool } from '../../runtime/run-turn';
 import { getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
-import { appendMessage, listMessages } from '../../services/messages';
+import { appendMessages, listMessages } from '../../services/messages';
 import { createTask, getOwnTask, titleFrom, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
+import { checkHistory } from '../history-limits';
 import { planHistory } from './plan-history';
 import type { ChatCompletionRequest, OpenAITool } from './request';
 import { toStoredMessages, type StoredDraft } from './to-stored-messages';
@@ -81,6 +82,7 @@ export async function startCompletion(input: {
 	body: ChatCompletionRequest;
 }): Promise<StartedCompletion> {
 	const { db, config, viewer, body } = input;
+	checkHistory(body.messages, config, 'messages');
 	const agent = await getUsableAgent(db, viewer, body.model, 'model');
 	const callerTools = toCallerTools(body.tools ?? [], agent);
 	const taskId = body.metadata?.task_id;
@@ -107,9 +109,8 @@ export async function startCompletion(input: {
 		(await createTask(db, { viewer, agentId: agent.id, context: body.context ?? null, title: titleOf(converted.messages) }));
 	// A task made for this request goes again when its turn cannot start.
 	return undoNewTaskOnFailure(db, existing ? null : task.id, async (): Promise<StartedCompletion> => {
-		for (const draft of plan.append) {
-			await appendMessage(db, { taskId: task.id, role: draft.role, parts: draft.parts });
-		}
+		// The whole history in one transaction: the database is held once, briefly.
+		await appendMessages(db, task.id, plan.append.map(({ role, parts }) => ({ role, parts })));
 
 		if (plan.kind === 'respond') {
 			const run = await startTurn({ db, config, task, agent, request: { type: 'respond' }, callerTools });

@@ -2,6 +2,7 @@ import { getConfig } from '$lib/server/config';
 import { AppError, errorResponse } from '$lib/server/errors';
 import { readForm } from '$lib/server/http/read-form';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
+import { checkHistory } from '$lib/server/protocols/history-limits';
 import {
 	acceptsEventStream,
 	parseForm,
@@ -34,6 +35,7 @@ export const POST: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const config = getConfig();
 		const form = parseForm(await readForm(event.request), teamMessageFormSchema);
+		checkHistory([form.text], config, 'text');
 		const viewer = await streamingCaller(event, headers, form.anonymous_id);
 
 		const agent = await getUsableAgent(db, viewer, form.id_team_agent, 'id_team_agent');

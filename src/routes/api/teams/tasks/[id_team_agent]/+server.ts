@@ -1,6 +1,8 @@
+import { getConfig } from '$lib/server/config';
 import { errorResponse } from '$lib/server/errors';
 import { readForm } from '$lib/server/http/read-form';
 import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
+import { checkHistory } from '$lib/server/protocols/history-limits';
 import { parseForm, teamTaskCreateFormSchema } from '$lib/server/protocols/team-tasks/request';
 import { ensureTeam, listAgentTasks, loadTeamTask, loadTeamTasks } from '$lib/server/protocols/team-tasks/team-task-store';
 import { getUsableAgent } from '$lib/server/services/agents';
@@ -30,6 +32,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const db = event.locals.db;
 		const form = parseForm(await readForm(event.request), teamTaskCreateFormSchema);
+		checkHistory([form.text], getConfig(), 'text');
 		const { viewer, isNew } = viewerOf(event, form.anonymous_id);
 		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
 		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
+import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
+import { createAccount } from '../../auth/accounts';
+import { parseConfig } from '../../config';
+import { AppError } from '../../errors';
+import { appendMessages, listMessages } from '../../services/messages';
+import { createTask } from '../../services/tasks';
+import { getUsableAgent } from '../../services/agents';
+import type { Viewer } from '../../services/viewer';
+import type { AssistantRequest } from './request';
+import { startThreadTurn } from './start-thread-turn';
+
+const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
+
+let temp: TempDb;
+let viewer: Viewer;
+
+beforeEach(async () => {
+	temp = await createTempDb({ seed: true });
+	const user = await createAccount(temp.db, { email: 'caller@example.com', password: 'correct horse battery' });
+	viewer = { kind: 'user', id: user.id, role: user.role };
+});
+
+afterEach(() => {
+	vi.restoreAllMocks();
+	temp.cleanup();
+});
+
+/** `length` alternating state messages ending with the assistant's, with the client's ids. */
+function stateMessages(length: number) {
+	return Array.from({ length }, (_, index) => ({
+		id: `m${index}`,
+		role: (length - 1 - index) % 2 === 0 ? ('assistant' as const) : ('user' as const),
+		content: [{ type: 'text', text: `Message ${index}.` }]
+	}));
+}
+
+/** A request for a new thread: its state, then a new question. */
+function newThreadRequest(messages: ReturnType<typeof stateMessages>): AssistantRequest {
+	return {
+		commands: [{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'And now?' }] }, parentId: null }],
+		state: { messages },
+		threadId: '__LOCALID_test'
+	} as AssistantRequest;
+}
+
+describe('startThreadTurn, new thread', () => {
+	it('looks up the client’s ids in a few queries and stores the history in one statement', async () => {
+		// One id is taken already, by another task: that message gets a new id.
+		const agent = await getUsableAgent(temp.db, viewer, 'assistant');
+		const other = await createTask(temp.db, { viewer, agentId: agent.id });
+		await appendMessages(temp.db, other.id, [{ role: 'user', parts: [{ type: 'text', text: 'x' }], id: 'm7' }]);
+
+		const recorded = recordStatements(temp.db);
+		const turn = await startThreadTurn({ db: temp.db, config, viewer, body: newThreadRequest(stateMessages(500)), agent: 'assistant' });
+		const reader = turn.events.getReader();
+		while (!(await reader.read()).done) {
+			// to the end of the answer
+		}
+
+		const idLookups = recorded.single.filter((sql) => /^select "id" from "messages" where "messages"."id" in/i.test(sql));
+		expect(idLookups.length).toBeGreaterThan(0);
+		expect(idLookups.length).toBeLessThanOrEqual(3);
+		expect(recorded.single.filter(insertsMessages)).toEqual([]);
+		// The history in one statement; the turn adds its own (the answer, a new question).
+		const inserts = recorded.batches.flat().filter(insertsMessages);
+		expect(inserts.some((sql) => sql.includes('json_each'))).toBe(true);
+		expect(inserts.length).toBeLessThanOrEqual(3);
+
+		const stored = await listMessages(temp.db, turn.taskId);
+		// 500 messages, the question and the answer.
+		expect(stored).toHaveLength(502);
+		expect(stored.map((message) => message.position)).toEqual(stored.map((_, index) => index));
+		expect(stored[0].id).toBe('m0');
+		expect(stored[7].id).not.toBe('m7');
+		expect(stored[8].id).toBe('m8');
+	});
+
+	it('refuses a history over the limit, the new message counted, before reading or storing anything', async () => {
+		const recorded = recordStatements(temp.db);
+		const error = await startThreadTurn({
+			db: temp.db,
+			config: { ...config, HISTORY_MESSAGE_LIMIT: 10 },
+			viewer,
+			body: newThreadRequest(stateMessages(10)),
+			agent: 'assistant'
+		}).catch((thrown: unknown) => thrown);
+		expect(error).toBeInstanceOf(AppError);
+		expect((error as AppError).code).toBe('payload_too_large');
+		expect((error as AppError).field).toBe('state.messages');
+		expect(recorded.single).toEqual([]);
+		expect(recorded.batches).toEqual([]);
+	});
+});

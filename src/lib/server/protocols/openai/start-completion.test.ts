@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
+import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
+import { createAccount } from '../../auth/accounts';
+import { parseConfig } from '../../config';
+import { AppError } from '../../errors';
+import { listMessages } from '../../services/messages';
+import type { Viewer } from '../../services/viewer';
+import type { ChatCompletionRequest } from './request';
+import { startCompletion } from './start-completion';
+
+const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
+
+let temp: TempDb;
+let viewer: Viewer;
+
+beforeEach(async () => {
+	temp = await createTempDb({ seed: true });
+	const user = await createAccount(temp.db, { email: 'caller@example.com', password: 'correct horse battery' });
+	viewer = { kind: 'user', id: user.id, role: user.role };
+});
+
+afterEach(() => {
+	vi.restoreAllMocks();
+	temp.cleanup();
+});
+
+/** `length` alternating messages ending with a user question. */
+function history(length: number): ChatCompletionRequest['messages'] {
+	return Array.from({ length }, (_, index) => ({
+		role: (length - 1 - index) % 2 === 0 ? ('user' as const) : ('assistant' as const),
+		content: `Message ${index}.`
+	}));
+}
+
+describe('startCompletion', () => {
+	it('stores a long history in one statement, then answers it', async () => {
+		const recorded = recordStatements(temp.db);
+		const completion = await startCompletion({
+			db: temp.db,
+			config,
+			viewer,
+			body: { model: 'assistant', messages: history(500) } as ChatCompletionRequest
+		});
+		for await (const event of completion.subscribe()) void event;
+
+		expect(recorded.single.filter(insertsMessages)).toEqual([]);
+		// The history in one statement; the turn adds its own (the answer, a new question).
+		const inserts = recorded.batches.flat().filter(insertsMessages);
+		expect(inserts.some((sql) => sql.includes('json_each'))).toBe(true);
+		expect(inserts.length).toBeLessThanOrEqual(3);
+		const stored = await listMessages(temp.db, completion.task.id);
+		expect(stored).toHaveLength(501);
+		expect(stored.map((message) => message.position)).toEqual(stored.map((_, index) => index));
+		expect(stored.at(-1)?.role).toBe('assistant');
+	});
+
+	it('refuses a history over the limit before reading or storing anything', async () => {
+		const recorded = recordStatements(temp.db);
+		const error = await startCompletion({
+			db: temp.db,
+			config: { ...config, HISTORY_MESSAGE_LIMIT: 10 },
+			viewer,
+			body: { model: 'assistant', messages: history(11) } as ChatCompletionRequest
+		}).catch((thrown: unknown) => thrown);
+		expect(error).toBeInstanceOf(AppError);
+		expect((error as AppError).code).toBe('payload_too_large');
+		expect(recorded.single).toEqual([]);
+		expect(recorded.batches).toEqual([]);
+	});
+});

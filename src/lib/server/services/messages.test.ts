@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { agents, tasks, type StoredParts } from '../db/schema';
+import { appendMessage, appendMessages, existingMessageIds, insertMessagesQuery, listMessages } from './messages';
+import { createTask, touchTaskQuery } from './tasks';
+import type { Viewer } from './viewer';
+
+let temp: TempDb;
+let taskId: string;
+
+const anon: Viewer = { kind: 'anonymous', anonymousId: 'anon-1' };
+
+/** `count` text messages, alternating user and assistant, numbered from `from`. */
+function history(count: number, from = 0) {
+	return Array.from({ length: count }, (_, index) => ({
+		role: (index % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',
+		parts: [{ type: 'text' as const, text: `message ${from + index}` }]
+	}));
+}
+
+/** The text of a stored message. */
+const textOf = (message: { parts: { type: string; text?: string }[] }) => message.parts[0]?.text;
+
+beforeEach(async () => {
+	temp = await createTempDb({ seed: true });
+	const [{ id: agentId }] = await temp.db.select({ id: agents.id }).from(agents).where(eq(agents.slug, 'assistant'));
+	taskId = (await createTask(temp.db, { viewer: anon, agentId })).id;
+});
+
+afterEach(() => {
+	temp.cleanup();
+});
+
+describe('appendMessages', () => {
+	it('stores a long history in one statement, in order, positions from 0 without gaps', async () => {
+		const messages = history(450);
+		const query = insertMessagesQuery(temp.db, taskId, messages);
+		expect(query).not.toBeNull();
+		expect(query!.getQuery().params.length).toBeLessThan(10);
+
+		await appendMessages(temp.db, taskId, messages);
+		const stored = await listMessages(temp.db, taskId);
+		expect(stored.map((message) => message.position)).toEqual(messages.map((_, index) => index));
+		expect(stored.map(textOf)).toEqual(messages.map((message) => message.parts[0].text));
+		expect(stored[1]).toMatchObject({ role: 'assistant', kind: 'agent', status: 'complete' });
+		expect(stored[0]).toMatchObject({ role: 'user', kind: 'user' });
+	});
+
+	it('continues after the messages a task already holds', async () => {
+		await appendMessage(temp.db, { taskId, role: 'user', parts: [{ type: 'text', text: 'message 0' }] });
+		await appendMessage(temp.db, { taskId, role: 'assistant', parts: [{ type: 'text', text: 'message 1' }] });
+		await appendMessages(temp.db, taskId, history(201, 2));
+		await appendMessages(temp.db, taskId, history(3, 203));
+		const stored = await listMessages(temp.db, taskId);
+		expect(stored.map((message) => message.position)).toEqual(Array.from({ length: 206 }, (_, index) => index));
+		expect(stored.map(textOf)).toEqual(Array.from({ length: 206 }, (_, index) => `message ${index}`));
+	});
+
+	it('keeps given ids, and runs what comes with it in the same transaction', async () => {
+		await appendMessages(
+			temp.db,
+			taskId,
+			[{ role: 'user', parts: [{ type: 'text', text: 'hi' }], id: 'client-id-1' }],
+			[touchTaskQuery(temp.db, taskId, 'A title')]
+		);
+		expect((await listMessages(temp.db, taskId))[0].id).toBe('client-id-1');
+		const [task] = await temp.db.select().from(tasks).where(eq(tasks.id, taskId));
+		expect(task.title).toBe('A title');
+	});
+
+	it('stores all or nothing: a failing row undoes the others', async () => {
+		await appendMessage(temp.db, { taskId, role: 'user', parts: [{ type: 'text', text: 'kept' }], id: 'taken' });
+		const messages = [...history(300), { role: 'user' as const, parts: [{ type: 'text' as const, text: 'x' }], id: 'taken' }];
+		await expect(appendMessages(temp.db, taskId, messages)).rejects.toThrow();
+		expect((await listMessages(temp.db, taskId)).map(textOf)).toEqual(['kept']);
+	});
+
+	it('keeps what drizzle would store: JSON parts and metadata, model, status, kind, times', async () => {
+		const parts = [
+			{ type: 'text' as const, text: 'Ünïcödé “quotes” \\ back\nslash 😀 \u2028' },
+			{ type: 'tool-lookup', toolCallId: 'c1', state: 'output-available', input: { n: 12345678901234567890, f: 0.1 }, output: [null, true] }
+		] as unknown as StoredParts;
+		const before = Date.now();
+		await appendMessages(temp.db, taskId, [
+			{ role: 'assistant', parts, model: 'mock:offline', status: 'interrupted', metadata: { a: [1, 'b'] } },
+			{ role: 'system', parts: [{ type: 'text', text: 'Be brief.' }], kind: 'widget' }
+		]);
+		const [first, second] = await listMessages(temp.db, taskId);
+		expect(first).toMatchObject({ role: 'assistant', kind: 'agent', model: 'mock:offline', status: 'interrupted', metadata: { a: [1, 'b'] } });
+		expect(first.parts).toEqual(JSON.parse(JSON.stringify(parts)));
+		expect(first.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+		expect(first.updatedAt.getTime()).toBe(first.createdAt.getTime());
+		expect(second).toMatchObject({ role: 'system', kind: 'widget', model: null, status: 'complete', metadata: null, error: null });
+		const [raw] = (await temp.db.$client.execute({ sql: 'SELECT parts FROM messages WHERE id = ?', args: [first.id] })).rows;
+		expect(raw.parts).toBe(JSON.stringify(parts));
+	});
+
+	it('does nothing for no messages', async () => {
+		expect(insertMessagesQuery(temp.db, taskId, [])).toBeNull();
+		await appendMessages(temp.db, taskId, []);
+		expect(await listMessages(temp.db, taskId)).toEqual([]);
+	});
+});
+
+describe('existingMessageIds', () => {
+	it('finds the used ids among many', async () => {
+		await appendMessages(temp.db, taskId, [
+			{ role: 'user', parts: [{ type: 'text', text: 'a' }], id: 'used-1' },
+			{ role: 'user', parts: [{ type: 'text', text: 'b' }], id: 'used-399' }
+		]);
+		const ids = Array.from({ length: 450 }, (_, index) => `used-${index}`);
+		expect(await existingMessageIds(temp.db, ids)).toEqual(new Set(['used-1', 'used-399']));
+		expect(await existingMessageIds(temp.db, [])).toEqual(new Set());
+	});
+});
