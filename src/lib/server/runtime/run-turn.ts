@@ -42,6 +42,7 @@ import { getSharedRuns } from './runs';
 import type { SharedRuns } from './shared-runs';
 import {
 	applyAnswers,
+	isWrittenByAgent,
 	pendingToolCalls,
 	prepareHistory,
 	sortAnswers,
@@ -128,6 +129,17 @@ export function checkTurn(
 		task?: Pick<Task, 'context' | 'runOptions'>;
 	}
 ): { model: LanguageModel; tools: ToolSet; codeAgent?: CodeAgent } {
+	const { tools, codeAgent } = turnTools(input);
+	return { model: input.model ?? resolveModel(input.config, input.agent.model), tools, codeAgent };
+}
+
+/** The tools of a turn (the agent's, a code agent's, the caller's), as {@link checkTurn} checks them. */
+export function turnTools(
+	input: Pick<TurnInput, 'config' | 'agent' | 'callerTools' | 'handOverAllTools'> & {
+		db?: Db;
+		task?: Pick<Task, 'context' | 'runOptions'>;
+	}
+): { tools: ToolSet; codeAgent?: CodeAgent } {
 	const codeAgent = input.agent.source === 'code' ? findCodeAgent(input.agent.slug) : undefined;
 	if (input.agent.source === 'code' && !codeAgent) {
 		throw new AppError('not_found', `The agent "${input.agent.slug}" is defined in code this server does not have.`, {
@@ -141,12 +153,20 @@ export function checkTurn(
 		agentId: input.agent.id
 	});
 	return {
-		model: input.model ?? resolveModel(input.config, input.agent.model),
 		tools: codeAgent
 			? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) }
 			: tools,
 		codeAgent
 	};
+}
+
+/**
+ * The names of the tools a turn runs on the server, those with an implementation here; the
+ * caller runs the others. A caller can never answer, nor approve into running, a call of one of
+ * these that the agent's own run did not make (see `AnswerRules`).
+ */
+export function serverToolsOf(tools: ToolSet): Set<string> {
+	return new Set(Object.entries(tools).flatMap(([name, tool]) => (tool.execute ? [name] : [])));
 }
 
 /** A code agent's tools for a task's context; all handed over to the caller when the task asks. */
@@ -180,7 +200,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	}
 	try {
 		const stored = input.storedMessages ?? (await listMessages(db, task.id));
-		const prepared = prepareHistory(stored, request);
+		const prepared = prepareHistory(stored, request, serverToolsOf(tools));
 		// The client's id for a new question is kept when it is free, or when the question it edits goes.
 		const reusableId =
 			request.type === 'message' &&
@@ -253,11 +273,15 @@ export function historyAfter(stored: Message[], prepared: PreparedHistory, quest
 /**
  * Answers tool calls that wait for the caller, one request at a time: while others still wait,
  * the answers are stored and nothing runs (`run` is null, `pending` lists what still waits); the
- * last answer continues the same assistant message with a new run.
+ * last answer continues the same assistant message with a new run. Each answer names a call of
+ * the task's last stored answer by its id; what runs is that stored call, its tool and input as
+ * stored. Outputs are taken only for tools the caller runs, and approvals of a server tool only
+ * for calls the agent's own run made (`invalid_input` otherwise). `parts` are the answer's parts
+ * with the answers applied.
  */
 export async function answerToolCalls(
 	input: Omit<TurnInput, 'request'> & { answers: ToolCallAnswer[] }
-): Promise<{ run: ActiveRun | null; messageId: string; pending: ToolPart[] }> {
+): Promise<{ run: ActiveRun | null; messageId: string; pending: ToolPart[]; parts: UIMessage['parts'] }> {
 	const { db, task, answers } = input;
 	if ((input.registry ?? runRegistry).get(task.id)) {
 		throw new AppError('conflict', 'This task is still answering; wait for it to ask for tool outputs.');
@@ -267,14 +291,15 @@ export async function answerToolCalls(
 		throw new AppError('not_found', 'No tool call of this task is waiting for an answer.', { field: 'call_id' });
 	}
 	const sorted = sortAnswers(last.parts, answers);
-	const parts = applyAnswers(last.parts, sorted);
+	const serverTools = serverToolsOf(turnTools(input).tools);
+	const parts = applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) });
 	const pending = pendingToolCalls(parts);
 	if (pending.length > 0) {
 		await updateMessage(db, last.id, { parts });
-		return { run: null, messageId: last.id, pending };
+		return { run: null, messageId: last.id, pending, parts };
 	}
 	const run = await startTurn({ ...input, request: { type: 'continue', messageId: last.id, ...sorted } });
-	return { run, messageId: last.id, pending: [] };
+	return { run, messageId: last.id, pending: [], parts };
 }
 
 interface DriveInput {
