@@ -33,6 +33,8 @@ describe('inputChecker', () => {
 		expect(outcome(check, {})).toBe('input.order is required.');
 		expect(outcome(check, { order: {}, extra: 1 })).toBe("input.extra is not a property of this tool's input.");
 		expect(outcome(check, 'text')).toBe('input must be object.');
+		const sizes = inputChecker('t', { type: 'object', properties: { size: { enum: ['S', 'M', 1] } } }, { strict: true });
+		expect(outcome(sizes, { size: 'XL' })).toBe('input.size must be one of "S", "M", 1.');
 	});
 
 	it('fails every input of a schema it cannot compile when strict, and none otherwise', () => {

@@ -61,6 +61,9 @@ function describeIssue(issue: ErrorObject): string {
 	if (issue.keyword === 'additionalProperties') {
 		return `${pathOf(issue.instancePath, String(issue.params.additionalProperty))} is not a property of this tool's input`;
 	}
+	if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+		return `${pathOf(issue.instancePath)} must be one of ${issue.params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+	}
 	return `${pathOf(issue.instancePath)} ${issue.message ?? 'does not match the tool’s input schema'}`;
 }
 
