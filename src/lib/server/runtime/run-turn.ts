@@ -30,7 +30,7 @@ import {
 	updateMessageQuery
 } from '../services/messages';
 import { titleFrom, touchTaskQuery } from '../services/tasks';
-import { resolveTools } from '../tools/resolve-tools';
+import { resolveCallerTools, resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
 import { safeDownload } from './safe-download';
 import { describeModelError, isModelCallError } from './describe-model-error';
@@ -79,7 +79,10 @@ export interface CallerTool {
 	inputSchema: Record<string, unknown>;
 }
 
-/** The tool rows of a turn: the agent's, handed over to the caller when asked, plus the caller's own. */
+/**
+ * The agent's tool rows of a turn, handed over to the caller when asked; `invalid_input` when one
+ * of the caller's own tools takes the name of one of them.
+ */
 function toolRowsOf(
 	input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAllTools'> & { task?: Pick<Task, 'runOptions'> }
 ): Tool[] {
@@ -91,17 +94,6 @@ function toolRowsOf(
 				field: 'tools'
 			});
 		}
-		rows.push({
-			id: -1,
-			name: callerTool.name,
-			description: callerTool.description ?? '',
-			kind: 'client',
-			inputSchema: callerTool.inputSchema,
-			config: {},
-			requiresApproval: false,
-			createdAt: new Date(0),
-			updatedAt: new Date(0)
-		});
 	}
 	return rows;
 }
@@ -146,12 +138,15 @@ export function turnTools(
 			field: 'agentId'
 		});
 	}
-	const tools = resolveTools(toolRowsOf(input), {
-		config: input.config,
-		taskContext: input.task?.context,
-		db: input.db,
-		agentId: input.agent.id
-	});
+	const tools = {
+		...resolveTools(toolRowsOf(input), {
+			config: input.config,
+			taskContext: input.task?.context,
+			db: input.db,
+			agentId: input.agent.id
+		}),
+		...resolveCallerTools(input.callerTools ?? [])
+	};
 	return {
 		tools: codeAgent
 			? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) }

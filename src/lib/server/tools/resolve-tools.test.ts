@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
 import type { Tool } from '../db/schema';
 import { OfflineModel } from '../models/offline-model';
-import { BUILTIN_TOOL_TIMEOUT_MS, hideContextParameters, resolveTools, runWithTimeout } from './resolve-tools';
+import { BUILTIN_TOOL_TIMEOUT_MS, hideContextParameters, resolveCallerTools, resolveTools, runWithTimeout } from './resolve-tools';
 
 /** The URLs of the requests the test server received. */
 const received: string[] = [];
@@ -370,5 +370,16 @@ describe('resolveTools: every input is checked against the tool’s schema befor
 		const asked = await streamTurn(tools, 'Use ask to=bob');
 		expect(asked.parts.find((part) => part.type === 'tool-call')).toMatchObject({ toolName: 'ask', input: { to: 'bob' } });
 		expect(asked.parts.find((part) => part.type === 'tool-call')).not.toHaveProperty('invalid', true);
+	});
+
+	it('leaves a caller’s own tool to the caller: its schema is shown to the model, never compiled on the server', async () => {
+		const inputSchema = { type: 'object', properties: { to: { type: 'string', pattern: '^(a+)+$' } }, required: ['to'] };
+		const tools = resolveCallerTools([{ name: 'ask', inputSchema }]);
+		expect(tools.ask.execute).toBeUndefined();
+		expect((tools.ask.inputSchema as { jsonSchema: unknown }).jsonSchema).toEqual(inputSchema);
+		const { parts } = await streamTurn(tools, 'Use ask to=bob');
+		const call = parts.find((part) => part.type === 'tool-call');
+		expect(call).toMatchObject({ toolName: 'ask', input: { to: 'bob' } });
+		expect(call).not.toHaveProperty('invalid', true);
 	});
 });

@@ -1,4 +1,4 @@
-import { tool, type ToolExecutionOptions, type ToolSet } from 'ai';
+import { jsonSchema, tool, type JSONSchema7, type ToolExecutionOptions, type ToolSet } from 'ai';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Tool } from '../db/schema';
@@ -183,4 +183,24 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		});
 	}
 	return set;
+}
+
+/**
+ * The tools a caller defines for one request (OpenAI `tools`, assistant-ui frontend tools): the
+ * model may call them and the caller runs them. Their schemas are shown to the model and never
+ * compiled here: checking the input of its own tool is the caller's business, and compiling a
+ * caller's schema would let any caller make the server run its regular expressions (`pattern`).
+ */
+export function resolveCallerTools(
+	tools: readonly { name: string; description?: string; inputSchema: Record<string, unknown> }[]
+): ToolSet {
+	return Object.fromEntries(
+		tools.map((callerTool) => [
+			callerTool.name,
+			tool({
+				description: callerTool.description ?? '',
+				inputSchema: jsonSchema<Record<string, unknown>>(callerTool.inputSchema as JSONSchema7)
+			})
+		])
+	);
 }

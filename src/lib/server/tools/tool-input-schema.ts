@@ -71,17 +71,19 @@ function describeIssue(issue: ErrorObject): string {
 export type InputCheck = { success: true; value: unknown } | { success: false; error: Error };
 
 /**
- * A checker of inputs against a tool's JSON Schema. A schema that cannot be compiled fails every
- * input when `strict` (a tool the server runs must never run unchecked), and passes every input
- * otherwise (a caller's own tool, which the caller runs and checks).
+ * A checker of inputs against a tool's JSON Schema, compiled when it first checks (most tools of
+ * a turn are never called). A schema that cannot be compiled fails every input when `strict` (a
+ * tool the server runs must never run unchecked), and passes every input otherwise (a client
+ * tool, which its caller runs).
  */
 export function inputChecker(
 	toolName: string,
 	schema: Record<string, unknown>,
 	options: { strict: boolean }
 ): (input: unknown) => InputCheck {
-	const entry = compile(schema);
+	let entry: Compiled | undefined;
 	return (input) => {
+		entry ??= compile(schema);
 		if ('error' in entry) {
 			return options.strict
 				? { success: false, error: new Error(`The tool "${toolName}" has an input schema that cannot be checked: ${entry.error}`) }
