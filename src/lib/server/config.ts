@@ -116,7 +116,12 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * How many of a caller's most recently changed tasks of an agent `/v1/chat/completions` searches
+	 * for the waiting call that a history sent without `metadata.task_id` answers (an approval).
+	 */
+	OPENAI_TASK_LOOKUP_LIMIT: integer(50, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

@@ -91,7 +91,7 @@ export async function startCompletion(input: {
 	// Without a task id, answers to the agent's own calls continue the caller's task that waits for them.
 	const existing =
 		taskId === undefined
-			? await findTaskWaitingFor(db, viewer, agent.id, converted.serverCalls)
+			? await findTaskWaitingFor(db, viewer, agent.id, converted.serverCalls, config.OPENAI_TASK_LOOKUP_LIMIT)
 			: await getOwnTask(db, viewer, String(taskId), { field: 'metadata.task_id' });
 	if (existing && existing.agentId !== agent.id) {
 		throw new AppError('invalid_input', `The task "${existing.id}" belongs to another agent: send that agent as the model.`, {
