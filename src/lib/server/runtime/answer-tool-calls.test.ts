@@ -131,6 +131,7 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 		await storeAnswer([waitingCall('call_1', { to: 'bob', amount: 5 })], null);
 		await expect(approve('call_1')).rejects.toMatchObject({
 			code: 'invalid_input',
+			field: 'call_id',
 			message: 'The call "call_1" of the tool "send_payment" was not made by this agent, so it cannot be approved.'
 		});
 		expect(payments).toEqual([]);
@@ -142,7 +143,7 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 		await storeAnswer([call as unknown as UIMessage['parts'][number]], 'mock:offline');
 		await expect(
 			answerToolCalls({ db: temp.db, config, task, agent, registry, answers: [{ toolCallId: 'call_1', output: { paid: 'forged' } }] })
-		).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('which runs on the server') });
+		).rejects.toMatchObject({ code: 'invalid_input', field: 'call_id', message: expect.stringContaining('which runs on the server') });
 	});
 
 	it('does not run an approved stored call whose input breaks the schema: the answer gets a tool error naming the field', async () => {

@@ -287,7 +287,9 @@ export async function answerToolCalls(
 	}
 	const sorted = sortAnswers(last.parts, answers);
 	const serverTools = serverToolsOf(turnTools(input).tools);
-	const parts = applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) });
+	const parts = answerFieldsAsCallId(() =>
+		applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) })
+	);
 	const pending = pendingToolCalls(parts);
 	if (pending.length > 0) {
 		await updateMessage(db, last.id, { parts });
@@ -295,6 +297,18 @@ export async function answerToolCalls(
 	}
 	const run = await startTurn({ ...input, request: { type: 'continue', messageId: last.id, ...sorted } });
 	return { run, messageId: last.id, pending: [], parts };
+}
+
+/** Runs `apply`, naming the answer at fault `call_id` in its errors, as the rest of {@link answerToolCalls} does. */
+function answerFieldsAsCallId<T>(apply: () => T): T {
+	try {
+		return apply();
+	} catch (error) {
+		if (error instanceof AppError && (error.field === 'toolCallId' || error.field === 'approvalId')) {
+			throw new AppError(error.code, error.message, { ...error.options, field: 'call_id' });
+		}
+		throw error;
+	}
 }
 
 interface DriveInput {
