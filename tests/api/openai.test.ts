@@ -247,23 +247,32 @@ describe('POST /v1/chat/completions', () => {
 
 	it('returns calls that need approval as tool calls, answered with {"approved": …}', async () => {
 		const question: ChatCompletionMessageParam = { role: 'user', content: 'What is the current time timezone=UTC' };
-		const paused = await alice.chat.completions.create({ model: 'tool-demo', messages: [question] });
-		expect(paused.choices[0].finish_reason).toBe('tool_calls');
-		const call = paused.choices[0].message.tool_calls?.[0];
-		if (call?.type !== 'function') throw new Error('Expected a function call');
-		expect(call.function.name).toBe('current_time');
-		const history = (approved: boolean): ChatCompletionMessageParam[] => [
-			question,
-			paused.choices[0].message,
-			{ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ approved }) }
-		];
+		/** Asks, and returns the history that answers the paused call, as an OpenAI client sends it. */
+		const pause = async () => {
+			const paused = await alice.chat.completions.create({ model: 'tool-demo', messages: [question] }).withResponse();
+			expect(paused.data.choices[0].finish_reason).toBe('tool_calls');
+			const call = paused.data.choices[0].message.tool_calls?.[0];
+			if (call?.type !== 'function') throw new Error('Expected a function call');
+			expect(call.function.name).toBe('current_time');
+			const history = (approved: boolean): ChatCompletionMessageParam[] => [
+				question,
+				paused.data.choices[0].message,
+				{ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ approved }) }
+			];
+			return { history, taskId: paused.response.headers.get('x-parley-task-id') };
+		};
+		const toDeny = await pause();
+		const toApprove = await pause();
 
-		const approved = await alice.chat.completions.create({ model: 'tool-demo', messages: history(true) });
-		expect(approved.choices[0].message.content).toContain('The current_time tool returned:');
-		expect(approved.choices[0].message.content).toContain('UTC');
+		// Without a task id, the answer continues the caller's task that waits for that very call.
+		const approved = await alice.chat.completions.create({ model: 'tool-demo', messages: toApprove.history(true) }).withResponse();
+		expect(approved.response.headers.get('x-parley-task-id')).toBe(toApprove.taskId);
+		expect(approved.data.choices[0].message.content).toContain('The current_time tool returned:');
+		expect(approved.data.choices[0].message.content).toContain('UTC');
 
-		const denied = await alice.chat.completions.create({ model: 'tool-demo', messages: history(false) });
-		expect(denied.choices[0].message.content).toContain('The current_time tool was not run');
+		const denied = await alice.chat.completions.create({ model: 'tool-demo', messages: toDeny.history(false) }).withResponse();
+		expect(denied.response.headers.get('x-parley-task-id')).toBe(toDeny.taskId);
+		expect(denied.data.choices[0].message.content).toContain('The current_time tool was not run');
 	});
 
 	it('stores each request as a task named in X-Parley-Task-Id', async () => {

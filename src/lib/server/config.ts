@@ -162,7 +162,12 @@ export const configSchema = z.object({
 	 * 1048576): every string in them counts (text, tool arguments and results, inline file data).
 	 * More is refused with 413 before anything is stored.
 	 */
-	HISTORY_TEXT_LIMIT: integer(1024 * 1024, 1)
+	HISTORY_TEXT_LIMIT: integer(1024 * 1024, 1),
+	/**
+	 * How many of a caller's most recently changed tasks of an agent `/v1/chat/completions` searches
+	 * for the waiting call that a history sent without `metadata.task_id` answers (an approval).
+	 */
+	OPENAI_TASK_LOOKUP_LIMIT: integer(50, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

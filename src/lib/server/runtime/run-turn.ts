@@ -30,7 +30,7 @@ import {
 	updateMessageQuery
 } from '../services/messages';
 import { titleFrom, touchTaskQuery } from '../services/tasks';
-import { resolveTools } from '../tools/resolve-tools';
+import { resolveCallerTools, resolveTools } from '../tools/resolve-tools';
 import { buildSystemPrompt } from './build-prompt';
 import { safeDownload } from './safe-download';
 import { describeModelError, isModelCallError } from './describe-model-error';
@@ -42,6 +42,7 @@ import { getSharedRuns } from './runs';
 import type { SharedRuns } from './shared-runs';
 import {
 	applyAnswers,
+	isWrittenByAgent,
 	pendingToolCalls,
 	prepareHistory,
 	sortAnswers,
@@ -78,7 +79,10 @@ export interface CallerTool {
 	inputSchema: Record<string, unknown>;
 }
 
-/** The tool rows of a turn: the agent's, handed over to the caller when asked, plus the caller's own. */
+/**
+ * The agent's tool rows of a turn, handed over to the caller when asked; `invalid_input` when one
+ * of the caller's own tools takes the name of one of them.
+ */
 function toolRowsOf(
 	input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAllTools'> & { task?: Pick<Task, 'runOptions'> }
 ): Tool[] {
@@ -90,17 +94,6 @@ function toolRowsOf(
 				field: 'tools'
 			});
 		}
-		rows.push({
-			id: -1,
-			name: callerTool.name,
-			description: callerTool.description ?? '',
-			kind: 'client',
-			inputSchema: callerTool.inputSchema,
-			config: {},
-			requiresApproval: false,
-			createdAt: new Date(0),
-			updatedAt: new Date(0)
-		});
 	}
 	return rows;
 }
@@ -128,25 +121,47 @@ export function checkTurn(
 		task?: Pick<Task, 'context' | 'runOptions'>;
 	}
 ): { model: LanguageModel; tools: ToolSet; codeAgent?: CodeAgent } {
+	const { tools, codeAgent } = turnTools(input);
+	return { model: input.model ?? resolveModel(input.config, input.agent.model), tools, codeAgent };
+}
+
+/** The tools of a turn (the agent's, a code agent's, the caller's), as {@link checkTurn} checks them. */
+export function turnTools(
+	input: Pick<TurnInput, 'config' | 'agent' | 'callerTools' | 'handOverAllTools'> & {
+		db?: Db;
+		task?: Pick<Task, 'context' | 'runOptions'>;
+	}
+): { tools: ToolSet; codeAgent?: CodeAgent } {
 	const codeAgent = input.agent.source === 'code' ? findCodeAgent(input.agent.slug) : undefined;
 	if (input.agent.source === 'code' && !codeAgent) {
 		throw new AppError('not_found', `The agent "${input.agent.slug}" is defined in code this server does not have.`, {
 			field: 'agentId'
 		});
 	}
-	const tools = resolveTools(toolRowsOf(input), {
-		config: input.config,
-		taskContext: input.task?.context,
-		db: input.db,
-		agentId: input.agent.id
-	});
+	const tools = {
+		...resolveTools(toolRowsOf(input), {
+			config: input.config,
+			taskContext: input.task?.context,
+			db: input.db,
+			agentId: input.agent.id
+		}),
+		...resolveCallerTools(input.callerTools ?? [])
+	};
 	return {
-		model: input.model ?? resolveModel(input.config, input.agent.model),
 		tools: codeAgent
 			? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) }
 			: tools,
 		codeAgent
 	};
+}
+
+/**
+ * The names of the tools a turn runs on the server, those with an implementation here; the
+ * caller runs the others. A caller can never answer, nor approve into running, a call of one of
+ * these that the agent's own run did not make (see `AnswerRules`).
+ */
+export function serverToolsOf(tools: ToolSet): Set<string> {
+	return new Set(Object.entries(tools).flatMap(([name, tool]) => (tool.execute ? [name] : [])));
 }
 
 /** A code agent's tools for a task's context; all handed over to the caller when the task asks. */
@@ -180,7 +195,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	}
 	try {
 		const stored = input.storedMessages ?? (await listMessages(db, task.id));
-		const prepared = prepareHistory(stored, request);
+		const prepared = prepareHistory(stored, request, serverToolsOf(tools));
 		// The client's id for a new question is kept when it is free, or when the question it edits goes.
 		const reusableId =
 			request.type === 'message' &&
@@ -253,11 +268,15 @@ export function historyAfter(stored: Message[], prepared: PreparedHistory, quest
 /**
  * Answers tool calls that wait for the caller, one request at a time: while others still wait,
  * the answers are stored and nothing runs (`run` is null, `pending` lists what still waits); the
- * last answer continues the same assistant message with a new run.
+ * last answer continues the same assistant message with a new run. Each answer names a call of
+ * the task's last stored answer by its id; what runs is that stored call, its tool and input as
+ * stored. Outputs are taken only for tools the caller runs, and approvals of a server tool only
+ * for calls the agent's own run made (`invalid_input` otherwise). `parts` are the answer's parts
+ * with the answers applied.
  */
 export async function answerToolCalls(
 	input: Omit<TurnInput, 'request'> & { answers: ToolCallAnswer[] }
-): Promise<{ run: ActiveRun | null; messageId: string; pending: ToolPart[] }> {
+): Promise<{ run: ActiveRun | null; messageId: string; pending: ToolPart[]; parts: UIMessage['parts'] }> {
 	const { db, task, answers } = input;
 	if ((input.registry ?? runRegistry).get(task.id)) {
 		throw new AppError('conflict', 'This task is still answering; wait for it to ask for tool outputs.');
@@ -267,14 +286,29 @@ export async function answerToolCalls(
 		throw new AppError('not_found', 'No tool call of this task is waiting for an answer.', { field: 'call_id' });
 	}
 	const sorted = sortAnswers(last.parts, answers);
-	const parts = applyAnswers(last.parts, sorted);
+	const serverTools = serverToolsOf(turnTools(input).tools);
+	const parts = answerFieldsAsCallId(() =>
+		applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) })
+	);
 	const pending = pendingToolCalls(parts);
 	if (pending.length > 0) {
 		await updateMessage(db, last.id, { parts });
-		return { run: null, messageId: last.id, pending };
+		return { run: null, messageId: last.id, pending, parts };
 	}
 	const run = await startTurn({ ...input, request: { type: 'continue', messageId: last.id, ...sorted } });
-	return { run, messageId: last.id, pending: [] };
+	return { run, messageId: last.id, pending: [], parts };
+}
+
+/** Runs `apply`, naming the answer at fault `call_id` in its errors, as the rest of {@link answerToolCalls} does. */
+function answerFieldsAsCallId<T>(apply: () => T): T {
+	try {
+		return apply();
+	} catch (error) {
+		if (error instanceof AppError && (error.field === 'toolCallId' || error.field === 'approvalId')) {
+			throw new AppError(error.code, error.message, { ...error.options, field: 'call_id' });
+		}
+		throw error;
+	}
 }
 
 interface DriveInput {

@@ -29,6 +29,27 @@ export type TurnRequest =
 	/** Answer the stored history as it stands (its last message already stored by the caller). */
 	| { type: 'respond' };
 
+/**
+ * Who may answer the pending calls of an answer. A caller answers the calls of tools it runs (its
+ * own tools, client tools) as it likes; a call of a tool the server runs is never the caller's
+ * to answer with an output, and the caller may approve it only when the agent's own run made it.
+ * The tool's name and input always come from the stored call, never from the caller.
+ */
+export interface AnswerRules {
+	/** The tools this turn runs on the server (those with an implementation here). */
+	serverTools: ReadonlySet<string>;
+	/**
+	 * Whether the answer was written by the agent's own run (its message names the model that
+	 * wrote it), rather than stored from history a caller sent.
+	 */
+	writtenByAgent: boolean;
+}
+
+/** Whether a stored message was written by the agent's own run: history a caller sent names no model. */
+export function isWrittenByAgent(message: Pick<Message, 'role' | 'model'>): boolean {
+	return message.role === 'assistant' && message.model !== null && message.model !== undefined;
+}
+
 /** How the history looks once a request is applied, before the model runs. */
 export interface PreparedHistory {
 	/** Messages to delete from this position on, if any. */
@@ -44,8 +65,15 @@ export function pendingToolCalls(parts: UIMessage['parts']): ToolPart[] {
 		.filter((part) => part.state === 'input-available' || part.state === 'approval-requested');
 }
 
-/** Works out how a request changes the stored history; `invalid_input` or `conflict` when it cannot apply. */
-export function prepareHistory(stored: Message[], request: TurnRequest): PreparedHistory {
+/**
+ * Works out how a request changes the stored history; `invalid_input` or `conflict` when it cannot
+ * apply. `serverTools` names the tools the turn runs on the server (see {@link AnswerRules}).
+ */
+export function prepareHistory(
+	stored: Message[],
+	request: TurnRequest,
+	serverTools: ReadonlySet<string> = new Set()
+): PreparedHistory {
 	switch (request.type) {
 		case 'message': {
 			if (!request.replaceFrom) return {};
@@ -67,7 +95,7 @@ export function prepareHistory(stored: Message[], request: TurnRequest): Prepare
 			if (!last || last.role !== 'assistant' || last.id !== request.messageId) {
 				throw new AppError('conflict', 'Only the last answer of a task can be continued.', { field: 'messageId' });
 			}
-			const parts = applyAnswers(last.parts, request);
+			const parts = applyAnswers(last.parts, request, { serverTools, writtenByAgent: isWrittenByAgent(last) });
 			const waiting = pendingToolCalls(parts);
 			if (waiting.length > 0) {
 				throw new AppError(
@@ -78,21 +106,43 @@ export function prepareHistory(stored: Message[], request: TurnRequest): Prepare
 			}
 			return { continued: { message: last, parts } };
 		}
-		case 'respond':
+		case 'respond': {
 			if (stored.length === 0) {
 				throw new AppError('invalid_input', 'There is nothing to answer yet.', { field: 'messages' });
 			}
+			// The model's run starts by running the approved calls of the last message: only the agent's own.
+			const last = stored[stored.length - 1];
+			const approved = isWrittenByAgent(last)
+				? undefined
+				: (last.parts as (UIMessage['parts'][number] | ToolPart)[])
+						.filter(isToolPart)
+						.find((part) => part.state === 'approval-responded' && serverTools.has(toolNameOf(part)));
+			if (approved) {
+				throw new AppError(
+					'invalid_input',
+					`The call "${approved.toolCallId}" of the tool "${toolNameOf(approved)}" was not made by this agent, so it cannot be approved.`,
+					{ field: 'messages' }
+				);
+			}
 			return {};
+		}
 	}
+}
+
+/** The tool name of a stored tool part. */
+function toolNameOf(part: ToolPart): string {
+	return part.type.slice('tool-'.length);
 }
 
 /**
  * Applies tool outputs and approval answers to an answer's parts. Each must answer a call that
- * is still pending; at least one must be given.
+ * is still pending, and be the caller's to give (see {@link AnswerRules}): `invalid_input` naming
+ * the call otherwise. At least one must be given.
  */
 export function applyAnswers(
 	parts: UIMessage['parts'],
-	answers: { toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] }
+	answers: { toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] },
+	rules: AnswerRules
 ): UIMessage['parts'] {
 	if (answers.toolOutputs.length === 0 && answers.approvals.length === 0) {
 		throw new AppError('invalid_input', 'Nothing to continue with: send a tool output or an approval answer.', {
@@ -108,6 +158,13 @@ export function applyAnswers(
 				field: 'toolCallId'
 			});
 		}
+		if (rules.serverTools.has(toolNameOf(part))) {
+			throw new AppError(
+				'invalid_input',
+				`The call "${answer.toolCallId}" is of the tool "${toolNameOf(part)}", which runs on the server: its output cannot be sent.`,
+				{ field: 'toolCallId' }
+			);
+		}
 		if (answer.errorText !== undefined) Object.assign(part, { state: 'output-error', errorText: answer.errorText });
 		else Object.assign(part, { state: 'output-available', output: answer.output ?? null });
 	}
@@ -117,6 +174,13 @@ export function applyAnswers(
 			throw new AppError('invalid_input', `No approval "${answer.approvalId}" is waiting for an answer.`, {
 				field: 'approvalId'
 			});
+		}
+		if (rules.serverTools.has(toolNameOf(part)) && !rules.writtenByAgent) {
+			throw new AppError(
+				'invalid_input',
+				`The call "${part.toolCallId}" of the tool "${toolNameOf(part)}" was not made by this agent, so it cannot be approved.`,
+				{ field: 'approvalId' }
+			);
 		}
 		Object.assign(part, {
 			state: 'approval-responded',

@@ -6,10 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
 import type { Tool } from '../db/schema';
 import { OfflineModel } from '../models/offline-model';
-import { BUILTIN_TOOL_TIMEOUT_MS, hideContextParameters, resolveTools, runWithTimeout } from './resolve-tools';
+import { BUILTIN_TOOL_TIMEOUT_MS, hideContextParameters, resolveCallerTools, resolveTools, runWithTimeout } from './resolve-tools';
+
+/** The URLs of the requests the test server received. */
+const received: string[] = [];
 
 /** Answers `/echo` with the query it received, and never answers `/hang`. */
 function handle(request: IncomingMessage, response: ServerResponse): void {
+	received.push(request.url ?? '/');
 	const url = new URL(request.url ?? '/', 'http://test');
 	if (url.pathname === '/hang') return;
 	response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(url.searchParams)));
@@ -296,5 +300,86 @@ describe('resolveTools', () => {
 
 	it('limits built-ins to 30 seconds', () => {
 		expect(BUILTIN_TOOL_TIMEOUT_MS).toBe(30_000);
+	});
+});
+
+describe('resolveTools: every input is checked against the tool’s schema before it runs', () => {
+	const pay = (extra: Partial<Tool> = {}) =>
+		row({
+			name: 'pay',
+			kind: 'http',
+			inputSchema: {
+				type: 'object',
+				properties: { to: { type: 'string', enum: ['alice', 'bob'] }, amount: { type: 'integer', minimum: 1, maximum: 100 } },
+				required: ['to', 'amount'],
+				additionalProperties: false
+			},
+			config: { url: `${base}/echo`, allowed_hosts: ['127.0.0.1'] },
+			...extra
+		});
+	/** The requests that reached the test server's `/echo` since `from`. */
+	const paid = (from: number) => received.slice(from).filter((url) => url.startsWith('/echo'));
+
+	it('runs a call whose input matches', async () => {
+		const from = received.length;
+		expect(await execute(resolveTools([pay()], { config }), 'pay', { to: 'bob', amount: 5 })).toEqual({
+			status: 200,
+			body: { to: 'bob', amount: '5' }
+		});
+		expect(paid(from)).toHaveLength(1);
+	});
+
+	it('never runs a model’s call whose input breaks the schema: the model gets a tool error naming the field', async () => {
+		const from = received.length;
+		const { parts, text } = await streamTurn(resolveTools([pay()], { config }), 'Use pay to=bob amount=500');
+		const call = parts.find((part) => part.type === 'tool-call');
+		expect(call).toMatchObject({ toolName: 'pay', invalid: true, input: { to: 'bob', amount: 500 } });
+		const error = parts.find((part) => part.type === 'tool-error');
+		expect(error?.type === 'tool-error' && String(error.error)).toContain('input.amount must be <= 100');
+		expect(parts.some((part) => part.type === 'tool-result')).toBe(false);
+		expect(text).toContain('The pay tool failed');
+		expect(paid(from)).toEqual([]);
+	});
+
+	it('checks again when called directly, as an approved stored call is: nothing runs and the error names the field', async () => {
+		const from = received.length;
+		const tools = resolveTools([pay()], { config });
+		await expect(execute(tools, 'pay', { to: 'mallory', amount: 5 })).rejects.toThrow(
+			'The tool "pay" was not run: input.to must be one of "alice", "bob".'
+		);
+		await expect(execute(tools, 'pay', { to: 'bob' })).rejects.toThrow('The tool "pay" was not run: input.amount is required.');
+		await expect(execute(tools, 'pay', { to: 'bob', amount: 5, memo: 'x' })).rejects.toThrow(
+			"The tool \"pay\" was not run: input.memo is not a property of this tool's input."
+		);
+		expect(paid(from)).toEqual([]);
+	});
+
+	it('checks the context’s values too, against the whole schema', async () => {
+		const from = received.length;
+		const tools = resolveTools([pay()], { config, taskContext: { to: 'mallory' } });
+		await expect(execute(tools, 'pay', { amount: 5 })).rejects.toThrow('input.to must be one of "alice", "bob".');
+		expect(paid(from)).toEqual([]);
+	});
+
+	it('never runs a server tool whose schema cannot be checked; leaves a client tool’s to its caller', async () => {
+		const broken = { type: 'object', properties: { to: { $ref: '#/$defs/missing' } } };
+		const tools = resolveTools([pay({ inputSchema: broken }), row({ name: 'ask', kind: 'client', inputSchema: broken })], { config });
+		const from = received.length;
+		await expect(execute(tools, 'pay', { to: 'bob' })).rejects.toThrow('The tool "pay" has an input schema that cannot be checked');
+		expect(paid(from)).toEqual([]);
+		const asked = await streamTurn(tools, 'Use ask to=bob');
+		expect(asked.parts.find((part) => part.type === 'tool-call')).toMatchObject({ toolName: 'ask', input: { to: 'bob' } });
+		expect(asked.parts.find((part) => part.type === 'tool-call')).not.toHaveProperty('invalid', true);
+	});
+
+	it('leaves a caller’s own tool to the caller: its schema is shown to the model, never compiled on the server', async () => {
+		const inputSchema = { type: 'object', properties: { to: { type: 'string', pattern: '^(a+)+$' } }, required: ['to'] };
+		const tools = resolveCallerTools([{ name: 'ask', inputSchema }]);
+		expect(tools.ask.execute).toBeUndefined();
+		expect((tools.ask.inputSchema as { jsonSchema: unknown }).jsonSchema).toEqual(inputSchema);
+		const { parts } = await streamTurn(tools, 'Use ask to=bob');
+		const call = parts.find((part) => part.type === 'tool-call');
+		expect(call).toMatchObject({ toolName: 'ask', input: { to: 'bob' } });
+		expect(call).not.toHaveProperty('invalid', true);
 	});
 });

@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import type { Tool } from '../db/schema';
 import { builtinTools, type BuiltinExecute } from './builtin';
 import { httpToolTimeoutMs, parseHttpToolConfig, runHttpTool } from './http-tool';
+import { inputChecker, toolInputSchema } from './tool-input-schema';
 import { formatDuration } from './safe-fetch';
 import type { ToolContext } from './tool-context';
 
@@ -130,6 +131,11 @@ function asError(thrown: unknown): Error {
  * the model as a tool error. Input properties named like keys of the task context are hidden from
  * the model and filled from the context. Client tools have no `execute`, so the run stops with the
  * call pending; tools that require approval pause the run for an answer first.
+ *
+ * Every input is checked against the tool's JSON Schema: the model's, by the AI SDK before the
+ * call runs or waits for approval (an invalid call becomes a tool error naming the field, and
+ * never runs); and once more in `execute`, with the context's values filled in, against the
+ * whole schema, so that nothing reaches a server tool unchecked (an approved stored call too).
  */
 export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSet {
 	const taskContext = options.taskContext ?? {};
@@ -138,7 +144,7 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		if (row.kind === 'client') {
 			set[row.name] = tool({
 				description: row.description,
-				inputSchema: jsonSchema<Record<string, unknown>>(row.inputSchema as JSONSchema7),
+				inputSchema: toolInputSchema(row.name, row.inputSchema, { strict: false }),
 				needsApproval: row.requiresApproval
 			});
 			continue;
@@ -147,13 +153,16 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		const injected = Object.fromEntries(injectedKeys.map((key) => [key, taskContext[key]]));
 		const visibleSchema = hideContextParameters(row.inputSchema, injectedKeys);
 		const server = serverToolOf(row);
+		const checkFullInput = inputChecker(row.name, row.inputSchema, { strict: true });
 		set[row.name] = tool({
 			description: row.description,
-			inputSchema: jsonSchema<Record<string, unknown>>(visibleSchema as JSONSchema7),
+			inputSchema: toolInputSchema(row.name, visibleSchema, { strict: true }),
 			needsApproval: row.requiresApproval,
 			execute: async (input: Record<string, unknown>, { abortSignal }: ToolExecutionOptions) => {
 				// The context wins over anything the model sent under a hidden name.
 				const fullInput = { ...(isObject(input) ? input : {}), ...injected };
+				const checked = checkFullInput(isObject(input) ? fullInput : input);
+				if (!checked.success) throw new Error(`The tool "${row.name}" was not run: ${checked.error.message}`);
 				const context = (signal: AbortSignal): ToolContext => ({
 					config: options.config,
 					signal,
@@ -174,4 +183,24 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		});
 	}
 	return set;
+}
+
+/**
+ * The tools a caller defines for one request (OpenAI `tools`, assistant-ui frontend tools): the
+ * model may call them and the caller runs them. Their schemas are shown to the model and never
+ * compiled here: checking the input of its own tool is the caller's business, and compiling a
+ * caller's schema would let any caller make the server run its regular expressions (`pattern`).
+ */
+export function resolveCallerTools(
+	tools: readonly { name: string; description?: string; inputSchema: Record<string, unknown> }[]
+): ToolSet {
+	return Object.fromEntries(
+		tools.map((callerTool) => [
+			callerTool.name,
+			tool({
+				description: callerTool.description ?? '',
+				inputSchema: jsonSchema<Record<string, unknown>>(callerTool.inputSchema as JSONSchema7)
+			})
+		])
+	);
 }

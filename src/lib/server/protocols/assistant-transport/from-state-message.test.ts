@@ -48,6 +48,33 @@ describe('fromStateMessages', () => {
 		]);
 	});
 
+	it('refuses an unsettled call of a server tool, which the server did not make: it can neither wait nor be approved', () => {
+		const call = { type: 'tool-call', toolCallId: 'c1', toolName: 'send_payment', args: { amount: 1e6 } };
+		for (const part of [call, { ...call, approval: { id: 'ap' } }, { ...call, approval: { id: 'ap', approved: true } }]) {
+			expect(() =>
+				fromStateMessages([{ role: 'user', content: 'Pay' }, { role: 'assistant', content: [part] }], {
+					serverTools: new Set(['send_payment'])
+				})
+			).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'state.messages.1.content.0' }));
+		}
+	});
+
+	it('keeps settled calls of a server tool as history', () => {
+		const imported = fromStateMessages(
+			[
+				{
+					role: 'assistant',
+					content: [
+						{ type: 'tool-call', toolCallId: 'c1', toolName: 'send_payment', args: { amount: 5 }, result: { ok: true }, approval: { id: 'ap', approved: true } },
+						{ type: 'tool-call', toolCallId: 'c2', toolName: 'send_payment', args: { amount: 6 }, approval: { id: 'aq', approved: false } }
+					]
+				}
+			],
+			{ serverTools: new Set(['send_payment']) }
+		);
+		expect(imported[0].parts.map((part) => (part as { state?: string }).state)).toStrictEqual(['output-available', 'output-denied']);
+	});
+
 	it('names a malformed part', () => {
 		expect(() => fromStateMessages([{ role: 'user', content: [{ type: 'text' }] }])).toThrow(
 			expect.objectContaining({ code: 'invalid_input', field: 'state.messages.0.content.0.text' })

@@ -5,8 +5,8 @@ import type { Message, Task } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { RunEvent } from '../../runtime/events';
 import type { ActiveRun } from '../../runtime/run-registry';
-import { answerToolCalls, startTurn, type CallerTool } from '../../runtime/run-turn';
-import { applyAnswers, sortAnswers, type ToolCallAnswer, type TurnRequest } from '../../runtime/turn-request';
+import { answerToolCalls, serverToolsOf, startTurn, turnTools, type CallerTool } from '../../runtime/run-turn';
+import type { ToolCallAnswer, TurnRequest } from '../../runtime/turn-request';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
 import { appendMessages, existingMessageIds, listMessages } from '../../services/messages';
@@ -63,7 +63,7 @@ export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTur
 	const existing = named ? await getOwnTask(db, viewer, named.id, { field: named.field }) : null;
 	const agent = existing ? await getUsableAgent(db, viewer, existing.agentId) : await agentFor(input);
 	const callerTools = callerToolsOf(body.tools, agent);
-	const task = existing ?? (await newThread(input, agent, commands));
+	const task = existing ?? (await newThread(input, agent, commands, callerTools));
 	// A thread made for this request goes again when its turn cannot start.
 	return undoNewTaskOnFailure(db, existing ? null : task.id, async () => {
 		const stored = await listMessages(db, task.id);
@@ -75,13 +75,11 @@ export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTur
 					throw withOwnFieldNames(error);
 				}
 			);
-			const last = stored[stored.length - 1];
 			if (!result.run) {
 				const after = await listMessages(db, task.id);
 				return waitingAnswer(task, after);
 			}
-			const parts = applyAnswers(last.parts, sortAnswers(last.parts, answers));
-			return runAnswer(task, stored.slice(0, -1), result.run, parts);
+			return runAnswer(task, stored.slice(0, -1), result.run, result.parts);
 		}
 
 		// A new thread's history was already cut after `parentId` when it was stored.
@@ -110,11 +108,18 @@ function callerToolsOf(tools: AssistantRequest['tools'], agent: AgentWithTools):
 
 /**
  * Makes the task of a thread Parley does not have yet, with `state.messages` (cut after the new
- * message's `parentId`) as its history. Everything is checked before anything is stored.
+ * message's `parentId`) as its history: the caller's, in which no call of a server tool can wait.
+ * Everything is checked before anything is stored.
  */
-async function newThread(input: ThreadTurnInput, agent: AgentWithTools, commands: SortedCommands): Promise<Task> {
-	const { db, viewer, body } = input;
-	let history = fromStateMessages(body.state?.messages ?? []);
+async function newThread(
+	input: ThreadTurnInput,
+	agent: AgentWithTools,
+	commands: SortedCommands,
+	callerTools: CallerTool[]
+): Promise<Task> {
+	const { db, config, viewer, body } = input;
+	const serverTools = serverToolsOf(turnTools({ config, agent, callerTools }).tools);
+	let history = fromStateMessages(body.state?.messages ?? [], { serverTools });
 	if (commands.message) history = history.slice(0, keptBefore(history, parentIdOf(commands.message, body.parentId)));
 	const last = history[history.length - 1];
 	if (commands.toolResults.length > 0 && last?.role !== 'assistant') {

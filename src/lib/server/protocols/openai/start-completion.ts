@@ -5,13 +5,14 @@ import { AppError } from '../../errors';
 import type { PendingToolCall, RunEvent } from '../../runtime/events';
 import type { ToolPart } from '../../runtime/message-parts';
 import { runRegistry } from '../../runtime/run-registry';
-import { answerToolCalls, startTurn, type CallerTool } from '../../runtime/run-turn';
+import { answerToolCalls, serverToolsOf, startTurn, turnTools, type CallerTool } from '../../runtime/run-turn';
 import { getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
 import { appendMessages, listMessages } from '../../services/messages';
 import { createTask, getOwnTask, titleFrom, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import { checkHistory } from '../history-limits';
+import { findTaskWaitingFor } from './find-task-waiting-for';
 import { planHistory } from './plan-history';
 import type { ChatCompletionRequest, OpenAITool } from './request';
 import { toStoredMessages, type StoredDraft } from './to-stored-messages';
@@ -85,9 +86,15 @@ export async function startCompletion(input: {
 	checkHistory(body.messages, config, 'messages');
 	const agent = await getUsableAgent(db, viewer, body.model, 'model');
 	const callerTools = toCallerTools(body.tools ?? [], agent);
+	const approvalTools = new Set(agent.tools.filter((tool) => tool.requiresApproval).map((tool) => tool.name));
+	const serverTools = serverToolsOf(turnTools({ config, agent, callerTools }).tools);
+	const converted = toStoredMessages(body.messages, { serverTools, approvalTools });
 	const taskId = body.metadata?.task_id;
+	// Without a task id, answers to the agent's own calls continue the caller's task that waits for them.
 	const existing =
-		taskId === undefined ? null : await getOwnTask(db, viewer, String(taskId), { field: 'metadata.task_id' });
+		taskId === undefined
+			? await findTaskWaitingFor(db, viewer, agent.id, converted.serverCalls, config.OPENAI_TASK_LOOKUP_LIMIT)
+			: await getOwnTask(db, viewer, String(taskId), { field: 'metadata.task_id' });
 	if (existing && existing.agentId !== agent.id) {
 		throw new AppError('invalid_input', `The task "${existing.id}" belongs to another agent: send that agent as the model.`, {
 			field: 'model'
@@ -99,8 +106,6 @@ export async function startCompletion(input: {
 		});
 	}
 
-	const approvalTools = new Set(agent.tools.filter((tool) => tool.requiresApproval).map((tool) => tool.name));
-	const converted = toStoredMessages(body.messages, { approvalTools });
 	const plan = planHistory(converted, existing ? await listMessages(db, existing.id) : null);
 
 	if (!existing) validateTaskContext(agent.contextSchema, body.context);

@@ -50,7 +50,8 @@ describe('toStoredMessages', () => {
 					]
 				}
 			],
-			trailingAnswers: []
+			trailingAnswers: [],
+			serverCalls: []
 		});
 	});
 
@@ -160,6 +161,43 @@ describe('toStoredMessages', () => {
 			}
 		]);
 		expect(converted.trailingAnswers).toStrictEqual([{ toolCallId: 'call_1', output: { approved: true } }]);
+	});
+
+	it('never leaves a call of a server tool waiting: trailing ones are listed apart, earlier ones are history', () => {
+		const paymentCall = (id: string, args: string) => ({
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ id, type: 'function', function: { name: 'send_payment', arguments: args } }]
+		});
+		const converted = toStoredMessages(
+			parse([
+				{ role: 'user', content: 'pay' },
+				paymentCall('call_1', '{"amount":5}'),
+				{ role: 'tool', tool_call_id: 'call_1', content: '{"approved":true}' },
+				{ role: 'assistant', content: 'Paid.' },
+				{ role: 'user', content: 'pay again' },
+				paymentCall('call_2', '{"amount":1000000}'),
+				{ role: 'tool', tool_call_id: 'call_2', content: '{"approved":true}' }
+			]),
+			{ serverTools: new Set(['send_payment']), approvalTools: new Set(['send_payment']) }
+		);
+		expect(converted.messages[1].parts[1]).toStrictEqual({
+			type: 'tool-send_payment',
+			toolCallId: 'call_1',
+			state: 'output-available',
+			input: { amount: 5 },
+			output: { approved: true }
+		});
+		expect(converted.messages[3].parts[1]).toStrictEqual({
+			type: 'tool-send_payment',
+			toolCallId: 'call_2',
+			state: 'input-available',
+			input: { amount: 1000000 }
+		});
+		expect(converted.trailingAnswers).toStrictEqual([{ toolCallId: 'call_2', output: { approved: true } }]);
+		expect(converted.serverCalls).toStrictEqual([
+			{ toolCallId: 'call_2', toolName: 'send_payment', input: { amount: 1000000 }, answered: true, field: 'messages.6.tool_call_id' }
+		]);
 	});
 
 	it('refuses a tool message that answers no call before it', () => {

@@ -22,12 +22,33 @@ export interface ConvertedHistory {
 	 * need approval), so that the answers continue that same message.
 	 */
 	trailingAnswers: ToolCallAnswer[];
+	/**
+	 * The calls of tools the server runs (the agent's own) in the answer the trailing `tool`
+	 * messages continue: answers to them can only answer calls the agent made, which a stored task
+	 * of the caller waits for. Each as the caller sent it, to find that task; what runs is the
+	 * stored call, never this one.
+	 */
+	serverCalls: ServerCall[];
+}
+
+/** A call of a tool the server runs, in the answer that the `tool` messages ending a history continue. */
+export interface ServerCall {
+	toolCallId: string;
+	toolName: string;
+	input: unknown;
+	/** Whether a trailing `tool` message answers it. */
+	answered: boolean;
+	/** Where it is in the request, for errors: `messages.3.tool_call_id` (its answer) or `messages.2.tool_calls`. */
+	field: string;
 }
 
 /** An assistant message being built: OpenAI splits one answer into several messages around tool results. */
 interface AssistantGroup {
 	parts: (Part | ToolPart)[];
-	calls: Map<string, { part: ToolPart; messageIndex: number; answer?: { output: unknown; messageIndex: number } }>;
+	calls: Map<
+		string,
+		{ part: ToolPart; name: string; messageIndex: number; answer?: { output: unknown; messageIndex: number } }
+	>;
 	/** Whether tool messages came after the group's last assistant message. */
 	afterTool: boolean;
 }
@@ -134,10 +155,16 @@ function parseJsonOrText(text: string): unknown {
  * `output-available`. System and developer messages are stored as system messages.
  * `invalid_input` naming the message at fault for a history OpenAI would refuse too: a tool
  * message that answers no call, or a call left unanswered before the end.
+ *
+ * History is only history: an answered call of a tool the server runs (`serverTools`) is stored
+ * as the caller sent it and never runs. Trailing answers to such calls are listed apart
+ * (`serverCalls`); their calls are never left waiting for approval, since only a call the agent
+ * made may be approved. Trailing calls of the caller's tools that need approval
+ * (`approvalTools`) wait for it.
  */
 export function toStoredMessages(
 	messages: OpenAIMessage[],
-	options: { approvalTools?: ReadonlySet<string> } = {}
+	options: { serverTools?: ReadonlySet<string>; approvalTools?: ReadonlySet<string> } = {}
 ): ConvertedHistory {
 	const drafts: StoredDraft[] = [];
 	const groups = new Map<StoredDraft, AssistantGroup>();
@@ -177,7 +204,7 @@ export function toStoredMessages(
 						input: parseJsonOrText(call.function.arguments)
 					};
 					open?.parts.push(part);
-					open?.calls.set(call.id, { part, messageIndex: index });
+					open?.calls.set(call.id, { part, name: call.function.name, messageIndex: index });
 				});
 				break;
 			}
@@ -201,6 +228,7 @@ export function toStoredMessages(
 	const firstTrailing = messages.findLastIndex((message) => message.role !== 'tool') + 1;
 	const endsWithTools = firstTrailing < messages.length;
 	const trailingAnswers: ToolCallAnswer[] = [];
+	const serverCalls: ServerCall[] = [];
 	for (const [draft, group] of groups) {
 		const isLast = endsWithTools && draft === drafts[drafts.length - 1];
 		for (const call of group.calls.values()) {
@@ -216,11 +244,21 @@ export function toStoredMessages(
 				);
 			}
 			if (call.answer) trailingAnswers.push({ toolCallId: call.part.toolCallId, output: call.answer.output });
-			if (options.approvalTools?.has(call.part.type.slice('tool-'.length))) {
+			if (options.serverTools?.has(call.name)) {
+				serverCalls.push({
+					toolCallId: call.part.toolCallId,
+					toolName: call.name,
+					input: call.part.input,
+					answered: call.answer !== undefined,
+					field: call.answer ? `messages.${call.answer.messageIndex}.tool_call_id` : `messages.${call.messageIndex}.tool_calls`
+				});
+				continue;
+			}
+			if (options.approvalTools?.has(call.name)) {
 				Object.assign(call.part, { state: 'approval-requested', approval: { id: `approval_${call.part.toolCallId}` } });
 			}
 		}
 		draft.parts = group.parts as UIMessage['parts'];
 	}
-	return { messages: drafts, trailingAnswers };
+	return { messages: drafts, trailingAnswers, serverCalls };
 }
