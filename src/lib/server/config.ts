@@ -116,7 +116,18 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * Memory one text extraction may use, in MB (512): the JavaScript heap of the process that
+	 * reads a file. A file that needs more is marked failed; the server is not affected.
+	 */
+	EXTRACTION_MEMORY_LIMIT_MB: integer(512, 16),
+	/** Most bytes a Word (.docx) document may unpack to (50 MB), checked before it is read. */
+	DOCX_INFLATED_LIMIT: integer(50 * 1024 * 1024, 1),
+	/** Most entries (parts) a Word (.docx) document may have (10,000), checked before it is read. */
+	DOCX_ENTRY_LIMIT: integer(10_000, 1),
+	/** Most pages of a PDF whose text is read (2,000); a longer PDF is marked failed. */
+	PDF_PAGE_LIMIT: integer(2000, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
