@@ -127,7 +127,9 @@ export const configSchema = z.object({
 	/** Most entries (parts) a Word (.docx) document may have (10,000), checked before it is read. */
 	DOCX_ENTRY_LIMIT: integer(10_000, 1),
 	/** Most pages of a PDF whose text is read (2,000); a longer PDF is marked failed. */
-	PDF_PAGE_LIMIT: integer(2000, 1)
+	PDF_PAGE_LIMIT: integer(2000, 1),
+	/** Most files one request may carry (20), on every path that takes files; more is refused with 413. */
+	FILES_PER_REQUEST_LIMIT: integer(20, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

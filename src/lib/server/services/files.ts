@@ -247,6 +247,25 @@ export function assertUploadable(file: File, field: string, maxBytes = getConfig
 	if (file.size === 0) throw new AppError('invalid_input', `The file "${name}" is empty.`, { field });
 }
 
+/**
+ * Refuses a request that carries more than `FILES_PER_REQUEST_LIMIT` files (413), before
+ * anything of it is stored. Every path that takes files calls it with the number of files the
+ * request carries: multipart uploads, inline files, and file parts of new messages.
+ */
+export function assertFileCount(count: number, field: string, limit = getConfig().FILES_PER_REQUEST_LIMIT): void {
+	if (count <= limit) return;
+	throw new AppError(
+		'payload_too_large',
+		`A request may carry at most ${limit} ${limit === 1 ? 'file' : 'files'}; this one carries ${count}.`,
+		{ field }
+	);
+}
+
+/** How many file parts (`type: 'file'`) there are among message parts. */
+export function countFileParts(parts: readonly { type: string }[]): number {
+	return parts.reduce((count, part) => count + (part.type === 'file' ? 1 : 0), 0);
+}
+
 /** The file id a message's file part was made from, when it came from {@link toFilePart}. */
 export function fileIdOfPart(part: { providerMetadata?: unknown }): string | undefined {
 	const metadata = part.providerMetadata;
@@ -288,7 +307,8 @@ export function fileIdOfUrl(url: string): string | undefined {
  * The parts of a new user message as they are stored. A file part that links to an uploaded file
  * (`/api/files/{id}`) becomes that file, when the viewer owns it (404 otherwise); a data URL stays
  * inline; any other address is refused (400), since the model would be sent, or the server would
- * fetch, whatever it points to. Returns the uploaded files' ids, to link them to the task.
+ * fetch, whatever it points to. More files than `FILES_PER_REQUEST_LIMIT` are refused (413, see
+ * {@link assertFileCount}). Returns the uploaded files' ids, to link them to the task.
  */
 export async function resolveUserFileParts<Part extends { type: string }>(
 	db: Db,
@@ -296,6 +316,7 @@ export async function resolveUserFileParts<Part extends { type: string }>(
 	parts: Part[],
 	field = 'messages'
 ): Promise<{ parts: (Part | FileUIPart)[]; uploadedIds: string[] }> {
+	assertFileCount(countFileParts(parts), field);
 	const uploadedIds: string[] = [];
 	const resolved: (Part | FileUIPart)[] = [];
 	for (const part of parts) {
