@@ -30,6 +30,8 @@ export interface ExtractionRequest {
 export type ExtractionResponse = { ok: true; text: string | undefined } | { ok: false; error: string; name: string };
 
 if (process.argv.includes(EXTRACTION_WORKER) && process.send) {
+	// The server that started it is gone (it stopped, or died): nobody waits for the text.
+	process.once('disconnect', () => process.exit(0));
 	process.once('message', async (request: ExtractionRequest) => {
 		let response: ExtractionResponse;
 		try {

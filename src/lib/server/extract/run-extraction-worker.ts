@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ExtractionRequest, ExtractionResponse } from './extraction-worker';
 
@@ -69,8 +70,12 @@ export async function runExtractionWorker(
 		serialization: 'advanced',
 		stdio: ['ignore', 'inherit', 'pipe', 'ipc']
 	});
+	// A server that stops does not wait for its extractions: they start again at the next start.
+	child.unref();
+	child.channel?.unref();
 	let output = '';
 	child.stderr?.setEncoding('utf8');
+	(child.stderr as Socket | null)?.unref();
 	child.stderr?.on('data', (chunk: string) => (output = (output + chunk).slice(-KEPT_OUTPUT)));
 	const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
 	let answered = false;
