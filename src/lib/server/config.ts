@@ -129,7 +129,12 @@ export const configSchema = z.object({
 	/** Most pages of a PDF whose text is read (2,000); a longer PDF is marked failed. */
 	PDF_PAGE_LIMIT: integer(2000, 1),
 	/** Most files one request may carry (20), on every path that takes files; more is refused with 413. */
-	FILES_PER_REQUEST_LIMIT: integer(20, 1)
+	FILES_PER_REQUEST_LIMIT: integer(20, 1),
+	/**
+	 * Hours after which an upload that belongs to no task is removed, with its stored bytes unless
+	 * another file has the same content (24). Files of a deleted task are removed with it.
+	 */
+	ORPHAN_UPLOAD_HOURS: integer(24, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

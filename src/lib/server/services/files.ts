@@ -11,6 +11,7 @@ import { formatBytes } from '../http/read-json';
 import { newId } from '../ids';
 import { modelFileInputs, seesImage, takesMedia, takesMediaType, type ModelFileInputs } from '../models/capabilities';
 import { detectMediaType, fileKindOf, type FileKind } from './detect-media-type';
+import { withContentLock } from './file-cleanup';
 import { getFileStorage, sha256Hex, type FileStorage } from './storage';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -148,21 +149,26 @@ export async function saveUpload(
 	const { viewer } = input;
 	const { name, bytes, mimeType } = await checkedUpload(input.file, input.field ?? 'file', options);
 	const storage = options.storage ?? getFileStorage();
-	const storageKey = await storage.put(bytes);
-	const [row] = await db
-		.insert(files)
-		.values({
-			id: newId(),
-			...ownerOf(viewer),
-			taskId: input.taskId ?? null,
-			name,
-			mimeType,
-			size: bytes.byteLength,
-			storageKey,
-			sha256: sha256Hex(bytes),
-			extractionStatus: initialExtractionStatus(mimeType)
-		})
-		.returning();
+	const sha256 = sha256Hex(bytes);
+	// Not while a clean-up of the same content decides whether to remove its bytes.
+	const row = await withContentLock(sha256, async () => {
+		const storageKey = await storage.put(bytes);
+		const [inserted] = await db
+			.insert(files)
+			.values({
+				id: newId(),
+				...ownerOf(viewer),
+				taskId: input.taskId ?? null,
+				name,
+				mimeType,
+				size: bytes.byteLength,
+				storageKey,
+				sha256,
+				extractionStatus: initialExtractionStatus(mimeType)
+			})
+			.returning();
+		return inserted;
+	});
 	if (row.extractionStatus === 'pending') (options.extraction ?? getExtractionQueue()).enqueue(db, storage, row);
 	return row;
 }

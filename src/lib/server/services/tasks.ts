@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import { agents, tasks, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { clientTaskIdPattern, newId } from '../ids';
+import { removeTaskFiles } from './file-cleanup';
 import { isAdmin, type Viewer } from './viewer';
 
 /** A task as lists show it. */
@@ -219,8 +220,9 @@ export async function setTaskStatus(db: Db, viewer: Viewer, id: string, status: 
 	await db.update(tasks).set({ status }).where(eq(tasks.id, id));
 }
 
-/** Deletes a task of the viewer's with its messages (its files stay, unlinked). */
+/** Deletes a task of the viewer's with its messages and files. */
 export async function deleteTask(db: Db, viewer: Viewer, id: string): Promise<void> {
 	await getOwnTask(db, viewer, id);
+	await removeTaskFiles(db, id);
 	await db.delete(tasks).where(eq(tasks.id, id));
 }
