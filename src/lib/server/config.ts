@@ -119,7 +119,8 @@ export const configSchema = z.object({
 	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
 	/**
 	 * Memory one text extraction may use, in MB (512): the JavaScript heap of the process that
-	 * reads a file. A file that needs more is marked failed; the server is not affected.
+	 * reads a file, which may hold 256 MB more in all (code, WebAssembly, buffers). A file that
+	 * needs more is marked failed; the server is not affected.
 	 */
 	EXTRACTION_MEMORY_LIMIT_MB: integer(512, 16),
 	/** Most bytes a Word (.docx) document may unpack to (50 MB), checked before it is read. */

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { minimalDocx } from '../../../../tests/support/minimal-docx';
 import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
-import { textPng } from '../../../../tests/support/text-png';
+import { blankPng, textPng } from '../../../../tests/support/text-png';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { files, users } from '../db/schema';
 import { LocalFileStorage, saveUpload, toFileMeta } from '../services/files';
@@ -86,6 +86,19 @@ describe('the memory limit of extraction workers', () => {
 			'This file needs more memory to read than this server allows (16 MB).'
 		);
 		expect(await runExtractionWorker({ bytes: new TextEncoder().encode('still here'), mediaType: 'text/plain' })).toBe('still here');
+	});
+
+	it('ends a worker whose memory outside the JavaScript heap grows past its limit (an image decoding to 144 megapixels)', async () => {
+		const bomb = blankPng(12_000);
+		expect(bomb.byteLength).toBeLessThan(1024 * 1024);
+		const error = await runExtractionWorker({ bytes: bomb, mediaType: 'image/png' }, { memoryLimitMb: 128 }).catch(
+			(thrown: unknown) => thrown
+		);
+		expect(error).toBeInstanceOf(ExtractionMemoryError);
+		// A real image within the same limit is read.
+		expect(await runExtractionWorker({ bytes: textPng(['WITHIN LIMITS']), mediaType: 'image/png' }, { memoryLimitMb: 128 })).toBe(
+			'WITHIN LIMITS'
+		);
 	});
 
 	it('marks the file failed with the reason, and goes on with the next files', async () => {
