@@ -16,6 +16,7 @@ import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
+import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
 import { getFileStorage } from '$lib/server/services/files';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 
@@ -46,6 +47,8 @@ export const init: ServerInit = async () => {
 	// Text extractions cut off by a stop start again. Reading a file twice (should another
 	// process also be at it) gives the same text, so this needs no coordination.
 	await getExtractionQueue().requeueUnfinished(db, getFileStorage());
+	// Uploads that belong to no task after a while are removed, now and hourly.
+	startOrphanUploadSweep(db);
 	// Knowledge sources cut off by a stop are indexed again, and chunks the embedding model in
 	// force has no vector for (all of them after a change of model) are embedded.
 	await getKnowledgeIndexer().resume(db);

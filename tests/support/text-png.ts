@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 
 /**
@@ -115,4 +116,30 @@ export function textPng(lines: string[], options: TextPngOptions = {}): Uint8Arr
 		png.data.writeUInt32BE(((value << 24) | (value << 16) | (value << 8) | 0xff) >>> 0, i * 4);
 	}
 	return Uint8Array.from(PNG.sync.write(png, { colorType: 0 }));
+}
+
+/**
+ * A blank grey `side`×`side` PNG, written directly (8-bit greyscale, one IDAT): a few hundred
+ * kilobytes that decode to `side`² pixels, a decompression bomb for image readers.
+ */
+export function blankPng(side: number): Uint8Array<ArrayBuffer> {
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([length, body, crc]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(side, 0);
+	header.writeUInt32BE(side, 4);
+	header[8] = 8; // bits per sample
+	header[9] = 0; // greyscale
+	// Each row: filter byte 0, then the pixels (all 0x80).
+	const rows = Buffer.alloc(side * (side + 1), 0x80);
+	for (let row = 0; row < side; row++) rows[row * (side + 1)] = 0;
+	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	const png = Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+	return Uint8Array.from(png);
 }

@@ -167,7 +167,26 @@ export const configSchema = z.object({
 	 * How many of a caller's most recently changed tasks of an agent `/v1/chat/completions` searches
 	 * for the waiting call that a history sent without `metadata.task_id` answers (an approval).
 	 */
-	OPENAI_TASK_LOOKUP_LIMIT: integer(50, 1)
+	OPENAI_TASK_LOOKUP_LIMIT: integer(50, 1),
+	/**
+	 * Memory one text extraction may use, in MB (512): the JavaScript heap of the process that
+	 * reads a file, which may hold 256 MB more in all (code, WebAssembly, buffers). A file that
+	 * needs more is marked failed; the server is not affected.
+	 */
+	EXTRACTION_MEMORY_LIMIT_MB: integer(512, 16),
+	/** Most bytes a Word (.docx) document may unpack to (50 MB), checked before it is read. */
+	DOCX_INFLATED_LIMIT: integer(50 * 1024 * 1024, 1),
+	/** Most entries (parts) a Word (.docx) document may have (10,000), checked before it is read. */
+	DOCX_ENTRY_LIMIT: integer(10_000, 1),
+	/** Most pages of a PDF whose text is read (2,000); a longer PDF is marked failed. */
+	PDF_PAGE_LIMIT: integer(2000, 1),
+	/** Most files one request may carry (20), on every path that takes files; more is refused with 413. */
+	FILES_PER_REQUEST_LIMIT: integer(20, 1),
+	/**
+	 * Hours after which an upload that belongs to no task is removed, with its stored bytes unless
+	 * another file has the same content (24). Files of a deleted task are removed with it.
+	 */
+	ORPHAN_UPLOAD_HOURS: integer(24, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

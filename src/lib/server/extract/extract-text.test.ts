@@ -4,6 +4,7 @@ import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
 import { textPng } from '../../../../tests/support/text-png';
 import { detectMediaType } from '../services/detect-media-type';
 import { canExtractText, capText, extractText, MAX_EXTRACTED_CHARACTERS } from './extract-text';
+import { ExtractionLimitError } from './extraction-limits';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -23,6 +24,15 @@ describe('extractText', () => {
 		expect(text).toContain('Page 1 line 1.');
 		expect(text).toContain('Page 12 line 40.');
 		expect(text!.indexOf('Page 3 line 7.')).toBeLessThan(text!.indexOf('Page 4 line 1.'));
+	});
+
+	it('refuses a PDF of more pages than the limit, and reads one at the limit', async () => {
+		const limits = { docxInflatedBytes: 50 * 1024 * 1024, docxEntries: 10_000, pdfPages: 3 };
+		const pages = (count: number) => Array.from({ length: count }, (_, page) => [`Page ${page + 1}.`]);
+		await expect(extractText(textPdf(pages(4)), 'application/pdf', limits)).rejects.toThrow(
+			new ExtractionLimitError('This PDF has 4 pages, more than the 3 this server reads.')
+		);
+		expect(await extractText(textPdf(pages(3)), 'application/pdf', limits)).toContain('Page 3.');
 	});
 
 	it('reads the paragraphs of a Word document', async () => {

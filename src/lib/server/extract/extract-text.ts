@@ -1,4 +1,6 @@
+import { getConfig } from '../config';
 import { docxToText } from './docx-to-text';
+import { extractionLimitsOf, type ExtractionLimits } from './extraction-limits';
 import { htmlToText } from './html-to-text';
 import { canReadImageText, imageToText } from './image-to-text';
 import { pdfToText } from './pdf-to-text';
@@ -53,16 +55,21 @@ export function capText(text: string): string {
  * text in PNG, JPEG, WebP, GIF, BMP and TIFF images (OCR, see {@link imageToText}); capped at
  * {@link MAX_EXTRACTED_CHARACTERS}. `undefined` for a type it does not read ({@link canExtractText})
  * and for an image in which OCR finds no text. Throws when the file is damaged or not what its
- * type says.
+ * type says, and an `ExtractionLimitError` when it is over one of the `limits` (by default the
+ * configuration's).
  */
-export async function extractText(bytes: Uint8Array, mediaType: string): Promise<string | undefined> {
+export async function extractText(
+	bytes: Uint8Array,
+	mediaType: string,
+	limits: ExtractionLimits = extractionLimitsOf(getConfig())
+): Promise<string | undefined> {
 	if (!canExtractText(mediaType)) return undefined;
 	let text: string;
 	if (canReadImageText(mediaType)) {
 		text = (await imageToText(bytes)).trim();
 		if (text === '') return undefined;
-	} else if (mediaType === 'application/pdf') text = await pdfToText(bytes);
-	else if (mediaType === DOCX) text = await docxToText(bytes);
+	} else if (mediaType === 'application/pdf') text = await pdfToText(bytes, limits.pdfPages);
+	else if (mediaType === DOCX) text = await docxToText(bytes, limits);
 	else if (mediaType === 'text/html') text = htmlToText(decodeUtf8(bytes));
 	else if (mediaType === 'application/json') text = jsonToText(decodeUtf8(bytes));
 	else text = decodeUtf8(bytes);

@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
-import { ExtractionTimeoutError, ExtractionWorkerExitError } from './run-extraction-worker';
+import { isExtractionLimitError } from './extraction-limits';
+import { ExtractionMemoryError, ExtractionTimeoutError, ExtractionWorkerExitError } from './run-extraction-worker';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -18,6 +19,11 @@ export function extractionErrorMessage(mediaType: string, error: unknown): strin
 	if (error instanceof ExtractionTimeoutError) {
 		return `Reading its text took longer than ${Math.round(error.timeoutMs / 1000)} seconds, so it was stopped.`;
 	}
+	if (error instanceof ExtractionMemoryError) {
+		return `This file needs more memory to read than this server allows (${error.memoryLimitMb} MB).`;
+	}
+	// Written for the file's owner where the limit was found (a page count, an unpacked size).
+	if (isExtractionLimitError(error)) return error.message;
 	if (error instanceof ExtractionWorkerExitError) {
 		return 'The reader stopped before it finished: the file may be too large or too complex.';
 	}

@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { minimalDocx } from '../../../../tests/support/minimal-docx';
-import { minimalPdf } from '../../../../tests/support/minimal-pdf';
-import { textPng } from '../../../../tests/support/text-png';
+import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
+import { blankPng, textPng } from '../../../../tests/support/text-png';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { files, users } from '../db/schema';
 import { LocalFileStorage, saveUpload, toFileMeta } from '../services/files';
 import type { Viewer } from '../services/viewer';
 import { extractText } from './extract-text';
+import { extractionErrorMessage } from './extraction-error';
 import { ExtractionQueue, type Extract } from './extraction-queue';
-import { ExtractionTimeoutError, runExtractionWorker } from './run-extraction-worker';
+import { ExtractionMemoryError, ExtractionTimeoutError, runExtractionWorker } from './run-extraction-worker';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
+
+/** A legal JSON file of 4 MB whose parsed and pretty-printed form needs far more than 16 MB of heap. */
+const bigJson = () => new TextEncoder().encode(`[${Array(2_000_000).fill('0').join(',')}]`);
 
 let temp: TempDb;
 let folder: string;
@@ -53,7 +57,7 @@ async function upload(content: BlobPart, name: string, type = '') {
 }
 
 describe('runExtractionWorker', () => {
-	it('reads a document in a worker thread, and reports a damaged one as an error', async () => {
+	it('reads a document in a worker process, and reports a damaged one as an error', async () => {
 		const text = await runExtractionWorker({ bytes: await minimalDocx(['Read off the main thread.']), mediaType: DOCX });
 		expect(text).toBe('Read off the main thread.');
 		await expect(
@@ -61,7 +65,7 @@ describe('runExtractionWorker', () => {
 		).rejects.toThrow();
 	});
 
-	it('reads the words in an image by OCR in a worker thread, tesseract.js loading there too', async () => {
+	it('reads the words in an image by OCR in a worker process, tesseract.js loading there too', async () => {
 		const text = await runExtractionWorker({ bytes: textPng(['PARLEY OCR 42']), mediaType: 'image/png' });
 		expect(text).toBe('PARLEY OCR 42');
 	});
@@ -69,6 +73,61 @@ describe('runExtractionWorker', () => {
 	it('stops a worker that takes too long', async () => {
 		const request = { bytes: textPng(['SLOW']), mediaType: 'image/png' };
 		await expect(runExtractionWorker(request, { timeoutMs: 50 })).rejects.toBeInstanceOf(ExtractionTimeoutError);
+	});
+});
+
+describe('the memory limit of extraction workers', () => {
+	it('ends a worker that needs more memory than its limit, and says so; this process goes on', async () => {
+		const error = await runExtractionWorker({ bytes: bigJson(), mediaType: 'application/json' }, { memoryLimitMb: 16 }).catch(
+			(thrown: unknown) => thrown
+		);
+		expect(error).toBeInstanceOf(ExtractionMemoryError);
+		expect(extractionErrorMessage('application/json', error)).toBe(
+			'This file needs more memory to read than this server allows (16 MB).'
+		);
+		expect(await runExtractionWorker({ bytes: new TextEncoder().encode('still here'), mediaType: 'text/plain' })).toBe('still here');
+	});
+
+	it('ends a worker whose memory outside the JavaScript heap grows past its limit (an image decoding to 144 megapixels)', async () => {
+		const bomb = blankPng(12_000);
+		expect(bomb.byteLength).toBeLessThan(1024 * 1024);
+		const error = await runExtractionWorker({ bytes: bomb, mediaType: 'image/png' }, { memoryLimitMb: 128 }).catch(
+			(thrown: unknown) => thrown
+		);
+		expect(error).toBeInstanceOf(ExtractionMemoryError);
+		// A real image within the same limit is read.
+		expect(await runExtractionWorker({ bytes: textPng(['WITHIN LIMITS']), mediaType: 'image/png' }, { memoryLimitMb: 128 })).toBe(
+			'WITHIN LIMITS'
+		);
+	});
+
+	it('marks the file failed with the reason, and goes on with the next files', async () => {
+		const capped = new ExtractionQueue({ concurrency: 1, extract: (request) => runExtractionWorker(request, { memoryLimitMb: 16 }) });
+		const big = await saveUpload(temp.db, { viewer: alice, file: new File([bigJson()], 'big.json') }, { storage, extraction: capped });
+		const small = await saveUpload(temp.db, { viewer: alice, file: new File(['{"a":1}'], 'small.json') }, { storage, extraction: capped });
+		await capped.idle();
+		expect(await rowOf(big.id)).toMatchObject({
+			extractionStatus: 'failed',
+			extractedText: null,
+			extractionError: 'This file needs more memory to read than this server allows (16 MB).'
+		});
+		expect(await rowOf(small.id)).toMatchObject({ extractionStatus: 'ready', extractedText: '{\n  "a": 1\n}' });
+	});
+
+	it('marks a PDF over the page limit failed with the reason the worker gave', async () => {
+		const limited = new ExtractionQueue({
+			extract: (request) => runExtractionWorker({ ...request, limits: { ...request.limits!, pdfPages: 2 } })
+		});
+		const row = await saveUpload(
+			temp.db,
+			{ viewer: alice, file: new File([textPdf([['One.'], ['Two.'], ['Three.']])], 'long.pdf') },
+			{ storage, extraction: limited }
+		);
+		await limited.idle();
+		expect(await rowOf(row.id)).toMatchObject({
+			extractionStatus: 'failed',
+			extractionError: 'This PDF has 3 pages, more than the 2 this server reads.'
+		});
 	});
 });
 

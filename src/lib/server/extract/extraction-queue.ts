@@ -1,16 +1,18 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
+import { getConfig } from '../config';
 import type { Db } from '../db';
 import { files } from '../db/schema';
 import type { FileStorage } from '../services/files';
 import { extractionErrorMessage } from './extraction-error';
 import { canExtractText } from './extract-text';
+import { extractionLimitsOf } from './extraction-limits';
 import type { ExtractionRequest } from './extraction-worker';
 import { runExtractionWorker } from './run-extraction-worker';
 
 /** The columns of a file row that extraction needs. */
 export type ExtractableFile = Pick<typeof files.$inferSelect, 'id' | 'mimeType' | 'storageKey' | 'sha256'>;
 
-/** Reads the text of one file; by default in a worker thread ({@link runExtractionWorker}). */
+/** Reads the text of one file; by default in a worker process ({@link runExtractionWorker}). */
 export type Extract = (request: ExtractionRequest) => Promise<string | undefined>;
 
 interface Job {
@@ -41,7 +43,9 @@ export class ExtractionQueue {
 
 	constructor(options: { concurrency?: number; extract?: Extract } = {}) {
 		this.concurrency = Math.max(1, options.concurrency ?? 2);
-		this.extract = options.extract ?? ((request) => runExtractionWorker(request));
+		this.extract =
+			options.extract ??
+			((request) => runExtractionWorker(request, { memoryLimitMb: getConfig().EXTRACTION_MEMORY_LIMIT_MB }));
 	}
 
 	/** Queues a file whose row is `pending`; a file already queued is not queued twice. */
@@ -137,13 +141,13 @@ export class ExtractionQueue {
 			.limit(1);
 		if (same?.text != null) return same.text;
 		const bytes = await storage.get(file.storageKey);
-		return this.extract({ bytes, mediaType: file.mimeType });
+		return this.extract({ bytes, mediaType: file.mimeType, limits: extractionLimitsOf(getConfig()) });
 	}
 }
 
 let sharedQueue: ExtractionQueue | undefined;
 
-/** The process's extraction queue: two files at a time, each in a worker thread. */
+/** The process's extraction queue: two files at a time, each in a worker process of its own. */
 export function getExtractionQueue(): ExtractionQueue {
 	sharedQueue ??= new ExtractionQueue();
 	return sharedQueue;

@@ -41,7 +41,7 @@ const MP4 = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0
 let temp: TempDb;
 let folder: string;
 let storage: LocalFileStorage;
-/** Reads text in process: the worker thread has tests of its own. */
+/** Reads text in process: the worker process has tests of its own. */
 let queue: ExtractionQueue;
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
 const bob: Viewer = { kind: 'user', id: 'user-bob', role: 'user' };

@@ -11,6 +11,7 @@ import { formatBytes } from '../http/read-json';
 import { newId } from '../ids';
 import { modelFileInputs, seesImage, takesMedia, takesMediaType, type ModelFileInputs } from '../models/capabilities';
 import { detectMediaType, fileKindOf, type FileKind } from './detect-media-type';
+import { withContentLock } from './file-cleanup';
 import { getFileStorage, sha256Hex, type FileStorage } from './storage';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -148,21 +149,26 @@ export async function saveUpload(
 	const { viewer } = input;
 	const { name, bytes, mimeType } = await checkedUpload(input.file, input.field ?? 'file', options);
 	const storage = options.storage ?? getFileStorage();
-	const storageKey = await storage.put(bytes);
-	const [row] = await db
-		.insert(files)
-		.values({
-			id: newId(),
-			...ownerOf(viewer),
-			taskId: input.taskId ?? null,
-			name,
-			mimeType,
-			size: bytes.byteLength,
-			storageKey,
-			sha256: sha256Hex(bytes),
-			extractionStatus: initialExtractionStatus(mimeType)
-		})
-		.returning();
+	const sha256 = sha256Hex(bytes);
+	// Not while a clean-up of the same content decides whether to remove its bytes.
+	const row = await withContentLock(sha256, async () => {
+		const storageKey = await storage.put(bytes);
+		const [inserted] = await db
+			.insert(files)
+			.values({
+				id: newId(),
+				...ownerOf(viewer),
+				taskId: input.taskId ?? null,
+				name,
+				mimeType,
+				size: bytes.byteLength,
+				storageKey,
+				sha256,
+				extractionStatus: initialExtractionStatus(mimeType)
+			})
+			.returning();
+		return inserted;
+	});
 	if (row.extractionStatus === 'pending') (options.extraction ?? getExtractionQueue()).enqueue(db, storage, row);
 	return row;
 }
@@ -247,6 +253,25 @@ export function assertUploadable(file: File, field: string, maxBytes = getConfig
 	if (file.size === 0) throw new AppError('invalid_input', `The file "${name}" is empty.`, { field });
 }
 
+/**
+ * Refuses a request that carries more than `FILES_PER_REQUEST_LIMIT` files (413), before
+ * anything of it is stored. Every path that takes files calls it with the number of files the
+ * request carries: multipart uploads, inline files, and file parts of new messages.
+ */
+export function assertFileCount(count: number, field: string, limit = getConfig().FILES_PER_REQUEST_LIMIT): void {
+	if (count <= limit) return;
+	throw new AppError(
+		'payload_too_large',
+		`A request may carry at most ${limit} ${limit === 1 ? 'file' : 'files'}; this one carries ${count}.`,
+		{ field }
+	);
+}
+
+/** How many file parts (`type: 'file'`) there are among message parts. */
+export function countFileParts(parts: readonly { type: string }[]): number {
+	return parts.reduce((count, part) => count + (part.type === 'file' ? 1 : 0), 0);
+}
+
 /** The file id a message's file part was made from, when it came from {@link toFilePart}. */
 export function fileIdOfPart(part: { providerMetadata?: unknown }): string | undefined {
 	const metadata = part.providerMetadata;
@@ -288,7 +313,8 @@ export function fileIdOfUrl(url: string): string | undefined {
  * The parts of a new user message as they are stored. A file part that links to an uploaded file
  * (`/api/files/{id}`) becomes that file, when the viewer owns it (404 otherwise); a data URL stays
  * inline; any other address is refused (400), since the model would be sent, or the server would
- * fetch, whatever it points to. Returns the uploaded files' ids, to link them to the task.
+ * fetch, whatever it points to. More files than `FILES_PER_REQUEST_LIMIT` are refused (413, see
+ * {@link assertFileCount}). Returns the uploaded files' ids, to link them to the task.
  */
 export async function resolveUserFileParts<Part extends { type: string }>(
 	db: Db,
@@ -296,6 +322,7 @@ export async function resolveUserFileParts<Part extends { type: string }>(
 	parts: Part[],
 	field = 'messages'
 ): Promise<{ parts: (Part | FileUIPart)[]; uploadedIds: string[] }> {
+	assertFileCount(countFileParts(parts), field);
 	const uploadedIds: string[] = [];
 	const resolved: (Part | FileUIPart)[] = [];
 	for (const part of parts) {

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
 import { endDeletedTask } from '../live/live-tasks';
+import { removeTaskFiles } from './file-cleanup';
 import { isAdmin, type Viewer } from './viewer';
 
 /** A task as lists show it. */
@@ -271,8 +272,9 @@ export async function setTaskStatus(db: Db, viewer: Viewer, id: string, status: 
 	await db.update(tasks).set({ status }).where(eq(tasks.id, id));
 }
 
-/** Deletes a task of the viewer's, as {@link removeTask} does. */
+/** Deletes a task of the viewer's with its files, as {@link removeTask} does. */
 export async function deleteTask(db: Db, viewer: Viewer, id: string): Promise<void> {
 	await getOwnTask(db, viewer, id);
+	await removeTaskFiles(db, id);
 	await removeTask(db, id);
 }

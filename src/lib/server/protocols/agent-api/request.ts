@@ -51,9 +51,8 @@ export const agentRunRequestSchema = z
 			.meta({ description: 'When false, every tool call is handed to the caller, which posts its output back.' }),
 		files: z
 			.array(agentFileSchema)
-			.max(20)
 			.default([])
-			.meta({ description: 'Uploaded file ids, or inline `{name, mime_type, base64}` files.' }),
+			.meta({ description: 'Uploaded file ids, or inline `{name, mime_type, base64}` files; at most `FILES_PER_REQUEST_LIMIT` (20).' }),
 		context: z
 			.record(z.string(), z.unknown())
 			.nullish()

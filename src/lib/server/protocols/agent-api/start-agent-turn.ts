@@ -8,7 +8,7 @@ import type { ActiveRun } from '../../runtime/run-registry';
 import { startTurn } from '../../runtime/run-turn';
 import { getUsableAgent } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
-import { assignFilesToTask, getOwnFile, sanitizeFileName, toFilePart } from '../../services/files';
+import { assertFileCount, assignFilesToTask, getOwnFile, sanitizeFileName, toFilePart } from '../../services/files';
 import { createTask, getOwnTask } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import { checkHistory } from '../history-limits';
@@ -28,6 +28,7 @@ async function userPartsOf(
 	viewer: Viewer,
 	body: AgentRunRequest
 ): Promise<{ parts: UIMessage['parts']; uploadedIds: string[] }> {
+	assertFileCount(body.files.length, 'files');
 	const parts: UIMessage['parts'] = [];
 	const uploadedIds: string[] = [];
 	for (const [index, file] of body.files.entries()) {

@@ -9,6 +9,7 @@ import { answerToolCalls, serverToolsOf, startTurn, turnTools, type CallerTool }
 import type { ToolCallAnswer, TurnRequest } from '../../runtime/turn-request';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
+import { assertFileCount, countFileParts } from '../../services/files';
 import { appendMessages, existingMessageIds, listMessages } from '../../services/messages';
 import { createTask, getOwnTask, titleFrom, touchTaskQuery, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
@@ -61,6 +62,10 @@ export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTur
 	const commands = sortCommands(body.commands);
 	const named = threadTaskIdOf(body);
 	const existing = named ? await getOwnTask(db, viewer, named.id, { field: named.field }) : null;
+	// The files this request stores: the new message's, and for a new thread those of its history.
+	const history = existing ? [] : fromStateMessages(body.state?.messages ?? []);
+	const newParts = [...(commands.message ? toUserParts(commands.message.message) : []), ...history.flatMap((message) => message.parts)];
+	assertFileCount(countFileParts(newParts), 'commands');
 	const agent = existing ? await getUsableAgent(db, viewer, existing.agentId) : await agentFor(input);
 	const callerTools = callerToolsOf(body.tools, agent);
 	const task = existing ?? (await newThread(input, agent, commands, callerTools));

@@ -8,6 +8,7 @@ import { runRegistry } from '../../runtime/run-registry';
 import { answerToolCalls, serverToolsOf, startTurn, turnTools, type CallerTool } from '../../runtime/run-turn';
 import { getUsableAgent, type AgentWithTools } from '../../services/agents';
 import { validateTaskContext } from '../../services/context-schema';
+import { assertFileCount, countFileParts } from '../../services/files';
 import { appendMessages, listMessages } from '../../services/messages';
 import { createTask, getOwnTask, titleFrom, undoNewTaskOnFailure } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
@@ -107,6 +108,7 @@ export async function startCompletion(input: {
 	}
 
 	const plan = planHistory(converted, existing ? await listMessages(db, existing.id) : null);
+	assertFileCount(countFileParts(plan.append.flatMap((draft) => draft.parts)), 'messages');
 
 	if (!existing) validateTaskContext(agent.contextSchema, body.context);
 	const task =

@@ -87,7 +87,7 @@ export const teamTasksPaths: ZodOpenApiPathsObject = {
 		delete: {
 			tags,
 			summary: 'Delete one of your tasks',
-			description: 'A run in progress is stopped first. Its files stay stored.',
+			description: 'A run in progress is stopped first. Its messages and files are removed.',
 			security: keyOrAnonymous,
 			requestParams: { path: teamTaskPathSchema, header: anonymousHeader },
 			responses: {

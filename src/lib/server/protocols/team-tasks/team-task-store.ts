@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { messages, tasks, teams, type Message, type Task } from '../../db/schema';
 import { AppError } from '../../errors';
+import { removeTaskFiles } from '../../services/file-cleanup';
 import { findFiles } from '../../services/files';
 import { getOwnTask, removeTask } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
@@ -46,8 +47,9 @@ export async function listAgentTasks(db: Db, viewer: Viewer, agentId: number): P
 		.limit(TEAM_TASK_LIST_LIMIT);
 }
 
-/** Deletes a task (see `removeTask`): its messages go with it, its files stay (unlinked), its followers end. */
+/** Deletes a task with its files (see `removeTask`): its messages go with it, its followers end. */
 export async function deleteTask(db: Db, id: string): Promise<void> {
+	await removeTaskFiles(db, id);
 	await removeTask(db, id);
 }
 

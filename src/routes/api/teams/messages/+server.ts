@@ -14,7 +14,7 @@ import { adoptIntoTeam, ensureTeam, getAgentTask } from '$lib/server/protocols/t
 import { checkTurn, startTurn } from '$lib/server/runtime/run-turn';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
-import { assertUploadableByType, assignFilesToTask, saveUpload, toFilePart, type FileRecord } from '$lib/server/services/files';
+import { assertFileCount, assertUploadableByType, assignFilesToTask, saveUpload, toFilePart, type FileRecord } from '$lib/server/services/files';
 import { createTask } from '$lib/server/services/tasks';
 import type { UIMessage } from 'ai';
 import type { RequestHandler } from './$types';
@@ -42,6 +42,7 @@ export const POST: RequestHandler = async (event) => {
 		let task = form.id_task ? await getAgentTask(db, viewer, agent.id, form.id_task) : null;
 		// Everything is checked before anything is stored, so that a refused request stores nothing.
 		if (!task) validateTaskContext(agent.contextSchema, form.context);
+		assertFileCount(TEAM_FILE_FIELDS.reduce((count, field) => count + form[field].length, 0), 'documents');
 		for (const field of TEAM_FILE_FIELDS) for (const file of form[field]) await assertUploadableByType(file, field);
 		checkTurn({ config, agent, task: task ?? undefined });
 

@@ -1,0 +1,89 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/lib/server/auth/api-keys';
+import { openDatabase, type Db } from '../../src/lib/server/db';
+import { users } from '../../src/lib/server/db/schema';
+import { inflatingDocx } from '../support/minimal-docx';
+import { textPdf } from '../support/minimal-pdf';
+import { startServer, type TestServer } from '../support/server';
+import { signUp } from '../support/session';
+
+let server: TestServer;
+let db: Db;
+let key: string;
+
+beforeAll(async () => {
+	server = await startServer({ PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' });
+	await signUp(server.baseURL, 'alice@example.com');
+	db = await openDatabase({ url: server.databaseUrl });
+	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
+	key = (await createApiKey(db, user.id, 'extraction limit tests')).key;
+});
+
+afterAll(async () => {
+	db?.$client.close();
+	await server?.stop();
+});
+
+function api(path: string, init: RequestInit = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	headers.set('authorization', `Bearer ${key}`);
+	return fetch(`${server.baseURL}${path}`, { ...init, headers });
+}
+
+async function upload(file: File): Promise<{ id: string }> {
+	const form = new FormData();
+	form.append('file', file);
+	const response = await api('/api/files', { method: 'POST', body: form });
+	expect(response.status).toBe(201);
+	return (await response.json()).files[0];
+}
+
+interface FileMeta {
+	extraction_status: string;
+	extraction_error: string | null;
+	text_length: number;
+}
+
+/** The file's meta once its text extraction has ended (polled a bounded number of times). */
+async function settledMeta(id: string): Promise<FileMeta> {
+	for (let attempt = 0; attempt < 600; attempt++) {
+		const meta = (await (await api(`/api/files/${id}/meta`)).json()) as FileMeta;
+		if (meta.extraction_status !== 'pending' && meta.extraction_status !== 'extracting') return meta;
+		await new Promise((wake) => setTimeout(wake, 50));
+	}
+	throw new Error(`The text of file ${id} was not read within 600 attempts.`);
+}
+
+describe('extraction limits (built server)', () => {
+	it('marks a Word document that unpacks to more than DOCX_INFLATED_LIMIT failed, with the reason', async () => {
+		const bomb = await inflatingDocx(60 * 1024 * 1024);
+		const { id } = await upload(new File([bomb], 'bomb.docx'));
+		expect(await settledMeta(id)).toMatchObject({
+			extraction_status: 'failed',
+			extraction_error: 'This Word document unpacks to more than 50 MB, more than this server reads.'
+		});
+	});
+
+	it('marks a PDF of more pages than PDF_PAGE_LIMIT failed, with the reason', async () => {
+		const { id } = await upload(new File([textPdf([['One.'], ['Two.'], ['Three.'], ['Four.']])], 'long.pdf'));
+		expect(await settledMeta(id)).toMatchObject({
+			extraction_status: 'failed',
+			extraction_error: 'This PDF has 4 pages, more than the 3 this server reads.'
+		});
+	});
+
+	it('fails a file whose reading needs more than EXTRACTION_MEMORY_LIMIT_MB; the server answers and reads the next file', async () => {
+		// A legal 20 MB JSON file: parsed and pretty-printed, it needs several times 64 MB.
+		const big = new File([`[${Array(10_000_000).fill('0').join(',')}]`], 'big.json');
+		const { id } = await upload(big);
+		const next = await upload(new File(['{"still":"reading"}'], 'next.json'));
+		expect(await settledMeta(id)).toMatchObject({
+			extraction_status: 'failed',
+			extraction_error: 'This file needs more memory to read than this server allows (64 MB).'
+		});
+		expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
+		expect(await settledMeta(next.id)).toMatchObject({ extraction_status: 'ready', extraction_error: null });
+		expect(server.output()).toContain('ExtractionMemoryError');
+	});
+});
