@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { corsHandle } from '$lib/server/http/cors';
+import { securityHeadersHandle } from '$lib/server/http/security-headers';
 import { methodNotAllowedHandle } from '$lib/server/http/method-not-allowed';
 import { authHandle, authHandleWith } from '$lib/server/auth/handle';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
@@ -62,7 +63,7 @@ export const init: ServerInit = async () => {
 
 const openAIAuthHandle = authHandleWith(openAIErrorResponse);
 
-export const handle: Handle = sequence(corsHandle, methodNotAllowedHandle, (input) =>
+export const handle: Handle = sequence(securityHeadersHandle, corsHandle, methodNotAllowedHandle, (input) =>
 	// OpenAI clients read errors in OpenAI's shape, a bad key included.
 	input.event.url.pathname.startsWith('/v1/') ? openAIAuthHandle(input) : authHandle(input)
 );
