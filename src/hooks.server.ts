@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { corsHandle } from '$lib/server/http/cors';
 import { malformedRequestHandle } from '$lib/server/http/malformed-request';
+import { securityHeadersHandle } from '$lib/server/http/security-headers';
 import { methodNotAllowedHandle } from '$lib/server/http/method-not-allowed';
 import { authHandle, authHandleWith } from '$lib/server/auth/handle';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
@@ -66,7 +67,7 @@ export const init: ServerInit = async () => {
 
 const openAIAuthHandle = authHandleWith(openAIErrorResponse);
 
-export const handle: Handle = sequence(malformedRequestHandle, corsHandle, methodNotAllowedHandle, (input) =>
+export const handle: Handle = sequence(securityHeadersHandle, malformedRequestHandle, corsHandle, methodNotAllowedHandle, (input) =>
 	// OpenAI clients read errors in OpenAI's shape, a bad key included.
 	input.event.url.pathname.startsWith('/v1/') ? openAIAuthHandle(input) : authHandle(input)
 );

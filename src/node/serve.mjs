@@ -27,8 +27,22 @@ if (!chat) {
 /** `widget.js` keeps one URL across releases: caches keep it for minutes, not for heuristic hours. */
 const WIDGET_PATH = /^\/widget\.js(\?|$)/;
 
+/**
+ * What other sites need to load `widget.js` (a static file, which the app's security-headers
+ * handle never sees): any site may fetch it (a `crossorigin` script tag, a module import), it may
+ * be embedded by pages that require `Cross-Origin-Resource-Policy`, and it is never sniffed.
+ */
+const WIDGET_HEADERS = {
+	'cache-control': 'public, max-age=300',
+	'access-control-allow-origin': '*',
+	'cross-origin-resource-policy': 'cross-origin',
+	'x-content-type-options': 'nosniff'
+};
+
 const server = http.createServer((req, res) => {
-	if (WIDGET_PATH.test(req.url ?? '')) res.setHeader('cache-control', 'public, max-age=300');
+	if (WIDGET_PATH.test(req.url ?? '')) {
+		for (const [name, value] of Object.entries(WIDGET_HEADERS)) res.setHeader(name, value);
+	}
 	handler(req, res, () => {
 		res.statusCode = 404;
 		res.end('Not found');

@@ -33,6 +33,23 @@ const optionalInteger = (min = 0) =>
 			.pipe(z.number().min(min, { message: `must be at least ${min}` }))
 	);
 
+/** The items of a comma-separated list, trimmed, without empty ones. */
+const listOf = (value: string) =>
+	value
+		.split(',')
+		.map((item) => item.trim())
+		.filter(Boolean);
+
+/** Whether a text is an http(s) origin: a scheme and a host, an optional port, nothing after. */
+function isHttpOrigin(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+	} catch {
+		return false;
+	}
+}
+
 /** Every environment variable Parley reads, with its default. */
 export const configSchema = z.object({
 	NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
@@ -186,7 +203,16 @@ export const configSchema = z.object({
 	 * Hours after which an upload that belongs to no task is removed, with its stored bytes unless
 	 * another file has the same content (24). Files of a deleted task are removed with it.
 	 */
-	ORPHAN_UPLOAD_HOURS: integer(24, 1)
+	ORPHAN_UPLOAD_HOURS: integer(24, 1),
+	/**
+	 * Comma-separated origins that pages may show images and media from, besides this site and the
+	 * S3 bucket (e.g. the image host of a shop whose products a tool's widget shows); none by default.
+	 */
+	CSP_IMG_SOURCES: optional(
+		z.string().refine((value) => listOf(value).every(isHttpOrigin), {
+			message: 'must be comma-separated http(s) origins such as https://images.example.com'
+		})
+	)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
@@ -232,4 +258,9 @@ export function corsOrigins(config: Config): string[] {
 		.split(',')
 		.map((origin) => origin.trim().replace(/\/+$/, ''))
 		.filter(Boolean);
+}
+
+/** The origins of `CSP_IMG_SOURCES`. */
+export function cspImageSources(config: Config): string[] {
+	return listOf(config.CSP_IMG_SOURCES ?? '').map((origin) => new URL(origin).origin);
 }

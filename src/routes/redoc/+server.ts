@@ -1,3 +1,4 @@
+import { STANDALONE_PAGE_CSP } from '$lib/server/http/security-headers';
 import type { RequestHandler } from './$types';
 
 const page = `<!doctype html>
@@ -15,4 +16,7 @@ const page = `<!doctype html>
 </html>`;
 
 /** ReDoc over `/openapi.json`. */
-export const GET: RequestHandler = () => new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+export const GET: RequestHandler = () =>
+	new Response(page, {
+		headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STANDALONE_PAGE_CSP }
+	});

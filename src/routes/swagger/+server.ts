@@ -1,3 +1,4 @@
+import { STANDALONE_PAGE_CSP } from '$lib/server/http/security-headers';
 import type { RequestHandler } from './$types';
 
 const page = `<!doctype html>
@@ -11,11 +12,12 @@ const page = `<!doctype html>
 <body>
 <div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
-<script>
-window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true });
-</script>
+<script src="/docs-assets/swagger-init.js"></script>
 </body>
 </html>`;
 
-/** Swagger UI over `/openapi.json`. */
-export const GET: RequestHandler = () => new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+/** Swagger UI over `/openapi.json`; no inline script, so its Content-Security-Policy allows none. */
+export const GET: RequestHandler = () =>
+	new Response(page, {
+		headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STANDALONE_PAGE_CSP }
+	});

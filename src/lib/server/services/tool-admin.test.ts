@@ -9,7 +9,6 @@ import {
 	createTool,
 	deleteTool,
 	getToolResource,
-	HIDDEN_VALUE,
 	listToolResources,
 	toolInputSchema,
 	toolPatchSchema,
@@ -167,23 +166,23 @@ describe('listToolResources and getToolResource', () => {
 		await expectAppError(getToolResource(temp.db, admin, 'nope'), 'not_found', 'id');
 	});
 
-	it('hide the header values of HTTP tools from people who are not admins', async () => {
-		const weather = await createTool(
-			context,
-			input({
-				name: 'weather',
-				kind: 'http',
-				config: { url: 'https://api.example.com/weather', headers: { authorization: 'Bearer s3cret' } }
-			})
-		);
+	it('show the config of tools (URL, headers, allowed hosts) to admins only', async () => {
+		const config = {
+			url: 'https://api.internal.example/weather',
+			method: 'GET',
+			headers: { authorization: 'Bearer s3cret' },
+			allowed_hosts: ['api.internal.example']
+		};
+		const weather = await createTool(context, input({ name: 'weather', kind: 'http', config }));
 		await createAgent(
 			{ ...context, config: parseConfig({}) },
 			agentInputSchema.parse({ slug: 'forecast', name: 'Forecast', tools: [weather.id] })
 		);
-		expect((await getToolResource(temp.db, user, weather.id)).config.headers).toStrictEqual({ authorization: HIDDEN_VALUE });
-		expect((await getToolResource(temp.db, admin, weather.id)).config.headers).toStrictEqual({
-			authorization: 'Bearer s3cret'
-		});
+		expect((await getToolResource(temp.db, user, weather.id)).config).toStrictEqual({});
+		const listed = (await listToolResources(temp.db, user)).find((tool) => tool.id === weather.id);
+		expect(listed).toMatchObject({ name: 'weather', kind: 'http', config: {} });
+		expect((await getToolResource(temp.db, admin, weather.id)).config).toMatchObject(config);
+		expect((await listToolResources(temp.db, admin)).find((tool) => tool.id === weather.id)?.config).toMatchObject(config);
 	});
 });
 

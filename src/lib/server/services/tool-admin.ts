@@ -65,7 +65,9 @@ export const toolResourceSchema = z
 		description: z.string(),
 		kind: z.enum(toolKinds),
 		input_schema: z.record(z.string(), z.unknown()),
-		config: z.record(z.string(), z.unknown()),
+		config: z.record(z.string(), z.unknown()).meta({
+			description: 'How the server runs the tool (see ToolInput); shown to admins only, an empty object for everyone else.'
+		}),
 		requires_approval: z.boolean(),
 		created_at: z.string().meta({ format: 'date-time' }),
 		updated_at: z.string().meta({ format: 'date-time' })
@@ -75,14 +77,13 @@ export const toolResourceSchema = z
 /** A tool as the API shows it. */
 export type ToolResource = z.infer<typeof toolResourceSchema>;
 
-/** What replaces header values of HTTP tools for people who are not admins (they may hold secrets). */
-export const HIDDEN_VALUE = '[hidden]';
-
-/** A tool's config as a viewer may see it: admins see it all; others not the values of HTTP headers. */
+/**
+ * A tool's config as a viewer may see it: all of it for admins, nothing for others. The config
+ * says how the server runs the tool — for `http` tools the URL, headers (which may hold secrets)
+ * and allowed hosts, which map the services behind it — and only admins manage that.
+ */
 function visibleConfig(tool: Tool, viewer: Viewer): Record<string, unknown> {
-	const headers = tool.config.headers;
-	if (isAdmin(viewer) || tool.kind !== 'http' || typeof headers !== 'object' || headers === null) return tool.config;
-	return { ...tool.config, headers: Object.fromEntries(Object.keys(headers).map((name) => [name, HIDDEN_VALUE])) };
+	return isAdmin(viewer) ? tool.config : {};
 }
 
 /** The API form of a tool row. */

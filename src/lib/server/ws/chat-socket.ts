@@ -3,6 +3,7 @@ import { getConfig, type Config } from '../config';
 import { getDb, type Db } from '../db';
 import type { Task } from '../db/schema';
 import { authenticateApiKey } from '../auth/api-keys';
+import { isSameOrigin } from '../auth/origin-check';
 import { readSession, sessionCookieName } from '../auth/session';
 import { AppError, toAppError } from '../errors';
 import { clientAddressOfUpgrade } from '../http/client-address';
@@ -105,17 +106,13 @@ export function cookieJar(cookieHeader: string | undefined): Cookies {
 }
 
 /**
- * Whether a socket opened with a session cookie comes from this site: its `Origin` is `ORIGIN`
- * or has the request's own host. Browsers always send `Origin` on a WebSocket handshake.
+ * Whether a socket opened with a session cookie comes from this site: its `Origin` is exactly
+ * `ORIGIN`, or without it the origin the socket was opened on (the Node server speaks plain HTTP;
+ * behind a TLS proxy, `ORIGIN` names the public origin). Browsers always send `Origin` on a
+ * WebSocket handshake.
  */
 export function isSameOriginSocket(origin: string | undefined, host: string | undefined, trustedOrigin?: string): boolean {
-	if (!origin || origin === 'null') return false;
-	try {
-		if (trustedOrigin && origin === new URL(trustedOrigin).origin) return true;
-		return host !== undefined && new URL(origin).host === host;
-	} catch {
-		return false;
-	}
+	return isSameOrigin(origin, trustedOrigin ?? (host ? `http://${host}` : ''));
 }
 
 /** The locals a request of this caller would have: who it is and how it was authenticated. */
