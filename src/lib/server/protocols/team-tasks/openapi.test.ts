@@ -29,7 +29,7 @@ describe('team-agent tasks and files OpenAPI paths', () => {
 			expect.arrayContaining(['200', '400', '401', '404', '406', '413', '415', '422', '429'])
 		);
 		expect(Object.keys(paths['/api/teams/tasks/{id_team_agent}']?.post?.responses ?? {})).toContain('201');
-		expect(Object.keys(paths['/api/files/signed/{token}']?.get?.responses ?? {})).toEqual(['200', '403', '404']);
+		expect(Object.keys(paths['/api/files/signed/{token}']?.get?.responses ?? {})).toEqual(['200', '401', '403', '404']);
 	});
 
 	it('render the multipart forms from the schemas that validate them', () => {
