@@ -65,3 +65,15 @@ describe('historyAfter', () => {
 		expect(history[2]).toMatchObject({ status: 'streaming', parts: [{ state: 'output-available', output: { found: true } }] });
 	});
 });
+
+describe('prepareHistory for a respond turn', () => {
+	it('refuses a history that leaves the model no message: only system messages and empty answers', () => {
+		const empty = [message(0, 'system', 'Be brief'), message(1, 'assistant', null, { parts: [{ type: 'step-start' }] })];
+		expect(() => prepareHistory(empty, { type: 'respond' })).toThrow(/nothing to answer/);
+		expect(() => prepareHistory([], { type: 'respond' })).toThrow(/nothing to answer/);
+	});
+
+	it('answers a history with a question', () => {
+		expect(prepareHistory([message(0, 'system', 'Be brief'), message(1, 'user', 'Hi')], { type: 'respond' })).toEqual({});
+	});
+});

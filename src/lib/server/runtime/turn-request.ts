@@ -107,8 +107,12 @@ export function prepareHistory(
 			return { continued: { message: last, parts } };
 		}
 		case 'respond': {
-			if (stored.length === 0) {
-				throw new AppError('invalid_input', 'There is nothing to answer yet.', { field: 'messages' });
+			// System messages go to the instructions, and a message of only step marks says nothing:
+			// a history of those leaves the model no message at all.
+			if (!stored.some(saysSomething)) {
+				throw new AppError('invalid_input', 'There is nothing to answer yet: no message has any content.', {
+					field: 'messages'
+				});
 			}
 			// The model's run starts by running the approved calls of the last message: only the agent's own.
 			const last = stored[stored.length - 1];
@@ -127,6 +131,11 @@ export function prepareHistory(
 			return {};
 		}
 	}
+}
+
+/** Whether a stored message reaches the model as a message: a question or answer with some content. */
+function saysSomething(message: Message): boolean {
+	return message.role !== 'system' && message.parts.some((part) => part.type !== 'step-start');
 }
 
 /** The tool name of a stored tool part. */
