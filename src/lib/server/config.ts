@@ -116,7 +116,12 @@ export const configSchema = z.object({
 	/** Requests a minute per API key, user or anonymous caller on streaming endpoints. */
 	RATE_LIMIT_PER_MINUTE: integer(60, 1),
 	/** A Redis server for resumable streams across server processes. */
-	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }))
+	REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })),
+	/**
+	 * How often, at most, an answer's text is stored while it streams, in milliseconds (1000): a
+	 * server that dies mid-answer loses at most about this much of what it had streamed.
+	 */
+	STREAM_SAVE_INTERVAL_MS: integer(1000, 100)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
