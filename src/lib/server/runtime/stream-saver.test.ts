@@ -153,6 +153,16 @@ describe('StreamSaver', () => {
 		expect(vi.getTimerCount()).toBe(0);
 	});
 
+	it('takes an interval longer than a timer can wait as the longest it can', async () => {
+		const target = controlledSave();
+		const saver = new StreamSaver({ save: target.save, intervalMs: 2 ** 40 });
+		saver.start();
+		saver.touch();
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(target.started()).toBe(0);
+		await saver.stop();
+	});
+
 	it('reports a failed timed save and tries again at the next tick; a requested save passes its failure on', async () => {
 		const target = controlledSave();
 		const errors: unknown[] = [];

@@ -1,3 +1,6 @@
+/** The longest delay a Node timer keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What a {@link StreamSaver} needs. */
 export interface StreamSaverOptions {
 	/** Writes what the answer holds now; called at most once at a time. */
@@ -29,7 +32,8 @@ export class StreamSaver {
 	/** Starts the timed saves. */
 	start(): void {
 		if (this.timer || this.stopped) return;
-		this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+		// Node runs a longer timer after 1 ms: clamp to the longest it keeps (about 24.8 days).
+		this.timer = setInterval(() => this.tick(), Math.min(this.options.intervalMs, MAX_TIMER_MS));
 		// A run in progress keeps the process busy anyway; the timer alone must not.
 		this.timer.unref?.();
 	}
