@@ -44,13 +44,14 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+	vi.restoreAllMocks();
 	vi.useRealTimers();
 });
 
 describe('StreamSaver', () => {
 	it('saves what changed once per interval, however many changes came, and nothing when nothing changed', async () => {
 		const target = controlledSave();
-		const saver = new StreamSaver({ save: target.save, intervalMs: 1000 });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, offsetMs: 1000 });
 		saver.start();
 
 		await vi.advanceTimersByTimeAsync(3000);
@@ -78,7 +79,7 @@ describe('StreamSaver', () => {
 
 	it('never starts a save while one is in progress; what changed meanwhile is saved by the next tick after it', async () => {
 		const target = controlledSave();
-		const saver = new StreamSaver({ save: target.save, intervalMs: 500 });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 500, offsetMs: 500 });
 		saver.start();
 		target.set('a');
 		saver.touch();
@@ -105,7 +106,7 @@ describe('StreamSaver', () => {
 
 	it('saves at once on request, after the save in progress, so the newer snapshot is stored last', async () => {
 		const target = controlledSave();
-		const saver = new StreamSaver({ save: target.save, intervalMs: 1000 });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, offsetMs: 1000 });
 		saver.start();
 		target.set('old');
 		saver.touch();
@@ -127,7 +128,7 @@ describe('StreamSaver', () => {
 
 	it('once stopped, waits for the save in progress and saves nothing more, so a final write stays final', async () => {
 		const target = controlledSave();
-		const saver = new StreamSaver({ save: target.save, intervalMs: 1000 });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, offsetMs: 1000 });
 		saver.start();
 		target.set('partial');
 		saver.touch();
@@ -153,9 +154,42 @@ describe('StreamSaver', () => {
 		expect(vi.getTimerCount()).toBe(0);
 	});
 
+	it('starts at a random point of the first interval by default, so answers started together save at different moments', async () => {
+		const target = controlledSave();
+		vi.spyOn(Math, 'random').mockReturnValueOnce(0.25);
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000 });
+		saver.start();
+		saver.touch();
+		await vi.advanceTimersByTimeAsync(249);
+		expect(target.started()).toBe(0);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(target.started()).toBe(1);
+		await target.finish();
+
+		saver.touch();
+		await vi.advanceTimersByTimeAsync(999);
+		expect(target.started()).toBe(1);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(target.started()).toBe(2);
+		await target.finish();
+		await saver.stop();
+		expect(vi.getTimerCount()).toBe(0);
+	});
+
+	it('stopped before its first tick, saves nothing', async () => {
+		const target = controlledSave();
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, offsetMs: 500 });
+		saver.start();
+		saver.touch();
+		await saver.stop();
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(target.started()).toBe(0);
+		expect(vi.getTimerCount()).toBe(0);
+	});
+
 	it('takes an interval longer than a timer can wait as the longest it can', async () => {
 		const target = controlledSave();
-		const saver = new StreamSaver({ save: target.save, intervalMs: 2 ** 40 });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 2 ** 40, offsetMs: 2 ** 40 });
 		saver.start();
 		saver.touch();
 		await vi.advanceTimersByTimeAsync(60_000);
@@ -166,7 +200,7 @@ describe('StreamSaver', () => {
 	it('reports a failed timed save and tries again at the next tick; a requested save passes its failure on', async () => {
 		const target = controlledSave();
 		const errors: unknown[] = [];
-		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, onError: (error) => errors.push(error) });
+		const saver = new StreamSaver({ save: target.save, intervalMs: 1000, offsetMs: 1000, onError: (error) => errors.push(error) });
 		saver.start();
 		target.set('one');
 		saver.touch();

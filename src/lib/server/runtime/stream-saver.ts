@@ -9,6 +9,8 @@ export interface StreamSaverOptions {
 	intervalMs: number;
 	/** Told about a timed save that failed; the next one tries again. */
 	onError?: (error: unknown) => void;
+	/** When the first tick comes, in milliseconds; a random part of the interval by default. */
+	offsetMs?: number;
 }
 
 /**
@@ -22,18 +24,29 @@ export interface StreamSaverOptions {
  * resolves, such as the answer's final form, is never overwritten by an older snapshot.
  */
 export class StreamSaver {
-	private timer: ReturnType<typeof setInterval> | undefined;
+	private timer: ReturnType<typeof setTimeout> | undefined;
 	private changed = false;
 	private stopped = false;
 	private saving: Promise<unknown> | null = null;
 
 	constructor(private readonly options: StreamSaverOptions) {}
 
-	/** Starts the timed saves. */
+	/**
+	 * Starts the timed saves. The first tick comes at a random point of the first interval, so
+	 * that answers started together (a burst of requests) do not all save at the same moment and
+	 * hold up every stream at once.
+	 */
 	start(): void {
 		if (this.timer || this.stopped) return;
 		// Node runs a longer timer after 1 ms: clamp to the longest it keeps (about 24.8 days).
-		this.timer = setInterval(() => this.tick(), Math.min(this.options.intervalMs, MAX_TIMER_MS));
+		const interval = Math.min(this.options.intervalMs, MAX_TIMER_MS);
+		const offset = Math.min(this.options.offsetMs ?? Math.random() * interval, interval);
+		this.timer = setTimeout(() => {
+			if (this.stopped) return;
+			this.tick();
+			this.timer = setInterval(() => this.tick(), interval);
+			this.timer.unref?.();
+		}, offset);
 		// A run in progress keeps the process busy anyway; the timer alone must not.
 		this.timer.unref?.();
 	}
@@ -53,7 +66,8 @@ export class StreamSaver {
 	/** Stops the timed saves and waits for the one in progress, if any. */
 	async stop(): Promise<void> {
 		this.stopped = true;
-		clearInterval(this.timer);
+		// One of a timeout (before the first tick) or an interval; Node's clearTimeout clears both.
+		clearTimeout(this.timer);
 		this.timer = undefined;
 		await this.settled();
 	}
