@@ -14,6 +14,8 @@ export interface TestServer {
 	stop(options?: { keepData?: boolean }): Promise<void>;
 	/** Removes the server's data folder. */
 	cleanup(): void;
+	/** Kills the server at once (SIGKILL), as a crash would, and keeps its data; then call `cleanup`. */
+	kill(): Promise<void>;
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -101,6 +103,12 @@ export async function startServer(
 		},
 		cleanup() {
 			rmSync(folder, { recursive: true, force: true });
+		},
+		async kill() {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGKILL');
+				await exited;
+			}
 		}
 	};
 }

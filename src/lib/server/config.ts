@@ -212,7 +212,12 @@ export const configSchema = z.object({
 		z.string().refine((value) => listOf(value).every(isHttpOrigin), {
 			message: 'must be comma-separated http(s) origins such as https://images.example.com'
 		})
-	)
+	),
+	/**
+	 * How often, at most, an answer's text is stored while it streams, in milliseconds (1000): a
+	 * server that dies mid-answer loses at most about this much of what it had streamed.
+	 */
+	STREAM_SAVE_INTERVAL_MS: integer(1000, 100)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

@@ -375,6 +375,31 @@ describe('startTurn: storing and stopping', () => {
 		]);
 	});
 
+	it('stores what has streamed while the answer goes on, without waiting for the step to end', async () => {
+		const { agent, task } = await agentAndTask('assistant');
+		const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '10000', STREAM_SAVE_INTERVAL_MS: '100' });
+		const run = await start(agent, task, 'Tell me something', config);
+
+		// The first delta comes at once; the next one waits 10 s, the step's end longer still.
+		await waitForEvent(run, (event) => event.type === 'reasoning-delta');
+		await vi.waitFor(
+			async () => {
+				const [, answer] = await listMessages(temp.db, task.id);
+				expect(answer.parts).toStrictEqual([{ type: 'step-start' }, { type: 'reasoning', text: 'The ', state: 'streaming' }]);
+			},
+			{ timeout: 5000, interval: 20 }
+		);
+		const [, during] = await listMessages(temp.db, task.id);
+		expect(during.status).toBe('streaming');
+		expect(run.events.some((event) => event.type === 'step-end')).toBe(false);
+
+		run.stop();
+		await run.finished;
+		const [, answer] = await listMessages(temp.db, task.id);
+		expect(answer.status).toBe('interrupted');
+		expect(answer.parts).toStrictEqual([{ type: 'step-start' }, { type: 'reasoning', text: 'The ', state: 'done' }]);
+	});
+
 	it('ends as interrupted when stopped before the model streams anything', async () => {
 		const { agent, task } = await agentAndTask('assistant');
 		const run = await start(agent, task, 'never mind', blocked);

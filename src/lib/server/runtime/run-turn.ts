@@ -38,6 +38,7 @@ import type { RunEndReason, RunEvent, RunUsage } from './events';
 import { isWidgetPart } from '$lib/widgets/contract';
 import { MessagePartsBuilder, type ToolPart } from './message-parts';
 import { ActiveRun, runRegistry, type RunRegistry } from './run-registry';
+import { StreamSaver } from './stream-saver';
 import { getSharedRuns } from './runs';
 import type { SharedRuns } from './shared-runs';
 import {
@@ -332,8 +333,17 @@ interface DriveInput {
  */
 async function drive({ db, config, run, task, agent, tools, model, history, initialParts, codeAgent }: DriveInput): Promise<void> {
 	const parts = new MessagePartsBuilder(initialParts);
+	// What has streamed is stored every STREAM_SAVE_INTERVAL_MS, off the token path, so that a
+	// process that dies mid-answer loses at most that much of it.
+	const saver = new StreamSaver({
+		save: () => updateMessage(db, run.messageId, { parts: parts.snapshot() }),
+		intervalMs: config.STREAM_SAVE_INTERVAL_MS,
+		onError: (error) => console.error(`[parley] could not store the answer so far on task ${run.taskId}`, error)
+	});
+	saver.start();
 	const emit = (event: RunEvent) => {
 		parts.apply(event);
+		saver.touch();
 		run.emit(event);
 	};
 	const usage: RunUsage = { inputTokens: undefined, outputTokens: undefined };
@@ -345,7 +355,7 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 	let endReason = 'completed' as RunEndReason;
 	// Timers cannot wait longer than about 24 days; a day is more than any answer should take.
 	const timeout = setTimeout(() => run.stop(RUN_TIMEOUT), Math.min(agent.maxRunSeconds, MAX_RUN_SECONDS) * 1000);
-	const persist = () => updateMessage(db, run.messageId, { parts: parts.snapshot() });
+	const persist = () => saver.saveNow();
 
 	/** One model call on the history (and what this answer has so far); resolves to the text it wrote. */
 	const callModel = async (instructions?: string): Promise<string> => {
@@ -451,6 +461,8 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		}
 	} finally {
 		clearTimeout(timeout);
+		// No timed save may land after the answer's final form, below.
+		await saver.stop();
 	}
 
 	if (status === 'interrupted' && run.abortController.signal.reason === RUN_TIMEOUT) {

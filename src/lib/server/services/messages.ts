@@ -174,6 +174,23 @@ export async function markAbandonedAnswers(db: Db): Promise<number> {
 		.update(messages)
 		.set({ status: 'interrupted', error: 'The server stopped before this answer was finished.' })
 		.where(eq(messages.status, 'streaming'))
-		.returning({ id: messages.id });
+		.returning({ id: messages.id, parts: messages.parts });
+	// What was stored mid-stream reads as finished, as in an answer someone stopped.
+	const [first, ...rest] = rows
+		.filter((row) => row.parts.some(isStreamingPart))
+		.map((row) => updateMessageQuery(db, row.id, { parts: row.parts.map(closedPart) }));
+	if (first) await db.batch([first, ...rest]);
 	return rows.length;
+}
+
+type StoredPart = StoredParts[number];
+
+/** Whether a stored part is text or reasoning that was still streaming when it was stored. */
+function isStreamingPart(part: StoredPart): boolean {
+	return (part.type === 'text' || part.type === 'reasoning') && part.state === 'streaming';
+}
+
+/** A stored part with its streaming text or reasoning marked done. */
+function closedPart(part: StoredPart): StoredPart {
+	return (part.type === 'text' || part.type === 'reasoning') && part.state === 'streaming' ? { ...part, state: 'done' } : part;
 }
