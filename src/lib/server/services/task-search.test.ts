@@ -52,12 +52,18 @@ describe('task search', () => {
 		expect(await ids(alice, '"unbalanced OR (')).toEqual([]);
 	});
 
-	it('follows answers as they are written, renames and deletes', async () => {
+	it('indexes answers once they stop streaming, follows renames and deletes', async () => {
 		const task = await taskWith(alice, 'Untitled', 'hello');
 		const answer = await appendMessage(temp.db, { taskId: task.id, role: 'assistant', parts: [], status: 'streaming' });
 		expect(await ids(alice, 'photosynthesis')).toEqual([]);
+		// The saves of a streaming answer are not indexed one by one: its final form is.
 		await updateMessage(temp.db, answer.id, { parts: [{ type: 'text', text: 'Photosynthesis turns light into sugar.' }] });
+		expect(await ids(alice, 'photosynthesis')).toEqual([]);
+		await updateMessage(temp.db, answer.id, { status: 'complete' });
 		expect(await ids(alice, 'photosynthesis')).toEqual([task.id]);
+		await updateMessage(temp.db, answer.id, { parts: [{ type: 'text', text: 'Chlorophyll absorbs light.' }] });
+		expect(await ids(alice, 'photosynthesis')).toEqual([]);
+		expect(await ids(alice, 'chlorophyll')).toEqual([task.id]);
 
 		await renameTask(temp.db, alice, task.id, 'Plant biology');
 		expect(await ids(alice, 'biology')).toEqual([task.id]);
