@@ -1,23 +1,18 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { users } from '../../src/lib/server/db/schema';
+import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { inflatingDocx } from '../support/minimal-docx';
 import { textPdf } from '../support/minimal-pdf';
 import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
 
 let server: TestServer;
 let db: Db;
-let key: string;
+let alice: ApiUser;
 
 beforeAll(async () => {
 	server = await startServer({ PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' });
-	await signUp(server.baseURL, 'alice@example.com');
 	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	key = (await createApiKey(db, user.id, 'extraction limit tests')).key;
+	alice = await signUpWithKey(server.baseURL, db, 'alice@example.com', 'extraction limit tests');
 });
 
 afterAll(async () => {
@@ -25,16 +20,10 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-function api(path: string, init: RequestInit = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${key}`);
-	return fetch(`${server.baseURL}${path}`, { ...init, headers });
-}
-
 async function upload(file: File): Promise<{ id: string }> {
 	const form = new FormData();
 	form.append('file', file);
-	const response = await api('/api/files', { method: 'POST', body: form });
+	const response = await alice.api('/api/files', { method: 'POST', body: form });
 	expect(response.status).toBe(201);
 	return (await response.json()).files[0];
 }
@@ -48,7 +37,7 @@ interface FileMeta {
 /** The file's meta once its text extraction has ended (polled a bounded number of times). */
 async function settledMeta(id: string): Promise<FileMeta> {
 	for (let attempt = 0; attempt < 600; attempt++) {
-		const meta = (await (await api(`/api/files/${id}/meta`)).json()) as FileMeta;
+		const meta = (await (await alice.api(`/api/files/${id}/meta`)).json()) as FileMeta;
 		if (meta.extraction_status !== 'pending' && meta.extraction_status !== 'extracting') return meta;
 		await new Promise((wake) => setTimeout(wake, 50));
 	}

@@ -3,22 +3,19 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { files, users } from '../../src/lib/server/db/schema';
+import { files } from '../../src/lib/server/db/schema';
+import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
 
 let server: TestServer;
 let db: Db;
-let key: string;
+let alice: ApiUser;
 
 beforeAll(async () => {
 	server = await startServer();
-	await signUp(server.baseURL, 'alice@example.com');
 	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	key = (await createApiKey(db, user.id, 'clean-up tests')).key;
+	alice = await signUpWithKey(server.baseURL, db, 'alice@example.com', 'clean-up tests');
 });
 
 afterAll(async () => {
@@ -36,7 +33,7 @@ describe('files of a deleted task (built server)', () => {
 	it('DELETE /api/teams/tasks/{agent}/{task} removes the task’s files and their bytes, keeping bytes another file has', async () => {
 		const upload = new FormData();
 		upload.append('file', new File(['kept elsewhere'], 'copy.txt'));
-		expect((await fetch(`${server.baseURL}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: upload })).status).toBe(201);
+		expect((await alice.api('/api/files', { method: 'POST', body: upload })).status).toBe(201);
 
 		const form = new FormData();
 		form.append('id_team_agent', 'assistant');
@@ -44,9 +41,9 @@ describe('files of a deleted task (built server)', () => {
 		form.append('text', 'Read these');
 		form.append('documents', new File(['only in this task'], 'mine.txt'));
 		form.append('documents', new File(['kept elsewhere'], 'shared.txt'));
-		const response = await fetch(`${server.baseURL}/api/teams/messages`, {
+		const response = await alice.api('/api/teams/messages', {
 			method: 'POST',
-			headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+			headers: { accept: 'text/event-stream' },
 			body: form
 		});
 		expect(response.status).toBe(200);
@@ -56,10 +53,7 @@ describe('files of a deleted task (built server)', () => {
 		expect((await db.select().from(files).where(eq(files.taskId, taskId!))).length).toBe(2);
 		expect([stored('only in this task'), stored('kept elsewhere')]).toEqual([true, true]);
 
-		const deleted = await fetch(`${server.baseURL}/api/teams/tasks/assistant/${taskId}`, {
-			method: 'DELETE',
-			headers: { authorization: `Bearer ${key}` }
-		});
+		const deleted = await alice.api(`/api/teams/tasks/assistant/${taskId}`, { method: 'DELETE' });
 		expect(deleted.status).toBe(200);
 		const left = await db.select({ name: files.name }).from(files).where(eq(files.name, 'mine.txt'));
 		expect(left).toEqual([]);

@@ -4,14 +4,12 @@
  * with a JSON 4xx naming the problem on every face (tRPC in its own error shape, form actions in
  * SvelteKit's), never a 500 or an HTML page, and a 413 must reach a client that is still sending.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { tasks, users } from '../../src/lib/server/db/schema';
+import { tasks } from '../../src/lib/server/db/schema';
+import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
-import { signUp, type SessionClient } from '../support/session';
 
 /** Limits small enough to go over cheaply, large enough for a 10,000-deep object to fit. */
 const JSON_BODY_LIMIT = 100_000;
@@ -20,8 +18,7 @@ const JSON_DEPTH_LIMIT = 64;
 
 let server: TestServer;
 let db: Db;
-let admin: SessionClient;
-let key = '';
+let admin: ApiUser;
 
 beforeAll(async () => {
 	server = await startServer({
@@ -31,10 +28,8 @@ beforeAll(async () => {
 		RATE_LIMIT_PER_MINUTE: '100000',
 		MOCK_TOKEN_DELAY_MS: '0'
 	});
-	admin = await signUp(server.baseURL, 'admin@example.com');
 	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'admin@example.com'));
-	key = (await createApiKey(db, user.id, 'malformed')).key;
+	admin = await signUpWithKey(server.baseURL, db, 'admin@example.com', 'malformed');
 });
 
 afterAll(async () => {
@@ -83,23 +78,16 @@ async function jsonError(response: Response): Promise<{ body: unknown; what: str
 	return { body: JSON.parse(text), what };
 }
 
-/** A request sent with the admin's API key. */
-function withKey(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${key}`);
-	return fetch(`${server.baseURL}${path}`, { ...init, headers });
-}
-
 /** A JSON POST with the admin's API key; `body` is sent as it is. */
 function postJson(path: string, body: string): Promise<Response> {
-	return withKey(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	return admin.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 }
 
 /** A multipart POST with the admin's API key, accepting an event stream (the team message endpoint's answer). */
 function postForm(path: string, fields: Record<string, string>): Promise<Response> {
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) form.append(name, value);
-	return withKey(path, { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
+	return admin.api(path, { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
 }
 
 /** A body sent in 4 KB chunks, without a `content-length`. */
@@ -263,7 +251,7 @@ describe('tRPC bodies', () => {
 describe('truncated multipart bodies', () => {
 	it('POST /api/files answers 400 JSON', async () => {
 		const { body: truncated, type } = truncatedMultipart({ file: 'Hello' });
-		const response = await withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, body: truncated });
+		const response = await admin.api('/api/files', { method: 'POST', headers: { 'content-type': type }, body: truncated });
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(parleyError.parse(body).error).toMatchObject({ code: 'invalid_input', field: 'body' });
@@ -271,7 +259,7 @@ describe('truncated multipart bodies', () => {
 
 	it('POST /api/teams/messages answers 400 JSON', async () => {
 		const { body: truncated, type } = truncatedMultipart({ id_team_agent: 'assistant', id_team: 't', text: 'Hi' });
-		const response = await withKey('/api/teams/messages', {
+		const response = await admin.api('/api/teams/messages', {
 			method: 'POST',
 			headers: { 'content-type': type, accept: 'text/event-stream' },
 			body: truncated
@@ -300,14 +288,14 @@ describe('truncated multipart bodies', () => {
 
 describe('paths that do not decode', () => {
 	it.for(['/%E0%A4%A', '/api/agents/%ff', '/api/chat/%E0%A4%A/stream'])('%s answers 400 JSON', async (path) => {
-		const response = await withKey(path);
+		const response = await admin.api(path);
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(parleyError.parse(body).error).toMatchObject({ code: 'invalid_input', field: 'path' });
 	});
 
 	it('under /v1 the 400 is in OpenAI’s shape', async () => {
-		const response = await withKey('/v1/models/%ff');
+		const response = await admin.api('/v1/models/%ff');
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(openAIError.parse(body).error).toMatchObject({ type: 'invalid_request_error', param: 'path' });
@@ -338,7 +326,7 @@ describe('bodies over their limit', () => {
 	}
 
 	it('a chunked JSON body over JSON_BODY_LIMIT is refused with 413', async () => {
-		const response = await withKey('/api/agent/chat/', {
+		const response = await admin.api('/api/agent/chat/', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			...chunked(bigJson)
@@ -350,7 +338,7 @@ describe('bodies over their limit', () => {
 
 	it('a chunked multipart body over REQUEST_SIZE_LIMIT is refused with 413', async () => {
 		const { bytes, type } = await bigUpload();
-		const response = await withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, ...chunked(bytes) });
+		const response = await admin.api('/api/files', { method: 'POST', headers: { 'content-type': type }, ...chunked(bytes) });
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(413);
 		expect(parleyError.parse(body).error.code).toBe('payload_too_large');
@@ -361,9 +349,9 @@ describe('bodies over their limit', () => {
 		const sends: [string, () => Promise<Response>][] = [
 			[
 				'json',
-				() => withKey('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
+				() => admin.api('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
 			],
-			['multipart', () => withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, body: bytes })],
+			['multipart', () => admin.api('/api/files', { method: 'POST', headers: { 'content-type': type }, body: bytes })],
 			[
 				'trpc',
 				() => admin.fetch('/api/trpc/tasks.rename', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })

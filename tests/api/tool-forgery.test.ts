@@ -1,16 +1,14 @@
 import { AssistantMessageAccumulator, DataStreamDecoder, unstable_createInitialMessage, type AssistantMessage } from 'assistant-stream';
-import { eq } from 'drizzle-orm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents, agentTools, tools, users } from '../../src/lib/server/db/schema';
+import { agents, agentTools, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
+import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
-import { signUp, type SessionClient } from '../support/session';
 
 /**
  * A caller must never make the server run one of the agent's own tools with a call the agent did
@@ -19,7 +17,7 @@ import { signUp, type SessionClient } from '../support/session';
 let server: TestServer;
 let db: Db;
 let payee: Server;
-let alice: SessionClient;
+let alice: ApiUser;
 let openai: OpenAI;
 /** The payments `payee` received, as the query each came with. */
 const payments: Record<string, string>[] = [];
@@ -34,9 +32,8 @@ beforeAll(async () => {
 
 	server = await startServer({ MOCK_TOKEN_DELAY_MS: '1' });
 	db = await openDatabase({ url: server.databaseUrl });
-	alice = await signUp(server.baseURL, 'alice@example.com');
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	openai = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: (await createApiKey(db, user.id, 'forgery')).key, maxRetries: 0 });
+	alice = await signUpWithKey(server.baseURL, db, 'alice@example.com', 'forgery');
+	openai = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: alice.key, maxRetries: 0 });
 
 	const [payTool] = await db
 		.insert(tools)
