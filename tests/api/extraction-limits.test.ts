@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/lib/server/db';
-import { signUpWithKey, type ApiUser } from '../support/api-user';
+import { describe, expect, it } from 'vitest';
+import { useServerWithUser } from '../support/api-user';
 import { inflatingDocx } from '../support/minimal-docx';
 import { textPdf } from '../support/minimal-pdf';
-import { startServer, type TestServer } from '../support/server';
 
-let server: TestServer;
-let db: Db;
-let alice: ApiUser;
-
-beforeAll(async () => {
-	server = await startServer({ PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' });
-	db = await openDatabase({ url: server.databaseUrl });
-	alice = await signUpWithKey(server.baseURL, db, 'alice@example.com', 'extraction limit tests');
-});
-
-afterAll(async () => {
-	db?.$client.close();
-	await server?.stop();
-});
+const app = useServerWithUser({ email: 'alice@example.com', keyName: 'extraction limit tests', env: { PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' } });
 
 async function upload(file: File): Promise<{ id: string }> {
 	const form = new FormData();
 	form.append('file', file);
-	const response = await alice.api('/api/files', { method: 'POST', body: form });
+	const response = await app.user.api('/api/files', { method: 'POST', body: form });
 	expect(response.status).toBe(201);
 	return (await response.json()).files[0];
 }
@@ -37,7 +22,7 @@ interface FileMeta {
 /** The file's meta once its text extraction has ended (polled a bounded number of times). */
 async function settledMeta(id: string): Promise<FileMeta> {
 	for (let attempt = 0; attempt < 600; attempt++) {
-		const meta = (await (await alice.api(`/api/files/${id}/meta`)).json()) as FileMeta;
+		const meta = (await (await app.user.api(`/api/files/${id}/meta`)).json()) as FileMeta;
 		if (meta.extraction_status !== 'pending' && meta.extraction_status !== 'extracting') return meta;
 		await new Promise((wake) => setTimeout(wake, 50));
 	}
@@ -71,8 +56,8 @@ describe('extraction limits (built server)', () => {
 			extraction_status: 'failed',
 			extraction_error: 'This file needs more memory to read than this server allows (64 MB).'
 		});
-		expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
+		expect((await fetch(`${app.server.baseURL}/health`)).status).toBe(200);
 		expect(await settledMeta(next.id)).toMatchObject({ extraction_status: 'ready', extraction_error: null });
-		expect(server.output()).toContain('ExtractionMemoryError');
+		expect(app.server.output()).toContain('ExtractionMemoryError');
 	});
 });
