@@ -1,40 +1,14 @@
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
-import { openDatabase, type Db } from '../../src/lib/server/db';
-import { users } from '../../src/lib/server/db/schema';
+import { describe, expect, it } from 'vitest';
+import { useServerWithUser } from '../support/api-user';
 import { inflatingDocx } from '../support/minimal-docx';
 import { textPdf } from '../support/minimal-pdf';
-import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
 
-let server: TestServer;
-let db: Db;
-let key: string;
-
-beforeAll(async () => {
-	server = await startServer({ PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' });
-	await signUp(server.baseURL, 'alice@example.com');
-	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	key = (await createApiKey(db, user.id, 'extraction limit tests')).key;
-});
-
-afterAll(async () => {
-	db?.$client.close();
-	await server?.stop();
-});
-
-function api(path: string, init: RequestInit = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${key}`);
-	return fetch(`${server.baseURL}${path}`, { ...init, headers });
-}
+const app = useServerWithUser({ email: 'alice@example.com', keyName: 'extraction limit tests', env: { PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' } });
 
 async function upload(file: File): Promise<{ id: string }> {
 	const form = new FormData();
 	form.append('file', file);
-	const response = await api('/api/files', { method: 'POST', body: form });
+	const response = await app.user.api('/api/files', { method: 'POST', body: form });
 	expect(response.status).toBe(201);
 	return (await response.json()).files[0];
 }
@@ -48,7 +22,7 @@ interface FileMeta {
 /** The file's meta once its text extraction has ended (polled a bounded number of times). */
 async function settledMeta(id: string): Promise<FileMeta> {
 	for (let attempt = 0; attempt < 600; attempt++) {
-		const meta = (await (await api(`/api/files/${id}/meta`)).json()) as FileMeta;
+		const meta = (await (await app.user.api(`/api/files/${id}/meta`)).json()) as FileMeta;
 		if (meta.extraction_status !== 'pending' && meta.extraction_status !== 'extracting') return meta;
 		await new Promise((wake) => setTimeout(wake, 50));
 	}
@@ -82,8 +56,8 @@ describe('extraction limits (built server)', () => {
 			extraction_status: 'failed',
 			extraction_error: 'This file needs more memory to read than this server allows (64 MB).'
 		});
-		expect((await fetch(`${server.baseURL}/health`)).status).toBe(200);
+		expect((await fetch(`${app.server.baseURL}/health`)).status).toBe(200);
 		expect(await settledMeta(next.id)).toMatchObject({ extraction_status: 'ready', extraction_error: null });
-		expect(server.output()).toContain('ExtractionMemoryError');
+		expect(app.server.output()).toContain('ExtractionMemoryError');
 	});
 });

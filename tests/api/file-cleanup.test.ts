@@ -2,41 +2,23 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
-import { openDatabase, type Db } from '../../src/lib/server/db';
-import { files, users } from '../../src/lib/server/db/schema';
-import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
+import { describe, expect, it } from 'vitest';
+import { files } from '../../src/lib/server/db/schema';
+import { useServerWithUser } from '../support/api-user';
 
-let server: TestServer;
-let db: Db;
-let key: string;
-
-beforeAll(async () => {
-	server = await startServer();
-	await signUp(server.baseURL, 'alice@example.com');
-	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	key = (await createApiKey(db, user.id, 'clean-up tests')).key;
-});
-
-afterAll(async () => {
-	db?.$client.close();
-	await server?.stop();
-});
+const app = useServerWithUser({ email: 'alice@example.com', keyName: 'clean-up tests' });
 
 /** Whether the uploads folder (beside the server's database) holds these bytes. */
 function stored(bytes: string): boolean {
 	const hash = createHash('sha256').update(bytes).digest('hex');
-	return existsSync(join(dirname(server.databaseUrl.slice('file:'.length)), 'uploads', 'sha256', hash.slice(0, 2), hash));
+	return existsSync(join(dirname(app.server.databaseUrl.slice('file:'.length)), 'uploads', 'sha256', hash.slice(0, 2), hash));
 }
 
 describe('files of a deleted task (built server)', () => {
 	it('DELETE /api/teams/tasks/{agent}/{task} removes the task’s files and their bytes, keeping bytes another file has', async () => {
 		const upload = new FormData();
 		upload.append('file', new File(['kept elsewhere'], 'copy.txt'));
-		expect((await fetch(`${server.baseURL}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: upload })).status).toBe(201);
+		expect((await app.user.api('/api/files', { method: 'POST', body: upload })).status).toBe(201);
 
 		const form = new FormData();
 		form.append('id_team_agent', 'assistant');
@@ -44,26 +26,23 @@ describe('files of a deleted task (built server)', () => {
 		form.append('text', 'Read these');
 		form.append('documents', new File(['only in this task'], 'mine.txt'));
 		form.append('documents', new File(['kept elsewhere'], 'shared.txt'));
-		const response = await fetch(`${server.baseURL}/api/teams/messages`, {
+		const response = await app.user.api('/api/teams/messages', {
 			method: 'POST',
-			headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+			headers: { accept: 'text/event-stream' },
 			body: form
 		});
 		expect(response.status).toBe(200);
 		const body = await response.text();
 		const taskId = /"id_task":"([^"]+)"/.exec(body)?.[1];
 		expect(taskId).toBeDefined();
-		expect((await db.select().from(files).where(eq(files.taskId, taskId!))).length).toBe(2);
+		expect((await app.db.select().from(files).where(eq(files.taskId, taskId!))).length).toBe(2);
 		expect([stored('only in this task'), stored('kept elsewhere')]).toEqual([true, true]);
 
-		const deleted = await fetch(`${server.baseURL}/api/teams/tasks/assistant/${taskId}`, {
-			method: 'DELETE',
-			headers: { authorization: `Bearer ${key}` }
-		});
+		const deleted = await app.user.api(`/api/teams/tasks/assistant/${taskId}`, { method: 'DELETE' });
 		expect(deleted.status).toBe(200);
-		const left = await db.select({ name: files.name }).from(files).where(eq(files.name, 'mine.txt'));
+		const left = await app.db.select({ name: files.name }).from(files).where(eq(files.name, 'mine.txt'));
 		expect(left).toEqual([]);
-		expect((await db.select({ name: files.name }).from(files).where(eq(files.name, 'shared.txt')))).toEqual([]);
+		expect((await app.db.select({ name: files.name }).from(files).where(eq(files.name, 'shared.txt')))).toEqual([]);
 		expect(stored('only in this task')).toBe(false);
 		expect(stored('kept elsewhere')).toBe(true);
 	});

@@ -1,35 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
-import { openDatabase, type Db } from '../../src/lib/server/db';
-import { files, messages, tasks, users } from '../../src/lib/server/db/schema';
-import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
+import { describe, expect, it } from 'vitest';
+import { files, messages, tasks } from '../../src/lib/server/db/schema';
+import { useServerWithUser } from '../support/api-user';
 
-let server: TestServer;
-let db: Db;
-let key: string;
-let userId: string;
-
-beforeAll(async () => {
-	server = await startServer();
-	await signUp(server.baseURL, 'alice@example.com');
-	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
-	userId = user.id;
-	key = (await createApiKey(db, user.id, 'files per request tests')).key;
-});
-
-afterAll(async () => {
-	db?.$client.close();
-	await server?.stop();
-});
-
-function api(path: string, init: RequestInit = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${key}`);
-	return fetch(`${server.baseURL}${path}`, { ...init, headers });
-}
+const app = useServerWithUser({ email: 'alice@example.com', keyName: 'files per request tests' });
 
 /** 21 small text files, one more than the default `FILES_PER_REQUEST_LIMIT`. */
 const tooMany = () => Array.from({ length: 21 }, (_, index) => new File([`note ${index}`], `note-${index}.txt`));
@@ -38,19 +12,19 @@ const TOO_MANY = 'A request may carry at most 20 files; this one carries 21.';
 
 /** What the user has stored: files, tasks and messages. */
 async function storedCounts() {
-	const fileRows = await db.select({ id: files.id }).from(files).where(eq(files.userId, userId));
-	const taskRows = await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.userId, userId));
-	const messageRows = await db
+	const fileRows = await app.db.select({ id: files.id }).from(files).where(eq(files.userId, app.user.id));
+	const taskRows = await app.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.userId, app.user.id));
+	const messageRows = await app.db
 		.select({ id: messages.id })
 		.from(messages)
 		.innerJoin(tasks, eq(messages.taskId, tasks.id))
-		.where(eq(tasks.userId, userId));
+		.where(eq(tasks.userId, app.user.id));
 	return { files: fileRows.length, tasks: taskRows.length, messages: messageRows.length };
 }
 
 /** Posts JSON with the API key. */
 function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-	return api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+	return app.user.api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
 describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)', () => {
@@ -60,7 +34,7 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 			() => {
 				const form = new FormData();
 				for (const file of tooMany()) form.append('file', file);
-				return api('/api/files', { method: 'POST', body: form });
+				return app.user.api('/api/files', { method: 'POST', body: form });
 			},
 			'file'
 		],
@@ -72,7 +46,7 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 				form.append('id_team', 'team-many');
 				form.append('text', 'Look at these');
 				tooMany().forEach((file, index) => form.append(index % 2 ? 'documents' : 'images', file));
-				return api('/api/teams/messages', { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
+				return app.user.api('/api/teams/messages', { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
 			},
 			'documents'
 		],
@@ -165,7 +139,7 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 	it('takes 20 files in one upload', async () => {
 		const form = new FormData();
 		for (const file of tooMany().slice(0, 20)) form.append('file', file);
-		const response = await api('/api/files', { method: 'POST', body: form });
+		const response = await app.user.api('/api/files', { method: 'POST', body: form });
 		expect(response.status).toBe(201);
 		expect((await response.json()).files).toHaveLength(20);
 	});

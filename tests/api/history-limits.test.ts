@@ -2,11 +2,10 @@ import { count, eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents, messages, tasks, users } from '../../src/lib/server/db/schema';
+import { agents, messages, tasks } from '../../src/lib/server/db/schema';
+import { signUpWithKey } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
 
 /**
  * The history limits on every face that accepts a caller's history. `main` runs with the default
@@ -38,9 +37,7 @@ beforeAll(async () => {
 	for (const db of [mainDb, smallDb]) {
 		await db.insert(agents).values({ slug: PUBLIC_AGENT, name: 'Open', model: 'mock:offline', visibility: 'public' });
 	}
-	await signUp(main.baseURL, 'alice@example.com');
-	const [alice] = await mainDb.select().from(users).where(eq(users.email, 'alice@example.com'));
-	const { key } = await createApiKey(mainDb, alice.id, 'history limits');
+	const { key } = await signUpWithKey(main.baseURL, mainDb, 'alice@example.com', 'history limits');
 	openai = new OpenAI({ baseURL: `${main.baseURL}/v1`, apiKey: key, maxRetries: 0 });
 });
 

@@ -4,42 +4,27 @@
  * with a JSON 4xx naming the problem on every face (tRPC in its own error shape, form actions in
  * SvelteKit's), never a 500 or an HTML page, and a 413 must reach a client that is still sending.
  */
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
-import { openDatabase, type Db } from '../../src/lib/server/db';
-import { tasks, users } from '../../src/lib/server/db/schema';
-import { startServer, type TestServer } from '../support/server';
-import { signUp, type SessionClient } from '../support/session';
+import { tasks } from '../../src/lib/server/db/schema';
+import { useServerWithUser } from '../support/api-user';
 
 /** Limits small enough to go over cheaply, large enough for a 10,000-deep object to fit. */
 const JSON_BODY_LIMIT = 100_000;
 const REQUEST_SIZE_LIMIT = 200_000;
 const JSON_DEPTH_LIMIT = 64;
 
-let server: TestServer;
-let db: Db;
-let admin: SessionClient;
-let key = '';
-
-beforeAll(async () => {
-	server = await startServer({
+/** The first account, hence an admin. */
+const app = useServerWithUser({
+	email: 'admin@example.com',
+	keyName: 'malformed',
+	env: {
 		JSON_BODY_LIMIT: String(JSON_BODY_LIMIT),
 		REQUEST_SIZE_LIMIT: String(REQUEST_SIZE_LIMIT),
 		FILE_SIZE_LIMIT: String(REQUEST_SIZE_LIMIT),
 		RATE_LIMIT_PER_MINUTE: '100000',
 		MOCK_TOKEN_DELAY_MS: '0'
-	});
-	admin = await signUp(server.baseURL, 'admin@example.com');
-	db = await openDatabase({ url: server.databaseUrl });
-	const [user] = await db.select().from(users).where(eq(users.email, 'admin@example.com'));
-	key = (await createApiKey(db, user.id, 'malformed')).key;
-});
-
-afterAll(async () => {
-	db?.$client.close();
-	await server?.stop();
+	}
 });
 
 /** An object nested `levels` deep: `{"a":{"a":…1…}}`. */
@@ -83,23 +68,16 @@ async function jsonError(response: Response): Promise<{ body: unknown; what: str
 	return { body: JSON.parse(text), what };
 }
 
-/** A request sent with the admin's API key. */
-function withKey(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
-	const headers = new Headers(init.headers);
-	headers.set('authorization', `Bearer ${key}`);
-	return fetch(`${server.baseURL}${path}`, { ...init, headers });
-}
-
 /** A JSON POST with the admin's API key; `body` is sent as it is. */
 function postJson(path: string, body: string): Promise<Response> {
-	return withKey(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	return app.user.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 }
 
 /** A multipart POST with the admin's API key, accepting an event stream (the team message endpoint's answer). */
 function postForm(path: string, fields: Record<string, string>): Promise<Response> {
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) form.append(name, value);
-	return withKey(path, { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
+	return app.user.api(path, { method: 'POST', headers: { accept: 'text/event-stream' }, body: form });
 }
 
 /** A body sent in 4 KB chunks, without a `content-length`. */
@@ -181,8 +159,8 @@ describe('JSON nested deeper than JSON_DEPTH_LIMIT', () => {
 	});
 
 	it('tRPC refuses a 10,000-deep input with a 400 in its error shape', async () => {
-		const [task] = await db.select().from(tasks).limit(1);
-		const response = await admin.fetch('/api/trpc/admin.tasks.update', {
+		const [task] = await app.db.select().from(tasks).limit(1);
+		const response = await app.user.fetch('/api/trpc/admin.tasks.update', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: `{"id":"${task.id}","context":${DEEP}}`
@@ -195,11 +173,11 @@ describe('JSON nested deeper than JSON_DEPTH_LIMIT', () => {
 	});
 
 	it('an admin form holding a 10,000-deep context fails its action with 400, not a 500', async () => {
-		const [task] = await db.select().from(tasks).limit(1);
+		const [task] = await app.db.select().from(tasks).limit(1);
 		const form = new FormData();
 		form.append('status', 'active');
 		form.append('context', DEEP);
-		const response = await admin.fetch(`/admin/tasks/${task.id}?/update`, {
+		const response = await app.user.fetch(`/admin/tasks/${task.id}?/update`, {
 			method: 'POST',
 			headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
 			body: form
@@ -214,7 +192,7 @@ describe('JSON nested deeper than JSON_DEPTH_LIMIT', () => {
 
 describe('tRPC bodies', () => {
 	it('answers malformed JSON with a 400 in tRPC’s error shape', async () => {
-		const response = await admin.fetch('/api/trpc/tasks.rename', {
+		const response = await app.user.fetch('/api/trpc/tasks.rename', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: '{"id":'
@@ -227,7 +205,7 @@ describe('tRPC bodies', () => {
 	});
 
 	it('answers malformed JSON to a batch with one 400 per call', async () => {
-		const response = await admin.fetch('/api/trpc/tasks.rename,tasks.rename?batch=1', {
+		const response = await app.user.fetch('/api/trpc/tasks.rename,tasks.rename?batch=1', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: '{"0":{"id":'
@@ -239,7 +217,7 @@ describe('tRPC bodies', () => {
 	});
 
 	it('answers a malformed `input` parameter of a query with a 400', async () => {
-		const response = await admin.fetch('/api/trpc/tasks.list?input=%7B%22a%22');
+		const response = await app.user.fetch('/api/trpc/tasks.list?input=%7B%22a%22');
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(trpcError.parse(body).error.data).toMatchObject({ code: 'BAD_REQUEST', field: 'input' });
@@ -248,7 +226,7 @@ describe('tRPC bodies', () => {
 	it('answers a body over JSON_BODY_LIMIT with 413, declared or chunked', async () => {
 		const bytes = new TextEncoder().encode(JSON.stringify({ id: 'x', title: 'x'.repeat(JSON_BODY_LIMIT) }));
 		for (const init of [{ body: bytes }, chunked(bytes)]) {
-			const response = await admin.fetch('/api/trpc/tasks.rename', {
+			const response = await app.user.fetch('/api/trpc/tasks.rename', {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				...init
@@ -263,7 +241,7 @@ describe('tRPC bodies', () => {
 describe('truncated multipart bodies', () => {
 	it('POST /api/files answers 400 JSON', async () => {
 		const { body: truncated, type } = truncatedMultipart({ file: 'Hello' });
-		const response = await withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, body: truncated });
+		const response = await app.user.api('/api/files', { method: 'POST', headers: { 'content-type': type }, body: truncated });
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(parleyError.parse(body).error).toMatchObject({ code: 'invalid_input', field: 'body' });
@@ -271,7 +249,7 @@ describe('truncated multipart bodies', () => {
 
 	it('POST /api/teams/messages answers 400 JSON', async () => {
 		const { body: truncated, type } = truncatedMultipart({ id_team_agent: 'assistant', id_team: 't', text: 'Hi' });
-		const response = await withKey('/api/teams/messages', {
+		const response = await app.user.api('/api/teams/messages', {
 			method: 'POST',
 			headers: { 'content-type': type, accept: 'text/event-stream' },
 			body: truncated
@@ -287,7 +265,7 @@ describe('truncated multipart bodies', () => {
 		{ name: 'the settings form', path: '/settings?/create', fields: { name: 'cut' } }
 	])('$name fails its action with 400 in SvelteKit’s shape, not 500', async ({ path, fields }) => {
 		const { body: truncated, type } = truncatedMultipart(fields);
-		const response = await admin.fetch(path, {
+		const response = await app.user.fetch(path, {
 			method: 'POST',
 			headers: { 'content-type': type, accept: 'application/json', 'x-sveltekit-action': 'true' },
 			body: truncated
@@ -300,21 +278,21 @@ describe('truncated multipart bodies', () => {
 
 describe('paths that do not decode', () => {
 	it.for(['/%E0%A4%A', '/api/agents/%ff', '/api/chat/%E0%A4%A/stream'])('%s answers 400 JSON', async (path) => {
-		const response = await withKey(path);
+		const response = await app.user.api(path);
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(parleyError.parse(body).error).toMatchObject({ code: 'invalid_input', field: 'path' });
 	});
 
 	it('under /v1 the 400 is in OpenAI’s shape', async () => {
-		const response = await withKey('/v1/models/%ff');
+		const response = await app.user.api('/v1/models/%ff');
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(400);
 		expect(openAIError.parse(body).error).toMatchObject({ type: 'invalid_request_error', param: 'path' });
 	});
 
 	it('a browser still gets the error page', async () => {
-		const response = await fetch(`${server.baseURL}/%E0%A4%A`, { headers: { accept: 'text/html' } });
+		const response = await fetch(`${app.server.baseURL}/%E0%A4%A`, { headers: { accept: 'text/html' } });
 		expect(response.status).toBe(400);
 		expect(response.headers.get('content-type')).toMatch(/^text\/html/);
 		await response.body?.cancel();
@@ -338,7 +316,7 @@ describe('bodies over their limit', () => {
 	}
 
 	it('a chunked JSON body over JSON_BODY_LIMIT is refused with 413', async () => {
-		const response = await withKey('/api/agent/chat/', {
+		const response = await app.user.api('/api/agent/chat/', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			...chunked(bigJson)
@@ -350,7 +328,7 @@ describe('bodies over their limit', () => {
 
 	it('a chunked multipart body over REQUEST_SIZE_LIMIT is refused with 413', async () => {
 		const { bytes, type } = await bigUpload();
-		const response = await withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, ...chunked(bytes) });
+		const response = await app.user.api('/api/files', { method: 'POST', headers: { 'content-type': type }, ...chunked(bytes) });
 		const { body, what } = await jsonError(response);
 		expect(response.status, what).toBe(413);
 		expect(parleyError.parse(body).error.code).toBe('payload_too_large');
@@ -361,12 +339,12 @@ describe('bodies over their limit', () => {
 		const sends: [string, () => Promise<Response>][] = [
 			[
 				'json',
-				() => withKey('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
+				() => app.user.api('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
 			],
-			['multipart', () => withKey('/api/files', { method: 'POST', headers: { 'content-type': type }, body: bytes })],
+			['multipart', () => app.user.api('/api/files', { method: 'POST', headers: { 'content-type': type }, body: bytes })],
 			[
 				'trpc',
-				() => admin.fetch('/api/trpc/tasks.rename', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
+				() => app.user.fetch('/api/trpc/tasks.rename', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
 			]
 		];
 		for (const [name, send] of sends) {

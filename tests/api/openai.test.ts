@@ -7,27 +7,18 @@ import type {
 	ChatCompletionTool
 } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents, tasks, tools, users } from '../../src/lib/server/db/schema';
+import { agents, tasks, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { findTask } from '../../src/lib/server/services/tasks';
+import { signUpWithKey } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
-import { signUp } from '../support/session';
 
 let server: TestServer;
 let db: Db;
 let alice: OpenAI;
 let bob: OpenAI;
 let aliceId: string;
-
-/** An API key for a new user, and the user's id. */
-async function keyFor(email: string) {
-	await signUp(server.baseURL, email);
-	const [user] = await db.select().from(users).where(eq(users.email, email));
-	const { key } = await createApiKey(db, user.id, 'openai tests');
-	return { key, userId: user.id };
-}
 
 /** The official SDK, pointed at the test server. */
 function clientFor(apiKey: string): OpenAI {
@@ -37,9 +28,9 @@ function clientFor(apiKey: string): OpenAI {
 beforeAll(async () => {
 	server = await startServer({ MOCK_TOKEN_DELAY_MS: '5' });
 	db = await openDatabase({ url: server.databaseUrl });
-	const a = await keyFor('alice@example.com');
-	const b = await keyFor('bob@example.com');
-	aliceId = a.userId;
+	const a = await signUpWithKey(server.baseURL, db, 'alice@example.com', 'openai tests');
+	const b = await signUpWithKey(server.baseURL, db, 'bob@example.com', 'openai tests');
+	aliceId = a.id;
 	alice = clientFor(a.key);
 	bob = clientFor(b.key);
 	await db.insert(agents).values([

@@ -4,11 +4,9 @@
  * `/widget.js`; the origin check of cookie-authenticated requests; and HTTP tools' settings shown
  * to admins only.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { users } from '../../src/lib/server/db/schema';
+import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startFakeS3, type FakeS3 } from '../support/fake-s3';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
@@ -19,17 +17,15 @@ let server: TestServer;
 let db: Db;
 /** The first account, hence an admin. */
 let admin: SessionClient;
-let bob: SessionClient;
-let bobKey: string;
+/** A normal user, signed in and with an API key. */
+let bob: ApiUser;
 
 beforeAll(async () => {
 	s3 = await startFakeS3();
 	server = await startServer(s3.env(), { entry: 'ws' });
 	db = await openDatabase({ url: server.databaseUrl });
 	admin = await signUp(server.baseURL, 'admin@example.com');
-	bob = await signUp(server.baseURL, 'bob@example.com');
-	const [user] = await db.select().from(users).where(eq(users.email, 'bob@example.com'));
-	bobKey = (await createApiKey(db, user.id, 'security header tests')).key;
+	bob = await signUpWithKey(server.baseURL, db, 'bob@example.com', 'security header tests');
 });
 
 afterAll(async () => {
@@ -156,7 +152,7 @@ describe('/widget.js', () => {
 
 describe('API responses', () => {
 	it('have nosniff: JSON, errors and the health check', async () => {
-		const agents = await fetch(`${server.baseURL}/api/agents/`, { headers: { authorization: `Bearer ${bobKey}` } });
+		const agents = await bob.api('/api/agents/');
 		expect(agents.status).toBe(200);
 		expect(agents.headers.get('content-type')).toMatch(/^application\/json/);
 		expect(agents.headers.get('x-content-type-options')).toBe('nosniff');
@@ -228,15 +224,14 @@ describe('HTTP tools’ settings', () => {
 	});
 
 	it('are hidden from a normal user, by session and by API key, in the list and the tool itself', async () => {
-		const byKey = (path: string) => fetch(`${server.baseURL}${path}`, { headers: { authorization: `Bearer ${bobKey}` } });
-		for (const list of [await bob.fetch('/api/tools/'), await byKey('/api/tools/')]) {
+		for (const list of [await bob.fetch('/api/tools/'), await bob.api('/api/tools/')]) {
 			expect(list.status).toBe(200);
 			const body: { id: number; config: unknown }[] = await list.json();
 			const tool = body.find((item) => item.id === toolId);
 			expect(tool).toMatchObject({ name: 'stock_level', kind: 'http', config: {} });
 			expect(JSON.stringify(body)).not.toMatch(/inventory|Bearer/);
 		}
-		for (const one of [await bob.fetch(`/api/tools/${toolId}/`), await byKey(`/api/tools/${toolId}`)]) {
+		for (const one of [await bob.fetch(`/api/tools/${toolId}/`), await bob.api(`/api/tools/${toolId}`)]) {
 			expect(one.status).toBe(200);
 			const text = await one.text();
 			expect(JSON.parse(text).config).toEqual({});

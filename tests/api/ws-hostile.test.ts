@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents } from '../../src/lib/server/db/schema';
 import { startRedis, type TestRedis } from '../support/redis';
+import { startServerPair, type ServerPair } from '../support/server-pair';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 
@@ -337,31 +338,23 @@ const redis: TestRedis = await startRedis();
 if ('reason' in redis) console.log(`Skipping the two-process WebSocket test: ${redis.reason}.`);
 
 describe.skipIf(!redis.url)('a chat socket across two server processes sharing Redis', () => {
-	let first: TestServer;
-	let second: TestServer;
-	let dave: SessionClient;
+	let pair: ServerPair;
 
 	beforeAll(async () => {
-		first = await startServer({ REDIS_URL: redis.url ?? '' }, { entry: 'ws' });
-		second = await startServer({ REDIS_URL: redis.url ?? '', DATABASE_URL: first.databaseUrl }, { entry: 'ws' });
-		dave = await signUp(first.baseURL, 'dave@example.com');
+		pair = await startServerPair(redis.url ?? '', {}, { entry: 'ws' });
 	});
 
 	afterAll(async () => {
-		await second?.stop();
-		await first?.stop();
+		await pair?.stop();
 		if ('stop' in redis) await redis.stop();
 	});
 
 	it('is closed with 4404 when its task is deleted on the other process', async () => {
-		const client = await chat({}, { cookie: dave.cookie, origin: first.baseURL }, first.baseURL);
+		const { first, alice } = pair;
+		const client = await chat({}, { cookie: alice.cookie, origin: first.baseURL }, first.baseURL);
 		client.send('Hello');
 		const taskId = (await client.until((frame) => frame.type === 'message')).metadata.task_id!;
-		const response = await fetch(`${second.baseURL}/api/trpc/tasks.delete`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', cookie: dave.cookie, origin: second.baseURL },
-			body: JSON.stringify({ id: taskId })
-		});
+		const response = await pair.onSecond('/api/trpc/tasks.delete', { method: 'POST', body: JSON.stringify({ id: taskId }) });
 		expect(response.status).toBe(200);
 		expect((await client.until((frame) => frame.metadata.code === 'not_found')).metadata.task_id).toBe(taskId);
 		expect((await client.closed).code).toBe(4404);

@@ -11,13 +11,17 @@ export interface ServerPair {
 	stop(): Promise<void>;
 }
 
-/** Starts two servers sharing `redisUrl` and the first one's database, each with its own extra settings. */
+/**
+ * Starts two servers sharing `redisUrl` and the first one's database, each with its own extra
+ * settings; `entry` as in `startServer` (`'ws'` for the WebSocket chat).
+ */
 export async function startServerPair(
 	redisUrl: string,
-	env: { first?: Record<string, string>; second?: Record<string, string> } = {}
+	env: { first?: Record<string, string>; second?: Record<string, string> } = {},
+	options: { entry?: 'build' | 'ws' } = {}
 ): Promise<ServerPair> {
-	const first = await startServer({ REDIS_URL: redisUrl, ...env.first });
-	const second = await startServer({ REDIS_URL: redisUrl, DATABASE_URL: first.databaseUrl, ...env.second });
+	const first = await startServer({ REDIS_URL: redisUrl, ...env.first }, options);
+	const second = await startServer({ REDIS_URL: redisUrl, DATABASE_URL: first.databaseUrl, ...env.second }, options);
 	const alice = await signUp(first.baseURL, 'alice@example.com');
 	return {
 		first,

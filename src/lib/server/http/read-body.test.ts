@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postRequest, rejection } from '../../../../tests/support/request-body';
 import { readBodyWithin } from './read-body';
 
 /** A request whose body arrives in `chunks` without a `content-length`, recording how much of it was read. */
@@ -12,21 +13,10 @@ function chunkedRequest(chunks: Uint8Array[], headers: Record<string, string> = 
 			controller.enqueue(chunks[index++]);
 		}
 	});
-	const request = new Request('http://localhost/x', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
-	return { request, pulled: () => pulled };
+	return { request: postRequest(body, headers), pulled: () => pulled };
 }
 
 const kilobytes = (count: number) => Array.from({ length: count }, () => new Uint8Array(1024).fill(120));
-
-/** What a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('Expected a rejection');
-}
 
 describe('readBodyWithin', () => {
 	it('reads a body within the limit, whole', async () => {
@@ -76,8 +66,7 @@ describe('readBodyWithin', () => {
 				// …and never another byte, nor the end.
 			}
 		});
-		const request = new Request('http://localhost/x', { method: 'POST', body, duplex: 'half' } as RequestInit);
-		expect(await rejection(readBodyWithin(request, 1024, { drainTimeoutMs: 10 }))).toMatchObject({ code: 'payload_too_large' });
+		expect(await rejection(readBodyWithin(postRequest(body), 1024, { drainTimeoutMs: 10 }))).toMatchObject({ code: 'payload_too_large' });
 	});
 
 	it('a body cut off while being read is invalid input', async () => {
@@ -87,8 +76,7 @@ describe('readBodyWithin', () => {
 				controller.error(new Error('aborted'));
 			}
 		});
-		const request = new Request('http://localhost/x', { method: 'POST', body, duplex: 'half' } as RequestInit);
-		expect(await rejection(readBodyWithin(request, 1024))).toMatchObject({ code: 'invalid_input', field: 'body' });
+		expect(await rejection(readBodyWithin(postRequest(body), 1024))).toMatchObject({ code: 'invalid_input', field: 'body' });
 	});
 
 	it('an empty body is empty', async () => {

@@ -1,5 +1,6 @@
 import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
+import { postRequest, rejection } from '../../../../tests/support/request-body';
 import { readActionForm, readForm } from './read-form';
 
 const boundary = '----parley-test';
@@ -8,8 +9,7 @@ const complete = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r
 /** The same form cut off before its closing boundary. */
 const truncated = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nAda`;
 
-const post = (body: BodyInit, headers: Record<string, string> = { 'content-type': type }) =>
-	new Request('http://localhost/x', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+const post = (body: BodyInit, headers: Record<string, string> = { 'content-type': type }) => postRequest(body, headers);
 
 /** A body streamed without a `content-length`. */
 function streamed(text: string): ReadableStream<Uint8Array> {
@@ -20,15 +20,6 @@ function streamed(text: string): ReadableStream<Uint8Array> {
 			controller.close();
 		}
 	});
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('Expected a rejection');
 }
 
 describe('readForm', () => {

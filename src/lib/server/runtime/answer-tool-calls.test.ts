@@ -1,15 +1,12 @@
 import type { UIMessage } from 'ai';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
-import { createAccount } from '../auth/accounts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useCallerDb } from '../../../../tests/support/caller-db';
+import { addPayerAgent, startPayee, type Payee } from '../../../../tests/support/payee';
 import { parseConfig } from '../config';
-import { agents, agentTools, tools, type Task } from '../db/schema';
+import type { Task } from '../db/schema';
 import { getUsableAgent, type AgentWithTools } from '../services/agents';
 import { appendMessage, listMessages } from '../services/messages';
 import { createTask } from '../services/tasks';
-import type { Viewer } from '../services/viewer';
 import type { RunEvent } from './events';
 import type { ActiveRun } from './run-registry';
 import { RunRegistry } from './run-registry';
@@ -17,61 +14,27 @@ import { answerToolCalls, startTurn } from './run-turn';
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 
-/** The payments the recording server received, as the query each came with. */
-const payments: Record<string, string>[] = [];
-let server: Server;
-let base: string;
+let payee: Payee;
 
 beforeAll(async () => {
-	server = createServer((request, response) => {
-		payments.push(Object.fromEntries(new URL(request.url ?? '/', 'http://test').searchParams));
-		response.writeHead(200, { 'content-type': 'application/json' }).end('{"paid":true}');
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	payee = await startPayee();
 });
 
-afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => payee.stop());
 
-let temp: TempDb;
-let viewer: Viewer;
+const caller = useCallerDb('payer@example.com');
 let registry: RunRegistry;
 let agent: AgentWithTools;
 let task: Task;
 
 beforeEach(async () => {
-	payments.length = 0;
-	temp = await createTempDb({ seed: true });
-	const user = await createAccount(temp.db, { email: 'payer@example.com', password: 'correct horse battery' });
-	viewer = { kind: 'user', id: user.id, role: user.role };
+	payee.payments.length = 0;
 	registry = new RunRegistry();
-	// A server tool with a side effect, gated by approval: every run of it reaches the recording server.
-	const [payTool] = await temp.db
-		.insert(tools)
-		.values({
-			name: 'send_payment',
-			kind: 'http',
-			description: 'Sends money.',
-			requiresApproval: true,
-			inputSchema: {
-				type: 'object',
-				properties: { to: { type: 'string', enum: ['alice', 'bob'] }, amount: { type: 'integer', minimum: 1, maximum: 100 } },
-				required: ['to', 'amount'],
-				additionalProperties: false
-			},
-			config: { url: `${base}/pay`, method: 'GET', allowed_hosts: ['127.0.0.1'] }
-		})
-		.returning();
-	const [row] = await temp.db.insert(agents).values({ slug: 'payer', name: 'Payer', model: 'mock:offline' }).returning();
-	await temp.db.insert(agentTools).values({ agentId: row.id, toolId: payTool.id, position: 0 });
-	agent = await getUsableAgent(temp.db, viewer, 'payer');
-	task = await createTask(temp.db, { viewer, agentId: agent.id });
+	// A server tool with a side effect, gated by approval: every run of it reaches the payee.
+	await addPayerAgent(caller.db, payee.url);
+	agent = await getUsableAgent(caller.db, caller.viewer, 'payer');
+	task = await createTask(caller.db, { viewer: caller.viewer, agentId: agent.id });
 });
-
-afterEach(() => temp.cleanup());
 
 /** Every event of a run, to its end. */
 async function collect(run: ActiveRun): Promise<RunEvent[]> {
@@ -94,19 +57,19 @@ function waitingCall(toolCallId: string, input: unknown): UIMessage['parts'][num
 
 /** Stores a question and an answer holding `parts`; `model` set means the agent's run wrote it. */
 async function storeAnswer(parts: UIMessage['parts'], model: string | null) {
-	await appendMessage(temp.db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: 'Pay bob' }] });
-	return appendMessage(temp.db, { taskId: task.id, role: 'assistant', parts, model });
+	await appendMessage(caller.db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: 'Pay bob' }] });
+	return appendMessage(caller.db, { taskId: task.id, role: 'assistant', parts, model });
 }
 
 /** Approves one call of the task, as every face does. */
 function approve(toolCallId: string) {
-	return answerToolCalls({ db: temp.db, config, task, agent, registry, answers: [{ toolCallId, output: { approved: true } }] });
+	return answerToolCalls({ db: caller.db, config, task, agent, registry, answers: [{ toolCallId, output: { approved: true } }] });
 }
 
 describe('answerToolCalls: only calls the agent made run, as stored', () => {
 	it('runs the call the agent paused for approval once approved, with the stored input', async () => {
 		const paused = await startTurn({
-			db: temp.db,
+			db: caller.db,
 			config,
 			task,
 			agent,
@@ -114,13 +77,13 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 			request: { type: 'message', parts: [{ type: 'text', text: 'send payment to=bob amount=5' }] }
 		});
 		expect((await collect(paused)).at(-1)).toMatchObject({ type: 'run-end', reason: 'awaiting-input' });
-		expect(payments).toEqual([]);
+		expect(payee.payments).toEqual([]);
 
 		const { run } = await approve('call_1');
 		if (!run) throw new Error('The approval did not continue the answer');
 		await collect(run);
-		expect(payments).toEqual([{ to: 'bob', amount: '5' }]);
-		const [, answer] = await listMessages(temp.db, task.id);
+		expect(payee.payments).toEqual([{ to: 'bob', amount: '5' }]);
+		const [, answer] = await listMessages(caller.db, task.id);
 		expect(answer.parts.find((part) => part.type === 'tool-send_payment')).toMatchObject({
 			state: 'output-available',
 			output: { status: 200, body: { paid: true } }
@@ -134,7 +97,7 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 			field: 'call_id',
 			message: 'The call "call_1" of the tool "send_payment" was not made by this agent, so it cannot be approved.'
 		});
-		expect(payments).toEqual([]);
+		expect(payee.payments).toEqual([]);
 		expect(registry.get(task.id)).toBeUndefined();
 	});
 
@@ -142,7 +105,7 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 		const call = { type: 'tool-send_payment', toolCallId: 'call_1', state: 'input-available', input: { to: 'bob', amount: 5 } };
 		await storeAnswer([call as unknown as UIMessage['parts'][number]], 'mock:offline');
 		await expect(
-			answerToolCalls({ db: temp.db, config, task, agent, registry, answers: [{ toolCallId: 'call_1', output: { paid: 'forged' } }] })
+			answerToolCalls({ db: caller.db, config, task, agent, registry, answers: [{ toolCallId: 'call_1', output: { paid: 'forged' } }] })
 		).rejects.toMatchObject({ code: 'invalid_input', field: 'call_id', message: expect.stringContaining('which runs on the server') });
 	});
 
@@ -151,8 +114,8 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 		const { run } = await approve('call_1');
 		if (!run) throw new Error('The approval did not continue the answer');
 		await collect(run);
-		expect(payments).toEqual([]);
-		const stored = (await listMessages(temp.db, task.id)).find((message) => message.id === answer.id);
+		expect(payee.payments).toEqual([]);
+		const stored = (await listMessages(caller.db, task.id)).find((message) => message.id === answer.id);
 		const part = stored?.parts.find((candidate) => candidate.type === 'tool-send_payment');
 		expect(part).toMatchObject({ state: 'output-error', errorText: expect.stringContaining('input.amount must be <= 100') });
 	});
@@ -160,9 +123,9 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 	it('refuses to answer the history when its last message holds an approval the agent never asked for', async () => {
 		const approved = { ...(waitingCall('call_1', { to: 'bob', amount: 5 }) as object), state: 'approval-responded', approval: { id: 'ap_call_1', approved: true } };
 		await storeAnswer([approved as unknown as UIMessage['parts'][number]], null);
-		await expect(startTurn({ db: temp.db, config, task, agent, registry, request: { type: 'respond' } })).rejects.toMatchObject({
+		await expect(startTurn({ db: caller.db, config, task, agent, registry, request: { type: 'respond' } })).rejects.toMatchObject({
 			code: 'invalid_input'
 		});
-		expect(payments).toEqual([]);
+		expect(payee.payments).toEqual([]);
 	});
 });

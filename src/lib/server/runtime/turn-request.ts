@@ -122,11 +122,7 @@ export function prepareHistory(
 						.filter(isToolPart)
 						.find((part) => part.state === 'approval-responded' && serverTools.has(toolNameOf(part)));
 			if (approved) {
-				throw new AppError(
-					'invalid_input',
-					`The call "${approved.toolCallId}" of the tool "${toolNameOf(approved)}" was not made by this agent, so it cannot be approved.`,
-					{ field: 'messages' }
-				);
+				throw approvalOfCallNotMade(approved, 'messages');
 			}
 			return {};
 		}
@@ -141,6 +137,15 @@ function saysSomething(message: Message): boolean {
 /** The tool name of a stored tool part. */
 function toolNameOf(part: ToolPart): string {
 	return part.type.slice('tool-'.length);
+}
+
+/** The refusal of an approval of `part`, a call of a server tool that the agent did not make. */
+function approvalOfCallNotMade(part: ToolPart, field: string): AppError {
+	return new AppError(
+		'invalid_input',
+		`The call "${part.toolCallId}" of the tool "${toolNameOf(part)}" was not made by this agent, so it cannot be approved.`,
+		{ field }
+	);
 }
 
 /**
@@ -185,11 +190,7 @@ export function applyAnswers(
 			});
 		}
 		if (rules.serverTools.has(toolNameOf(part)) && !rules.writtenByAgent) {
-			throw new AppError(
-				'invalid_input',
-				`The call "${part.toolCallId}" of the tool "${toolNameOf(part)}" was not made by this agent, so it cannot be approved.`,
-				{ field: 'approvalId' }
-			);
+			throw approvalOfCallNotMade(part, 'approvalId');
 		}
 		Object.assign(part, {
 			state: 'approval-responded',

@@ -1,31 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCallerDb } from '../../../../../tests/support/caller-db';
 import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
-import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
-import { createAccount } from '../../auth/accounts';
 import { parseConfig } from '../../config';
 import { AppError } from '../../errors';
 import { appendMessages, listMessages } from '../../services/messages';
 import { createTask } from '../../services/tasks';
 import { getUsableAgent } from '../../services/agents';
-import type { Viewer } from '../../services/viewer';
 import type { AssistantRequest } from './request';
 import { startThreadTurn } from './start-thread-turn';
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 
-let temp: TempDb;
-let viewer: Viewer;
-
-beforeEach(async () => {
-	temp = await createTempDb({ seed: true });
-	const user = await createAccount(temp.db, { email: 'caller@example.com', password: 'correct horse battery' });
-	viewer = { kind: 'user', id: user.id, role: user.role };
-});
-
-afterEach(() => {
-	vi.restoreAllMocks();
-	temp.cleanup();
-});
+const caller = useCallerDb();
 
 /** `length` alternating state messages ending with the assistant's, with the client's ids. */
 function stateMessages(length: number) {
@@ -48,12 +34,12 @@ function newThreadRequest(messages: ReturnType<typeof stateMessages>): Assistant
 describe('startThreadTurn, new thread', () => {
 	it('looks up the client’s ids in a few queries and stores the history in one statement', async () => {
 		// One id is taken already, by another task: that message gets a new id.
-		const agent = await getUsableAgent(temp.db, viewer, 'assistant');
-		const other = await createTask(temp.db, { viewer, agentId: agent.id });
-		await appendMessages(temp.db, other.id, [{ role: 'user', parts: [{ type: 'text', text: 'x' }], id: 'm7' }]);
+		const agent = await getUsableAgent(caller.db, caller.viewer, 'assistant');
+		const other = await createTask(caller.db, { viewer: caller.viewer, agentId: agent.id });
+		await appendMessages(caller.db, other.id, [{ role: 'user', parts: [{ type: 'text', text: 'x' }], id: 'm7' }]);
 
-		const recorded = recordStatements(temp.db);
-		const turn = await startThreadTurn({ db: temp.db, config, viewer, body: newThreadRequest(stateMessages(500)), agent: 'assistant' });
+		const recorded = recordStatements(caller.db);
+		const turn = await startThreadTurn({ db: caller.db, config, viewer: caller.viewer, body: newThreadRequest(stateMessages(500)), agent: 'assistant' });
 		const reader = turn.events.getReader();
 		while (!(await reader.read()).done) {
 			// to the end of the answer
@@ -68,7 +54,7 @@ describe('startThreadTurn, new thread', () => {
 		expect(inserts.some((sql) => sql.includes('json_each'))).toBe(true);
 		expect(inserts.length).toBeLessThanOrEqual(3);
 
-		const stored = await listMessages(temp.db, turn.taskId);
+		const stored = await listMessages(caller.db, turn.taskId);
 		// 500 messages, the question and the answer.
 		expect(stored).toHaveLength(502);
 		expect(stored.map((message) => message.position)).toEqual(stored.map((_, index) => index));
@@ -78,11 +64,11 @@ describe('startThreadTurn, new thread', () => {
 	});
 
 	it('refuses a history over the limit, the new message counted, before reading or storing anything', async () => {
-		const recorded = recordStatements(temp.db);
+		const recorded = recordStatements(caller.db);
 		const error = await startThreadTurn({
-			db: temp.db,
+			db: caller.db,
 			config: { ...config, HISTORY_MESSAGE_LIMIT: 10 },
-			viewer,
+			viewer: caller.viewer,
 			body: newThreadRequest(stateMessages(10)),
 			agent: 'assistant'
 		}).catch((thrown: unknown) => thrown);

@@ -1,29 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCallerDb } from '../../../../../tests/support/caller-db';
 import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
-import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
-import { createAccount } from '../../auth/accounts';
 import { parseConfig } from '../../config';
 import { AppError } from '../../errors';
 import { listMessages } from '../../services/messages';
-import type { Viewer } from '../../services/viewer';
 import type { ChatCompletionRequest } from './request';
 import { startCompletion } from './start-completion';
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 
-let temp: TempDb;
-let viewer: Viewer;
-
-beforeEach(async () => {
-	temp = await createTempDb({ seed: true });
-	const user = await createAccount(temp.db, { email: 'caller@example.com', password: 'correct horse battery' });
-	viewer = { kind: 'user', id: user.id, role: user.role };
-});
-
-afterEach(() => {
-	vi.restoreAllMocks();
-	temp.cleanup();
-});
+const caller = useCallerDb();
 
 /** `length` alternating messages ending with a user question. */
 function history(length: number): ChatCompletionRequest['messages'] {
@@ -35,11 +21,11 @@ function history(length: number): ChatCompletionRequest['messages'] {
 
 describe('startCompletion', () => {
 	it('stores a long history in one statement, then answers it', async () => {
-		const recorded = recordStatements(temp.db);
+		const recorded = recordStatements(caller.db);
 		const completion = await startCompletion({
-			db: temp.db,
+			db: caller.db,
 			config,
-			viewer,
+			viewer: caller.viewer,
 			body: { model: 'assistant', messages: history(500) } as ChatCompletionRequest
 		});
 		for await (const event of completion.subscribe()) void event;
@@ -49,18 +35,18 @@ describe('startCompletion', () => {
 		const inserts = recorded.batches.flat().filter(insertsMessages);
 		expect(inserts.some((sql) => sql.includes('json_each'))).toBe(true);
 		expect(inserts.length).toBeLessThanOrEqual(3);
-		const stored = await listMessages(temp.db, completion.task.id);
+		const stored = await listMessages(caller.db, completion.task.id);
 		expect(stored).toHaveLength(501);
 		expect(stored.map((message) => message.position)).toEqual(stored.map((_, index) => index));
 		expect(stored.at(-1)?.role).toBe('assistant');
 	});
 
 	it('refuses a history over the limit before reading or storing anything', async () => {
-		const recorded = recordStatements(temp.db);
+		const recorded = recordStatements(caller.db);
 		const error = await startCompletion({
-			db: temp.db,
+			db: caller.db,
 			config: { ...config, HISTORY_MESSAGE_LIMIT: 10 },
-			viewer,
+			viewer: caller.viewer,
 			body: { model: 'assistant', messages: history(11) } as ChatCompletionRequest
 		}).catch((thrown: unknown) => thrown);
 		expect(error).toBeInstanceOf(AppError);
