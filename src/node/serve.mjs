@@ -181,7 +181,34 @@ function shutdown(reason) {
 	forced.unref();
 }
 
+/** How long a connection closed before its request body ended keeps reading (and dropping) the rest. */
+const LINGER_MS = 2000;
+
+/**
+ * A lingering close: when the server answers before a request's body has all arrived (a 413 past
+ * the drain bound, say) and then closes the connection, closing the socket outright would make
+ * the kernel answer the bytes still coming with a reset, which can reach the client before it has
+ * read the answer. Instead the socket sends its end, reads and drops what still comes until the
+ * client closes or LINGER_MS pass, and only then goes.
+ */
+function lingerOnClose(socket) {
+	const destroySoon = socket.destroySoon;
+	socket.destroySoon = function () {
+		const request = socket.parleyRequest;
+		if (!request || request.complete || socket.destroyed) return destroySoon.call(socket);
+		socket.end();
+		const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+		timer.unref();
+		socket.once('close', () => clearTimeout(timer));
+		socket.once('end', () => socket.destroy());
+		socket.resume();
+	};
+}
+
+server.on('connection', lingerOnClose);
+
 server.on('request', (req) => {
+	req.socket.parleyRequest = req;
 	req.on('close', () => {
 		if (stopping) server.closeIdleConnections();
 	});

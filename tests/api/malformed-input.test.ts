@@ -4,10 +4,11 @@
  * with a JSON 4xx naming the problem on every face (tRPC in its own error shape, form actions in
  * SvelteKit's), never a 500 or an HTML page, and a 413 must reach a client that is still sending.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tasks } from '../../src/lib/server/db/schema';
 import { useServerWithUser } from '../support/api-user';
+import { startServer, type TestServer } from '../support/server';
 
 /** Limits small enough to go over cheaply, large enough for a 10,000-deep object to fit. */
 const JSON_BODY_LIMIT = 100_000;
@@ -356,6 +357,34 @@ describe('bodies over their limit', () => {
 				expect(response.headers.get('connection'), `${name} #${attempt}`).toBe('close');
 				await jsonError(response);
 			}
+		}
+	});
+});
+
+describe('a body far past its limit under npm start', () => {
+	let server: TestServer;
+
+	beforeAll(async () => {
+		// Nothing is drained: the answer goes out while the client still sends megabytes.
+		server = await startServer({ JSON_BODY_LIMIT: String(JSON_BODY_LIMIT), BODY_DRAIN_LIMIT: '0' }, { entry: 'ws' });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('still reaches Node’s fetch as the JSON 413: the socket lingers instead of resetting', async () => {
+		const body = 'x'.repeat(20 * 1024 * 1024);
+		for (let attempt = 1; attempt <= 20; attempt++) {
+			const response = await fetch(`${server.baseURL}/api/agent/chat/`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body
+			}).catch((error: Error & { cause?: { code?: string } }) => {
+				throw new Error(`#${attempt}: ${error.cause?.code ?? error.message}`);
+			});
+			expect(response.status, `#${attempt}`).toBe(413);
+			expect(parleyError.parse(await response.json()).error.code).toBe('payload_too_large');
 		}
 	});
 });
