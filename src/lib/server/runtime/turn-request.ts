@@ -110,7 +110,7 @@ export function prepareHistory(
 			// System messages go to the instructions, and a message of only step marks says nothing:
 			// a history of those leaves the model no message at all.
 			if (!stored.some(saysSomething)) {
-				throw new AppError('invalid_input', 'There is nothing to answer yet: no message has any content.', {
+				throw new AppError('invalid_input', 'There is nothing to answer yet: no message holds some content.', {
 					field: 'messages'
 				});
 			}
