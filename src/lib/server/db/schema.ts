@@ -17,6 +17,10 @@ const timestamps = {
 export const userRoles = ['admin', 'user'] as const;
 export type UserRole = (typeof userRoles)[number];
 
+/** How a person wants the app to look; `system` follows the device. */
+export const themes = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof themes)[number];
+
 export const users = sqliteTable('users', {
 	id: text('id').primaryKey(),
 	/** Stored lower-cased, so lookups are case-insensitive. */
@@ -25,6 +29,7 @@ export const users = sqliteTable('users', {
 	passwordHash: text('password_hash').notNull(),
 	role: text('role', { enum: userRoles }).notNull().default('user'),
 	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+	theme: text('theme', { enum: themes }).notNull().default('system'),
 	...timestamps
 });
 
@@ -173,6 +178,14 @@ export const tasks = sqliteTable(
 		context: text('context', { mode: 'json' }).$type<Record<string, unknown>>(),
 		/** How runs of this task behave, as the caller that started it asked. */
 		runOptions: text('run_options', { mode: 'json' }).$type<TaskRunOptions>(),
+		/**
+		 * The last message of the branch the task reads as its history (see `messages.parentId`);
+		 * every new message becomes it (a trigger keeps it), and choosing another version of a
+		 * message moves it. Null while the task has no message.
+		 */
+		activeLeafId: text('active_leaf_id'),
+		/** Started from the playground: kept out of the conversation sidebar. */
+		playground: integer('playground', { mode: 'boolean' }).notNull().default(false),
 		...timestamps
 	},
 	(table) => [
@@ -214,8 +227,14 @@ export const messages = sqliteTable(
 		taskId: text('task_id')
 			.notNull()
 			.references(() => tasks.id, { onDelete: 'cascade' }),
-		/** Order within the task, from 0. */
+		/** Order of writing within the task, from 0: a parent always comes before its children. */
 		position: integer('position').notNull(),
+		/**
+		 * The message this one follows; null for a first message. A task's messages form a tree:
+		 * an edited question or a regenerated answer is a new child of the same parent (a sibling
+		 * version), and the task's history is the branch from its active leaf up to the root.
+		 */
+		parentId: text('parent_id'),
 		role: text('role', { enum: messageRoles }).notNull(),
 		kind: text('kind', { enum: messageKinds }).notNull(),
 		parts: text('parts', { mode: 'json' }).$type<StoredParts>().notNull(),
@@ -229,8 +248,46 @@ export const messages = sqliteTable(
 		metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
 		...timestamps
 	},
-	(table) => [uniqueIndex('messages_task_position_idx').on(table.taskId, table.position)]
+	(table) => [
+		uniqueIndex('messages_task_position_idx').on(table.taskId, table.position),
+		index('messages_parent_idx').on(table.taskId, table.parentId)
+	]
 );
+
+/**
+ * A read-only public copy of a task's active branch as it was when it was shared: later messages
+ * are not in it. The id is the link's secret token (`/s/{id}`); deleting the row revokes it.
+ */
+export const shareLinks = sqliteTable(
+	'share_links',
+	{
+		id: text('id').primaryKey(),
+		taskId: text('task_id')
+			.notNull()
+			.references(() => tasks.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		/** The agent's name when shared. */
+		agentName: text('agent_name').notNull(),
+		/** The shared messages, in order, in UIMessage form with their role, kind and model. */
+		messages: text('messages', { mode: 'json' }).$type<SharedMessage[]>().notNull(),
+		...timestamps
+	},
+	(table) => [index('share_links_user_idx').on(table.userId), index('share_links_task_idx').on(table.taskId)]
+);
+
+/** A message as a share link keeps it. */
+export interface SharedMessage {
+	id: string;
+	role: MessageRole;
+	kind: MessageKind;
+	parts: StoredParts;
+	status: MessageStatus;
+	model: string | null;
+	createdAt: number;
+}
 
 export const extractionStatuses = ['none', 'pending', 'extracting', 'ready', 'failed'] as const;
 export type ExtractionStatus = (typeof extractionStatuses)[number];
@@ -349,3 +406,4 @@ export type Message = typeof messages.$inferSelect;
 export type KnowledgeSource = typeof knowledgeSources.$inferSelect;
 export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+export type ShareLink = typeof shareLinks.$inferSelect;
