@@ -17,6 +17,8 @@ const task: Task = {
 	driver: 'auto',
 	context: null,
 	runOptions: null,
+	activeLeafId: null,
+	playground: false,
 	createdAt: created,
 	updatedAt: updated
 };
@@ -29,6 +31,7 @@ function message(role: Message['role'], parts: Message['parts'], extra: Partial<
 		id: `msg-${position}`,
 		taskId: 'task-1',
 		position,
+		parentId: position > 1 ? `msg-${position - 1}` : null,
 		role,
 		kind: role === 'assistant' ? 'agent' : role,
 		parts,
