@@ -189,7 +189,7 @@ describe('regenerate and edit', () => {
 		expect(textOf(stored[1])).toContain('You said: "Hello once"');
 	});
 
-	it('an edited last question replaces it and drops what followed', async () => {
+	it('an edited last question is a new version of it, answered; an edit naming the old version edits the same place', async () => {
 		const taskId = newTaskId();
 		const ask = question('What is libSQL?');
 		await send(taskId, [ask]);
@@ -201,9 +201,17 @@ describe('regenerate and edit', () => {
 		await send(taskId, [ask, edited], { messageId: followUp.id });
 		const stored = await storedMessages(taskId);
 		expect(stored.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-		expect(stored[2].id).toBe(followUp.id);
+		// The old version keeps its id, so the new one has its own.
+		expect(stored[2].id).not.toBe(followUp.id);
 		expect(textOf(stored[2])).toBe('And Drizzle?');
 		expect(textOf(stored[3])).toContain('You said: "And Drizzle?"');
+
+		// A client still holding the first version's id edits the question at its place again.
+		const again: UIMessage = { ...followUp, parts: [{ type: 'text', text: 'And Kysely?' }] };
+		await send(taskId, [ask, again], { messageId: followUp.id });
+		const after = await storedMessages(taskId);
+		expect(after.map(textOf).filter((text, index) => index % 2 === 0)).toEqual(['What is libSQL?', 'And Kysely?']);
+		expect(after).toHaveLength(4);
 	});
 });
 

@@ -46,8 +46,9 @@ function answer(pair: number, pairs: number): string {
 
 /**
  * Writes a task with `pairs` question/answer pairs straight into a Parley database, owned by the
- * account with `email`, as the chat would have stored them: positions from 0, AI SDK UI message
- * parts, status `complete`. Much faster than asking the chat API for every answer.
+ * account with `email`, as the chat would have stored them: positions from 0, each message after
+ * the one before it (the last the task's end, set by the database), AI SDK UI message parts,
+ * status `complete`. Much faster than asking the chat API for every answer.
  */
 export async function seedLongTask({ databaseUrl, email, pairs = 250, agentSlug = 'assistant' }: LongTaskOptions): Promise<LongTask> {
 	const client = createClient({ url: databaseUrl });
@@ -75,12 +76,13 @@ export async function seedLongTask({ databaseUrl, email, pairs = 250, agentSlug 
 				const position = 2 * (pair - 1) + (role === 'user' ? 0 : 1);
 				const text = role === 'user' ? question(pair, pairs) : answer(pair, pairs);
 				statements.push({
-					sql: `INSERT INTO messages (id, task_id, position, role, kind, parts, status, model, created_at, updated_at)
-						VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?)`,
+					sql: `INSERT INTO messages (id, task_id, position, parent_id, role, kind, parts, status, model, created_at, updated_at)
+						VALUES (?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?)`,
 					args: [
 						`${taskId}-${position}`,
 						taskId,
 						position,
+						position === 0 ? null : `${taskId}-${position - 1}`,
 						role,
 						role === 'user' ? 'user' : 'agent',
 						JSON.stringify([{ type: 'text', text }]),

@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import journal from '../../../../drizzle/meta/_journal.json';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { createClient } from '@libsql/client';
 import { openDatabase, type Db } from '.';
+import { diskMigrations } from './disk-migrations';
+import { migrate } from './migrate';
 import { agents, messages, tasks, users } from './schema';
 
 const EXPECTED_TABLES = [
@@ -152,5 +155,48 @@ describe('openDatabase with a file: URL', () => {
 
 		expect(existsSync(join(nested, 'parley.db'))).toBe(true);
 		expect(await tableNames(opened)).toEqual(expect.arrayContaining(EXPECTED_TABLES));
+	});
+});
+
+describe('message branches (migration 0007)', () => {
+	it('chains the messages stored before it in their order, and ends each task at its last', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'parley-branches-'));
+		const client = createClient({ url: `file:${join(folder, 'old.db')}` });
+		try {
+			const all = diskMigrations(join(import.meta.dirname, '../../../../drizzle'));
+			const before = journal.entries.findIndex((entry) => entry.tag === '0007_message_branches');
+			await migrate(client, all.slice(0, before));
+			await client.batch([
+				"INSERT INTO users (id, email, password_hash, role, disabled, created_at, updated_at) VALUES ('u', 'old@example.com', 'x', 'user', 0, 0, 0)",
+				"INSERT INTO agents (slug, name, model, created_at, updated_at) VALUES ('old', 'Old', 'mock:offline', 0, 0)",
+				"INSERT INTO tasks (id, agent_id, user_id, created_at, updated_at) VALUES ('t1', 1, 'u', 0, 0), ('t2', 1, 'u', 0, 0), ('t3', 1, 'u', 0, 0)",
+				...[
+					['m1', 't1', 0],
+					['m3', 't1', 2],
+					['m2', 't1', 1],
+					['n1', 't2', 0]
+				].map(
+					([id, task, position]) =>
+						`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('${id}', '${task}', ${position}, 'user', 'user', '[]', 0, 0)`
+				)
+			]);
+			await migrate(client, all);
+			const parents = await client.execute('SELECT id, parent_id FROM messages ORDER BY id');
+			expect(parents.rows.map((row) => [row.id, row.parent_id])).toEqual([
+				['m1', null],
+				['m2', 'm1'],
+				['m3', 'm2'],
+				['n1', null]
+			]);
+			const leaves = await client.execute('SELECT id, active_leaf_id FROM tasks ORDER BY id');
+			expect(leaves.rows.map((row) => [row.id, row.active_leaf_id])).toEqual([
+				['t1', 'm3'],
+				['t2', 'n1'],
+				['t3', null]
+			]);
+		} finally {
+			client.close();
+			rmSync(folder, { recursive: true, force: true });
+		}
 	});
 });

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { toUIMessageChunk } from '../protocols/ui-message/to-ui-message-chunk';
 import type { ActiveRun, RunRegistry } from '../runtime/run-registry';
-import { messageOrder, messagesWithIds, toLiveMessage } from './stored-messages';
+import { messageOrder, messagesWithIds, toLiveMessages } from './stored-messages';
 import type { FeedStore } from './task-feed';
 import type { TaskEvent } from './task-event';
 
@@ -19,7 +19,7 @@ async function startMessages(db: Db, run: ActiveRun): Promise<TaskEvent> {
 	while (from > 0 && order[from - 1].role !== 'assistant') from--;
 	const changed = answerAt < 0 ? [] : order.slice(from, answerAt + 1).map((message) => message.id);
 	const rows = await messagesWithIds(db, changed);
-	return { type: 'messages', messages: rows.map(toLiveMessage), order: order.map((message) => message.id) };
+	return { type: 'messages', messages: await toLiveMessages(db, run.taskId, rows), order: order.map((message) => message.id) };
 }
 
 /**
@@ -61,7 +61,10 @@ export async function relayRun(run: ActiveRun, db: Db, source: FeedSource): Prom
 		// The run ends once its answer is stored: this reads the answer as it will stay.
 		try {
 			const [order, [answer]] = await Promise.all([messageOrder(db, run.taskId), messagesWithIds(db, [run.messageId])]);
-			if (answer) send({ type: 'messages', messages: [toLiveMessage(answer)], order: order.map((message) => message.id) });
+			if (answer) {
+				const messages = await toLiveMessages(db, run.taskId, [answer]);
+				send({ type: 'messages', messages, order: order.map((message) => message.id) });
+			}
 			send({ type: 'run-end', messageId: run.messageId, status: answer?.status ?? 'interrupted' });
 		} catch (error) {
 			report(error);

@@ -1,15 +1,15 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { messages, type Message, type MessageRole } from '../db/schema';
-import { toUIMessage } from '../services/messages';
+import { activeBranchIds, messageVersions, toUIMessage } from '../services/messages';
 import type { LiveMessage } from './task-event';
 
-/** A task's message ids and roles in order, without their content. */
+/** The message ids and roles of a task's history (its active branch) in order, without their content. */
 export function messageOrder(db: Db, taskId: string): Promise<{ id: string; role: MessageRole }[]> {
 	return db
 		.select({ id: messages.id, role: messages.role })
 		.from(messages)
-		.where(eq(messages.taskId, taskId))
+		.where(and(eq(messages.taskId, taskId), inArray(messages.id, activeBranchIds(taskId))))
 		.orderBy(asc(messages.position));
 }
 
@@ -21,8 +21,8 @@ export async function messagesWithIds(db: Db, ids: string[]): Promise<Message[]>
 	return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** The form of a stored message that viewers of its task are sent. */
-export function toLiveMessage(message: Message): LiveMessage {
+/** The form of a stored message that viewers of its task are sent, with its versions when it has several. */
+export function toLiveMessage(message: Message, versions?: string[]): LiveMessage {
 	return {
 		...toUIMessage(message),
 		status: message.status,
@@ -30,6 +30,13 @@ export function toLiveMessage(message: Message): LiveMessage {
 		model: message.model,
 		inputTokens: message.inputTokens,
 		outputTokens: message.outputTokens,
-		createdAt: message.createdAt.getTime()
+		createdAt: message.createdAt.getTime(),
+		...(versions && versions.length > 1 ? { versions } : {})
 	};
+}
+
+/** Stored messages of a task as viewers are sent them, each with its versions. */
+export async function toLiveMessages(db: Db, taskId: string, rows: Message[]): Promise<LiveMessage[]> {
+	const versions = await messageVersions(db, taskId, rows);
+	return rows.map((row) => toLiveMessage(row, versions.get(row.id)));
 }

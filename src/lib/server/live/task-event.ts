@@ -10,6 +10,11 @@ export type LiveMessage = UIMessage & {
 	outputTokens: number | null;
 	/** When it was stored, in milliseconds since the epoch. */
 	createdAt: number;
+	/**
+	 * The ids of its versions (itself included, in the order written) when it has more than one:
+	 * an edited question or a regenerated answer has a version per edit.
+	 */
+	versions?: string[];
 };
 
 /**
@@ -18,8 +23,9 @@ export type LiveMessage = UIMessage & {
  */
 export type TaskEvent =
 	/**
-	 * Stored messages appeared or changed. `order` is every message id of the task, in order, after
-	 * the change: messages it leaves out were removed (an edited question drops what followed it).
+	 * Stored messages appeared or changed. `order` is the id of every message of the task's history
+	 * (its active branch), in order, after the change: messages it leaves out are no longer in it
+	 * (another version of a message was chosen, or made by an edit or a regeneration).
 	 */
 	| { type: 'messages'; messages: LiveMessage[]; order: string[] }
 	/** A chunk of the answer being streamed into the message `messageId`. */

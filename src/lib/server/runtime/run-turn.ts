@@ -21,7 +21,6 @@ import { resolveModel } from '../models/registry';
 import { withFileData } from '../services/files';
 import type { AgentWithTools } from '../services/agents';
 import {
-	deleteMessagesQuery,
 	insertMessage,
 	listMessages,
 	messageIdExists,
@@ -174,9 +173,9 @@ function codeToolsOf(codeAgent: CodeAgent, context: Record<string, unknown>, han
 
 /**
  * Starts one turn of an agent on a task. The history is settled before the model is called: a
- * new question is stored, an edited one replaces the old one and what followed, a regenerated
- * answer replaces the last one, a continuation applies tool outputs and approvals to the last
- * answer. The answer is stored as `streaming` and the model runs in the background; the returned
+ * new question is stored, an edited one becomes a new version of the old one (a new branch from
+ * the message before it), a regenerated answer a new version of the answer, a continuation
+ * applies tool outputs and approvals to the last answer. The answer is stored as `streaming` and the model runs in the background; the returned
  * run can be read by any number of subscribers and ends on its own.
  */
 export async function startTurn(input: TurnInput): Promise<ActiveRun> {
@@ -197,13 +196,14 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 	try {
 		const stored = input.storedMessages ?? (await listMessages(db, task.id));
 		const prepared = prepareHistory(stored, request, serverToolsOf(tools));
-		// The client's id for a new question is kept when it is free, or when the question it edits goes.
-		const reusableId =
-			request.type === 'message' &&
-			request.messageId &&
-			(request.messageId === request.replaceFrom || !(await messageIdExists(db, request.messageId)))
+		// The client's id for a new question is kept when it is free (an edit's question is a new version beside the old).
+		const questionId =
+			request.type === 'message' && request.messageId && !(await messageIdExists(db, request.messageId))
 				? request.messageId
-				: undefined;
+				: newId();
+		// A new branch follows the last message it keeps; otherwise a new message follows the history's end.
+		const branchParent =
+			prepared.branchAt === undefined ? undefined : (stored[prepared.branchAt - 1]?.id ?? null);
 		// Every write before the model is called goes in one transaction: one disk sync, not four.
 		const writes: BatchItem<'sqlite'>[] = [];
 		// A code agent makes the task's context before its first answer; its tools then see it.
@@ -213,10 +213,11 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 			tools = checkTurn({ ...input, task }).tools;
 			writes.push(db.update(tasks).set(created).where(eq(tasks.id, task.id)));
 		}
-		if (prepared.deleteFrom !== undefined) writes.push(deleteMessagesQuery(db, task.id, prepared.deleteFrom));
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
-			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: reusableId }));
+			writes.push(
+				insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent })
+			);
 			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts)) || 'New task'));
 		}
 		writes.push(
@@ -228,7 +229,8 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 						role: 'assistant',
 						parts: [],
 						status: 'streaming',
-						model: agent.model
+						model: agent.model,
+						parentId: request.type === 'message' ? questionId : branchParent
 					})
 		);
 		const [first, ...rest] = writes;
@@ -251,13 +253,13 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 
 /**
  * The history the model sees once a request's writes are stored, worked out from what was read
- * before them rather than read again: what an edit or a regeneration dropped is gone, a continued
+ * before them rather than read again: what a new branch leaves behind is not in it, a continued
  * answer has its new parts, a new question is last. The new answer has no parts yet, so it is left
  * out, like any empty message.
  */
 export function historyAfter(stored: Message[], prepared: PreparedHistory, question?: Message): Message[] {
-	const { deleteFrom, continued } = prepared;
-	const kept = deleteFrom === undefined ? stored : stored.filter((message) => message.position < deleteFrom);
+	const { branchAt, continued } = prepared;
+	const kept = branchAt === undefined ? stored : stored.slice(0, branchAt);
 	const updated = continued
 		? kept.map((message) =>
 				message.id === continued.message.id ? { ...message, parts: continued.parts, status: 'streaming' as const, error: null } : message

@@ -20,10 +20,16 @@ export interface ApprovalInput {
 
 /** What a turn does with the task's history before the model runs. */
 export type TurnRequest =
-	/** A new user message; `replaceFrom` names a stored user message it replaces, dropping what followed. */
+	/**
+	 * A new user message; `replaceFrom` names a question of the history it is a new version of:
+	 * it follows what that question followed, on a new branch.
+	 */
 	| { type: 'message'; parts: UIMessage['parts']; messageId?: string; replaceFrom?: string }
-	/** Answer the last question again, replacing the last answer. */
-	| { type: 'regenerate' }
+	/**
+	 * Answer a question again: a new version of the answer `messageId` (by default the last
+	 * answer, or the answer the last question waits for), on a new branch.
+	 */
+	| { type: 'regenerate'; messageId?: string }
 	/** Continue the last answer with tool outputs and approval answers. */
 	| { type: 'continue'; messageId: string; toolOutputs: ToolOutputInput[]; approvals: ApprovalInput[] }
 	/** Answer the stored history as it stands (its last message already stored by the caller). */
@@ -52,8 +58,11 @@ export function isWrittenByAgent(message: Pick<Message, 'role' | 'model'>): bool
 
 /** How the history looks once a request is applied, before the model runs. */
 export interface PreparedHistory {
-	/** Messages to delete from this position on, if any. */
-	deleteFrom?: number;
+	/**
+	 * Set when the turn starts a new branch: how many messages of the stored history the new
+	 * branch keeps (its new message follows the last of them, or is a first message when none).
+	 */
+	branchAt?: number;
 	/** The assistant message that continues, with its updated parts. */
 	continued?: { message: Message; parts: UIMessage['parts'] };
 }
@@ -77,18 +86,30 @@ export function prepareHistory(
 	switch (request.type) {
 		case 'message': {
 			if (!request.replaceFrom) return {};
-			const replaced = stored.find((message) => message.id === request.replaceFrom);
-			if (!replaced || replaced.role !== 'user') {
+			const replaced = stored.findIndex((message) => message.id === request.replaceFrom);
+			if (replaced < 0 || stored[replaced].role !== 'user') {
 				throw new AppError('invalid_input', 'Only a question of this task can be edited.', { field: 'messageId' });
 			}
-			return { deleteFrom: replaced.position };
+			return { branchAt: replaced };
 		}
 		case 'regenerate': {
-			const lastQuestion = stored.findLast((message) => message.role === 'user');
-			if (!lastQuestion) {
+			if (request.messageId !== undefined) {
+				const answer = stored.findIndex((message) => message.id === request.messageId);
+				if (answer < 0 || stored[answer].role !== 'assistant') {
+					throw new AppError('invalid_input', 'Only an answer of this task can be answered again.', {
+						field: 'messageId'
+					});
+				}
+				if (!stored.slice(0, answer).some((message) => message.role === 'user')) {
+					throw new AppError('invalid_input', 'There is no question to answer again.', { field: 'messageId' });
+				}
+				return { branchAt: answer };
+			}
+			const lastQuestion = stored.findLastIndex((message) => message.role === 'user');
+			if (lastQuestion < 0) {
 				throw new AppError('invalid_input', 'There is no question to answer again.', { field: 'trigger' });
 			}
-			return { deleteFrom: lastQuestion.position + 1 };
+			return { branchAt: lastQuestion + 1 };
 		}
 		case 'continue': {
 			const last = stored.at(-1);

@@ -30,6 +30,7 @@ beforeEach(async () => {
 			id: 'm2',
 			taskId: 'a1',
 			position: 1,
+			parentId: 'm1',
 			role: 'assistant',
 			kind: 'agent',
 			parts: [{ type: 'text', text: 'Hello' }],

@@ -2,7 +2,14 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, tasks, type StoredParts } from '../db/schema';
-import { appendMessage, appendMessages, existingMessageIds, insertMessagesQuery, listMessages } from './messages';
+import {
+	appendMessage,
+	appendMessages,
+	existingMessageIds,
+	insertMessagesQuery,
+	leafUnder,
+	listMessages
+} from './messages';
 import { createTask, touchTaskQuery } from './tasks';
 import type { Viewer } from './viewer';
 
@@ -33,6 +40,25 @@ afterEach(() => {
 });
 
 describe('appendMessages', () => {
+	it('chains a history to the end of the task, each message after the one before, the last its end', async () => {
+		const first = await appendMessage(temp.db, { taskId, role: 'user', parts: [{ type: 'text', text: 'first' }] });
+		await appendMessages(temp.db, taskId, history(3, 1));
+		const stored = await listMessages(temp.db, taskId);
+		expect(stored.map(textOf)).toEqual(['first', 'message 1', 'message 2', 'message 3']);
+		expect(stored.map((message) => message.parentId)).toEqual([null, first.id, stored[1].id, stored[2].id]);
+		const [task] = await temp.db.select().from(tasks).where(eq(tasks.id, taskId));
+		expect(task.activeLeafId).toBe(stored[3].id);
+	});
+
+	it('starts a history at the parent its first message names, as a new branch', async () => {
+		await appendMessages(temp.db, taskId, history(2));
+		const [question] = await listMessages(temp.db, taskId);
+		await appendMessages(temp.db, taskId, [{ ...history(1, 7)[0], role: 'assistant', parentId: question.id }]);
+		expect((await listMessages(temp.db, taskId)).map(textOf)).toEqual(['message 0', 'message 7']);
+		await appendMessages(temp.db, taskId, [{ ...history(1, 9)[0], parentId: null }]);
+		expect((await listMessages(temp.db, taskId)).map(textOf)).toEqual(['message 9']);
+	});
+
 	it('stores a long history in one statement, in order, positions from 0 without gaps', async () => {
 		const messages = history(450);
 		const query = insertMessagesQuery(temp.db, taskId, messages);
@@ -112,5 +138,22 @@ describe('existingMessageIds', () => {
 		const ids = Array.from({ length: 450 }, (_, index) => `used-${index}`);
 		expect(await existingMessageIds(temp.db, ids)).toEqual(new Set(['used-1', 'used-399']));
 		expect(await existingMessageIds(temp.db, [])).toEqual(new Set());
+	});
+});
+
+describe('leafUnder', () => {
+	const nodes = [
+		{ id: 'q1', parentId: null, position: 0 },
+		{ id: 'a1', parentId: 'q1', position: 1 },
+		{ id: 'q1b', parentId: null, position: 2 },
+		{ id: 'a1b', parentId: 'q1b', position: 3 },
+		{ id: 'a1c', parentId: 'q1b', position: 4 }
+	];
+
+	it('goes down from a version along the newest children', () => {
+		expect(leafUnder(nodes, 'q1b')).toBe('a1c');
+		expect(leafUnder(nodes, 'q1')).toBe('a1');
+		expect(leafUnder(nodes, 'a1b')).toBe('a1b');
+		expect(leafUnder(nodes, 'nope')).toBeNull();
 	});
 });

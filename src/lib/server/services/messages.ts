@@ -1,8 +1,16 @@
 import type { UIMessage } from 'ai';
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
-import { messages, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
+import {
+	messages,
+	tasks,
+	type Message,
+	type MessageKind,
+	type MessageRole,
+	type MessageStatus,
+	type StoredParts
+} from '../db/schema';
 import { newId } from '../ids';
 
 /** The UIMessage form of a stored message. */
@@ -10,9 +18,137 @@ export function toUIMessage(message: Message): UIMessage {
 	return { id: message.id, role: message.role, parts: message.parts };
 }
 
-/** The messages of a task in order. */
+/**
+ * The ids of the active branches of some tasks: each task's active leaf and every message above
+ * it, up to the first (see `messages.parentId`), as a subquery. A parent is always written before
+ * its children, so ordering by position puts a branch in order.
+ */
+export function activeBranchIds(taskIds: string | readonly string[]): SQL {
+	const ids = typeof taskIds === 'string' ? [taskIds] : taskIds;
+	return sql`(WITH RECURSIVE branch(id) AS (
+	SELECT ${tasks.activeLeafId} FROM ${tasks} WHERE ${inArray(tasks.id, [...ids])}
+	UNION ALL
+	SELECT m.parent_id FROM ${messages} AS m JOIN branch ON m.id = branch.id WHERE m.parent_id IS NOT NULL
+) SELECT id FROM branch)`;
+}
+
+/**
+ * The messages of a task's history in order: its active branch. Versions of a message left by an
+ * edit or a regeneration, and what followed them, are kept but read only through their branch.
+ */
 export function listMessages(db: Db, taskId: string): Promise<Message[]> {
-	return db.select().from(messages).where(eq(messages.taskId, taskId)).orderBy(asc(messages.position));
+	return db
+		.select()
+		.from(messages)
+		.where(and(eq(messages.taskId, taskId), inArray(messages.id, activeBranchIds(taskId))))
+		.orderBy(asc(messages.position));
+}
+
+/**
+ * The message of a branch that is a version of `messageId`: itself when on the branch, else the
+ * one with the same parent (a client that edited a question may still hold the id of the version
+ * it edited). Undefined when the branch has none.
+ */
+export async function versionOnBranch(
+	db: Db,
+	taskId: string,
+	messageId: string,
+	branch: readonly Pick<Message, 'id' | 'parentId'>[]
+): Promise<string | undefined> {
+	if (branch.some((message) => message.id === messageId)) return messageId;
+	const [row] = await db
+		.select({ parentId: messages.parentId })
+		.from(messages)
+		.where(and(eq(messages.taskId, taskId), eq(messages.id, messageId)));
+	return row ? branch.find((message) => message.parentId === row.parentId)?.id : undefined;
+}
+
+/** How a message of a task's tree is placed, without its content. */
+export interface MessageNode {
+	id: string;
+	parentId: string | null;
+	position: number;
+}
+
+/** Every message of a task, on any branch, without content, in the order they were written. */
+export function listMessageNodes(db: Db, taskId: string): Promise<MessageNode[]> {
+	return db
+		.select({ id: messages.id, parentId: messages.parentId, position: messages.position })
+		.from(messages)
+		.where(eq(messages.taskId, taskId))
+		.orderBy(asc(messages.position));
+}
+
+/**
+ * The versions of some messages of a task: for each, the ids of the messages with the same parent
+ * (itself included), in the order they were written. A message never edited nor regenerated has
+ * one. A few messages are looked up by their parents; many, by reading the task's whole tree.
+ */
+export async function messageVersions(
+	db: Db,
+	taskId: string,
+	rows: readonly Pick<Message, 'id' | 'parentId'>[]
+): Promise<Map<string, string[]>> {
+	const versions = new Map<string, string[]>();
+	if (rows.length === 0) return versions;
+	const parents = [...new Set(rows.map((row) => row.parentId))];
+	const named = parents.filter((parent): parent is string => parent !== null);
+	const nodes =
+		parents.length > CHUNK_SIZE
+			? await listMessageNodes(db, taskId)
+			: await db
+					.select({ id: messages.id, parentId: messages.parentId, position: messages.position })
+					.from(messages)
+					.where(
+						and(
+							eq(messages.taskId, taskId),
+							or(
+								...(named.length > 0 ? [inArray(messages.parentId, named)] : []),
+								...(parents.includes(null) ? [isNull(messages.parentId)] : [])
+							)
+						)
+					)
+					.orderBy(asc(messages.position));
+	const children = childrenByParent(nodes);
+	for (const row of rows) versions.set(row.id, children.get(row.parentId) ?? [row.id]);
+	return versions;
+}
+
+/** Message ids by parent id (null for first messages), each list in the order written. */
+function childrenByParent(nodes: readonly MessageNode[]): Map<string | null, string[]> {
+	const children = new Map<string | null, string[]>();
+	for (const node of nodes) {
+		const list = children.get(node.parentId);
+		if (list) list.push(node.id);
+		else children.set(node.parentId, [node.id]);
+	}
+	return children;
+}
+
+/**
+ * The leaf a task reads once a version of one of its messages is chosen: that message, then at
+ * each step its newest child, down to a message with none. Null when the message is not the task's.
+ */
+export function leafUnder(nodes: readonly MessageNode[], messageId: string): string | null {
+	if (!nodes.some((node) => node.id === messageId)) return null;
+	const children = childrenByParent(nodes);
+	let leaf = messageId;
+	// A parent is always older than its children, so the walk ends; the bound only guards bad data.
+	for (let step = 0, next = children.get(leaf)?.at(-1); next && step < nodes.length; step++, next = children.get(leaf)?.at(-1)) {
+		leaf = next;
+	}
+	return leaf;
+}
+
+/**
+ * Makes a version of a message the one a task reads: its active leaf becomes the end of the
+ * newest branch below that message. `false` when the message is not the task's.
+ */
+export async function chooseVersion(db: Db, taskId: string, messageId: string): Promise<boolean> {
+	const leaf = leafUnder(await listMessageNodes(db, taskId), messageId);
+	if (!leaf) return false;
+	await db.update(tasks).set({ activeLeafId: leaf }).where(eq(tasks.id, taskId));
+	return true;
 }
 
 /** Whether a message id is already used, in any task. */
@@ -35,11 +171,6 @@ export async function existingMessageIds(db: Db, ids: readonly string[]): Promis
 	return found;
 }
 
-/** The delete of a task's messages from a position on (an edited question drops what followed), not yet run. */
-export function deleteMessagesQuery(db: Db, taskId: string, position: number) {
-	return db.delete(messages).where(and(eq(messages.taskId, taskId), gte(messages.position, position)));
-}
-
 /** What a new message holds. */
 export interface NewMessageInput {
 	taskId: string;
@@ -50,17 +181,28 @@ export interface NewMessageInput {
 	model?: string | null;
 	id?: string;
 	metadata?: Record<string, unknown> | null;
+	/**
+	 * The message it follows: by default the end of the task's history (its active leaf); null
+	 * for a first message. Whatever it follows, a new message becomes the task's active leaf.
+	 */
+	parentId?: string | null;
+}
+
+/** The task's active leaf, read inside a write: the parent of a message appended to its history. */
+function activeLeafOf(taskId: string): SQL {
+	return sql`(SELECT ${tasks.activeLeafId} FROM ${tasks} WHERE ${tasks.id} = ${taskId})`;
 }
 
 /**
- * The insert of a message at the end of a task, not yet run (for `db.batch`); the position is
- * taken inside the insert.
+ * The insert of a message at the end of a task, not yet run (for `db.batch`); the position and,
+ * unless given, the parent are taken inside the insert.
  */
 export function insertMessage(db: Db, input: NewMessageInput) {
 	return db
 		.insert(messages)
 		.values({
 			...rowOf(input),
+			parentId: input.parentId === undefined ? activeLeafOf(input.taskId) : input.parentId,
 			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${input.taskId})`
 		})
 		.returning();
@@ -88,6 +230,7 @@ const historyColumns = [
 	messages.id,
 	messages.taskId,
 	messages.position,
+	messages.parentId,
 	messages.role,
 	messages.kind,
 	messages.parts,
@@ -103,15 +246,21 @@ const historyColumns = [
  * (for `db.batch`); `null` for no messages. The rows travel as one JSON parameter read with
  * `json_each`, so that a long history is one statement with three parameters, whatever its
  * length; the task's next free position is read once, by the same statement, and row `n` takes
- * it plus `n` (an insert that reads its own table reads all it needs before writing). The JSON
- * columns hold `JSON.stringify` text, as Drizzle writes them.
+ * it plus `n` (an insert that reads its own table reads all it needs before writing). Each row
+ * follows the one before it, the first the task's active leaf (or `parentId` when the first input
+ * gives one); the last becomes the active leaf. The JSON columns hold `JSON.stringify` text, as
+ * Drizzle writes them.
  */
 export function insertMessagesQuery(db: Db, taskId: string, inputs: readonly HistoryMessageInput[]) {
 	if (inputs.length === 0) return null;
+	let previous: string | null | undefined = inputs[0].parentId;
 	const rows = inputs.map((input) => {
 		const row = rowOf({ ...input, taskId });
+		const parent = previous;
+		previous = row.id;
 		return {
 			id: row.id,
+			parent: parent === undefined ? null : parent,
 			role: row.role,
 			kind: row.kind,
 			parts: JSON.stringify(row.parts),
@@ -123,10 +272,14 @@ export function insertMessagesQuery(db: Db, taskId: string, inputs: readonly His
 	const now = Date.now();
 	const field = (name: keyof (typeof rows)[number]) => sql.raw(`json_extract(item.value, '$.${name}')`);
 	return db.run(sql`INSERT INTO ${messages} (${sql.join(historyColumns, sql`, `)})
-SELECT ${field('id')}, ${taskId}, base.position + item.key, ${field('role')}, ${field('kind')}, ${field('parts')},
+SELECT ${field('id')}, ${taskId}, base.position + item.key,
+	${inputs[0].parentId === undefined ? sql`CASE WHEN item.key = 0 THEN base.leaf ELSE ${field('parent')} END` : field('parent')},
+	${field('role')}, ${field('kind')}, ${field('parts')},
 	${field('status')}, ${field('model')}, ${field('metadata')}, ${now}, ${now}
 FROM json_each(${JSON.stringify(rows)}) AS item,
-	(SELECT COALESCE(MAX(${messages.position}) + 1, 0) AS position FROM ${messages} WHERE ${messages.taskId} = ${taskId}) AS base`);
+	(SELECT COALESCE(MAX(${messages.position}) + 1, 0) AS position, ${activeLeafOf(taskId)} AS leaf
+		FROM ${messages} WHERE ${messages.taskId} = ${taskId}) AS base
+ORDER BY item.key`);
 }
 
 /**

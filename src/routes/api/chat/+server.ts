@@ -8,7 +8,7 @@ import { uiMessageStreamResponse } from '$lib/server/protocols/ui-message/respon
 import { startTurn } from '$lib/server/runtime/run-turn';
 import { getDefaultAgent, getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
-import { listMessages } from '$lib/server/services/messages';
+import { listMessages, versionOnBranch } from '$lib/server/services/messages';
 import { assignFilesToTask, resolveUserFileParts } from '$lib/server/services/files';
 import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
@@ -33,7 +33,10 @@ export const POST: RequestHandler = async (event) => {
 			: body.agentId !== undefined && body.agentId !== null
 				? await getUsableAgent(db, viewer, body.agentId)
 				: await getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
-		let request = toTurnRequest(body, existing ? await listMessages(db, existing.id) : []);
+		const stored = existing ? await listMessages(db, existing.id) : [];
+		// An edit names the version the client shows, which may be an older one of the question on the branch.
+		const messageId = existing && body.messageId ? await versionOnBranch(db, existing.id, body.messageId, stored) : undefined;
+		let request = toTurnRequest(messageId ? { ...body, messageId } : body, stored);
 		// Links to uploaded files become the caller's own files; anything else that is not inline is refused.
 		let uploadedIds: string[] = [];
 		if (request.type === 'message') {

@@ -94,14 +94,16 @@ describe('threadTaskIdOf', () => {
 describe('keptBefore', () => {
 	const history = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
 	it('keeps everything without a parent, else up to the parent', () => {
-		expect(keptBefore(history, null)).toBe(3);
-		expect(keptBefore(history, undefined)).toBe(3);
-		expect(keptBefore(history, 'c')).toBe(3);
-		expect(keptBefore(history, 'a')).toBe(1);
+		expect(keptBefore(history, { parentId: null })).toBe(3);
+		expect(keptBefore(history, {})).toBe(3);
+		expect(keptBefore(history, { parentId: 'c' })).toBe(3);
+		expect(keptBefore(history, { parentId: 'a' })).toBe(1);
+		// assistant-ui's edit of the first message: no parent, the edited message as its source.
+		expect(keptBefore(history, { parentId: null, sourceId: 'a' })).toBe(0);
 	});
 
 	it('refuses a parent that is not in the thread', () => {
-		expect(() => keptBefore(history, 'zz')).toThrow('No message "zz" is in this thread.');
+		expect(() => keptBefore(history, { parentId: 'zz' })).toThrow('No message "zz" is in this thread.');
 	});
 });
 

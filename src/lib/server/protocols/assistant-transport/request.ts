@@ -8,7 +8,11 @@ const textPart = z.object({ type: z.literal('text'), text: z.string().max(100_00
 /** An image part of a new user message: a data URL or a link. */
 const imagePart = z.object({ type: z.literal('image'), image: z.string().min(1) });
 
-/** `add-message`: a new user message; a non-null `parentId` cuts the thread after that message first. */
+/**
+ * `add-message`: a new user message. It follows `parentId` (the thread's end when absent); a
+ * `parentId` before the end, or `null` with a `sourceId` (the message it edits), makes it a new
+ * version of the question there.
+ */
 export const addMessageCommandSchema = z.object({
 	type: z.literal('add-message'),
 	message: z.object({
@@ -146,11 +150,19 @@ export function threadTaskIdOf(body: Pick<AssistantRequest, 'state' | 'threadId'
 	return null;
 }
 
+/** Where a new message goes in a thread: after `parentId`; `sourceId` names the message it edits. */
+export interface MessagePlace {
+	parentId?: string | null;
+	sourceId?: string | null;
+}
+
 /**
- * How many messages of a thread a new message keeps before it: all of them without a
- * `parentId`, else those up to and including the parent.
+ * How many messages of a thread a new message keeps before it: none when it edits the first
+ * message (`parentId: null` with a `sourceId`), all of them without a `parentId`, else those up
+ * to and including the parent.
  */
-export function keptBefore(history: readonly { id?: string }[], parentId: string | null | undefined): number {
+export function keptBefore(history: readonly { id?: string }[], { parentId, sourceId }: MessagePlace): number {
+	if (parentId === null && sourceId) return 0;
 	if (!parentId) return history.length;
 	const index = history.findIndex((message) => message.id === parentId);
 	if (index < 0) {

@@ -24,6 +24,7 @@ import {
 	type AddMessageCommand,
 	type AddToolResultCommand,
 	type AssistantRequest,
+	type MessagePlace,
 	type SortedCommands
 } from './request';
 import type { ThreadAnswer } from './response';
@@ -49,8 +50,8 @@ export interface ThreadTurn extends ThreadAnswer {
  * Applies a request's commands to its thread and starts the answer. The thread is the task
  * named by `state.taskId` or `threadId` (the caller's, else 404); without one, a task is made and
  * `state.messages` stored as its history first. Then:
- * - `add-message` stores the new user message (replacing the one after `parentId`, and what
- *   followed, when `parentId` is not the last message) and answers it;
+ * - `add-message` stores the new user message and answers it; when `parentId` is not the last
+ *   message (or is null with a `sourceId`: the first), it is a new version of the question after it;
  * - `add-tool-result` answers pending tool calls; the last answer continues the same assistant
  *   message, earlier ones are only stored (the stream then just reports the state);
  * - no command answers the history as it stands, when it ends with a user message.
@@ -89,7 +90,7 @@ export async function startThreadTurn(input: ThreadTurnInput): Promise<ThreadTur
 
 		// A new thread's history was already cut after `parentId` when it was stored.
 		const request = commands.message
-			? messageRequest(commands.message, stored, existing ? parentIdOf(commands.message, body.parentId) : null)
+			? messageRequest(commands.message, stored, existing ? placeOf(commands.message, body.parentId) : {})
 			: respondRequest(stored);
 		const run = await startTurn({ db, config, task, agent, request, callerTools });
 		const history = (await listMessages(db, task.id)).filter((message) => message.id !== run.messageId);
@@ -125,7 +126,7 @@ async function newThread(
 	const { db, config, viewer, body } = input;
 	const serverTools = serverToolsOf(turnTools({ config, agent, callerTools }).tools);
 	let history = fromStateMessages(body.state?.messages ?? [], { serverTools });
-	if (commands.message) history = history.slice(0, keptBefore(history, parentIdOf(commands.message, body.parentId)));
+	if (commands.message) history = history.slice(0, keptBefore(history, placeOf(commands.message, body.parentId)));
 	const last = history[history.length - 1];
 	if (commands.toolResults.length > 0 && last?.role !== 'assistant') {
 		throw new AppError('not_found', 'No tool call of this thread is waiting for a result.', { field: 'toolCallId' });
@@ -149,18 +150,19 @@ async function newThread(
 	return task;
 }
 
-/** The `parentId` of a new message: its own, else the request's. */
-function parentIdOf(command: AddMessageCommand, bodyParentId: string | null | undefined): string | null | undefined {
-	return command.parentId !== undefined ? command.parentId : bodyParentId;
+/** Where a new message goes: after its own `parentId`, else the request's; `sourceId` names what it edits. */
+function placeOf(command: AddMessageCommand, bodyParentId: string | null | undefined): MessagePlace {
+	return { parentId: command.parentId !== undefined ? command.parentId : bodyParentId, sourceId: command.sourceId };
 }
 
 /**
  * The turn request of a new message. Following the last message it is a plain question; following
- * an earlier one, it replaces the user message after it, and what followed (an edit).
+ * an earlier one (or none, for the first), it is a new version of the user message there: the
+ * thread goes on along a new branch from it (an edit).
  */
-function messageRequest(command: AddMessageCommand, stored: Message[], parentId: string | null | undefined): TurnRequest {
+function messageRequest(command: AddMessageCommand, stored: Message[], place: MessagePlace): TurnRequest {
 	const request: TurnRequest = { type: 'message', parts: toUserParts(command.message), messageId: command.message.id };
-	const kept = keptBefore(stored, parentId);
+	const kept = keptBefore(stored, place);
 	if (kept === stored.length) return request;
 	const replaced = stored[kept];
 	if (replaced.role !== 'user') {

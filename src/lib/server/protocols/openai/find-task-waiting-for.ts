@@ -48,7 +48,8 @@ export async function findTaskWaitingFor(
 				eq(messages.role, 'assistant'),
 				isNotNull(messages.model),
 				sql`instr(${messages.parts}, ${needle}) > 0`,
-				sql`${messages.position} = (SELECT MAX(m2.position) FROM ${messages} AS m2 WHERE m2.task_id = ${messages.taskId})`
+				// The end of the task's history: its active leaf.
+				eq(messages.id, tasks.activeLeafId)
 			)
 		)
 		.orderBy(desc(tasks.updatedAt));

@@ -4,6 +4,7 @@ import { messages, tasks, teams, type Message, type Task } from '../../db/schema
 import { AppError } from '../../errors';
 import { removeTaskFiles } from '../../services/file-cleanup';
 import { findFiles } from '../../services/files';
+import { activeBranchIds } from '../../services/messages';
 import { getOwnTask, removeTask } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import type { TeamTask } from './schemas';
@@ -56,10 +57,12 @@ export async function deleteTask(db: Db, id: string): Promise<void> {
 /** Tasks as the team-agent API shows them, loading their messages and files in two queries. */
 export async function loadTeamTasks(db: Db, list: Task[], idTeamAgent: string): Promise<TeamTask[]> {
 	if (list.length === 0) return [];
+	const ids = list.map((task) => task.id);
 	const rows = await db
 		.select()
 		.from(messages)
-		.where(inArray(messages.taskId, list.map((task) => task.id)))
+		// Each task's history: its active branch.
+		.where(and(inArray(messages.taskId, ids), inArray(messages.id, activeBranchIds(ids))))
 		.orderBy(asc(messages.taskId), asc(messages.position));
 	const byTask = new Map<string, Message[]>();
 	for (const row of rows) {

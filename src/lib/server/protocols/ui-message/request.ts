@@ -69,11 +69,12 @@ const toolPartSchema = z.looseObject({
  * What a chat request asks for, given the task's stored messages: the server keeps the history
  * and takes from the body only what is new (`api.md` §1).
  * - the last message is the assistant's: its new tool outputs and approval answers continue it;
- * - `regenerate-message`: the last answer again;
+ * - `regenerate-message`: a new version of the answer `messageId` (of the answer to the question
+ *   `messageId`), by default of the last answer;
  * - otherwise the last user message, replacing a stored one with the same id (an edit).
  */
 export function toTurnRequest(body: ChatRequest, stored: Pick<Message, 'id' | 'role' | 'parts'>[]): TurnRequest {
-	if (body.trigger === 'regenerate-message') return { type: 'regenerate' };
+	if (body.trigger === 'regenerate-message') return regeneration(body.messageId, stored);
 	const last = body.messages[body.messages.length - 1];
 	if (last.role === 'assistant') return continuation(last, stored.at(-1));
 	if (last.role !== 'user') {
@@ -94,6 +95,23 @@ export function toTurnRequest(body: ChatRequest, stored: Pick<Message, 'id' | 'r
 		messageId: last.id,
 		...(edited ? { replaceFrom: edited } : {})
 	};
+}
+
+/**
+ * What `regenerate-message` asks for: the AI SDK names the message to regenerate, an answer, or a
+ * question whose answer is wanted again; none for the last answer.
+ */
+function regeneration(messageId: string | null | undefined, stored: Pick<Message, 'id' | 'role'>[]): TurnRequest {
+	if (!messageId) return { type: 'regenerate' };
+	const at = stored.findIndex((message) => message.id === messageId);
+	if (at < 0) {
+		throw new AppError('invalid_input', `No message "${messageId}" is in this task.`, { field: 'messageId' });
+	}
+	const answer = stored[at].role === 'user' ? stored[at + 1] : stored[at];
+	if (answer?.role === 'assistant') return { type: 'regenerate', messageId: answer.id };
+	// A question still without an answer (the last one) is answered.
+	if (stored[at].role === 'user' && at === stored.length - 1) return { type: 'regenerate' };
+	throw new AppError('invalid_input', 'Only an answer, or a question, can be answered again.', { field: 'messageId' });
 }
 
 /** The tool outputs and approval answers a returned assistant message adds to the stored one. */

@@ -3,6 +3,7 @@ import { adminRouter } from './admin';
 import { adminCatalogRouter } from './admin-catalog';
 import { agentsRouter } from './agents';
 import { apiKeysRouter } from './api-keys';
+import { branchesRouter } from './branches';
 import { knowledgeRouter } from './knowledge';
 import { tasksRouter } from './tasks';
 
@@ -12,6 +13,7 @@ export const appRouter = router({
 	adminCatalog: adminCatalogRouter,
 	agents: agentsRouter,
 	apiKeys: apiKeysRouter,
+	branches: branchesRouter,
 	knowledge: knowledgeRouter,
 	tasks: tasksRouter
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isOfflineModel, modelLabel } from '../../models/catalog';
 import { getUsableAgent } from '../../services/agents';
-import { listMessages, toUIMessage } from '../../services/messages';
+import { listMessages } from '../../services/messages';
+import { toLiveMessages } from '../../live/stored-messages';
 import { deleteTask, getOwnTask, listTasks, renameTask, setTaskStatus } from '../../services/tasks';
 import { taskStatuses } from '../../db/schema';
 import { stopRun } from '../../runtime/runs';
@@ -38,12 +39,7 @@ export const tasksRouter = router({
 		return {
 			task: { id: task.id, title: task.title, status: task.status, createdAt: task.createdAt, updatedAt: task.updatedAt },
 			agent: { id: agent.id, slug: agent.slug, name: agent.name, model: agent.model, modelLabel: modelLabel(agent.model), offline: isOfflineModel(agent.model) },
-			messages: messages.map((message) => ({
-				...toUIMessage(message),
-				status: message.status,
-				error: message.error,
-				model: message.model
-			})),
+			messages: await toLiveMessages(ctx.db, task.id, messages),
 			running: await isRunning(task.id),
 			liveEventId
 		};
