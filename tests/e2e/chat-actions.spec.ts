@@ -32,13 +32,12 @@ test('copy puts the answer’s text on the clipboard', async ({ page, context })
 	expect(copied).not.toContain('Copy message');
 });
 
-test('regenerate replaces the last answer, and only the last one offers it', async ({ page }) => {
+test('regenerate makes a new version of the last answer, the old one kept', async ({ page }) => {
 	const chat = await chatOnce(page, 'regen', 'First question here');
 	await chat.send('Second question here');
 	await expect(chat.answers()).toHaveCount(2);
 	await chat.waitForIdle();
 
-	await expect(chat.answers().first().getByRole('button', { name: 'Regenerate answer' })).toHaveCount(0);
 	const regenerate = page.waitForRequest(
 		(request) => request.url().endsWith('/api/chat') && request.postData()?.includes('"regenerate-message"') === true
 	);
@@ -48,13 +47,16 @@ test('regenerate replaces the last answer, and only the last one offers it', asy
 	await expect(chat.answers()).toHaveCount(2);
 	await expect(chat.answers().last()).toContainText('You said: "Second question here"');
 
+	await expect(chat.answers().last().getByTestId('versions')).toHaveText('2/2');
+
 	await page.reload();
 	await expect(chat.questions()).toHaveCount(2);
 	await expect(chat.answers()).toHaveCount(2);
 	await expect(chat.answers().last()).toContainText('You said: "Second question here"');
+	await expect(chat.answers().last().getByTestId('versions')).toHaveText('2/2');
 });
 
-test('editing the last question replaces it and what followed, also after a reload', async ({ page }) => {
+test('editing the last question shows the new version and its answer, also after a reload', async ({ page }) => {
 	const chat = await chatOnce(page, 'edit', 'Tell me about beavers');
 	const question = chat.questions().first();
 

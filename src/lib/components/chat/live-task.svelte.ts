@@ -7,6 +7,11 @@ import { followTask } from './live-subscription';
 import { TaskEventApplier } from './task-event-applier.svelte';
 import type { StoredMessageInfo } from './types';
 
+/** What the view keeps about a stored message beside its parts. */
+export function storedInfo(message: StoredMessageInfo): StoredMessageInfo {
+	return { status: message.status, error: message.error, model: message.model, versions: message.versions };
+}
+
 /** What the live view of a chat needs. */
 export interface LiveTaskOptions {
 	taskId: string;
@@ -45,7 +50,7 @@ export function liveTask(options: LiveTaskOptions): { readonly streaming: boolea
 	const applier = new TaskEventApplier({
 		messages: () => chat.messages,
 		setMessages: (messages) => (chat.messages = messages),
-		setStored: (message) => (info[message.id] = { status: message.status, error: message.error, model: message.model }),
+		setStored: (message) => (info[message.id] = storedInfo(message)),
 		ownsAnswer: (messageId) => own.has(messageId) || (busy() && chat.messages.at(-1)?.id === messageId),
 		keepUnstored: (message) => chat.status === 'error' && chat.messages.at(-1)?.id === message.id,
 		missedStart: (messageId) => {
@@ -71,7 +76,7 @@ export function liveTask(options: LiveTaskOptions): { readonly streaming: boolea
 			if (busy()) return;
 			const { messages, running } = options.loaded();
 			chat.messages = running ? messages.filter((message) => message.status !== 'streaming') : messages;
-			for (const message of messages) info[message.id] = { status: message.status, error: message.error, model: message.model };
+			for (const message of messages) info[message.id] = storedInfo(message);
 			if (running) void chat.resumeStream();
 		} finally {
 			reloading = false;

@@ -5,6 +5,8 @@ export interface StoredMessageInfo {
 	status?: 'complete' | 'streaming' | 'interrupted' | 'error';
 	error?: string | null;
 	model?: string | null;
+	/** The ids of the message's versions, itself included, when it has more than one. */
+	versions?: string[];
 }
 
 /** How a person answers tool calls that wait for them. */
@@ -26,10 +28,12 @@ export interface WidgetAnswers {
 
 /** What a person can do with a message once nothing streams. */
 export interface MessageActions {
-	/** Asks again for the last answer, replacing it. */
-	regenerate(): void;
-	/** Replaces the last question with a new text and asks again. */
+	/** Asks again for an answer (by default the last): the new answer is a new version of it. */
+	regenerate(messageId?: string): void;
+	/** Asks a question again with a new text: a new version of it, answered anew. */
 	edit(messageId: string, text: string): void;
+	/** Shows another version of a message, and the conversation that followed it. */
+	showVersion(messageId: string): void;
 	/** After a failed request: sends the last question again, or asks again for the last answer. */
 	retry(): void;
 }
