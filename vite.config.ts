@@ -1,6 +1,32 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig, loadEnv } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { parleyWidget } from './vite.embed.config.js';
+
+/**
+ * Starts the app as soon as the development server listens, rather than at the first visit, so
+ * that its start-up summary (database, migrations, agents, model) follows Vite's banner, with
+ * Vite's own address (`globalThis.__parleyDevUrl`, read by src/lib/server/startup-summary.ts).
+ */
+function parleyStartup(): Plugin {
+	return {
+		name: 'parley-startup',
+		apply: 'serve',
+		configureServer(server) {
+			// No HTTP server in middleware mode (vitest): nothing to start.
+			server.httpServer?.on('listening', () => {
+				// Vite has worked out its URLs by now: its own 'listening' handler runs first.
+				const url = server.resolvedUrls?.local[0];
+				if (!url) return;
+				(globalThis as { __parleyDevUrl?: string }).__parleyDevUrl = url;
+				// The app's init hook runs on its first request; a failure is reported by the app itself.
+				fetch(new URL('health', url)).then(
+					(response) => response.body?.cancel(),
+					() => {}
+				);
+			});
+		}
+	};
+}
 
 export default defineConfig(({ mode }) => {
 	// `vite dev` does not put `.env` into process.env; the config module reads process.env only.
@@ -12,7 +38,7 @@ export default defineConfig(({ mode }) => {
 	}
 	return {
 		// widget.js (the embeddable chat) is built into static/ first, so SvelteKit serves it.
-		plugins: [parleyWidget(), sveltekit()],
+		plugins: [parleyWidget(), sveltekit(), parleyStartup()],
 		server: { port: 5173 },
 		test: {
 			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts'],

@@ -8,7 +8,7 @@ import { authHandle, authHandleWith } from '$lib/server/auth/handle';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { AppError } from '$lib/server/errors';
-import { getDb } from '$lib/server/db';
+import { getDb, getDbMigrationReport } from '$lib/server/db';
 import { seedDemoData } from '$lib/server/db/seed';
 import { syncCodeAgents } from '$lib/server/code-agents/registry';
 import { getEmbedder, getKnowledgeIndexer } from '$lib/server/knowledge/knowledge';
@@ -20,8 +20,12 @@ import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
 import { getFileStorage } from '$lib/server/services/files';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
+import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
 
-/** Validates the configuration, opens and migrates the database, and seeds the demo agents. */
+/**
+ * Validates the configuration, opens and migrates the database, and seeds the demo agents; then
+ * says in the terminal what it did and where to go.
+ */
 export const init: ServerInit = async () => {
 	try {
 		getConfig();
@@ -40,7 +44,7 @@ export const init: ServerInit = async () => {
 	const db = await getDb();
 	// Everyone viewing a task hears about every run on it, whichever face started it.
 	startLiveTasks(db);
-	await seedDemoData(db);
+	const seeded = await seedDemoData(db);
 	// Agents defined in src/agents/ are listed and chosen like any other: as read-only rows.
 	await syncCodeAgents(db, getConfig());
 	// Without Redis, no other process can be running these answers: they were cut off by a stop.
@@ -63,6 +67,8 @@ export const init: ServerInit = async () => {
 		process.once('sveltekit:shutdown', () => void shutdownRuns());
 	}
 	registerWebSocketChat();
+	const migrations = getDbMigrationReport() ?? { applied: 0, total: 0 };
+	announceStartup(await collectStartupFacts(db, getConfig(), { migrations, seeded }), { dev });
 };
 
 const openAIAuthHandle = authHandleWith(openAIErrorResponse);

@@ -6,9 +6,13 @@ import http from 'node:http';
 import process from 'node:process';
 import { rmSync, statSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
+
+// The app's start-up summary (database, migrations, agents, model) is printed here once the
+// server listens, with its address, rather than by the app's `init` hook.
+globalThis.__parleyPrintsStartup = true;
 // Importing the handler starts the app: its `init` hook runs and registers the chat.
-import { handler } from '../../build/handler.js';
-import { env, timeout_env } from '../../build/env.js';
+const { handler } = await import('../../build/handler.js');
+const { env, timeout_env } = await import('../../build/env.js');
 
 /** The path of the WebSocket chat, with or without its trailing slash. */
 const CHAT_PATHS = new Set(['/ws/chat/', '/ws/chat']);
@@ -150,12 +154,18 @@ if (socketPath) {
 		// no stale socket file
 	}
 }
+/** A host as it is written in a URL: an IPv6 address in brackets. */
+function hostInUrl(address) {
+	return address.includes(':') ? `[${address}]` : address;
+}
+
 server.listen({ path: socketPath || undefined, host, port }, () => {
 	listening = true;
 	const address = server.address();
 	const where =
-		typeof address === 'string' ? address : `http://${address?.address ?? host}:${address?.port ?? port}`;
-	console.log(`Listening on ${where}`);
+		typeof address === 'string' ? address : `http://${hostInUrl(address?.address ?? host)}:${address?.port ?? port}`;
+	if (globalThis.__parleyStartupSummary) globalThis.__parleyStartupSummary(where);
+	else console.log(`Listening on ${where}`);
 });
 
 /**

@@ -3,15 +3,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eq, isNotNull } from 'drizzle-orm';
+import journal from '../../drizzle/meta/_journal.json';
 import { openDatabase } from '../../src/lib/server/db';
 import { files } from '../../src/lib/server/db/schema';
 import { describe, expect, it } from 'vitest';
 import { minimalPdf } from '../support/minimal-pdf';
-import { startServer } from '../support/server';
+import { startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';
 import { readUntil, textReader } from '../support/streams';
 
 const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * The server's start-up summary: its heading and the indented lines after it (printed in one
+ * write, so whole once its "Open" line is there).
+ */
+async function startupSummary(server: TestServer): Promise<string> {
+	for (let attempt = 0; attempt < 200 && !/\n {2}Open {6}.*\n/.test(server.output()); attempt++) {
+		await new Promise((wake) => setTimeout(wake, 20));
+	}
+	const lines = server.output().split('\n');
+	const start = lines.indexOf('Parley is ready');
+	expect(start).toBeGreaterThanOrEqual(0);
+	const end = lines.findIndex((line, index) => index > start && !line.startsWith('  '));
+	return `${lines.slice(start, end).join('\n')}\n`;
+}
 
 describe('start-up', () => {
 	it('stops with a message naming a bad environment variable', () => {
@@ -41,6 +57,64 @@ describe('start-up', () => {
 		} finally {
 			await server.stop();
 			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	it('npm start says where the database is, what it migrated and seeded, which model answers and where to go', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'parley-summary-'));
+		const path = join(folder, 'parley.db');
+		const total = journal.entries.length;
+		const first = await startServer({ DATABASE_URL: `file:${path}` }, { entry: 'ws' });
+		try {
+			const summary = await startupSummary(first);
+			expect(summary).toBe(
+				[
+					'Parley is ready',
+					`  Database  libSQL file ${path}`,
+					`  Schema    applied ${total} migrations`,
+					'  Agents    seeded Assistant, Tool demo, Shop assistant; 5 agents in all',
+					'  Model     Assistant, the default agent, answers with the offline demo model (mock:offline).',
+					'            For a hosted model, set OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_GENERATIVE_AI_API_KEY',
+					'            in .env, restart, and choose the model for the agent at /admin/agents.',
+					`  Open      ${first.baseURL} and sign up: the first account becomes the admin`,
+					''
+				].join('\n')
+			);
+			// Once per process: requests and sign-ups print nothing more.
+			await signUp(first.baseURL, 'alice@example.com');
+			expect(first.output().split('Parley is ready')).toHaveLength(2);
+			expect(first.output()).not.toContain('Listening on');
+		} finally {
+			await first.stop({ keepData: true });
+		}
+
+		// Started again on the same database, without ORIGIN: nothing to do, and what ORIGIN is for.
+		const second = await startServer({ DATABASE_URL: `file:${path}`, ORIGIN: undefined }, { entry: 'ws' });
+		try {
+			const summary = await startupSummary(second);
+			expect(summary).toContain(`  Schema    up to date (${total} migrations)\n`);
+			expect(summary).toContain('  Agents    demo agents already there; 5 agents in all\n');
+			expect(summary).toContain(`  Open      ${second.baseURL}\n`);
+			expect(summary).toContain(`ORIGIN is not set, so forms over plain http are refused: start with ORIGIN=${second.baseURL}\n`);
+			expect(summary).not.toContain('sign up');
+		} finally {
+			await second.stop();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	it('node build prints the same summary before its own "Listening on" line', async () => {
+		const server = await startServer();
+		try {
+			const summary = await startupSummary(server);
+			expect(summary).toContain(`  Database  libSQL file ${server.databaseUrl.slice('file:'.length)}\n`);
+			expect(summary).toContain('answers with the offline demo model (mock:offline).');
+			expect(summary).toContain(`  Open      ${server.baseURL} and sign up: the first account becomes the admin\n`);
+			const output = server.output();
+			expect(output.indexOf('Listening on')).toBeGreaterThan(output.indexOf('Parley is ready'));
+			expect(output.split('Parley is ready')).toHaveLength(2);
+		} finally {
+			await server.stop();
 		}
 	});
 

@@ -33,13 +33,18 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** An environment without the variables whose value is `undefined`. */
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+	return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /**
  * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
- * answers. `env` adds or overrides environment variables; `cwd` is where it starts from; `entry:
+ * answers. `env` adds or overrides environment variables (`undefined` leaves one out); `cwd` is where it starts from; `entry:
  * 'ws'` starts `src/node/serve.mjs` (what `npm start` runs, with the WebSocket chat) instead.
  */
 export async function startServer(
-	env: Record<string, string> = {},
+	env: Record<string, string | undefined> = {},
 	options: { cwd?: string; entry?: 'build' | 'ws' } = {}
 ): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'index.js'))) {
@@ -53,7 +58,7 @@ export async function startServer(
 	const entry = options.entry === 'ws' ? join(root, 'src', 'node', 'serve.mjs') : join(root, 'build');
 	const child: ChildProcess = spawn(process.execPath, [entry], {
 		cwd: options.cwd ?? root,
-		env: {
+		env: withoutUnset({
 			PATH: process.env.PATH,
 			HOME: process.env.HOME,
 			NODE_ENV: 'production',
@@ -64,7 +69,7 @@ export async function startServer(
 			MOCK_TOKEN_DELAY_MS: '1',
 			BODY_SIZE_LIMIT: '100M',
 			...env
-		},
+		}),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (chunk) => (output += chunk));

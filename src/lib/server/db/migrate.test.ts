@@ -92,6 +92,24 @@ describe('re-opening the same database', () => {
 		expect(await tableNames(again)).toEqual(await tableNames(temp.db));
 	});
 
+	it('reports what it applied: everything on a fresh database, nothing on a re-open', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'parley-migrate-report-'));
+		try {
+			const url = `file:${join(folder, 'report.db')}`;
+			const reports: { applied: number; total: number }[] = [];
+			extra.push(await openDatabase({ url, onMigrated: (report) => reports.push(report) }));
+			extra.push(await openDatabase({ url, onMigrated: (report) => reports.push(report) }));
+			const total = journal.entries.length;
+			expect(reports).toEqual([
+				{ applied: total, total },
+				{ applied: 0, total }
+			]);
+		} finally {
+			for (const db of extra.splice(0)) db.$client.close();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
 	it('can be re-opened several times without failing', async () => {
 		for (let i = 0; i < 3; i++) extra.push(await openDatabase({ url: temp.url }));
 		expect(await migrationRows(extra[2])).toHaveLength(journal.entries.length);

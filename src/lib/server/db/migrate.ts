@@ -28,18 +28,25 @@ export function migrationsFrom(journal: MigrationJournal, sqlOf: (tag: string) =
 	});
 }
 
+/** What a start's migration did: how many migrations it applied, of how many the app has. */
+export interface MigrationReport {
+	applied: number;
+	total: number;
+}
+
 /**
  * Applies pending migrations in one transaction, keeping the bookkeeping table drizzle-kit uses,
  * so `npm run db:migrate` and start-up agree on what has been applied.
  */
-export async function migrate(client: Client, migrations: Migration[]): Promise<void> {
+export async function migrate(client: Client, migrations: Migration[]): Promise<MigrationReport> {
 	await client.execute(
 		`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`
 	);
 	const last = await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`);
 	const appliedUntil = last.rows[0] ? Number(last.rows[0].created_at) : -Infinity;
 	const pending = migrations.filter((migration) => migration.createdAt > appliedUntil);
-	if (pending.length === 0) return;
+	const report = { applied: pending.length, total: migrations.length };
+	if (pending.length === 0) return report;
 	const statements: InStatement[] = pending.flatMap((migration) => [
 		...migration.statements.filter((statement) => statement.trim() !== ''),
 		{
@@ -48,4 +55,5 @@ export async function migrate(client: Client, migrations: Migration[]): Promise<
 		}
 	]);
 	await client.migrate(statements);
+	return report;
 }

@@ -129,6 +129,17 @@ describe('seedDemoData', () => {
 		expect(metaAfter.value).toBe(metaBefore.value);
 	});
 
+	it('reports the agents it created, and none when run again', async () => {
+		const fresh = await createTempDb();
+		try {
+			const storage = new LocalFileStorage(join(dirname(fresh.url.slice('file:'.length)), 'uploads'));
+			expect(await seedDemoData(fresh.db, { storage })).toEqual({ created: ['Assistant', 'Tool demo', 'Shop assistant'] });
+			expect(await seedDemoData(fresh.db, { storage })).toEqual({ created: [] });
+		} finally {
+			fresh.cleanup();
+		}
+	});
+
 	it('does not bring back an agent an admin deleted', async () => {
 		await temp.db.delete(agents).where(eq(agents.slug, 'assistant'));
 

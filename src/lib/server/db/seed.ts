@@ -137,9 +137,23 @@ async function attachTools(db: Db, agentId: number, toolNames: string[]): Promis
 	}
 }
 
-/** Inserts an agent unless its slug is taken; returns its id. */
-async function insertAgent(db: Db, agent: { slug: string; name: string; description: string; systemPrompt: string }): Promise<number> {
-	await db.insert(agents).values({ ...agent, model: OFFLINE_MODEL_ID }).onConflictDoNothing({ target: agents.slug });
+/** What seeding did: the names of the agents it created (none when they were there already). */
+export interface SeedReport {
+	created: string[];
+}
+
+/** Inserts an agent unless its slug is taken, noting its name in `report` when it does; returns its id. */
+async function insertAgent(
+	db: Db,
+	agent: { slug: string; name: string; description: string; systemPrompt: string },
+	report: SeedReport
+): Promise<number> {
+	const inserted = await db
+		.insert(agents)
+		.values({ ...agent, model: OFFLINE_MODEL_ID })
+		.onConflictDoNothing({ target: agents.slug })
+		.returning({ id: agents.id });
+	if (inserted.length > 0) report.created.push(agent.name);
 	const [row] = await db.select({ id: agents.id }).from(agents).where(eq(agents.slug, agent.slug));
 	return row.id;
 }
@@ -170,7 +184,7 @@ function csvField(value: string | number): string {
  * their next start): the search tools, the `shop` agent with `search_products`, a picture per
  * product, and the catalogue as a CSV knowledge source, left `pending` for the indexer.
  */
-async function seedShopDemo(db: Db, storage: FileStorage): Promise<void> {
+async function seedShopDemo(db: Db, storage: FileStorage, report: SeedReport): Promise<void> {
 	const seeded = await db.select().from(appMeta).where(eq(appMeta.key, SHOP_SEEDED_KEY));
 	if (seeded.length > 0) return;
 	const markSeeded = () =>
@@ -182,7 +196,7 @@ async function seedShopDemo(db: Db, storage: FileStorage): Promise<void> {
 	const [taken] = await db.select({ id: agents.id }).from(agents).where(eq(agents.slug, shopAgent.slug));
 	if (taken) return void (await markSeeded());
 	const { tools: toolNames, ...fields } = shopAgent;
-	const agentId = await insertAgent(db, fields);
+	const agentId = await insertAgent(db, fields, report);
 	await attachTools(db, agentId, toolNames);
 	const lines = ['category,name,description,price,image'];
 	for (const product of shopCatalogue) {
@@ -200,9 +214,10 @@ async function seedShopDemo(db: Db, storage: FileStorage): Promise<void> {
  * Seeds the demo tools and agents once per installation, and the demo shop once (see
  * {@link seedShopDemo}). Later starts leave them alone, so an admin who deletes or edits them
  * keeps their changes. Files (the shop's pictures and catalogue) go to `storage`, by default the
- * process's.
+ * process's. Returns the names of the agents it created.
  */
-export async function seedDemoData(db: Db, options: { storage?: FileStorage } = {}): Promise<void> {
+export async function seedDemoData(db: Db, options: { storage?: FileStorage } = {}): Promise<SeedReport> {
+	const report: SeedReport = { created: [] };
 	const seeded = await db.select().from(appMeta).where(eq(appMeta.key, SEEDED_KEY));
 	if (seeded.length === 0) {
 		for (const tool of demoTools) {
@@ -210,12 +225,13 @@ export async function seedDemoData(db: Db, options: { storage?: FileStorage } = 
 		}
 		for (const agent of demoAgents) {
 			const { tools: toolNames, ...fields } = agent;
-			await attachTools(db, await insertAgent(db, fields), toolNames);
+			await attachTools(db, await insertAgent(db, fields, report), toolNames);
 		}
 		await db
 			.insert(appMeta)
 			.values({ key: SEEDED_KEY, value: new Date().toISOString() })
 			.onConflictDoNothing();
 	}
-	await seedShopDemo(db, options.storage ?? getFileStorage());
+	await seedShopDemo(db, options.storage ?? getFileStorage(), report);
+	return report;
 }
