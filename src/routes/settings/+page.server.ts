@@ -116,6 +116,6 @@ export const actions: Actions = {
 			throw error;
 		}
 		if (event.locals.sessionId) await endSession(event.locals.db, event.cookies, event.locals.sessionId, cookiePolicy(event));
-		redirect(303, '/login?deleted=1');
+		redirect(303, '/login');
 	}
 };
