@@ -94,6 +94,7 @@ export async function exportTask(db: Db, userId: string, taskId: string, origin:
 export function exportFileName(title: string, format: ExportFormat): string {
 	const base = title
 		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
 		.replace(/[^\p{L}\p{N}]+/gu, '-')
 		.replace(/^-+|-+$/g, '')
 		.slice(0, 80)
