@@ -5,6 +5,7 @@ import { malformedRequestHandle } from '$lib/server/http/malformed-request';
 import { securityHeadersHandle } from '$lib/server/http/security-headers';
 import { methodNotAllowedHandle } from '$lib/server/http/method-not-allowed';
 import { authHandle, authHandleWith } from '$lib/server/auth/handle';
+import { themeHandle } from '$lib/server/http/theme';
 import { openAIErrorResponse } from '$lib/server/protocols/openai/errors';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { AppError } from '$lib/server/errors';
@@ -73,9 +74,15 @@ export const init: ServerInit = async () => {
 
 const openAIAuthHandle = authHandleWith(openAIErrorResponse);
 
-export const handle: Handle = sequence(securityHeadersHandle, malformedRequestHandle, corsHandle, methodNotAllowedHandle, (input) =>
-	// OpenAI clients read errors in OpenAI's shape, a bad key included.
-	input.event.url.pathname.startsWith('/v1/') ? openAIAuthHandle(input) : authHandle(input)
+export const handle: Handle = sequence(
+	securityHeadersHandle,
+	malformedRequestHandle,
+	corsHandle,
+	methodNotAllowedHandle,
+	(input) =>
+		// OpenAI clients read errors in OpenAI's shape, a bad key included.
+		input.event.url.pathname.startsWith('/v1/') ? openAIAuthHandle(input) : authHandle(input),
+	themeHandle
 );
 
 /** Unexpected errors are logged with their detail; people see a plain message. */

@@ -217,7 +217,14 @@ export const configSchema = z.object({
 	 * How often, at most, an answer's text is stored while it streams, in milliseconds (1000): a
 	 * server that dies mid-answer loses at most about this much of what it had streamed.
 	 */
-	STREAM_SAVE_INTERVAL_MS: integer(1000, 100)
+	STREAM_SAVE_INTERVAL_MS: integer(1000, 100),
+	/**
+	 * Most share links one person may have at once (100); sharing another chat beyond it is
+	 * refused with 409 until they revoke one in Settings. Sharing a chat again updates its link.
+	 */
+	SHARE_LINKS_PER_USER: integer(100, 1),
+	/** Largest copy of a chat a share link may hold, in bytes of JSON (5 MB); a larger chat is refused with 413. */
+	SHARE_SNAPSHOT_LIMIT: integer(5 * 1024 * 1024, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

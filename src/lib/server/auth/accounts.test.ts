@@ -51,7 +51,7 @@ describe('createAccount', () => {
 
 	it('returns the new user, enabled, with its name', async () => {
 		const user = await createAccount(temp.db, { email: 'ada@example.com', password: PASSWORD, name: 'Ada' });
-		expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', role: 'admin', disabled: false });
+		expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', role: 'admin', disabled: false, theme: 'system' });
 	});
 
 	it('stores the email trimmed and lower-cased', async () => {
@@ -131,7 +131,7 @@ describe('checkCredentials', () => {
 
 	it('returns the user for the right password', async () => {
 		const user = await checkCredentials(temp.db, { email: 'ada@example.com', password: PASSWORD });
-		expect(user).toEqual({ id: userId, email: 'ada@example.com', name: 'Ada', role: 'admin', disabled: false });
+		expect(user).toEqual({ id: userId, email: 'ada@example.com', name: 'Ada', role: 'admin', disabled: false, theme: 'system' });
 	});
 
 	it('matches the email case-insensitively', async () => {

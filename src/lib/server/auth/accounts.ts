@@ -29,7 +29,7 @@ export function parseCredentials(input: unknown): z.infer<typeof credentialsSche
 }
 
 function toSessionUser(row: typeof users.$inferSelect): SessionUser {
-	return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
+	return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, theme: row.theme };
 }
 
 /**

@@ -67,6 +67,7 @@ describe('authenticateApiKey', () => {
 			name: 'Keys',
 			role: 'user',
 			disabled: false,
+			theme: 'system',
 			apiKeyId: created.id
 		});
 		const [row] = await temp.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));

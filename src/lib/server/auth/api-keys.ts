@@ -37,8 +37,8 @@ export async function authenticateApiKey(db: Db, key: string): Promise<(SessionU
 		.where(and(eq(apiKeys.keyHash, hashKey(key)), isNull(apiKeys.revokedAt)));
 	if (!row || row.user.disabled) return null;
 	await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
-	const { id, email, name, role, disabled } = row.user;
-	return { id, email, name, role, disabled, apiKeyId: row.keyId };
+	const { id, email, name, role, disabled, theme } = row.user;
+	return { id, email, name, role, disabled, theme, apiKeyId: row.keyId };
 }
 
 /** An API key as lists show it: never the key itself. */

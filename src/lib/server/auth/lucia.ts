@@ -1,7 +1,7 @@
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
 import { Lucia } from 'lucia';
 import type { Db } from '../db';
-import { sessions, users, type UserRole } from '../db/schema';
+import { sessions, users, type Theme, type UserRole } from '../db/schema';
 
 /** The signed-in person as the app sees it. */
 export interface SessionUser {
@@ -10,6 +10,8 @@ export interface SessionUser {
 	name: string | null;
 	role: UserRole;
 	disabled: boolean;
+	/** How the app looks for them, in every browser: `system` follows the device. */
+	theme: Theme;
 }
 
 function createLucia(db: Db) {
@@ -23,7 +25,8 @@ function createLucia(db: Db) {
 			email: attributes.email,
 			name: attributes.name,
 			role: attributes.role,
-			disabled: Boolean(attributes.disabled)
+			disabled: Boolean(attributes.disabled),
+			theme: attributes.theme ?? 'system'
 		})
 	});
 }
@@ -36,6 +39,7 @@ declare module 'lucia' {
 			name: string | null;
 			role: UserRole;
 			disabled: boolean | number;
+			theme: Theme;
 		};
 	}
 }

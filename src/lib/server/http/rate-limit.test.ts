@@ -77,7 +77,7 @@ describe('Limit', () => {
 
 describe('rateLimitKey', () => {
 	it('limits by API key, else user, else anonymous id', () => {
-		const user = { id: 'u1', email: 'a@b.c', name: null, role: 'user' as const, disabled: false };
+		const user = { id: 'u1', email: 'a@b.c', name: null, role: 'user' as const, disabled: false, theme: 'system' as const };
 		expect(rateLimitKey({ ...noLocals, user, apiKeyId: 'k1' })).toBe('key:k1');
 		expect(rateLimitKey({ ...noLocals, user, apiKeyId: null })).toBe('user:u1');
 		expect(rateLimitKey({ ...noLocals, user: null, apiKeyId: null }, 'anon_1')).toBe('anonymous:anon_1');
@@ -114,7 +114,7 @@ describe('limitStreamingRequest', () => {
 	});
 
 	it('does not limit signed-in users by address', async () => {
-		const user = { id: 'u1', email: 'a@b.c', name: null, role: 'user' as const, disabled: false };
+		const user = { id: 'u1', email: 'a@b.c', name: null, role: 'user' as const, disabled: false, theme: 'system' as const };
 		const viewer: Viewer = { kind: 'user', id: 'u1', role: 'user' };
 		for (let i = 0; i < 5; i++) await limitStreamingRequest({ ...noLocals, user }, viewer, limits);
 		const error = await rejection(limitStreamingRequest({ ...noLocals, user }, viewer, limits));

@@ -22,7 +22,11 @@ const publicEndpoints: Record<string, string[]> = {
 	'/v1/chat/completions': ['post'],
 	'/api/files': ['post'],
 	'/api/files/{id}': ['get'],
-	'/api/files/{id}/meta': ['get']
+	'/api/files/{id}/meta': ['get'],
+	'/api/tasks/{id}/share': ['post'],
+	'/api/tasks/{id}/export': ['get'],
+	'/api/share-links': ['get'],
+	'/api/share-links/{token}': ['delete']
 };
 
 type Operation = { responses?: Record<string, unknown>; security?: unknown[]; requestBody?: unknown };

@@ -6,6 +6,7 @@ import { openAIPaths } from '../protocols/openai/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
+import { sharePaths } from './share-paths';
 
 /** Every group of public paths, each built from the zod schemas that validate its requests. */
 const pathGroups: ZodOpenApiPathsObject[] = [
@@ -14,7 +15,8 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	assistantTransportPaths,
 	openAIPaths,
 	teamTasksPaths,
-	filesPaths
+	filesPaths,
+	sharePaths
 ];
 
 let cached: ReturnType<typeof createDocument> | undefined;
