@@ -217,7 +217,12 @@ export const configSchema = z.object({
 	 * How often, at most, an answer's text is stored while it streams, in milliseconds (1000): a
 	 * server that dies mid-answer loses at most about this much of what it had streamed.
 	 */
-	STREAM_SAVE_INTERVAL_MS: integer(1000, 100)
+	STREAM_SAVE_INTERVAL_MS: integer(1000, 100),
+	/**
+	 * Live feeds of the chat sidebar (`tasks.listLive`) one user may keep open at once, one per open
+	 * chat page (20); a page beyond that is refused with 429 and shows the list without live updates.
+	 */
+	TASK_LIST_FEEDS_PER_USER: integer(20, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });
