@@ -1,0 +1,149 @@
+import { expect, test, type Page } from '@playwright/test';
+import { VIEWPORTS } from '../support/viewports';
+import { AuthPage } from './pages/auth-page';
+import { ChatPage } from './pages/chat-page';
+import { answerConfirmation } from './pages/confirm-dialog';
+import { Sidebar } from './pages/sidebar';
+
+const password = 'correct horse battery';
+const uniqueEmail = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+const uniqueId = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Starts a task with one question through the chat API, as the signed-in user (from the playground when asked). */
+async function startTask(page: Page, baseURL: string, text: string, options: { playground?: boolean } = {}) {
+	const id = uniqueId('task');
+	const response = await page.request.post(`${baseURL}/api/chat`, {
+		headers: { origin: baseURL, ...(options.playground ? { 'x-parley-playground': '1' } : {}) },
+		data: { id, messages: [{ role: 'user', parts: [{ type: 'text', text }] }] }
+	});
+	expect(response.status()).toBe(200);
+	await response.text();
+	return id;
+}
+
+for (const viewport of VIEWPORTS) {
+	test.describe(`chat sidebar (${viewport.name})`, () => {
+		test.use({ viewport: { width: viewport.width, height: viewport.height } });
+
+		test('a new task appears live, with its title, marked while it answers; New chat starts again', async ({ page, context }) => {
+			await new AuthPage(page).signUp(uniqueEmail('sidebar-live'), password);
+			const sidebar = new Sidebar(page);
+			const chat = new ChatPage(page);
+			await sidebar.open();
+			await expect(sidebar.root.getByTestId('sidebar-empty')).toHaveText(/No chats yet/);
+			await sidebar.close();
+
+			// A second tab of the same person follows the list live.
+			const other = await context.newPage();
+			await other.goto('/');
+			const otherSidebar = new Sidebar(other);
+			await otherSidebar.open();
+			await expect(otherSidebar.root.getByTestId('sidebar-empty')).toBeVisible();
+
+			await chat.send('Tell me about lighthouses, a long answer please');
+			await expect(page).toHaveURL(/\/chat\//);
+			const title = 'Tell me about lighthouses, a long answer please';
+			const row = otherSidebar.row(title);
+			await expect(row).toBeVisible();
+			await expect(row).toHaveAttribute('data-running', 'true');
+			await expect(otherSidebar.group('Today')).toBeVisible();
+			await expect(row).not.toHaveAttribute('data-running');
+			await chat.waitForIdle();
+
+			// The sending tab lists it too, as the chat on screen.
+			await sidebar.open();
+			await expect(sidebar.row(title).getByRole('link')).toHaveAttribute('aria-current', 'page');
+
+			await sidebar.newChat();
+			await expect(page).toHaveURL(/\/$/);
+			await expect(chat.questions()).toHaveCount(0);
+			await expect(chat.input).toBeFocused();
+			await other.close();
+		});
+
+		test('search, rename, archive and delete from the row menu', async ({ page, baseURL }) => {
+			const base = baseURL ?? '';
+			await new AuthPage(page).signUp(uniqueEmail('sidebar-menu'), password);
+			await startTask(page, base, 'How do ocean tides work?');
+			const riverId = await startTask(page, base, 'Which river is the longest?');
+			await startTask(page, base, 'Where do swallows spend the winter?');
+			await page.goto(`/chat/${riverId}`);
+			const sidebar = new Sidebar(page);
+			await sidebar.open();
+			await expect(sidebar.rows()).toHaveCount(3);
+
+			// Search finds message text by prefix, and clearing it shows the list again.
+			await sidebar.search.fill('longe');
+			await expect(sidebar.rows()).toHaveCount(1);
+			await expect(sidebar.rows().first()).toContainText('Which river is the longest?');
+			await sidebar.search.fill('');
+			await expect(sidebar.rows()).toHaveCount(3);
+
+			// Rename with the keyboard: the menu opens on its button, arrows move, Enter chooses.
+			const options = sidebar.row('How do ocean tides work?').getByRole('button', { name: /^Options for/ });
+			await options.focus();
+			await page.keyboard.press('Enter');
+			const menu = page.getByRole('menu', { name: /Options for/ });
+			await expect(menu.getByRole('menuitem', { name: 'Rename' })).toBeFocused();
+			await page.keyboard.press('ArrowDown');
+			await expect(menu.getByRole('menuitem', { name: 'Archive' })).toBeFocused();
+			await page.keyboard.press('Escape');
+			await expect(menu).toHaveCount(0);
+			await expect(options).toBeFocused();
+			await page.keyboard.press('Enter');
+			await page.keyboard.press('Enter');
+			const titleBox = sidebar.root.getByRole('textbox', { name: 'Title' });
+			await titleBox.fill('Tides explained');
+			await titleBox.press('Enter');
+			await expect(sidebar.row('Tides explained')).toBeVisible();
+			await page.reload();
+			await sidebar.open();
+			await expect(sidebar.row('Tides explained')).toBeVisible();
+
+			// Archive: it leaves the sidebar; /tasks lists it as archived.
+			await sidebar.choose('Where do swallows spend the winter?', 'Archive');
+			await expect(sidebar.row('Where do swallows spend the winter?')).toHaveCount(0);
+			await expect(sidebar.rows()).toHaveCount(2);
+
+			// Delete asks first; deleting the chat on screen goes to a new chat.
+			await sidebar.choose('Which river is the longest?', 'Delete');
+			await answerConfirmation(page, 'Delete', { says: 'Which river is the longest?' });
+			await expect(page).toHaveURL(/\/$/);
+			// On a phone the drawer closes once the new chat shows.
+			if (viewport.name === 'phone') await expect(sidebar.root).toBeHidden();
+			await sidebar.open();
+			await expect(sidebar.rows()).toHaveCount(1);
+			await expect(sidebar.row('Tides explained')).toBeVisible();
+
+			await page.goto('/tasks?status=archived');
+			await expect(page.getByTestId('task-row')).toHaveCount(1);
+			await expect(page.getByTestId('task-row')).toContainText('Where do swallows spend the winter?');
+		});
+
+		test('playground tasks stay out of the sidebar; the Tasks filter shows them', async ({ page, baseURL }) => {
+			const base = baseURL ?? '';
+			await new AuthPage(page).signUp(uniqueEmail('sidebar-playground'), password);
+			await startTask(page, base, 'A question asked in the chat');
+			await startTask(page, base, 'A question tried in the playground', { playground: true });
+			await page.goto('/');
+			const sidebar = new Sidebar(page);
+			await sidebar.open();
+			await expect(sidebar.row('A question asked in the chat')).toBeVisible();
+			await expect(sidebar.rows()).toHaveCount(1);
+			// Not found by a search either.
+			await sidebar.search.fill('playground');
+			await expect(sidebar.root.getByRole('status')).toHaveText(/No chats match/);
+
+			await page.goto('/tasks');
+			const rows = page.getByTestId('task-row');
+			await expect(rows).toHaveCount(1);
+			await page.getByRole('combobox', { name: 'Started from' }).selectOption('playground');
+			await expect(page).toHaveURL(/source=playground/);
+			await expect(rows).toHaveCount(1);
+			await expect(rows.first()).toContainText('A question tried in the playground');
+			await expect(rows.first()).toContainText('Playground');
+			await page.getByRole('combobox', { name: 'Started from' }).selectOption('all');
+			await expect(rows).toHaveCount(2);
+		});
+	});
+}
