@@ -3,17 +3,18 @@ import { VIEWPORTS } from '../support/viewports';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
 import { answerConfirmation } from './pages/confirm-dialog';
+import { PlaygroundPage } from './pages/playground-page';
 import { Sidebar } from './pages/sidebar';
 
 const password = 'correct horse battery';
 const uniqueEmail = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 const uniqueId = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Starts a task with one question through the chat API, as the signed-in user (from the playground when asked). */
-async function startTask(page: Page, baseURL: string, text: string, options: { playground?: boolean } = {}) {
+/** Starts a task with one question through the chat API, as the signed-in user. */
+async function startTask(page: Page, baseURL: string, text: string) {
 	const id = uniqueId('task');
 	const response = await page.request.post(`${baseURL}/api/chat`, {
-		headers: { origin: baseURL, ...(options.playground ? { 'x-parley-playground': '1' } : {}) },
+		headers: { origin: baseURL },
 		data: { id, messages: [{ role: 'user', parts: [{ type: 'text', text }] }] }
 	});
 	expect(response.status()).toBe(200);
@@ -124,7 +125,15 @@ for (const viewport of VIEWPORTS) {
 			const base = baseURL ?? '';
 			await new AuthPage(page).signUp(uniqueEmail('sidebar-playground'), password);
 			await startTask(page, base, 'A question asked in the chat');
-			await startTask(page, base, 'A question tried in the playground', { playground: true });
+			// Asked on the playground page, over the UI stream and the agent API.
+			const playground = new PlaygroundPage(page);
+			await playground.goto();
+			await playground.send('A question tried in the playground');
+			await playground.waitForIdle();
+			await playground.goto();
+			await playground.pickProtocol('agent-api');
+			await playground.send('Another playground question');
+			await playground.waitForIdle();
 			await page.goto('/');
 			const sidebar = new Sidebar(page);
 			await sidebar.open();
@@ -139,11 +148,12 @@ for (const viewport of VIEWPORTS) {
 			await expect(rows).toHaveCount(1);
 			await page.getByRole('combobox', { name: 'Started from' }).selectOption('playground');
 			await expect(page).toHaveURL(/source=playground/);
-			await expect(rows).toHaveCount(1);
-			await expect(rows.first()).toContainText('A question tried in the playground');
+			await expect(rows).toHaveCount(2);
+			await expect(page.getByTestId('task-list')).toContainText('A question tried in the playground');
+			await expect(page.getByTestId('task-list')).toContainText('Another playground question');
 			await expect(rows.first()).toContainText('Playground');
 			await page.getByRole('combobox', { name: 'Started from' }).selectOption('all');
-			await expect(rows).toHaveCount(2);
+			await expect(rows).toHaveCount(3);
 		});
 	});
 }
