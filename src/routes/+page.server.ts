@@ -1,6 +1,6 @@
 import { newId } from '$lib/server/ids';
 import { requireLogin } from '$lib/server/http/require-login';
-import { sidebarFirstPage } from '$lib/server/task-list/sidebar-page';
+import { sidebarCollapsed, sidebarFirstPage } from '$lib/server/task-list/sidebar-page';
 import { serverCaller } from '$lib/server/trpc/context';
 import type { PageServerLoad } from './$types';
 
@@ -13,6 +13,7 @@ export const load: PageServerLoad = async (event) => {
 		selectedSlug: agents.find((agent) => agent.slug === wanted)?.slug ?? null,
 		// The id of the task the first message will create; a fresh one on every visit.
 		newTaskId: newId(),
-		sidebar
+		sidebar,
+		sidebarCollapsed: sidebarCollapsed(event)
 	};
 };

@@ -99,6 +99,8 @@ for (const viewport of VIEWPORTS) {
 				await sidebar.toggle.click();
 				await expect(sidebar.root).toBeVisible();
 				await expect(sidebar.toggle).toHaveAttribute('aria-expanded', 'true');
+				// The drawer covers the page: the focus moves into it, and Escape gives it back.
+				await expect(sidebar.root.getByRole('button', { name: 'New chat' })).toBeFocused();
 				await page.keyboard.press('Escape');
 				await expect(sidebar.root).toBeHidden();
 				await expect(sidebar.toggle).toBeFocused();
@@ -111,6 +113,9 @@ for (const viewport of VIEWPORTS) {
 			await page.reload();
 			await expect(sidebar.toggle).toHaveAttribute('aria-expanded', 'false');
 			await expect(sidebar.root).toBeHidden();
+			// The server renders it collapsed too: nothing shows and then hides.
+			const html = await (await page.request.get('/')).text();
+			expect(html).toMatch(/class="layout[^"]*\bcollapsed\b/);
 			await sidebar.toggle.click();
 			await expect(sidebar.root).toBeVisible();
 		});

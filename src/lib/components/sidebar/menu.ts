@@ -9,8 +9,8 @@ function itemsOf(menu: HTMLElement): HTMLElement[] {
  * menu and gives focus back to its button; Tab, or a click elsewhere, closes it.
  * Escape is marked as handled, so that page-wide shortcuts leave it alone.
  */
-export function menu(node: HTMLElement, options: { close: (restoreFocus: boolean) => void }) {
-	let { close } = options;
+export function menu(node: HTMLElement, options: { close: (restoreFocus: boolean) => void; trigger?: HTMLElement }) {
+	let { close, trigger } = options;
 	const items = () => itemsOf(node);
 	const start = items().find((item) => item.getAttribute('aria-checked') === 'true') ?? items()[0];
 	start?.focus();
@@ -35,15 +35,14 @@ export function menu(node: HTMLElement, options: { close: (restoreFocus: boolean
 
 	function onPointerDown(event: PointerEvent) {
 		const target = event.target as Node;
-		const trigger = node.id ? document.querySelector(`[aria-controls="${node.id}"]`) : null;
 		if (!node.contains(target) && !trigger?.contains(target)) close(false);
 	}
 
 	node.addEventListener('keydown', onKeydown);
 	document.addEventListener('pointerdown', onPointerDown, true);
 	return {
-		update(next: { close: (restoreFocus: boolean) => void }) {
-			close = next.close;
+		update(next: { close: (restoreFocus: boolean) => void; trigger?: HTMLElement }) {
+			({ close, trigger } = next);
 		},
 		destroy() {
 			node.removeEventListener('keydown', onKeydown);

@@ -1,20 +1,23 @@
 import { browser } from '$app/environment';
 
-/** Where the desktop sidebar's collapsed state is remembered. */
-const STORAGE_KEY = 'parley.sidebar.collapsed';
+/**
+ * The cookie that remembers the wide-screen sidebar's state in this browser, so that the server
+ * renders the page as it was left. Read by the chat pages' loads.
+ */
+export const SIDEBAR_COOKIE = 'parley_sidebar';
 
 /** Below this width the sidebar is a drawer over the chat. */
 export const DRAWER_QUERY = '(max-width: 767px)';
 
 /**
- * Whether the sidebar shows: collapsed or not on wide screens (remembered in this browser), open
+ * Whether the sidebar shows: collapsed or not on wide screens (remembered in a cookie), open
  * or not as a drawer on phones (closed on every page).
  */
 class SidebarState {
-	collapsed = $state(browser && localStorage.getItem(STORAGE_KEY) === '1');
+	collapsed = $state(browser && document.cookie.split('; ').includes(`${SIDEBAR_COOKIE}=collapsed`));
 	drawerOpen = $state(false);
-	/** Asks the sidebar to focus its search box once it shows. */
-	focusSearchRequest = $state(0);
+	/** Asks the sidebar to move the focus into it once it shows: to its search box, or its first control. */
+	focusRequest = $state<{ target: 'search' | 'first'; count: number }>({ target: 'first', count: 0 });
 
 	/** Whether the screen is narrow enough for the drawer. */
 	isDrawer(): boolean {
@@ -28,24 +31,23 @@ class SidebarState {
 
 	/** Shows or hides the sidebar: the drawer on phones, the column elsewhere. */
 	toggle(): void {
-		if (this.isDrawer()) this.drawerOpen = !this.drawerOpen;
-		else this.setCollapsed(!this.collapsed);
+		if (this.isDrawer()) {
+			this.drawerOpen = !this.drawerOpen;
+			// An opened drawer covers the page: the focus goes into it.
+			if (this.drawerOpen) this.focusRequest = { target: 'first', count: this.focusRequest.count + 1 };
+		} else this.setCollapsed(!this.collapsed);
 	}
 
 	/** Shows the sidebar and focuses its search. */
 	showSearch(): void {
 		if (this.isDrawer()) this.drawerOpen = true;
 		else this.setCollapsed(false);
-		this.focusSearchRequest++;
+		this.focusRequest = { target: 'search', count: this.focusRequest.count + 1 };
 	}
 
 	setCollapsed(collapsed: boolean): void {
 		this.collapsed = collapsed;
-		try {
-			localStorage.setItem(STORAGE_KEY, collapsed ? '1' : '0');
-		} catch {
-			// Storage refused (private mode): remembered for this page only.
-		}
+		document.cookie = `${SIDEBAR_COOKIE}=${collapsed ? 'collapsed' : 'open'}; path=/; max-age=31536000; samesite=lax`;
 	}
 }
 

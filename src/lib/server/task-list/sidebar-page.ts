@@ -12,3 +12,8 @@ export async function sidebarFirstPage(event: RequestEvent) {
 	if (event.isDataRequest) return null;
 	return serverCaller(event).tasks.sidebar({ limit: FIRST_PAGE });
 }
+
+/** Whether the person collapsed the sidebar in this browser (a cookie the sidebar sets). */
+export function sidebarCollapsed(event: Pick<RequestEvent, 'cookies'>): boolean {
+	return event.cookies.get('parley_sidebar') === 'collapsed';
+}

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { requireLogin } from '$lib/server/http/require-login';
-import { sidebarFirstPage } from '$lib/server/task-list/sidebar-page';
+import { sidebarCollapsed, sidebarFirstPage } from '$lib/server/task-list/sidebar-page';
 import { serverCaller } from '$lib/server/trpc/context';
 import type { PageServerLoad } from './$types';
 
@@ -14,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
 			caller.agents.list(),
 			sidebarFirstPage(event)
 		]);
-		return { ...task, agents, sidebar };
+		return { ...task, agents, sidebar, sidebarCollapsed: sidebarCollapsed(event) };
 	} catch (cause) {
 		if (cause instanceof TRPCError && cause.code === 'NOT_FOUND') error(404, 'This task does not exist, or it is not yours.');
 		throw cause;

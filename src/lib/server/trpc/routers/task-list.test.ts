@@ -108,8 +108,8 @@ describe('tasks.list source filter', () => {
 /** Subscribes to the live task list as someone; `next()` reads the next event. */
 async function follow(user: SessionUser) {
 	const controller = new AbortController();
-	const caller = createCaller({ db: temp.db, config, user });
-	const events = (await caller.tasks.listLive(undefined, { signal: controller.signal }))[Symbol.asyncIterator]();
+	const caller = createCaller({ db: temp.db, config, user }, { signal: controller.signal });
+	const events = (await caller.tasks.listLive())[Symbol.asyncIterator]();
 	return {
 		next: async () => (await events.next()).value,
 		stop: async () => {
