@@ -1,48 +1,11 @@
 // Figure 9: the chat sidebar in Chromium. A user with thousands of tasks opens `/`: when the
 // sidebar's first chat is painted, how many elements the page holds, and how paging in more chats
 // on scroll keeps that number down.
-import { randomBytes } from 'node:crypto';
-import { createClient } from '@libsql/client';
 import { CHROMIUM_ARGS, chromiumPath } from '../../tests/support/chromium.mjs';
 import { signUp } from './client.mjs';
 import { median } from './util.mjs';
 
 const VIEWPORT = { width: 1280, height: 720 };
-
-/**
- * Writes `count` tasks (one question each, every tenth a playground task) for the account with
- * `email` straight into the server's database, an hour apart, newest now.
- */
-async function seedTasks(databaseUrl, email, count) {
-	const client = createClient({ url: databaseUrl });
-	try {
-		await client.execute('PRAGMA busy_timeout = 5000');
-		const user = await client.execute({ sql: 'SELECT id FROM users WHERE email = ?', args: [email.toLowerCase()] });
-		const agent = await client.execute({ sql: "SELECT id FROM agents WHERE slug = 'assistant'", args: [] });
-		const now = Date.now();
-		const statements = [];
-		for (let index = 0; index < count; index++) {
-			const id = `bench-${randomBytes(8).toString('hex')}`;
-			const at = now - index * 60 * 60 * 1000;
-			const title = `Question ${index + 1} about tides, rivers and lighthouses`;
-			statements.push(
-				{
-					sql: `INSERT INTO tasks (id, agent_id, user_id, title, status, driver, playground, created_at, updated_at)
-						VALUES (?, ?, ?, ?, 'active', 'auto', ?, ?, ?)`,
-					args: [id, agent.rows[0].id, user.rows[0].id, title, index % 10 === 9 ? 1 : 0, at, at]
-				},
-				{
-					sql: `INSERT INTO messages (id, task_id, position, role, kind, parts, status, created_at, updated_at)
-						VALUES (?, ?, 0, 'user', 'user', ?, 'complete', ?, ?)`,
-					args: [`${id}-0`, id, JSON.stringify([{ type: 'text', text: title }]), at, at]
-				}
-			);
-		}
-		await client.batch(statements, 'write');
-	} finally {
-		client.close();
-	}
-}
 
 /** Runs in the page before anything else: records the first frame in which a sidebar chat shows. */
 function watchSidebar() {
@@ -68,11 +31,14 @@ function watchSidebar() {
  */
 export async function figure9({ server, tasks = 2000, loads = 5, scrolls = 5 }) {
 	const { chromium } = await import('playwright-core');
+	// The seeding helper is TypeScript, shared with the e2e tests; tsx loads it on any Node.
+	const { tsImport } = await import('tsx/esm/api');
+	const { seedTasks } = await tsImport('../../tests/support/many-tasks.ts', import.meta.url);
 	const executablePath = chromiumPath();
 	if (!executablePath) throw new Error('Figure 9 needs Chromium: apt-get install -y chromium, or set CHROMIUM_PATH.');
 	const email = `bench-sidebar-${Math.random().toString(36).slice(2, 8)}@example.com`;
 	const { cookie } = await signUp(server.baseURL, email);
-	await seedTasks(`file:${server.dbPath}`, email, tasks);
+	await seedTasks({ databaseUrl: `file:${server.dbPath}`, email, count: tasks, playgroundEvery: 10 });
 	const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
 
 	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });

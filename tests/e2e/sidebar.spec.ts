@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { seedTasks } from '../support/many-tasks';
 import { VIEWPORTS } from '../support/viewports';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
@@ -20,6 +22,13 @@ async function startTask(page: Page, baseURL: string, text: string) {
 	expect(response.status()).toBe(200);
 	await response.text();
 	return id;
+}
+
+/** The e2e server's database, which the Playwright config chose. */
+function databaseUrl() {
+	const folder = process.env.E2E_DATA_FOLDER;
+	if (!folder) throw new Error('E2E_DATA_FOLDER is not set: run these tests with tests/playwright.config.ts');
+	return `file:${join(folder, 'parley.db')}`;
 }
 
 for (const viewport of VIEWPORTS) {
@@ -119,6 +128,26 @@ for (const viewport of VIEWPORTS) {
 			await page.goto('/tasks?status=archived');
 			await expect(page.getByTestId('task-row')).toHaveCount(1);
 			await expect(page.getByTestId('task-row')).toContainText('Where do swallows spend the winter?');
+		});
+
+		test('a long history is grouped by date and paged in as the list scrolls', async ({ page }) => {
+			const email = uniqueEmail('sidebar-many');
+			await new AuthPage(page).signUp(email, password);
+			// 100 chats, one every 6 hours: today's, yesterday's, the week's and older ones.
+			await seedTasks({ databaseUrl: databaseUrl(), email, count: 100, spacingMs: 6 * 60 * 60 * 1000 });
+			await page.reload();
+			const sidebar = new Sidebar(page);
+			await sidebar.open();
+			await expect(sidebar.rows()).toHaveCount(40);
+			await expect(sidebar.rows().first()).toContainText('Chat 1 about');
+			// 40 chats span ten days: every group shows, newest first.
+			await expect(sidebar.root.getByRole('heading')).toHaveText(['Today', 'Yesterday', 'Previous 7 days', 'Older']);
+
+			await sidebar.rows().last().scrollIntoViewIfNeeded();
+			await expect(sidebar.rows()).toHaveCount(80);
+			await sidebar.rows().last().scrollIntoViewIfNeeded();
+			await expect(sidebar.rows()).toHaveCount(100);
+			await expect(sidebar.rows().last()).toContainText('Chat 100 about');
 		});
 
 		test('playground tasks stay out of the sidebar; the Tasks filter shows them', async ({ page, baseURL }) => {
