@@ -100,7 +100,7 @@ for (const viewport of VIEWPORTS) {
 				await expect(sidebar.root).toBeVisible();
 				await expect(sidebar.toggle).toHaveAttribute('aria-expanded', 'true');
 				// The drawer covers the page: the focus moves into it, and Escape gives it back.
-				await expect(sidebar.root.getByRole('button', { name: 'New chat' })).toBeFocused();
+				await expect(sidebar.root.getByRole('link', { name: 'New chat' })).toBeFocused();
 				await page.keyboard.press('Escape');
 				await expect(sidebar.root).toBeHidden();
 				await expect(sidebar.toggle).toBeFocused();

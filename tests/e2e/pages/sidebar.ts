@@ -54,6 +54,6 @@ export class Sidebar {
 	}
 
 	async newChat() {
-		await this.root.getByRole('button', { name: 'New chat' }).click();
+		await this.root.getByRole('link', { name: 'New chat' }).click();
 	}
 }
