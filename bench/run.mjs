@@ -24,6 +24,7 @@ import { chromiumPath } from '../tests/support/chromium.mjs';
 import { figure6 } from './lib/chat-page.mjs';
 import { figure7 } from './lib/extraction.mjs';
 import { figure8 } from './lib/knowledge.mjs';
+import { figure9 } from './lib/sidebar.mjs';
 import { liveServers, startServer } from './lib/servers.mjs';
 import {
 	fmt,
@@ -45,13 +46,13 @@ import {
 const { values: flags } = parseArgs({
 	options: {
 		runs: { type: 'string', default: '2' },
-		only: { type: 'string', default: '1,2,3,4,5,6,7,8' },
+		only: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
 		profile: { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
 if (flags.help) {
-	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8] [--profile]');
+	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8,9] [--profile]');
 	process.exit(0);
 }
 
@@ -112,7 +113,15 @@ const SETTINGS = {
 	fig8Chunks: 100_000,
 	fig8Queries: 300,
 	/** Figure 8 budget: one hybrid search, p95. */
-	fig8P95BudgetMs: 50
+	fig8P95BudgetMs: 50,
+	/** Figure 9: the user's tasks, counted loads of `/`, and pages scrolled in on the first load. */
+	fig9Tasks: 2000,
+	fig9Loads: 5,
+	fig9Scrolls: 5,
+	/** Figure 9 budgets: the sidebar's first chat painted (median)… */
+	fig9FirstRowBudgetMs: 1000,
+	/** …and the page's elements once loaded. */
+	fig9ElementsBudget: 3000
 };
 const SHORT_PROMPT = 'Hello there, how quickly does the first word arrive?';
 const LONG_PROMPT = 'Please write a long answer about streaming';
@@ -168,6 +177,10 @@ if (!existsSync(buildEntry)) {
 }
 if (!existsSync(join(ROOT, 'node_modules', 'tsx'))) {
 	console.error('tsx is not installed (node_modules/tsx); the baseline server needs it.');
+	process.exit(1);
+}
+if (ONLY.has(9) && !ONLY.has(6) && !chromiumPath()) {
+	console.error('Figure 9 needs Chromium: apt-get install -y chromium, or set CHROMIUM_PATH (or leave it out with --only).');
 	process.exit(1);
 }
 if (ONLY.has(6) && !chromiumPath()) {
@@ -611,7 +624,7 @@ const ratioOf = (parley, baseline) =>
 
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
-const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [] };
+const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
@@ -704,6 +717,18 @@ try {
 				`[${elapsed()}] figure 7 run ${run}: ${out.pages}-page PDF read in ` +
 					out.rounds.map((round) => `${fmt(round.readMs / 1000, 2)} s`).join(', ') +
 					`; /health max ${fmt(maxOf(out.rounds.map((round) => round.healthMaxMs)), 1)} ms meanwhile`
+			);
+		}
+	}
+	if (ONLY.has(9)) {
+		for (let run = 1; run <= RUNS; run++) {
+			const out = await session('parley', 0, (target) =>
+				figure9({ server: target.server, tasks: SETTINGS.fig9Tasks, loads: SETTINGS.fig9Loads, scrolls: SETTINGS.fig9Scrolls })
+			);
+			results[9][run - 1] = { parley: out };
+			console.log(
+				`[${elapsed()}] figure 9 run ${run}: sidebar of ${out.tasks} tasks, first chat painted at ${fmt(out.firstRowMedianMs, 0)} ms (median); ` +
+					`${out.elementsMax} elements, ${out.rowsOnLoad} chats; after ${out.scrolls} pages scrolled in ${out.rowsAfterScrolls} chats, ${out.elementsAfterScrolls} elements`
 			);
 		}
 	}
@@ -1135,6 +1160,26 @@ if (
 ) {
 	console.log('  (the database is kept in the system\'s temporary folder and reused while its shape is unchanged; building it takes minutes)');
 }
+
+/** Figure 9, one run: [figure, value, budget, within]. */
+function figure9Rows(run, f) {
+	const tag = RUNS > 1 ? ` (run ${run})` : '';
+	const paintWithin = f.firstRowMedianMs < SETTINGS.fig9FirstRowBudgetMs;
+	const elementsWithin = f.elementsMax < SETTINGS.fig9ElementsBudget;
+	return [
+		[`first sidebar chat painted, median (ms)${tag}`, fmt(f.firstRowMedianMs, 0), `< ${fmt(SETTINGS.fig9FirstRowBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${fmt(f.firstRowMedianMs, 0)} ms)`],
+		[`  slowest of ${f.loads} loads (ms)${tag}`, fmt(f.firstRowMaxMs, 0), '—', '—'],
+		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(SETTINGS.fig9ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
+		[`  chats in the sidebar after load${tag}`, `${f.rowsOnLoad} of ${f.tasks}`, '—', '—'],
+		[`  after ${f.scrolls} pages scrolled in: chats · elements${tag}`, `${f.rowsAfterScrolls} · ${f.elementsAfterScrolls}`, '—', '—']
+	];
+}
+
+printParleyTable(
+	9,
+	`9. The chat sidebar in Chromium — a user with ${SETTINGS.fig9Tasks} tasks opens /, ${SETTINGS.fig9Loads} loads in fresh browser contexts (after one not counted)`,
+	figure9Rows
+);
 
 const budgetCells = Object.values(tables)
 	.filter((table) => table.within !== undefined)

@@ -16,6 +16,7 @@ import { getEmbedder, getKnowledgeIndexer } from '$lib/server/knowledge/knowledg
 import { dev } from '$app/environment';
 import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
+import { closeTaskList, startTaskListRelay } from '$lib/server/task-list/live-task-list';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
@@ -45,6 +46,8 @@ export const init: ServerInit = async () => {
 	const db = await getDb();
 	// Everyone viewing a task hears about every run on it, whichever face started it.
 	startLiveTasks(db);
+	// Each person's open chat sidebars hear of their tasks' questions, titles and answers.
+	startTaskListRelay(db);
 	const seeded = await seedDemoData(db);
 	// Agents defined in src/agents/ are listed and chosen like any other: as read-only rows.
 	await syncCodeAgents(db, getConfig());
@@ -63,7 +66,7 @@ export const init: ServerInit = async () => {
 		// server closes (it waits for open streams); then Redis is let go.
 		// Live subscriptions end after those answers' last events, so that the server can close.
 		for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-			process.once(signal, () => void stopLocalRuns().then(closeLiveTasks));
+			process.once(signal, () => void stopLocalRuns().then(() => Promise.all([closeLiveTasks(), closeTaskList()])));
 		}
 		process.once('sveltekit:shutdown', () => void shutdownRuns());
 	}

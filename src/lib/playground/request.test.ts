@@ -6,7 +6,7 @@ describe('toFetchInit', () => {
 		const signal = new AbortController().signal;
 		expect(toFetchInit(jsonRequest('/v1/chat/completions', { model: 'm', stream: true }), signal)).toEqual({
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', 'x-parley-playground': '1' },
 			body: '{"model":"m","stream":true}',
 			signal
 		});
@@ -19,7 +19,7 @@ describe('toFetchInit', () => {
 			headers: { accept: 'text/event-stream' },
 			body: { kind: 'form', fields: [['text', 'hi'], ['id_team', 'playground']] }
 		});
-		expect(init.headers).toEqual({ accept: 'text/event-stream' });
+		expect(init.headers).toEqual({ accept: 'text/event-stream', 'x-parley-playground': '1' });
 		expect(init.body).toBeInstanceOf(FormData);
 		expect([...(init.body as FormData).entries()]).toEqual([
 			['text', 'hi'],

@@ -11,11 +11,18 @@ export function jsonBodyText(value: unknown): string {
 }
 
 /**
- * What `fetch` needs to send the request. A multipart body goes as `FormData`, so the browser
- * writes the `content-type` with its boundary.
+ * The header (and value) that marks a request as the playground's, so that the tasks it makes are
+ * kept out of the chat sidebar. Sent by the browser only: the curl copies leave it out.
+ */
+export const PLAYGROUND_HEADER: readonly [string, string] = ['x-parley-playground', '1'];
+
+/**
+ * What `fetch` needs to send the request, marked as the playground's. A multipart body goes as
+ * `FormData`, so the browser writes the `content-type` with its boundary.
  */
 export function toFetchInit(request: PlaygroundRequest, signal?: AbortSignal): RequestInit {
-	const init: RequestInit = { method: request.method, headers: { ...request.headers }, signal };
+	const [name, value] = PLAYGROUND_HEADER;
+	const init: RequestInit = { method: request.method, headers: { ...request.headers, [name]: value }, signal };
 	if (request.body.kind === 'json') {
 		init.body = jsonBodyText(request.body.value);
 	} else if (request.body.kind === 'form') {

@@ -47,7 +47,7 @@ describe('runExchange', () => {
 			onResponse: (head) => heads.push(head),
 			onEvents: (events) => batches.push(events)
 		});
-		expect(calls).toEqual([{ url: '/api/chat', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"t1"}', signal: undefined } }]);
+		expect(calls).toEqual([{ url: '/api/chat', init: { method: 'POST', headers: { 'content-type': 'application/json', 'x-parley-playground': '1' }, body: '{"id":"t1"}', signal: undefined } }]);
 		expect(outcome).toEqual({ kind: 'streamed', head: { status: 200, statusText: '', headers: { 'x-parley-task-id': 't1' } } });
 		expect(heads).toHaveLength(1);
 		expect(batches.map((batch) => batch.map((event) => [event.type, event.at]))).toEqual([[['start', 10]], [['finish', 20]], [['[DONE]', 40]]]);

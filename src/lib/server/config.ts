@@ -224,7 +224,12 @@ export const configSchema = z.object({
 	 */
 	SHARE_LINKS_PER_USER: integer(100, 1),
 	/** Largest copy of a chat a share link may hold, in bytes of JSON (5 MB); a larger chat is refused with 413. */
-	SHARE_SNAPSHOT_LIMIT: integer(5 * 1024 * 1024, 1)
+	SHARE_SNAPSHOT_LIMIT: integer(5 * 1024 * 1024, 1),
+	/**
+	 * Live feeds of the chat sidebar (`tasks.listLive`) one user may keep open at once, one per open
+	 * chat page (20); a page beyond that is refused with 429 and shows the list without live updates.
+	 */
+	TASK_LIST_FEEDS_PER_USER: integer(20, 1)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

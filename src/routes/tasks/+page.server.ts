@@ -18,16 +18,19 @@ export const load: PageServerLoad = async (event) => {
 	const statusParam = params.get('status');
 	const status = isStatus(statusParam) ? statusParam : undefined;
 	const agentParam = params.get('agent');
+	// Playground tasks are listed only when asked for.
+	const sourceParam = params.get('source');
+	const source = sourceParam === 'playground' || sourceParam === 'all' ? sourceParam : 'chats';
 	const caller = serverCaller(event);
 	const agents = await caller.agents.list();
 	const agent = agents.find((candidate) => candidate.slug === agentParam);
-	const page = await caller.tasks.list({ limit: 30, cursor, query: query || undefined, status, agentId: agent?.id });
+	const page = await caller.tasks.list({ limit: 30, cursor, query: query || undefined, status, agentId: agent?.id, source });
 	return {
 		tasks: page.items,
 		next: page.nextCursor ? `${page.nextCursor.updatedAt}.${page.nextCursor.id}` : null,
 		isFirstPage: cursor === null,
 		agents: agents.map(({ slug, name }) => ({ slug, name })),
-		filters: { q: query, status: status ?? '', agent: agent?.slug ?? '' }
+		filters: { q: query, status: status ?? '', agent: agent?.slug ?? '', source: source === 'chats' ? '' : source }
 	};
 };
 

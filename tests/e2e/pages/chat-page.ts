@@ -10,9 +10,12 @@ export class ChatPage {
 		this.messages = page.getByTestId('message');
 	}
 
-	/** Chooses an agent by slug in the picker. */
+	/** Chooses an agent by slug in the header's agent menu. */
 	async pickAgent(slug: string) {
-		await this.page.getByTestId('agent-picker').selectOption(slug);
+		const picker = this.page.getByTestId('agent-picker');
+		await picker.click();
+		await this.page.locator(`[data-testid="agent-option"][data-slug="${slug}"]`).click();
+		await expect(this.page.getByRole('menu', { name: 'Agents' })).toHaveCount(0);
 	}
 
 	/** Types a message and sends it with Enter. */

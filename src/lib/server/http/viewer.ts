@@ -6,6 +6,17 @@ import { clientAddressOf } from './client-address';
 /** The header anonymous callers of public agents identify themselves with. */
 export const ANONYMOUS_ID_HEADER = 'x-anonymous-id';
 
+/**
+ * The header the playground page sends with the requests it makes from the browser (and leaves
+ * out of the curl copies it shows): the tasks those requests make are playground tasks.
+ */
+export const PLAYGROUND_HEADER = 'x-parley-playground';
+
+/** Whether a request says it comes from the playground. */
+function fromPlayground(request: Request): boolean {
+	return request.headers.get(PLAYGROUND_HEADER) === '1';
+}
+
 /** What an anonymous id may look like. */
 export const anonymousIdPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 
@@ -25,7 +36,8 @@ export function viewerOf(
 	event: Pick<RequestEvent, 'locals' | 'request' | 'getClientAddress'>,
 	bodyAnonymousId?: unknown
 ): { viewer: Viewer; isNew: boolean } {
-	if (event.locals.user) return { viewer: requireUser(event.locals), isNew: false };
+	const playground = fromPlayground(event.request) ? { playground: true } : {};
+	if (event.locals.user) return { viewer: { ...requireUser(event.locals), ...playground }, isNew: false };
 	const given = event.request.headers.get(ANONYMOUS_ID_HEADER) ?? (typeof bodyAnonymousId === 'string' ? bodyAnonymousId : null);
 	if (given !== null) {
 		if (!anonymousIdPattern.test(given)) {
@@ -33,10 +45,10 @@ export function viewerOf(
 				field: 'anonymous_id'
 			});
 		}
-		return { viewer: { kind: 'anonymous', anonymousId: given, address: clientAddressOf(event) }, isNew: false };
+		return { viewer: { kind: 'anonymous', anonymousId: given, address: clientAddressOf(event), ...playground }, isNew: false };
 	}
 	return {
-		viewer: { kind: 'anonymous', anonymousId: `anon_${crypto.randomUUID()}`, address: clientAddressOf(event) },
+		viewer: { kind: 'anonymous', anonymousId: `anon_${crypto.randomUUID()}`, address: clientAddressOf(event), ...playground },
 		isNew: true
 	};
 }

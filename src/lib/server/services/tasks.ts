@@ -1,10 +1,11 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
 import { endDeletedTask } from '../live/live-tasks';
+import { announceTask, announceTaskDeleted } from '../task-list/live-task-list';
 import { removeTaskFiles } from './file-cleanup';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -16,6 +17,8 @@ export interface TaskSummary {
 	agentId: number;
 	agentSlug: string;
 	agentName: string;
+	/** Started from the playground (kept out of the chat sidebar). */
+	playground: boolean;
 	createdAt: Date;
 	updatedAt: Date;
 }
@@ -57,7 +60,8 @@ function isTombstoneRefusal(error: unknown): boolean {
  * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict`
  * otherwise); the id of a deleted task is never used again (`conflict` too), so that nothing
  * bound to that task follows the id to a new one. An anonymous caller's task counts against its
- * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over).
+ * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over). A viewer calling from the playground
+ * makes a playground task.
  */
 export async function createTask(
 	db: Db,
@@ -88,7 +92,8 @@ export async function createTask(
 				context: input.context ?? null,
 				teamId: input.teamId ?? null,
 				driver: input.driver ?? 'auto',
-				runOptions: input.runOptions ?? null
+				runOptions: input.runOptions ?? null,
+				playground: input.viewer.playground === true
 			})
 			.onConflictDoNothing({ target: tasks.id })
 			.returning();
@@ -159,12 +164,20 @@ export function toSearchQuery(text: string): string | null {
 	return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
 }
 
+/** Which tasks a list shows by where they were started: `chats` leaves out playground tasks. */
+export const taskSources = ['all', 'chats', 'playground'] as const;
+export type TaskSource = (typeof taskSources)[number];
+
 /** What a task list can be narrowed to. */
 export interface TaskListOptions {
+	/** Every task (the default), only those not started from the playground, or only those. */
+	source?: TaskSource;
 	limit?: number;
 	cursor?: TaskCursor | null;
 	agentId?: number;
 	status?: TaskStatus;
+	/** Leaves out archived tasks (when no `status` is asked for). */
+	hideArchived?: boolean;
 	/** Words to find in titles and message text. */
 	query?: string;
 }
@@ -188,6 +201,7 @@ export async function listTasks(
 			agentId: tasks.agentId,
 			agentSlug: agents.slug,
 			agentName: agents.name,
+			playground: tasks.playground,
 			createdAt: tasks.createdAt,
 			updatedAt: tasks.updatedAt
 		})
@@ -196,8 +210,11 @@ export async function listTasks(
 		.where(
 			and(
 				owner,
+				options.source === 'chats' ? eq(tasks.playground, false) : undefined,
+				options.source === 'playground' ? eq(tasks.playground, true) : undefined,
 				options.agentId !== undefined ? eq(tasks.agentId, options.agentId) : undefined,
 				options.status !== undefined ? eq(tasks.status, options.status) : undefined,
+				options.status === undefined && options.hideArchived ? ne(tasks.status, 'archived') : undefined,
 				search !== null
 					? sql`${tasks.id} IN (SELECT task_id FROM task_search WHERE task_search MATCH ${search})`
 					: undefined,
@@ -264,17 +281,20 @@ export async function removeTask(db: Db, id: string): Promise<boolean> {
 export async function renameTask(db: Db, viewer: Viewer, id: string, title: string): Promise<void> {
 	await getOwnTask(db, viewer, id);
 	await db.update(tasks).set({ title: title.trim() }).where(eq(tasks.id, id));
+	await announceTask(db, id);
 }
 
 /** Sets a task's status (active, completed or archived). */
 export async function setTaskStatus(db: Db, viewer: Viewer, id: string, status: TaskStatus): Promise<void> {
 	await getOwnTask(db, viewer, id);
 	await db.update(tasks).set({ status }).where(eq(tasks.id, id));
+	await announceTask(db, id);
 }
 
 /** Deletes a task of the viewer's with its files, as {@link removeTask} does. */
 export async function deleteTask(db: Db, viewer: Viewer, id: string): Promise<void> {
-	await getOwnTask(db, viewer, id);
+	const task = await getOwnTask(db, viewer, id);
 	await removeTaskFiles(db, id);
 	await removeTask(db, id);
+	if (task.userId) await announceTaskDeleted(task.userId, id);
 }

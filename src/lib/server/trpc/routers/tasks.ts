@@ -3,7 +3,9 @@ import { isOfflineModel, modelLabel } from '../../models/catalog';
 import { getUsableAgent } from '../../services/agents';
 import { listMessages } from '../../services/messages';
 import { toLiveMessages } from '../../live/stored-messages';
-import { deleteTask, getOwnTask, listTasks, renameTask, setTaskStatus } from '../../services/tasks';
+import { deleteTask, getOwnTask, listTasks, renameTask, setTaskStatus, taskSources } from '../../services/tasks';
+import type { SidebarTask } from '../../task-list/task-list-event';
+import { taskListLiveProcedure } from './task-list-live';
 import { taskStatuses } from '../../db/schema';
 import { stopRun } from '../../runtime/runs';
 import { isRunning } from '../../runtime/runs';
@@ -23,11 +25,45 @@ export const tasksRouter = router({
 					cursor: cursorSchema.nullish(),
 					agentId: z.number().int().optional(),
 					status: z.enum(taskStatuses).optional(),
-					query: z.string().max(200).optional()
+					query: z.string().max(200).optional(),
+					/** Every task (the default), those not started from the playground (`chats`), or only those. */
+					source: z.enum(taskSources).optional()
 				})
 				.optional()
 		)
 		.query(({ ctx, input }) => listTasks(ctx.db, ctx.viewer, input ?? {})),
+
+	/**
+	 * A page of the chat sidebar: the caller's tasks, newest first, without playground or archived
+	 * ones, each with whether an answer is being written on it now; `query` finds words in titles
+	 * and message text.
+	 */
+	sidebar: protectedProcedure
+		.input(
+			z.object({
+				limit: z.number().int().min(1).max(100).optional(),
+				cursor: cursorSchema.nullish(),
+				query: z.string().max(200).optional()
+			})
+		)
+		.query(async ({ ctx, input }) => {
+			const page = await listTasks(ctx.db, ctx.viewer, { ...input, source: 'chats', hideArchived: true });
+			const running = await Promise.all(page.items.map((task) => isRunning(task.id)));
+			const items: SidebarTask[] = page.items.map((task, index) => ({
+				id: task.id,
+				title: task.title,
+				status: task.status,
+				agentSlug: task.agentSlug,
+				agentName: task.agentName,
+				createdAt: task.createdAt.getTime(),
+				updatedAt: task.updatedAt.getTime(),
+				running: running[index]
+			}));
+			return { items, nextCursor: page.nextCursor };
+		}),
+
+	/** Changes to the caller's task list, live (SSE): see `taskListLiveProcedure`. */
+	listLive: taskListLiveProcedure,
 
 	/** One task with its agent and messages, for the chat page. */
 	get: protectedProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
