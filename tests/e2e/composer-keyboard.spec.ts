@@ -102,6 +102,23 @@ test.describe('before the page is interactive', () => {
 		await chat.waitForIdle();
 	});
 
+	test('the playground’s choices and text box wait for the scripts too', async ({ page }) => {
+		await new AuthPage(page).signUp(uniqueEmail('hydrate-playground'), password);
+		const release = await holdScripts(page);
+
+		await page.goto('/playground', { waitUntil: 'commit' });
+		const input = page.getByRole('textbox', { name: 'Message' });
+		await expect(input).toBeVisible();
+		await expect(input).toBeDisabled();
+		await expect(page.getByTestId('agent-picker')).toBeDisabled();
+		await expect(page.getByTestId('protocol-picker')).toBeDisabled();
+
+		release();
+		await new SiteHeader(page).waitForInteractive();
+		await expect(input).toBeFocused();
+		await expect(page.getByTestId('protocol-picker')).toBeEnabled();
+	});
+
 	test('the menu button on a phone waits for the scripts too', async ({ page }) => {
 		await page.setViewportSize({ width: 390, height: 844 });
 		await new AuthPage(page).signUp(uniqueEmail('hydrate-menu'), password);
