@@ -129,9 +129,9 @@ test('a code block is highlighted for light and dark and its Copy button copies 
 
 	// Highlighting arrives once the block is finished: the keyword takes the theme's colour.
 	const keyword = block.locator('pre code span[style]', { hasText: /^export$/ });
-	await expect(keyword).toHaveCSS('color', 'rgb(215, 58, 73)');
+	await expect(keyword).toHaveCSS('color', 'rgb(160, 17, 31)');
 	await page.emulateMedia({ colorScheme: 'dark' });
-	await expect(keyword).toHaveCSS('color', 'rgb(249, 117, 131)');
+	await expect(keyword).toHaveCSS('color', 'rgb(255, 148, 146)');
 	await page.emulateMedia({ colorScheme: 'light' });
 
 	const copy = block.getByRole('button', { name: 'Copy code' });
@@ -143,6 +143,6 @@ test('a code block is highlighted for light and dark and its Copy button copies 
 	// Server-rendered after a reload, the block is highlighted again in the browser.
 	await page.reload();
 	await expect(block.locator('.code-language')).toHaveText('ts');
-	await expect(keyword).toHaveCSS('color', 'rgb(215, 58, 73)');
+	await expect(keyword).toHaveCSS('color', 'rgb(160, 17, 31)');
 	await expect(block.locator('pre code')).toHaveText(exampleCode);
 });

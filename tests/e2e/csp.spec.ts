@@ -68,10 +68,10 @@ test('chat with highlighted code, tasks, settings and the playground run without
 	await chat.send('Please show me a code example');
 	const keyword = chat.answers().first().locator('.code-block pre code span[style]', { hasText: /^export$/ });
 	await chat.waitForIdle();
-	await expect(keyword).toHaveCSS('color', 'rgb(215, 58, 73)');
+	await expect(keyword).toHaveCSS('color', 'rgb(160, 17, 31)');
 	// Server-rendered, then hydrated and highlighted again.
 	await page.reload();
-	await expect(keyword).toHaveCSS('color', 'rgb(215, 58, 73)');
+	await expect(keyword).toHaveCSS('color', 'rgb(160, 17, 31)');
 
 	await open(page, '/tasks');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

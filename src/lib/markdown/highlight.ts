@@ -72,7 +72,8 @@ const ALIASES: Record<string, string> = {
 	zsh: 'bash'
 };
 
-const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+/** GitHub's high-contrast themes: every token colour of the plain ones falls short of WCAG AA. */
+const THEMES = { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' } as const;
 /** Longer code is left plain: highlighting it would hold up the page for little benefit. */
 const MAX_CODE_LENGTH = 20_000;
 /** Longer lines are shown unhighlighted, which bounds the work for any one line. */
@@ -174,7 +175,7 @@ function loadHighlighter(): Promise<HighlighterCore> {
 			createHighlighterCore({
 				// Patterns the JavaScript engine cannot run are skipped rather than failing the grammar.
 				engine: createJavaScriptRegexEngine({ forgiving: true }),
-				themes: [import('@shikijs/themes/github-light'), import('@shikijs/themes/github-dark')],
+				themes: [import('@shikijs/themes/github-light-high-contrast'), import('@shikijs/themes/github-dark-high-contrast')],
 				langs: []
 			})
 	);

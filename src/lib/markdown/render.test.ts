@@ -8,8 +8,8 @@ const ALLOWED_TAGS = new Set([
 	'tr', 'ul'
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
-	'align', 'aria-label', 'checked', 'class', 'disabled', 'href', 'rel', 'start', 'style', 'target',
-	'title', 'type'
+	'align', 'aria-label', 'checked', 'class', 'disabled', 'href', 'rel', 'start', 'style', 'tabindex',
+	'target', 'title', 'type'
 ]);
 const SAFE_HREF = /^(?:https?:|mailto:|\/(?![/\\]))/i;
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"';
@@ -186,7 +186,7 @@ describe('renderMarkdown: nothing from the text becomes executable markup', () =
 			'<p><code>&lt;img src=x onerror=alert(1)&gt;</code> and <code>a &amp;amp; b</code></p>\n'
 		);
 		expect(html('```html\n<script>alert("x")</script>\n```')).toContain(
-			'<pre><code class="language-html">&lt;script&gt;alert("x")&lt;/script&gt;</code></pre>'
+			'<pre tabindex="0"><code class="language-html">&lt;script&gt;alert("x")&lt;/script&gt;</code></pre>'
 		);
 	});
 
@@ -254,7 +254,7 @@ describe('renderMarkdown: markdown', () => {
 		expect(output).toBe(
 			'<div class="code-block"><div class="code-header"><span class="code-language">ts</span>' +
 				'<button type="button" class="code-copy" aria-label="Copy code">Copy</button></div>' +
-				'<pre><code class="language-ts">const a = 1 &lt; 2;</code></pre></div>\n'
+				'<pre tabindex="0"><code class="language-ts">const a = 1 &lt; 2;</code></pre></div>\n'
 		);
 		expect(codeBlocks).toEqual([{ code: 'const a = 1 < 2;', language: 'ts', complete: true }]);
 	});
@@ -274,7 +274,7 @@ describe('renderMarkdown: streaming', () => {
 	it('shows an unclosed fence as a growing code block that is not complete yet', () => {
 		const partial = renderMarkdown('Here:\n\n```ts\nconst a = 1;\nconst b');
 		expectSafe(partial.html);
-		expect(partial.html).toContain('<pre><code class="language-ts">const a = 1;\nconst b</code></pre></div>');
+		expect(partial.html).toContain('<pre tabindex="0"><code class="language-ts">const a = 1;\nconst b</code></pre></div>');
 		expect(partial.codeBlocks).toEqual([{ code: 'const a = 1;\nconst b', language: 'ts', complete: false }]);
 
 		expect(renderMarkdown('```ts').codeBlocks).toEqual([{ code: '', language: 'ts', complete: false }]);

@@ -75,11 +75,12 @@ const renderer: RendererObject = {
 		state.codeBlocks.push({ code: token.text, language, complete });
 		const code = (language && state.highlight?.(token.text, language)) || escapeCode(token.text);
 		const languageClass = language ? ` class="language-${escapeAttribute(language)}"` : '';
+		// The block scrolls sideways when its lines are long: focusable, so keys can scroll it too.
 		return (
 			'<div class="code-block"><div class="code-header">' +
 			`<span class="code-language">${escapeText(language || 'text')}</span>` +
 			'<button type="button" class="code-copy" aria-label="Copy code">Copy</button></div>' +
-			`<pre><code${languageClass}>${code}</code></pre></div>\n`
+			`<pre tabindex="0"><code${languageClass}>${code}</code></pre></div>\n`
 		);
 	},
 

@@ -49,8 +49,14 @@ export function liveTask(options: LiveTaskOptions): { readonly streaming: boolea
 
 	const applier = new TaskEventApplier({
 		messages: () => chat.messages,
-		setMessages: (messages) => (chat.messages = messages),
-		setStored: (message) => (info[message.id] = storedInfo(message)),
+		// Statements, not expressions: the value of an assignment to state is not the state (Svelte
+		// warns `assignment_value_stale` in development).
+		setMessages: (messages) => {
+			chat.messages = messages;
+		},
+		setStored: (message) => {
+			info[message.id] = storedInfo(message);
+		},
 		ownsAnswer: (messageId) => own.has(messageId) || (busy() && chat.messages.at(-1)?.id === messageId),
 		keepUnstored: (message) => chat.status === 'error' && chat.messages.at(-1)?.id === message.id,
 		missedStart: (messageId) => {
