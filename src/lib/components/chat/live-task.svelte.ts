@@ -1,4 +1,3 @@
-import type { Chat } from '@ai-sdk/svelte';
 import type { ChatStatus, UIMessage } from 'ai';
 import { untrack } from 'svelte';
 import { invalidateAll } from '$app/navigation';
@@ -15,7 +14,8 @@ export function storedInfo(message: StoredMessageInfo): StoredMessageInfo {
 /** What the live view of a chat needs. */
 export interface LiveTaskOptions {
 	taskId: string;
-	chat: Chat<UIMessage>;
+	/** The chat (the AI SDK's, or one that fetches it on demand): what this reads and sets of it. */
+	chat: { messages: UIMessage[]; readonly status: ChatStatus; resumeStream(): Promise<void> };
 	/** What the server stored about each message, by id; kept current. */
 	info: Record<string, StoredMessageInfo>;
 	/** The live event id read with the task's messages, to follow the task from. */

@@ -1,4 +1,4 @@
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import type { LiveMessage, TaskEvent } from '$lib/server/live/task-event';
 
 /** A list of messages that a task's live events keep current. */
@@ -119,6 +119,8 @@ export class TaskEventApplier {
 		const message = shown ? ($state.snapshot(shown) as UIMessage) : undefined;
 		void (async () => {
 			try {
+				// The SDK's code is fetched on demand; chunks wait in the stream meanwhile.
+				const { readUIMessageStream } = await import('./chat-sdk');
 				for await (const snapshot of readUIMessageStream<UIMessage>({ message, stream: chunks })) {
 					if (stream.closed) break;
 					this.show(snapshot);
