@@ -19,6 +19,8 @@ export interface RouteFixtures {
 	toolId: number;
 	/** A prompt template. */
 	templateId: number;
+	/** The token of a share link of the admin's task. */
+	shareToken: string;
 }
 
 /** A page to check. */
@@ -45,6 +47,7 @@ export const APP_ROUTES: AppRoute[] = [
 	{ name: 'settings', path: '/settings', as: 'admin' },
 	{ name: 'playground', path: '/playground', as: 'admin' },
 	{ name: 'widget demo', path: '/widget/demo', as: 'admin' },
+	{ name: 'shared chat', path: ({ shareToken }) => `/s/${shareToken}`, as: 'anonymous' },
 	// Signing in.
 	{ name: 'log in', path: '/login', as: 'anonymous' },
 	{ name: 'sign up', path: '/signup', as: 'anonymous' },
@@ -69,6 +72,7 @@ export const APP_ROUTES: AppRoute[] = [
 	{ name: 'unknown task', path: '/chat/no-such-task', as: 'admin', status: 404 },
 	{ name: 'admin page for a user', path: '/admin/agents', as: 'user', status: 403 },
 	{ name: 'unknown page, signed out', path: '/no-such-page', as: 'anonymous', status: 404 },
+	{ name: 'revoked share link', path: '/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', as: 'anonymous', status: 404 },
 	// The API's documentation.
 	{ name: 'Swagger UI', path: '/swagger', as: 'admin', foreign: true },
 	{ name: 'ReDoc', path: '/redoc', as: 'admin', foreign: true }

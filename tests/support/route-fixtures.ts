@@ -32,12 +32,15 @@ export async function signInContext(context: BrowserContext, prepared: PreparedR
 /**
  * Makes what the pages of {@link APP_ROUTES} need, through the app where it can: the admin's task
  * is a real chat (an image whose text is read, a tool call, code), a plain user and an API key
- * fill the admin lists; ids of the seeded catalogue come from the database.
+ * fill the admin lists, and the task is shared; ids of the seeded catalogue come from the database.
  */
 export async function prepareRoutes(browser: Browser, baseURL: string): Promise<PreparedRoutes> {
 	const admin = await logIn(baseURL, adminEmail, adminPassword);
 	const user = await signUp(baseURL, `pages-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`);
-	const prepared: PreparedRoutes = { sessions: { admin, user }, fixtures: { taskId: '', agentId: 0, codeAgentId: 0, toolId: 0, templateId: 0 } };
+	const prepared: PreparedRoutes = {
+		sessions: { admin, user },
+		fixtures: { taskId: '', agentId: 0, codeAgentId: 0, toolId: 0, templateId: 0, shareToken: '' }
+	};
 
 	const key = await admin.fetch('/settings?/create', { method: 'POST', body: new URLSearchParams({ name: 'Laptop' }) });
 	expect(key.ok).toBe(true);
@@ -68,6 +71,10 @@ export async function prepareRoutes(browser: Browser, baseURL: string): Promise<
 	} finally {
 		await context.close();
 	}
+
+	const share = await admin.fetch(`/api/tasks/${prepared.fixtures.taskId}/share`, { method: 'POST' });
+	expect(share.status).toBe(201);
+	prepared.fixtures.shareToken = ((await share.json()) as { token: string }).token;
 
 	const database = createClient({ url: e2eDatabaseUrl() });
 	try {
