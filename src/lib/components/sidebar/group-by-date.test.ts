@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dateGroupOf, groupByDate } from './group-by-date';
 
-const originalTimeZone = process.env.TZ;
-
+// The process's time zone is set per test (Node reads TZ again whenever it changes), then restored.
 afterEach(() => {
-	process.env.TZ = originalTimeZone;
+	vi.unstubAllEnvs();
 });
 
 /** A local time in the process's time zone. */
@@ -41,7 +40,7 @@ describe('dateGroupOf', () => {
 
 describe('dateGroupOf in the browser’s time zone', () => {
 	it('uses local midnight, not UTC midnight', () => {
-		process.env.TZ = 'Asia/Tokyo';
+		vi.stubEnv('TZ', 'Asia/Tokyo');
 		// 00:30 in Tokyo on 6 December is 15:30 UTC on 5 December.
 		const now = new Date(Date.UTC(2026, 11, 5, 15, 30));
 		// 23:00 UTC on 5 December is already 08:00 on 6 December in Tokyo.
@@ -50,7 +49,7 @@ describe('dateGroupOf in the browser’s time zone', () => {
 	});
 
 	it('counts a day of 23 hours (a daylight-saving change) as one day', () => {
-		process.env.TZ = 'Europe/Berlin';
+		vi.stubEnv('TZ', 'Europe/Berlin');
 		// Clocks go forward on 29 March 2026 at 02:00 in Berlin.
 		const now = new Date(2026, 2, 30, 0, 30);
 		expect(dateGroupOf(new Date(2026, 2, 29, 0, 10).getTime(), now)).toBe('Yesterday');
