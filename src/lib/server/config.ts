@@ -61,9 +61,16 @@ export const configSchema = z.object({
 	DATABASE_AUTH_TOKEN: optional(z.string()),
 	ORIGIN: optional(url),
 	OPENAI_API_KEY: optional(z.string()),
+	/** OpenAI's API up to its version segment (`…/v1`), for gateways and proxies. */
 	OPENAI_BASE_URL: optional(url),
+	/** Which OpenAI API `openai:` models are called through: `responses` (the default) or `chat` (Chat Completions). */
+	OPENAI_API_MODE: z.preprocess((value) => (isBlank(value) ? undefined : value), z.enum(['responses', 'chat']).default('responses')),
 	ANTHROPIC_API_KEY: optional(z.string()),
+	/** Anthropic's API up to its version segment (`…/v1`). */
+	ANTHROPIC_BASE_URL: optional(url),
 	GOOGLE_GENERATIVE_AI_API_KEY: optional(z.string()),
+	/** Google's Generative Language API up to its version segment (`…/v1beta`). */
+	GOOGLE_GENERATIVE_AI_BASE_URL: optional(url),
 	OPENAI_COMPATIBLE_BASE_URL: optional(url),
 	OPENAI_COMPATIBLE_API_KEY: optional(z.string()),
 	/** Comma-separated model names offered by the OpenAI-compatible server. */

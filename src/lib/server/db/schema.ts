@@ -89,6 +89,10 @@ export type AgentVisibility = (typeof agentVisibilities)[number];
 export const agentSources = ['database', 'code'] as const;
 export type AgentSource = (typeof agentSources)[number];
 
+/** How hard an agent's model thinks before it answers; `off` sends no reasoning options. */
+export const reasoningLevels = ['off', 'low', 'medium', 'high'] as const;
+export type ReasoningLevel = (typeof reasoningLevels)[number];
+
 export const agents = sqliteTable('agents', {
 	id: integer('id').primaryKey({ autoIncrement: true }),
 	slug: text('slug').notNull().unique(),
@@ -99,6 +103,8 @@ export const agents = sqliteTable('agents', {
 	model: text('model').notNull(),
 	temperature: real('temperature'),
 	maxSteps: integer('max_steps').notNull().default(5),
+	/** Reasoning asked of the model, mapped to each provider's options (`models/provider-options.ts`). */
+	reasoning: text('reasoning', { enum: reasoningLevels }).notNull().default('off'),
 	/** Wall-time limit of one run, in seconds. */
 	maxRunSeconds: integer('max_run_seconds').notNull().default(300),
 	visibility: text('visibility', { enum: agentVisibilities }).notNull().default('users'),
@@ -245,6 +251,10 @@ export const messages = sqliteTable(
 		model: text('model'),
 		inputTokens: integer('input_tokens'),
 		outputTokens: integer('output_tokens'),
+		/** Output tokens spent on reasoning, where the provider reports them (part of `outputTokens`). */
+		reasoningTokens: integer('reasoning_tokens'),
+		/** Input tokens read from the provider's prompt cache (part of `inputTokens`). */
+		cachedInputTokens: integer('cached_input_tokens'),
 		metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
 		...timestamps
 	},

@@ -24,6 +24,10 @@ export interface PendingToolCall {
 export interface RunUsage {
 	inputTokens: number | undefined;
 	outputTokens: number | undefined;
+	/** Output tokens spent on reasoning, where the provider reports them (part of `outputTokens`). */
+	reasoningTokens?: number;
+	/** Input tokens read from the provider's prompt cache (part of `inputTokens`). */
+	cachedInputTokens?: number;
 }
 
 /**

@@ -305,7 +305,19 @@ export async function appendMessage(db: Db, input: NewMessageInput): Promise<Mes
 
 /** Changes to what a message holds: its parts, kind, status, error and usage. */
 export type MessageChanges = Partial<
-	Pick<Message, 'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'model' | 'metadata' | 'kind'>
+	Pick<
+		Message,
+		| 'parts'
+		| 'status'
+		| 'error'
+		| 'inputTokens'
+		| 'outputTokens'
+		| 'reasoningTokens'
+		| 'cachedInputTokens'
+		| 'model'
+		| 'metadata'
+		| 'kind'
+	>
 >;
 
 /** The update of a message, not yet run (for `db.batch`). */

@@ -40,6 +40,8 @@ function message(role: Message['role'], parts: Message['parts'], extra: Partial<
 		model: role === 'assistant' ? 'mock:offline' : null,
 		inputTokens: null,
 		outputTokens: null,
+		reasoningTokens: null,
+		cachedInputTokens: null,
 		metadata: null,
 		createdAt: new Date(created.getTime() + position * 1000),
 		updatedAt: created,
