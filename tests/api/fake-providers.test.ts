@@ -421,6 +421,20 @@ for (const c of CASES) {
 			});
 		}
 
+		it('fails a call without streaming: the provider’s overload status, or a dropped connection', async () => {
+			const fake = await start(c.kind);
+			fake.enqueue({ text: 'Never sent.', midStreamError: 'provider' }, { text: 'Never sent.', midStreamError: 'reset' });
+			const overloaded = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
+			await expect(overloaded).rejects.toSatisfy(
+				(error: unknown) => APICallError.isInstance(error) && (error.statusCode ?? 0) >= 500 && error.isRetryable
+			);
+			const dropped = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
+			await expect(dropped).rejects.toSatisfy(
+				(error: unknown) => APICallError.isInstance(error) && error.statusCode === undefined
+			);
+			expect(fake.modelRequests()).toHaveLength(2);
+		});
+
 		it('holds a hanging stream open until the client aborts, and records the close', async () => {
 			const fake = await start(c.kind);
 			fake.enqueue({ text: 'This answer never finishes.', hang: true });

@@ -238,8 +238,10 @@ export async function serveFake(
 			res,
 			reset() {
 				destroyedByUs = true;
-				// An empty write's callback runs once everything before it has reached the socket.
-				res.write('', () => res.socket?.destroy());
+				// Before any byte of the answer the connection just drops; during a stream an empty
+				// write's callback runs once everything before it has reached the socket.
+				if (!res.headersSent) res.socket?.destroy();
+				else res.write('', () => res.socket?.destroy());
 			},
 			hold() {}
 		});
