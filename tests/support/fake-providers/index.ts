@@ -5,8 +5,12 @@
  *     const fake = await startFakeProvider('anthropic');
  *     fake.enqueue({ reasoning: 'Thinking…', toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }] },
  *                  { text: 'It is sunny.' });
- *     const model = anthropicWire({ baseURL: fake.baseURL, apiKey: 'k' })('claude-sonnet-4-5');
- *     // … fake.requests[1].body holds the replayed thinking block and the tool result.
+ *     const model = createAnthropic({ baseURL: fake.baseURL, apiKey: 'k' })('claude-sonnet-4-5');
+ *     // … fake.modelRequests()[1].body holds the replayed thinking block and the tool result.
+ *
+ * For the built server, pass `fake.baseURL` as OPENAI_BASE_URL, ANTHROPIC_BASE_URL or
+ * GOOGLE_GENERATIVE_AI_BASE_URL. Each fake remembers what it handed out (signatures, items), so
+ * one fake should serve all the turns of a conversation.
  */
 import { anthropicWire } from './anthropic';
 import {
