@@ -126,7 +126,7 @@ const SETTINGS = {
 	fig9ElementsBudget: 3000,
 	/** Figure 10: OpenAI API modes measured (Parley's OPENAI_API_MODE), each on its own server and fake. */
 	fig10Modes: ['responses', 'chat'],
-	/** Figure 10: untimed rounds, then timed rounds; a round sends one request each way (Parley, direct, AI SDK). */
+	/** Figure 10: untimed rounds, then timed rounds; a round sends one request each way (Parley, direct, AI SDK, Parley offline). */
 	fig10WarmUp: 10,
 	fig10Requests: 100,
 	/** Figure 10 sends a few hundred requests within a minute. */
@@ -749,7 +749,8 @@ try {
 				const { ways, overheadP50Ms } = modes[mode];
 				console.log(
 					`[${elapsed()}] figure 10 run ${run} ${mode}: first text-delta p50 Parley ${fmt(ways.parley.firstTextP50Ms, 2)} ms, ` +
-						`direct ${fmt(ways.direct.firstTextP50Ms, 2)} ms (${signed(overheadP50Ms)} ms), AI SDK in-process ${fmt(ways.sdk.firstTextP50Ms, 2)} ms; ` +
+						`direct ${fmt(ways.direct.firstTextP50Ms, 2)} ms (${signed(overheadP50Ms)} ms), AI SDK in-process ${fmt(ways.sdk.firstTextP50Ms, 2)} ms, ` +
+						`Parley offline agent ${fmt(ways.offline.firstTextP50Ms, 2)} ms; ` +
 						`other processes used ${fmt(modes[mode].cpu.otherCores, 2)} cores`
 				);
 			}
@@ -1225,7 +1226,7 @@ function figure10Rows(run, { modes }) {
 	const tag = RUNS > 1 ? ` (run ${run})` : '';
 	const rows = [];
 	for (const [mode, out] of Object.entries(modes)) {
-		const { parley: p, direct: d, sdk: s } = out.ways;
+		const { parley: p, direct: d, sdk: s, offline: o } = out.ways;
 		const compare = (name, field) => [
 			name + tag,
 			fmt(p[field], 2),
@@ -1244,6 +1245,13 @@ function figure10Rows(run, { modes }) {
 			only('  text deltas per answer', fmt(p.textDeltasPerRequest, 0), fmt(d.textDeltasPerRequest, 0), fmt(s.textDeltasPerRequest, 0)),
 			only('  Parley main-thread CPU per request, median (ms)', fmt(p.serverCpuMsPerRequest, 2)),
 			only('  failed requests', `${p.errors}/${p.requests}`, `${d.errors}/${d.requests}`, `${s.errors}/${s.requests}`),
+			only('  same server, offline agent: first text-delta p50 · p95 (ms)', `${fmt(o.firstTextP50Ms, 2)} · ${fmt(o.firstTextP95Ms, 2)}`),
+			only('  same server, offline agent: main-thread CPU per request (ms)', fmt(o.serverCpuMsPerRequest, 2)),
+			only('  same server, offline agent: failed requests', `${o.errors}/${o.requests}`),
+			only(
+				'  the provider path over the offline agent: first text-delta p50 · CPU (ms)',
+				`${signed(p.firstTextP50Ms - o.firstTextP50Ms)} · ${signed(p.serverCpuMsPerRequest - o.serverCpuMsPerRequest)}`
+			),
 			only("  other processes' CPU meanwhile (cores)", fmt(out.cpu.otherCores, 2))
 		);
 	}
@@ -1265,7 +1273,7 @@ if (results[10].some((pair) => pair?.parley)) {
 	printTable(tables[10]);
 	console.log(
 		"  (direct = Parley's own request to the fake, replayed with node:http; AI SDK = streamText over createOpenAI({ baseURL }) in the bench process; " +
-			'the fake runs in the bench process too)'
+			'the fake runs in the bench process too; the offline agent is the seeded assistant on the offline model, MOCK_TOKEN_DELAY_MS=0)'
 	);
 	for (const [index, pair] of results[10].entries()) {
 		for (const [mode, out] of Object.entries(pair?.parley?.modes ?? {})) {

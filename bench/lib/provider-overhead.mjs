@@ -7,7 +7,9 @@
 //   - direct: the very request Parley sent the fake (captured during the warm-up), replayed with
 //     node:http and read as OpenAI's SSE — what calling the provider costs without Parley;
 //   - AI SDK: `streamText` over `createOpenAI({ baseURL })` in this process, with the agent's
-//     system prompt and the same question — what a bare AI SDK app on the same provider sees.
+//     system prompt and the same question — what a bare AI SDK app on the same provider sees;
+//   - offline: `POST /api/chat` to the same server's seeded `assistant` on the offline model
+//     (MOCK_TOKEN_DELAY_MS=0) — Parley's own floor, so that what the provider path adds shows.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +23,7 @@ const SYSTEM_PROMPT = 'You are Parley, a helpful assistant. Answer clearly and c
 const PROMPT = 'Hello there, how quickly does the first word arrive?';
 
 /** The ways a request is sent, in the order of the first round. */
-export const WAYS = ['parley', 'direct', 'sdk'];
+export const WAYS = ['parley', 'direct', 'sdk', 'offline'];
 
 /** OpenAI API modes as Parley's OPENAI_API_MODE names them, with the fake that speaks each. */
 export const MODES = {
@@ -137,10 +139,10 @@ async function streamSdk({ streamText, model }) {
 	return result;
 }
 
-const chatBody = (index) =>
+const chatBody = (index, agentId) =>
 	JSON.stringify({
 		id: `f10-${String(index).padStart(4, '0')}-${randomBytes(6).toString('hex')}`,
-		agentId: AGENT_SLUG,
+		agentId,
 		messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: PROMPT }] }]
 	});
 
@@ -152,34 +154,36 @@ const chatBody = (index) =>
 export async function figure10(target, fake, { mode, warmUp = 10, requests = 100, ticks = 100 }) {
 	const { pid, baseURL, dbPath } = target.server;
 	await insertAgent(dbPath);
-	const headers = await target.headersFor(warmUp + requests);
+	const headers = await target.headersFor(2 * (warmUp + requests));
 	const [{ streamText }, { createOpenAI }] = await Promise.all([import('ai'), import('@ai-sdk/openai')]);
 	const provider = createOpenAI({ apiKey: 'bench', baseURL: fake.baseURL });
 	const model = mode === 'chat' ? provider.chat(FAKE_MODEL) : provider.responses(FAKE_MODEL);
 
 	let sent = 0;
 	let upstream; // Parley's request to the fake, replayed by `direct`
+	const viaParley = async (agentId) => {
+		const index = sent++;
+		const cpu0 = mainThreadCpuMs(pid);
+		const before = fake.modelRequests().length;
+		const result = await streamChat({
+			url: `${baseURL}/api/chat`,
+			headers: headers[index],
+			body: chatBody(index, agentId),
+			agent: target.agent,
+			timeoutMs: 15_000
+		});
+		result.serverCpuMs = mainThreadCpuMs(pid) - cpu0;
+		if (result.errorChunk && !result.error) result.error = `error chunk: ${result.errorChunk}`;
+		if (!result.error && result.textDeltas === 0) result.error = 'no text delta';
+		upstream ??= fake
+			.modelRequests()
+			.slice(before)
+			.find((request) => JSON.stringify(request.body ?? '').includes(PROMPT));
+		return result;
+	};
 	const send = {
-		async parley() {
-			const index = sent++;
-			const cpu0 = mainThreadCpuMs(pid);
-			const before = fake.modelRequests().length;
-			const result = await streamChat({
-				url: `${baseURL}/api/chat`,
-				headers: headers[index],
-				body: chatBody(index),
-				agent: target.agent,
-				timeoutMs: 15_000
-			});
-			result.serverCpuMs = mainThreadCpuMs(pid) - cpu0;
-			if (result.errorChunk && !result.error) result.error = `error chunk: ${result.errorChunk}`;
-			if (!result.error && result.textDeltas === 0) result.error = 'no text delta';
-			upstream ??= fake
-				.modelRequests()
-				.slice(before)
-				.find((request) => JSON.stringify(request.body ?? '').includes(PROMPT));
-			return result;
-		},
+		parley: () => viaParley(AGENT_SLUG),
+		offline: () => viaParley('assistant'),
 		direct() {
 			if (!upstream) return { error: "not sent: Parley's request to the fake was not seen" };
 			return streamDirect({
@@ -234,7 +238,7 @@ export async function figure10(target, fake, { mode, warmUp = 10, requests = 100
 			firstTextP95Ms: percentile(firstText, 95),
 			firstByteP50Ms: median(firstByte),
 			textDeltasPerRequest: median(results.map((result) => result.textDeltas)),
-			serverCpuMsPerRequest: way === 'parley' ? median(results.map((result) => result.serverCpuMs)) : undefined,
+			serverCpuMsPerRequest: results[0]?.serverCpuMs !== undefined ? median(results.map((result) => result.serverCpuMs)) : undefined,
 			firstTextMs: firstText.map((value) => Math.round(value * 100) / 100)
 		};
 	}
