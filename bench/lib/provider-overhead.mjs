@@ -2,7 +2,7 @@
 // tests/support/fake-providers, loaded into this process through tsx) answers every call at once
 // with a short text in a few deltas. Parley is started against it (OPENAI_BASE_URL) with an agent
 // on `openai:fake-model`, and the time from a request's start to its first text delta is taken
-// three ways, one request at a time, round-robin (the starting way rotated every round):
+// four ways, one request at a time, round-robin (the starting way rotated every round):
 //   - Parley: `POST /api/chat` (the UI message stream), as figure 1;
 //   - direct: the very request Parley sent the fake (captured during the warm-up), replayed with
 //     node:http and read as OpenAI's SSE — what calling the provider costs without Parley;
