@@ -10,6 +10,7 @@
 //   npm run bench -- --runs 1 --only 6        # the chat page in Chromium: its JavaScript, a 500-message task
 //   npm run bench -- --runs 1 --only 7        # reading a 100-page PDF while /health keeps answering
 //   npm run bench -- --runs 1 --only 8        # hybrid knowledge search over 100,000 chunks
+//   npm run bench -- --runs 1 --only 10       # first-token overhead over a fake OpenAI server
 import { execFileSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { figure6 } from './lib/chat-page.mjs';
 import { figure7 } from './lib/extraction.mjs';
 import { figure8 } from './lib/knowledge.mjs';
 import { figure9 } from './lib/sidebar.mjs';
+import { figure10, MODES, parleyEnv, startFakeOpenAI } from './lib/provider-overhead.mjs';
 import { liveServers, startServer } from './lib/servers.mjs';
 import {
 	fmt,
@@ -46,13 +48,13 @@ import {
 const { values: flags } = parseArgs({
 	options: {
 		runs: { type: 'string', default: '2' },
-		only: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
+		only: { type: 'string', default: '1,2,3,4,5,6,7,8,9,10' },
 		profile: { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
 if (flags.help) {
-	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8,9] [--profile]');
+	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8,9,10] [--profile]');
 	process.exit(0);
 }
 
@@ -121,7 +123,14 @@ const SETTINGS = {
 	/** Figure 9 budgets: the sidebar's first chat painted (median)… */
 	fig9FirstRowBudgetMs: 1000,
 	/** …and the page's elements once loaded. */
-	fig9ElementsBudget: 3000
+	fig9ElementsBudget: 3000,
+	/** Figure 10: OpenAI API modes measured (Parley's OPENAI_API_MODE), each on its own server and fake. */
+	fig10Modes: ['responses', 'chat'],
+	/** Figure 10: untimed rounds, then timed rounds; a round sends one request each way (Parley, direct, AI SDK, Parley offline). */
+	fig10WarmUp: 10,
+	fig10Requests: 100,
+	/** Figure 10 sends a few hundred requests within a minute. */
+	fig10RateLimitPerMinute: 100_000
 };
 const SHORT_PROMPT = 'Hello there, how quickly does the first word arrive?';
 const LONG_PROMPT = 'Please write a long answer about streaming';
@@ -201,7 +210,7 @@ console.log(
 	`node ${process.version} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}) · load ${os
 		.loadavg()
 		.map((value) => value.toFixed(2))
-		.join(' ')} · git ${gitHead} · runs ${RUNS} · figures ${[...ONLY].sort().join(',')}`
+		.join(' ')} · git ${gitHead} · runs ${RUNS} · figures ${[...ONLY].sort((a, b) => a - b).join(',')}`
 );
 if (staleBy > 0) {
 	console.log(
@@ -622,9 +631,10 @@ async function figure5(target) {
 const ratioOf = (parley, baseline) =>
 	Number.isFinite(parley) && Number.isFinite(baseline) && baseline > 0 ? parley / baseline : NaN;
 
+const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : 'n/a');
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
-const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [] };
+const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [], 10: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
@@ -718,6 +728,37 @@ try {
 					out.rounds.map((round) => `${fmt(round.readMs / 1000, 2)} s`).join(', ') +
 					`; /health max ${fmt(maxOf(out.rounds.map((round) => round.healthMaxMs)), 1)} ms meanwhile`
 			);
+		}
+	}
+	if (ONLY.has(10)) {
+		for (let run = 1; run <= RUNS; run++) {
+			const modes = {};
+			for (const mode of SETTINGS.fig10Modes) {
+				const fake = await startFakeOpenAI(mode);
+				try {
+					modes[mode] = await session(
+						'parley',
+						0,
+						(target) =>
+							figure10(target, fake, { mode, warmUp: SETTINGS.fig10WarmUp, requests: SETTINGS.fig10Requests, ticks: TICKS }),
+						{ env: { ...parleyEnv(mode, fake), RATE_LIMIT_PER_MINUTE: String(SETTINGS.fig10RateLimitPerMinute) } }
+					);
+				} finally {
+					await fake.close();
+				}
+				const { ways, overheadP50Ms } = modes[mode];
+				console.log(
+					`[${elapsed()}] figure 10 run ${run} ${mode}: first text-delta p50 Parley ${fmt(ways.parley.firstTextP50Ms, 2)} ms, ` +
+						`direct ${fmt(ways.direct.firstTextP50Ms, 2)} ms (${signed(overheadP50Ms)} ms), AI SDK in-process ${fmt(ways.sdk.firstTextP50Ms, 2)} ms, ` +
+						`Parley offline agent ${fmt(ways.offline.firstTextP50Ms, 2)} ms; ` +
+						`other processes used ${fmt(modes[mode].cpu.otherCores, 2)} cores`
+				);
+			}
+			// The busier mode's noise stands for the run (as figure 5's phases do).
+			const cpu = Object.values(modes)
+				.map((out) => out.cpu)
+				.sort((a, b) => b.otherCores - a.otherCores)[0];
+			results[10][run - 1] = { parley: { modes, cpu } };
 		}
 	}
 	if (ONLY.has(9)) {
@@ -872,7 +913,6 @@ function printTable({ title, header, rows, leftFrom }) {
 	for (const row of rows) console.log(line(row));
 }
 
-const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : 'n/a');
 const withP90 = (medianMs, p90Ms) => `${fmt(medianMs, 2)} (${fmt(p90Ms, 2)})`;
 
 /** Figure 5, one run: the latency table's rows and the throughput table's rows. */
@@ -1180,6 +1220,72 @@ printParleyTable(
 	`9. The chat sidebar in Chromium — a user with ${SETTINGS.fig9Tasks} tasks opens /, ${SETTINGS.fig9Loads} loads in fresh browser contexts (after one not counted)`,
 	figure9Rows
 );
+
+/** Figure 10, one run: [figure, Parley, direct, AI SDK in-process, Parley − direct, ratio, budget, within]. */
+function figure10Rows(run, { modes }) {
+	const tag = RUNS > 1 ? ` (run ${run})` : '';
+	const rows = [];
+	for (const [mode, out] of Object.entries(modes)) {
+		const { parley: p, direct: d, sdk: s, offline: o } = out.ways;
+		const compare = (name, field) => [
+			name + tag,
+			fmt(p[field], 2),
+			fmt(d[field], 2),
+			fmt(s[field], 2),
+			`${signed(p[field] - d[field])} ms`,
+			`${fmt(ratioOf(p[field], d[field]), 2)}×`,
+			'figure only',
+			'—'
+		];
+		const only = (name, pv, dv = '—', sv = '—') => [name + tag, pv, dv, sv, '—', '—', '—', '—'];
+		rows.push(
+			compare(`${MODES[mode].label}: first text-delta p50 (ms)`, 'firstTextP50Ms'),
+			compare('  first text-delta p95 (ms)', 'firstTextP95Ms'),
+			compare('  first byte p50 (ms)', 'firstByteP50Ms'),
+			only('  text deltas per answer', fmt(p.textDeltasPerRequest, 0), fmt(d.textDeltasPerRequest, 0), fmt(s.textDeltasPerRequest, 0)),
+			only('  Parley main-thread CPU per request, median (ms)', fmt(p.serverCpuMsPerRequest, 2)),
+			only('  failed requests', `${p.errors}/${p.requests}`, `${d.errors}/${d.requests}`, `${s.errors}/${s.requests}`),
+			only('  same server, offline agent: first text-delta p50 · p95 (ms)', `${fmt(o.firstTextP50Ms, 2)} · ${fmt(o.firstTextP95Ms, 2)}`),
+			only('  same server, offline agent: main-thread CPU per request (ms)', fmt(o.serverCpuMsPerRequest, 2)),
+			only('  same server, offline agent: failed requests', `${o.errors}/${o.requests}`),
+			only(
+				'  the provider path over the offline agent: first text-delta p50 · CPU (ms)',
+				`${signed(p.firstTextP50Ms - o.firstTextP50Ms)} · ${signed(p.serverCpuMsPerRequest - o.serverCpuMsPerRequest)}`
+			),
+			only("  other processes' CPU meanwhile (cores)", fmt(out.cpu.otherCores, 2))
+		);
+	}
+	return rows;
+}
+
+if (results[10].some((pair) => pair?.parley)) {
+	const rows = results[10].flatMap((pair, index) => (pair?.parley ? figure10Rows(index + 1, pair.parley) : []));
+	tables[10] = {
+		title:
+			`10. First text-delta over a fake OpenAI server that answers at once — ${SETTINGS.fig10Requests} sequential requests each way ` +
+			`(round-robin, after ${SETTINGS.fig10WarmUp} untimed rounds), agent on openai:fake-model`,
+		header: ['figure', 'Parley /api/chat', 'direct', 'AI SDK in-process', 'Parley − direct', 'ratio vs direct', 'budget', 'within budget?'],
+		keys: ['name', 'parley', 'direct', 'sdk', 'overhead', 'ratio', 'budget', 'within'],
+		rows,
+		within: 7,
+		leftFrom: 6
+	};
+	printTable(tables[10]);
+	console.log(
+		"  (direct = Parley's own request to the fake, replayed with node:http; AI SDK = streamText over createOpenAI({ baseURL }) in the bench process; " +
+			'the fake runs in the bench process too; the offline agent is the seeded assistant on the offline model, MOCK_TOKEN_DELAY_MS=0)'
+	);
+	for (const [index, pair] of results[10].entries()) {
+		for (const [mode, out] of Object.entries(pair?.parley?.modes ?? {})) {
+			for (const [way, w] of Object.entries(out.ways)) {
+				const run = RUNS > 1 ? `run ${index + 1} ` : '';
+				if (w.warmUpError) console.log(`  ${run}${mode} ${way} failed during warm-up: ${w.warmUpError}`);
+				const kinds = Object.entries(w.errorKinds);
+				if (kinds.length > 0) console.log(`  ${run}${mode} ${way} errors: ${kinds.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
+			}
+		}
+	}
+}
 
 const budgetCells = Object.values(tables)
 	.filter((table) => table.within !== undefined)
