@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../support/server';
+import { signUp, type SessionClient } from '../support/session';
+
+/** An OpenAI-compatible server that only lists its models (`GET /v1/models`). */
+let provider: Server;
+let providerURL: string;
+let listed: () => void;
+const listRead = new Promise<void>((resolve) => (listed = resolve));
+
+let server: TestServer;
+/** The first account, hence an admin. */
+let admin: SessionClient;
+
+beforeAll(async () => {
+	provider = createServer((request, response) => {
+		if (request.method === 'GET' && request.url === '/v1/models') {
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(
+				JSON.stringify({
+					object: 'list',
+					data: [
+						{ id: 'listed-model', object: 'model', created: 0, owned_by: 'local' },
+						{ id: 'fake-model', object: 'model', created: 0, owned_by: 'local' }
+					]
+				})
+			);
+			listed();
+			return;
+		}
+		response.writeHead(404, { 'content-type': 'application/json' });
+		response.end(JSON.stringify({ error: { message: 'not here' } }));
+	});
+	await new Promise<void>((listening) => provider.listen(0, '127.0.0.1', listening));
+	providerURL = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1`;
+	server = await startServer({ DEFAULT_MODEL: 'compatible:fake-model', OPENAI_COMPATIBLE_BASE_URL: providerURL });
+	admin = await signUp(server.baseURL, 'admin@example.com');
+});
+
+afterAll(async () => {
+	await server?.stop();
+	provider?.closeAllConnections();
+	await new Promise((closed) => provider?.close(closed));
+});
+
+/** A JSON request of the admin's session. */
+async function call(method: string, path: string, body?: unknown) {
+	const response = await admin.fetch(path, {
+		method,
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	return { status: response.status, body: await response.json() };
+}
+
+/** The admin's new-agent page as the server renders it. */
+async function newAgentPage(): Promise<string> {
+	const response = await admin.fetch('/admin/agents/new');
+	expect(response.status).toBe(200);
+	return response.text();
+}
+
+/** The `<option>` elements of the model menu of a page. */
+function modelOptions(html: string): string[] {
+	const select = /<select[^>]*name="model"[^>]*>([\s\S]*?)<\/select>/.exec(html);
+	expect(select).not.toBeNull();
+	return select?.[1].match(/<option[^>]*>/g) ?? [];
+}
+
+describe('DEFAULT_MODEL for new agents', () => {
+	it('is the model of an agent created through POST /api/agents without one', async () => {
+		const created = await call('POST', '/api/agents', { slug: 'local', name: 'Local' });
+		expect(created.status).toBe(201);
+		expect(created.body.model).toBe('compatible:fake-model');
+		expect((await call('GET', '/api/agents/local')).body.model).toBe('compatible:fake-model');
+	});
+
+	it('is kept out of the way when a model is given, and applies to a PUT without one', async () => {
+		const chosen = await call('POST', '/api/agents', { slug: 'chosen', name: 'Chosen', model: 'mock:offline' });
+		expect(chosen.body.model).toBe('mock:offline');
+		const replaced = await call('PUT', '/api/agents/chosen', { slug: 'chosen', name: 'Chosen again' });
+		expect(replaced.status).toBe(200);
+		expect(replaced.body.model).toBe('compatible:fake-model');
+	});
+
+	it('is preselected in the admin new-agent form', async () => {
+		const selected = modelOptions(await newAgentPage()).filter((option) => /\sselected/.test(option));
+		expect(selected).toEqual([expect.stringContaining('value="compatible:fake-model"')]);
+	});
+});
+
+describe('the model menu', () => {
+	it('offers the models the OpenAI-compatible server lists at GET /v1/models', async () => {
+		await listRead;
+		// The list is read in the background at start: wait until the menu has it.
+		const deadline = Date.now() + 10_000;
+		let options = modelOptions(await newAgentPage());
+		while (!options.some((option) => option.includes('value="compatible:listed-model"')) && Date.now() < deadline) {
+			options = modelOptions(await newAgentPage());
+		}
+		expect(options.map((option) => /value="([^"]*)"/.exec(option)?.[1])).toEqual([
+			'mock:offline',
+			'compatible:listed-model',
+			'compatible:fake-model'
+		]);
+	});
+});
