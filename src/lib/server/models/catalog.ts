@@ -66,6 +66,11 @@ export function isProviderConfigured(config: Config, provider: string): provider
 	}
 }
 
+/** A provider's name as people read it, e.g. `OpenAI-compatible`. */
+export function providerLabel(provider: ProviderId): string {
+	return providerNames[provider];
+}
+
 /** A readable label for a model id, naming the offline model as such. */
 export function modelLabel(id: string): string {
 	const { provider, model } = parseModelId(id);
