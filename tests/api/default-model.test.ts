@@ -1,48 +1,23 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-providers';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 
-/** An OpenAI-compatible server that only lists its models (`GET /v1/models`). */
-let provider: Server;
-let providerURL: string;
-let listed: () => void;
-const listRead = new Promise<void>((resolve) => (listed = resolve));
-
+/** An OpenAI-compatible server whose model list (`GET /v1/models`) names two models. */
+let provider: FakeProvider;
 let server: TestServer;
 /** The first account, hence an admin. */
 let admin: SessionClient;
 
 beforeAll(async () => {
-	provider = createServer((request, response) => {
-		if (request.method === 'GET' && request.url === '/v1/models') {
-			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end(
-				JSON.stringify({
-					object: 'list',
-					data: [
-						{ id: 'listed-model', object: 'model', created: 0, owned_by: 'local' },
-						{ id: 'fake-model', object: 'model', created: 0, owned_by: 'local' }
-					]
-				})
-			);
-			listed();
-			return;
-		}
-		response.writeHead(404, { 'content-type': 'application/json' });
-		response.end(JSON.stringify({ error: { message: 'not here' } }));
-	});
-	await new Promise<void>((listening) => provider.listen(0, '127.0.0.1', listening));
-	providerURL = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1`;
-	server = await startServer({ DEFAULT_MODEL: 'compatible:fake-model', OPENAI_COMPATIBLE_BASE_URL: providerURL });
+	provider = await startFakeProvider('openai-chat', { models: ['listed-model', 'fake-model'] });
+	server = await startServer({ DEFAULT_MODEL: 'compatible:fake-model', OPENAI_COMPATIBLE_BASE_URL: provider.baseURL });
 	admin = await signUp(server.baseURL, 'admin@example.com');
 });
 
 afterAll(async () => {
 	await server?.stop();
-	provider?.closeAllConnections();
-	await new Promise((closed) => provider?.close(closed));
+	await provider?.close();
 });
 
 /** A JSON request of the admin's session. */
@@ -93,7 +68,6 @@ describe('DEFAULT_MODEL for new agents', () => {
 
 describe('the model menu', () => {
 	it('offers the models the OpenAI-compatible server lists at GET /v1/models', async () => {
-		await listRead;
 		// The list is read in the background at start: wait until the menu has it.
 		const deadline = Date.now() + 10_000;
 		let options = modelOptions(await newAgentPage());
@@ -105,5 +79,6 @@ describe('the model menu', () => {
 			'compatible:listed-model',
 			'compatible:fake-model'
 		]);
+		expect(provider.requests.filter((request) => request.path === '/v1/models').length).toBeGreaterThan(0);
 	});
 });
