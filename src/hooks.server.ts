@@ -23,7 +23,7 @@ import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
 import { getFileStorage } from '$lib/server/services/files';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
-import { refreshProviderModels } from '$lib/server/models/provider-models';
+import { refreshProviderModels, stopProviderModels } from '$lib/server/models/provider-models';
 
 /**
  * Validates the configuration, opens and migrates the database, and seeds the demo agents; then
@@ -72,7 +72,10 @@ export const init: ServerInit = async () => {
 		for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 			process.once(signal, () => void stopLocalRuns().then(() => Promise.all([closeLiveTasks(), closeTaskList()])));
 		}
-		process.once('sveltekit:shutdown', () => void shutdownRuns());
+		process.once('sveltekit:shutdown', () => {
+			stopProviderModels();
+			void shutdownRuns();
+		});
 	}
 	registerWebSocketChat();
 	const migrations = getDbMigrationReport() ?? { applied: 0, total: 0 };

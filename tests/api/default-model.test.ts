@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../support/fake-providers';
 import { startServer, type TestServer } from '../support/server';
@@ -80,5 +82,36 @@ describe('the model menu', () => {
 			'compatible:fake-model'
 		]);
 		expect(provider.requests.filter((request) => request.path === '/v1/models').length).toBeGreaterThan(0);
+	});
+});
+
+describe('a provider whose model list never comes', () => {
+	it('does not hold the start-up; the menu offers OPENAI_COMPATIBLE_MODELS meanwhile', async () => {
+		let asked!: () => void;
+		const listAsked = new Promise<void>((resolve) => (asked = resolve));
+		const silent = createServer((request) => {
+			if (request.url === '/v1/models') asked();
+			// never answers
+		});
+		await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+		const silentURL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+		// Waiting a minute for the list would exceed the start-up deadline of startServer (20 s).
+		const slow = await startServer({
+			OPENAI_COMPATIBLE_BASE_URL: silentURL,
+			OPENAI_COMPATIBLE_MODELS: 'pinned-model',
+			PROVIDER_MODELS_TIMEOUT_MS: '60000'
+		});
+		try {
+			await listAsked;
+			const owner = await signUp(slow.baseURL, 'owner@example.com');
+			const page = await owner.fetch('/admin/agents/new');
+			expect(page.status).toBe(200);
+			const values = modelOptions(await page.text()).map((option) => /value="([^"]*)"/.exec(option)?.[1]);
+			expect(values).toEqual(['mock:offline', 'compatible:pinned-model']);
+		} finally {
+			await slow.stop();
+			silent.closeAllConnections();
+			await new Promise((closed) => silent.close(closed));
+		}
 	});
 });

@@ -9,6 +9,7 @@ import {
 	ModelListError,
 	refreshProviderModels,
 	resetProviderModels,
+	stopProviderModels,
 	type ModelListSource
 } from './provider-models';
 
@@ -198,6 +199,24 @@ describe('the model menu with provider lists', () => {
 		expect(cachedProviderModels(config(), 'compatible')).toEqual(['llama3:8b']);
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toContain('HTTP 503 Service Unavailable: loading; keeping the list read before.');
+	});
+
+	it('stops a read under way when the server shuts down, without a complaint', async () => {
+		const lines: string[] = [];
+		resetProviderModels((line) => lines.push(line));
+		const asked = new Promise<void>((resolve) => {
+			handler = () => resolve(); // never answers
+		});
+		const slow = parseConfig({ OPENAI_COMPATIBLE_BASE_URL: baseURL, PROVIDER_MODELS_TIMEOUT_MS: '60000' });
+		const reading = refreshProviderModels(slow);
+		await asked;
+		stopProviderModels();
+		await reading;
+		expect(lines).toEqual([]);
+		expect(cachedProviderModels(slow, 'compatible')).toBeUndefined();
+		// Nothing is read any more.
+		await refreshProviderModels(slow, { force: true });
+		expect(received).toHaveLength(1);
 	});
 
 	it('lists a gateway at OPENAI_BASE_URL instead of the OpenAI suggestions', async () => {

@@ -87,9 +87,8 @@ export function modelListLimits(config: Config): ModelListLimits {
 
 /** A short reason for a failed request: a timeout, a refused connection, … */
 function networkCause(error: unknown, timeoutMs: number): string {
-	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-		return `no answer within ${timeoutMs} ms`;
-	}
+	if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+	if (error instanceof Error && error.name === 'AbortError') return 'stopped: the server is shutting down';
 	const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
 	const code = cause?.code;
 	if (code === 'ECONNREFUSED') return 'connection refused';
@@ -148,13 +147,18 @@ function errorMessageOf(body: string): string | undefined {
  * `maxModels`. A failure is a `ModelListError` naming the cause (HTTP status and the server's
  * message, a timeout, a refused connection, a body too large or not a model list).
  */
-export async function fetchModelList(source: ModelListSource, limits: ModelListLimits): Promise<string[]> {
+export async function fetchModelList(
+	source: ModelListSource,
+	limits: ModelListLimits,
+	abort?: AbortSignal
+): Promise<string[]> {
 	const url = `${source.baseURL.replace(/\/+$/, '')}/models`;
 	const headers: Record<string, string> = { accept: 'application/json' };
 	if (source.apiKey) headers.authorization = `Bearer ${source.apiKey}`;
 	let response: Response;
 	let body: string;
-	const signal = AbortSignal.timeout(limits.timeoutMs);
+	const timeout = AbortSignal.timeout(limits.timeoutMs);
+	const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
 	try {
 		response = await fetch(url, { headers, signal, redirect: 'follow' });
 		body = await readLimited(response, limits.maxBytes);
@@ -204,6 +208,9 @@ interface CacheEntry {
 
 const cache = new Map<ListingProvider, CacheEntry>();
 
+/** Aborts the reads under way when the server stops, so that none holds the process open. */
+let stopping = new AbortController();
+
 function keyOf(source: ModelListSource): string {
 	return `${source.baseURL}\n${source.apiKey ?? ''}`;
 }
@@ -225,7 +232,8 @@ function refreshSource(config: Config, source: ModelListSource, force: boolean):
 	);
 	if (!force && Date.now() - entry.checkedAt < maxAge) return Promise.resolve();
 	const current = entry;
-	current.pending = fetchModelList(source, modelListLimits(config))
+	if (stopping.signal.aborted) return Promise.resolve();
+	current.pending = fetchModelList(source, modelListLimits(config), stopping.signal)
 		.then(
 			(models) => {
 				current.models = models;
@@ -233,6 +241,7 @@ function refreshSource(config: Config, source: ModelListSource, force: boolean):
 			},
 			(error: unknown) => {
 				current.failed = true;
+				if (stopping.signal.aborted) return;
 				const cause = error instanceof Error ? error.message : String(error);
 				const fallback =
 					current.models !== null
@@ -275,8 +284,14 @@ export function cachedProviderModels(config: Config, provider: ListingProvider):
 	return fresh?.key === keyOf(source) ? (fresh.models ?? undefined) : undefined;
 }
 
+/** Stops the reads under way and reads no more (the server is shutting down). */
+export function stopProviderModels(): void {
+	stopping.abort();
+}
+
 /** Forgets every list (for tests), and replaces how failures are told when `log` is given. */
 export function resetProviderModels(log?: (line: string) => void): void {
 	cache.clear();
+	stopping = new AbortController();
 	warn = log ?? ((line) => console.warn(line));
 }
