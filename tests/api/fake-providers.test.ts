@@ -310,6 +310,29 @@ for (const c of CASES) {
 			});
 		});
 
+		it('parses several tool calls in one step', async () => {
+			const fake = await start(c.kind);
+			fake.enqueue({
+				text: 'Checking both.',
+				toolCalls: [
+					{ name: 'weather', input: { city: 'Oslo' } },
+					{ name: 'weather', input: { city: 'Lima' } }
+				]
+			});
+			const result = streamText({
+				model: c.model(fake),
+				prompt: 'Weather in Oslo and Lima?',
+				tools: weatherTool,
+				maxRetries: 0
+			});
+			await result.consumeStream();
+			const calls = await result.toolCalls;
+			expect(calls.map((call) => call.input)).toEqual([{ city: 'Oslo' }, { city: 'Lima' }]);
+			expect(new Set(calls.map((call) => call.toolCallId)).size).toBe(2);
+			expect(await result.text).toBe('Checking both.');
+			expect(await result.finishReason).toBe('tool-calls');
+		});
+
 		it('reports usage, with reasoning and cached tokens where the provider counts them', async () => {
 			const fake = await start(c.kind);
 			const usage = { input: 100, output: 50, reasoning: 30, cachedInput: 40 };
@@ -344,6 +367,19 @@ for (const c of CASES) {
 			const failed = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
 			await expect(failed).rejects.toSatisfy(
 				(error: unknown) => APICallError.isInstance(error) && error.statusCode === 500
+			);
+		});
+
+		it('names the requested model in a 404', async () => {
+			const fake = await start(c.kind);
+			fake.enqueue({ httpError: { status: 404 } });
+			const model = c.model(fake);
+			const failed = generateText({ model, prompt: 'Hi', maxRetries: 0 });
+			await expect(failed).rejects.toSatisfy(
+				(error: unknown) =>
+					APICallError.isInstance(error) &&
+					error.statusCode === 404 &&
+					error.message.includes(model.modelId)
 			);
 		});
 
@@ -407,6 +443,122 @@ for (const c of CASES) {
 		});
 	});
 }
+
+/** The raw body of one streamed model call. */
+async function rawStream(fake: FakeProvider, path: string, body: object, headers: Record<string, string> = {}) {
+	const response = await fetch(fake.baseURL + path, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body)
+	});
+	expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+	return response.text();
+}
+
+describe('the bytes on the wire', () => {
+	const step = {
+		reasoning: 'Short thought here.',
+		text: 'A short answer here.',
+		toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }],
+		usage: { input: 10, output: 40, reasoning: 12 }
+	};
+
+	it('Responses: an event line naming each data line’s type, sequence numbers from 0, no [DONE]', async () => {
+		const fake = await start('openai-responses');
+		fake.enqueue(step);
+		const raw = await rawStream(fake, '/responses', { model: 'gpt-5-mini', stream: true, input: 'Hi' });
+		const events = raw.split('\n\n').filter(Boolean);
+		events.forEach((event, index) => {
+			const [eventLine, dataLine] = event.split('\n');
+			const data = JSON.parse(dataLine.slice('data: '.length));
+			expect(eventLine).toBe(`event: ${data.type}`);
+			expect(data.sequence_number).toBe(index);
+		});
+		expect(raw).not.toContain('[DONE]');
+		expect(raw).toMatch(/"id":"resp_[0-9a-f]{50}"/);
+		expect(raw).toMatch(/"call_id":"call_[A-Za-z0-9]{24}"/);
+	});
+
+	it('Chat Completions: bare data lines, usage only when asked, then data: [DONE]', async () => {
+		const fake = await start('openai-chat');
+		fake.enqueue(step, step);
+		const withoutUsage = await rawStream(fake, '/chat/completions', { model: 'm', stream: true });
+		expect(withoutUsage).not.toContain('"usage"');
+		expect(withoutUsage).not.toMatch(/^event:/m);
+		expect(withoutUsage.endsWith('data: [DONE]\n\n')).toBe(true);
+		const withUsage = await rawStream(fake, '/chat/completions', {
+			model: 'm',
+			stream: true,
+			stream_options: { include_usage: true }
+		});
+		const chunks = withUsage
+			.split('\n\n')
+			.filter((event) => event && event !== 'data: [DONE]')
+			.map((event) => JSON.parse(event.slice('data: '.length)));
+		expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
+		expect(chunks.at(-1)).toMatchObject({
+			choices: [],
+			usage: { prompt_tokens: 10, completion_tokens: 40, completion_tokens_details: { reasoning_tokens: 12 } }
+		});
+		expect(chunks.at(-2).choices[0].finish_reason).toBe('tool_calls');
+	});
+
+	it('Anthropic: event lines, a ping after the first block starts, message_stop last', async () => {
+		const fake = await start('anthropic', { apiKey: API_KEY });
+		fake.enqueue(step);
+		const raw = await rawStream(
+			fake,
+			'/messages',
+			{ model: 'claude-sonnet-4-5', stream: true, max_tokens: 100, messages: [] },
+			{ 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01' }
+		);
+		const types = raw
+			.split('\n\n')
+			.filter(Boolean)
+			.map((event) => {
+				const [eventLine, dataLine] = event.split('\n');
+				const type = JSON.parse(dataLine.slice('data: '.length)).type;
+				expect(eventLine).toBe(`event: ${type}`);
+				return type;
+			});
+		expect(types.slice(0, 3)).toEqual(['message_start', 'content_block_start', 'ping']);
+		expect(types.slice(-2)).toEqual(['message_delta', 'message_stop']);
+		expect(raw).toMatch(/"id":"toolu_01[A-Za-z0-9]{22}"/);
+		expect(raw).toContain('"type":"signature_delta"');
+		const missingVersion = await fetch(`${fake.baseURL}/messages`, {
+			method: 'POST',
+			headers: { 'x-api-key': API_KEY },
+			body: '{}'
+		});
+		expect(missingVersion.status).toBe(400);
+		expect(await missingVersion.json()).toMatchObject({
+			type: 'error',
+			error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' }
+		});
+	});
+
+	it('Gemini: data lines ending in CRLF, usage counted so far in every chunk', async () => {
+		const fake = await start('google');
+		fake.enqueue(step);
+		const raw = await rawStream(fake, '/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {});
+		expect(raw.endsWith('\r\n\r\n')).toBe(true);
+		const chunks = raw
+			.split('\r\n\r\n')
+			.filter(Boolean)
+			.map((event) => JSON.parse(event.slice('data: '.length)));
+		const totals = chunks.map((chunk) => chunk.usageMetadata.totalTokenCount);
+		expect(totals).toEqual([...totals].sort((a, b) => a - b));
+		expect(totals[0]).toBeLessThan(50);
+		expect(chunks.at(-1).usageMetadata).toMatchObject({
+			promptTokenCount: 10,
+			candidatesTokenCount: 28,
+			thoughtsTokenCount: 12,
+			totalTokenCount: 50
+		});
+		expect(chunks.at(-1).candidates[0].finishReason).toBe('STOP');
+		expect(chunks[0].candidates[0].content.parts[0]).toMatchObject({ thought: true });
+	});
+});
 
 describe('model lists', () => {
 	it('answers GET …/models in each provider’s shape and records it', async () => {

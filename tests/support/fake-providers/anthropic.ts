@@ -46,8 +46,15 @@ function anthropicHeaders(): Record<string, string> {
 }
 
 /** Anthropic's error reply: `{ type: 'error', error: { type, message }, request_id }`. */
-export function anthropicError(status: number, message?: string, retryAfter?: number): Reply {
+export function anthropicError(
+	status: number,
+	message?: string,
+	retryAfter?: number,
+	model?: string
+): Reply {
 	const known = ERROR_TYPES[status] ?? ERROR_TYPES[status >= 500 ? 500 : 400];
+	// An unknown model is answered `not_found_error` "model: <name>".
+	const defaultMessage = status === 404 && model ? `model: ${model}` : known.message;
 	const headers = anthropicHeaders();
 	if (status === 429) {
 		headers['anthropic-ratelimit-requests-limit'] = '50';
@@ -57,7 +64,7 @@ export function anthropicError(status: number, message?: string, retryAfter?: nu
 	if (status === 529 || status >= 500) headers['x-should-retry'] = 'true';
 	const body = {
 		type: 'error',
-		error: { type: known.type, message: message ?? known.message },
+		error: { type: known.type, message: message ?? defaultMessage },
 		request_id: headers['request-id']
 	};
 	return { status, headers, body: JSON.stringify(body) };

@@ -102,8 +102,8 @@ export interface WireFormat {
 	route(method: string, segments: string[]): 'model' | 'models' | null;
 	/** The provider's refusal when `apiKey` is set and the request carries another key, else null. */
 	checkAuth(request: RecordedRequest, query: URLSearchParams, apiKey: string | undefined): Reply | null;
-	/** The provider's error reply for a status (its own JSON body and headers). */
-	errorReply(status: number, message?: string, retryAfter?: number): Reply;
+	/** The provider's error reply for a status (its own JSON body and headers); `model` names the requested model. */
+	errorReply(status: number, message?: string, retryAfter?: number, model?: string): Reply;
 	/** The provider's answer for an unknown route. */
 	notFound(request: RecordedRequest): Reply;
 	/** The provider's model list (GET …/models). */
@@ -206,7 +206,8 @@ export async function serveFake(
 		const step = queue.shift() ?? { text: `Hello from ${kind}.` };
 		if (step.httpError) {
 			const { status, message, retryAfter } = step.httpError;
-			return send(res, wire.errorReply(status, message, retryAfter));
+			const model = request.body?.model ?? segments[1]?.split(':')[0];
+			return send(res, wire.errorReply(status, message, retryAfter, model));
 		}
 		wire.answer({
 			request,

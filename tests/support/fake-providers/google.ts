@@ -93,16 +93,22 @@ function checkAuth(
 	]);
 }
 
-/** Gemini counts thoughts apart from candidates; `promptTokenCount` includes cached tokens. */
-function usageMetadata(step: FakeStep) {
+/**
+ * Gemini counts thoughts apart from candidates; `promptTokenCount` includes cached tokens. In a
+ * stream every chunk carries the counts so far, so `done` (0…1) scales the thoughts and
+ * candidates generated up to that chunk: the last chunk's counts are the call's.
+ */
+function usageMetadata(step: FakeStep, done = { thoughts: 1, candidates: 1 }) {
 	const usage = usageOf(step);
+	const thoughts = Math.round(usage.reasoning * done.thoughts);
+	const candidates = Math.round((usage.output - usage.reasoning) * done.candidates);
 	return {
 		promptTokenCount: usage.input,
-		candidatesTokenCount: usage.output - usage.reasoning,
-		totalTokenCount: usage.input + usage.output,
+		candidatesTokenCount: candidates,
+		totalTokenCount: usage.input + thoughts + candidates,
 		...(usage.cachedInput ? { cachedContentTokenCount: usage.cachedInput } : {}),
 		promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.input }],
-		...(usage.reasoning ? { thoughtsTokenCount: usage.reasoning } : {})
+		...(thoughts ? { thoughtsTokenCount: thoughts } : {})
 	};
 }
 
@@ -118,8 +124,19 @@ function signature(): string {
 function streamAnswer(call: ModelCall) {
 	const { res, step } = call;
 	const base = { modelVersion: modelOf(call), responseId: randomAlphanumeric(23) };
-	const usage = usageMetadata(step);
-	const chunk = (parts: unknown[], finishReason?: string) =>
+	const thinking = step.reasoning !== undefined;
+	const thoughtPieces = thinking ? splitText(step.reasoning!) : [];
+	const textPieces = step.text !== undefined ? splitText(step.text) : [];
+	const toolCalls = step.toolCalls ?? [];
+	// Chunks that carry candidates: the text pieces, the function calls, the closing chunk.
+	const candidateChunks = textPieces.length + (toolCalls.length ? 1 : 0) + 1;
+	let thoughtsSent = 0;
+	let candidatesSent = 0;
+	const chunk = (parts: unknown[], finishReason?: string) => {
+		const usage = usageMetadata(step, {
+			thoughts: thoughtPieces.length ? thoughtsSent / thoughtPieces.length : 1,
+			candidates: candidatesSent / candidateChunks
+		});
 		writeEvent(
 			res,
 			{
@@ -131,43 +148,43 @@ function streamAnswer(call: ModelCall) {
 			},
 			{ newline: '\r\n' }
 		);
+	};
 	const fail = () => {
 		writeEvent(res, JSON.parse(googleError(503).body), { newline: '\r\n' });
 		call.reset();
 	};
 	startEventStream(res, { 'content-type': 'text/event-stream' });
 
-	const thinking = step.reasoning !== undefined;
-	if (thinking) {
-		const pieces = splitText(step.reasoning!);
-		for (const [index, piece] of pieces.entries()) {
-			const last = index === pieces.length - 1;
-			chunk([{ text: piece, thought: true, ...(last ? { thoughtSignature: signature() } : {}) }]);
-		}
+	for (const [index, piece] of thoughtPieces.entries()) {
+		const last = index === thoughtPieces.length - 1;
+		thoughtsSent++;
+		chunk([{ text: piece, thought: true, ...(last ? { thoughtSignature: signature() } : {}) }]);
 	}
-	if (step.text !== undefined) {
-		const pieces = splitText(step.text);
-		if (step.hang) {
-			chunk([{ text: pieces[0] }]);
-			return call.hold();
+	if (step.hang) {
+		if (textPieces.length) {
+			candidatesSent++;
+			chunk([{ text: textPieces[0] }]);
 		}
-		for (const piece of pieces) chunk([{ text: piece }]);
+		return call.hold();
 	}
-	if (step.hang) return call.hold();
+	for (const piece of textPieces) {
+		candidatesSent++;
+		chunk([{ text: piece }]);
+	}
 	if (step.midStreamError === 'reset') return call.reset();
 	if (step.midStreamError === 'provider') return fail();
-	const toolCalls = step.toolCalls ?? [];
 	if (toolCalls.length) {
+		candidatesSent++;
 		chunk(
 			toolCalls.map((toolCall) => ({
 				functionCall: { name: toolCall.name, args: toolCall.input },
 				...(thinking ? { thoughtSignature: signature() } : {})
 			}))
 		);
-		chunk([{ text: '' }], 'STOP');
-	} else {
-		chunk([{ text: '', ...(thinking ? { thoughtSignature: signature() } : {}) }], 'STOP');
 	}
+	candidatesSent++;
+	const closing = { text: '', ...(thinking && !toolCalls.length ? { thoughtSignature: signature() } : {}) };
+	chunk([closing], 'STOP');
 	res.end();
 }
 
@@ -209,7 +226,15 @@ export const google: WireFormat = {
 		return action === 'streamGenerateContent' || action === 'generateContent' ? 'model' : null;
 	},
 	checkAuth,
-	errorReply: (status, message, retryAfter) => googleError(status, message, retryAfter),
+	errorReply: (status, message, retryAfter, model) =>
+		googleError(
+			status,
+			message ??
+				(status === 404 && model
+					? `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`
+					: undefined),
+			retryAfter
+		),
 	notFound: (request) =>
 		googleError(404, `Method not found: ${request.method} ${request.path.split('?')[0]}`),
 	modelList(models) {

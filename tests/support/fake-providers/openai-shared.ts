@@ -20,13 +20,13 @@ const ERRORS: Record<number, { type: string; code: string | null; message: strin
 	404: {
 		type: 'invalid_request_error',
 		code: 'model_not_found',
-		message: 'The model `fake-model` does not exist or you do not have access to it.'
+		message: 'The model `{model}` does not exist or you do not have access to it.'
 	},
 	429: {
 		type: 'requests',
 		code: 'rate_limit_exceeded',
 		message:
-			'Rate limit reached for gpt-5-mini in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.'
+			'Rate limit reached for {model} in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.'
 	},
 	500: {
 		type: 'server_error',
@@ -51,7 +51,12 @@ export function openaiHeaders(): Record<string, string> {
 }
 
 /** OpenAI's error reply: `{ error: { message, type, param, code } }`, indented by four spaces. */
-export function openaiError(status: number, message?: string, retryAfter?: number): Reply {
+export function openaiError(
+	status: number,
+	message?: string,
+	retryAfter?: number,
+	model = 'gpt-5-mini'
+): Reply {
 	const known = ERRORS[status] ?? ERRORS[status >= 500 ? 500 : 400];
 	const headers: Record<string, string> = openaiHeaders();
 	if (status === 429) {
@@ -61,7 +66,12 @@ export function openaiError(status: number, message?: string, retryAfter?: numbe
 	}
 	if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
 	const body = {
-		error: { message: message ?? known.message, type: known.type, param: null, code: known.code }
+		error: {
+			message: message ?? known.message.replace('{model}', model),
+			type: known.type,
+			param: null,
+			code: known.code
+		}
 	};
 	return { status, headers, body: JSON.stringify(body, null, 4) + '\n' };
 }

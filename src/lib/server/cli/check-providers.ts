@@ -9,7 +9,7 @@ import { APICallError, LoadAPIKeyError, RetryError, streamText, tool, type CallW
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import { isProviderConfigured, listModelOptions, parseModelId, providerLabel, type ProviderId } from '../models/catalog';
+import { isProviderConfigured, listModelOptions, parseModelId, providerName, type ProviderId } from '../models/catalog';
 import { refreshProviderModels } from '../models/provider-models';
 import { reasoningSettings } from '../models/provider-options';
 import { resolveModel } from '../models/registry';
@@ -249,7 +249,7 @@ function problems(check: ProviderCheck): string {
 export function formatChecks(checks: ProviderCheck[]): string {
 	const header = ['Provider', 'Model', 'Text', 'Tools', 'Reasoning', 'Usage', 'Problem'];
 	const rows = checks.map((check) => [
-		providerLabel(check.provider),
+		providerName(check.provider),
 		check.model || '(none)',
 		cell(check.text),
 		cell(check.tools),
@@ -294,12 +294,12 @@ export async function checkProviders(config: Config, { timeoutMs, print }: Check
 	const checks = await Promise.all(providers.map((provider) => checkProvider(config, provider, timeoutMs)));
 	print(formatChecks(checks));
 	print('\n✓ works  ✗ failed  – the model answered without it  · not tried');
-	const notes = checks.flatMap((check) => check.notes.map((text) => `  ${providerLabel(check.provider)}: ${text}`));
+	const notes = checks.flatMap((check) => check.notes.map((text) => `  ${providerName(check.provider)}: ${text}`));
 	if (notes.length > 0) print(`\nWarnings of the requests:\n${notes.join('\n')}`);
 	const silent = checks.filter((check) => check.text.state !== 'ok');
 	if (silent.length > 0) {
 		print(
-			`\n${silent.map((check) => providerLabel(check.provider)).join(', ')} cannot answer text: check ${silent.length === 1 ? 'its' : 'their'} key, endpoint and model.`
+			`\n${silent.map((check) => providerName(check.provider)).join(', ')} cannot answer text: check ${silent.length === 1 ? 'its' : 'their'} key, endpoint and model.`
 		);
 		return 1;
 	}

@@ -67,8 +67,13 @@ export function isProviderConfigured(config: Config, provider: string): provider
 }
 
 /** A provider's name as people read it, e.g. `OpenAI-compatible`. */
-export function providerLabel(provider: ProviderId): string {
+export function providerName(provider: ProviderId): string {
 	return providerNames[provider];
+}
+
+/** The name of a model id's provider ("Anthropic"), or undefined for an unknown one. */
+export function providerLabel(id: string): string | undefined {
+	return providerNames[parseModelId(id).provider as ProviderId];
 }
 
 /** A readable label for a model id, naming the offline model as such. */

@@ -61,6 +61,7 @@ describe('agentInputSchema', () => {
 			system_prompt: '',
 			temperature: null,
 			max_steps: 5,
+			reasoning: 'off',
 			tools: [],
 			prompt_template_id: null,
 			context_schema: null,

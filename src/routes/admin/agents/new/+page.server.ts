@@ -13,6 +13,7 @@ const blank: Omit<AgentFormValues, 'model'> = {
 	system_prompt: '',
 	temperature: '',
 	max_steps: '5',
+	reasoning: 'off',
 	tools: [],
 	prompt_template_id: '',
 	context_schema: '',
