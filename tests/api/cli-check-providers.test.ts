@@ -60,6 +60,11 @@ describe('npm run cli -- check-providers', () => {
 		const result = await checkProviders({});
 		expect(result.status).toBe(0);
 		expect(result.stdout.trim()).toBe('No hosted provider is configured; the offline model needs no check.');
+		const misnamed = await checkProviders({ DEFAULT_MODEL: 'anthropic:claude-haiku-4-5' });
+		expect(misnamed.status).toBe(0);
+		expect(misnamed.stdout).toContain(
+			'DEFAULT_MODEL is anthropic:claude-haiku-4-5, whose provider is not configured: new agents cannot be created with it.'
+		);
 	});
 
 	it('checks every provider on its own wire format: text, tools, reasoning and usage', async () => {

@@ -282,10 +282,17 @@ export async function checkProviders(config: Config, { timeoutMs, print }: Check
 	// The AI SDK's warnings are listed under the table instead of logged as they come.
 	globalThis.AI_SDK_LOG_WARNINGS = false;
 	const providers = configuredProviders(config);
+	const preferred = config.DEFAULT_MODEL ? parseModelId(config.DEFAULT_MODEL).provider : 'mock';
+	const unconfigured =
+		preferred !== 'mock' && !isProviderConfigured(config, preferred)
+			? `DEFAULT_MODEL is ${config.DEFAULT_MODEL}, whose provider is not configured: new agents cannot be created with it.`
+			: undefined;
 	if (providers.length === 0) {
 		print('No hosted provider is configured; the offline model needs no check.');
+		if (unconfigured) print(unconfigured);
 		return 0;
 	}
+	if (unconfigured) print(`${unconfigured}\n`);
 	// The menu of an OpenAI-compatible server (or gateway) is what it lists: read it first.
 	await refreshProviderModels(config);
 	print(
