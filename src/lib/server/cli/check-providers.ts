@@ -19,7 +19,11 @@ const hostedProviders = ['openai', 'anthropic', 'google', 'compatible'] as const
 type HostedProvider = (typeof hostedProviders)[number];
 
 /** How one check went: it worked, it failed (with a cause), the model did without it, or it was not tried. */
-export type CheckOutcome = { state: 'ok'; note?: string } | { state: 'failed'; cause: string } | { state: 'none'; note: string } | { state: 'skipped' };
+export type CheckOutcome =
+	| { state: 'ok'; note?: string }
+	| { state: 'failed'; cause: string }
+	| { state: 'none'; note: string }
+	| { state: 'skipped' };
 
 /** The checks of one provider. */
 export interface ProviderCheck {
