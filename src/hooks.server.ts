@@ -23,6 +23,7 @@ import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
 import { getFileStorage } from '$lib/server/services/files';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
+import { refreshProviderModels, stopProviderModels } from '$lib/server/models/provider-models';
 
 /**
  * Validates the configuration, opens and migrates the database, and seeds the demo agents; then
@@ -43,6 +44,9 @@ export const init: ServerInit = async () => {
 		console.error(`[parley] EMBEDDING_MODEL: ${error.message}`);
 		process.exit(1);
 	}
+	// The model menu offers what OpenAI-compatible servers list; their lists are read in the
+	// background (a slow or absent server does not hold the start up) and kept for a few minutes.
+	void refreshProviderModels(getConfig());
 	const db = await getDb();
 	// Everyone viewing a task hears about every run on it, whichever face started it.
 	startLiveTasks(db);
@@ -68,7 +72,10 @@ export const init: ServerInit = async () => {
 		for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 			process.once(signal, () => void stopLocalRuns().then(() => Promise.all([closeLiveTasks(), closeTaskList()])));
 		}
-		process.once('sveltekit:shutdown', () => void shutdownRuns());
+		process.once('sveltekit:shutdown', () => {
+			stopProviderModels();
+			void shutdownRuns();
+		});
 	}
 	registerWebSocketChat();
 	const migrations = getDbMigrationReport() ?? { applied: 0, total: 0 };

@@ -236,7 +236,19 @@ export const configSchema = z.object({
 	 * Live feeds of the chat sidebar (`tasks.listLive`) one user may keep open at once, one per open
 	 * chat page (20); a page beyond that is refused with 429 and shows the list without live updates.
 	 */
-	TASK_LIST_FEEDS_PER_USER: integer(20, 1)
+	TASK_LIST_FEEDS_PER_USER: integer(20, 1),
+	/**
+	 * How long Parley waits for a provider's model list (`GET …/models` of an OpenAI-compatible
+	 * server, or of `OPENAI_BASE_URL`), in milliseconds (5000). It is read in the background at
+	 * start; until it answers, or when it fails, the menu offers `OPENAI_COMPATIBLE_MODELS`.
+	 */
+	PROVIDER_MODELS_TIMEOUT_MS: integer(5000, 100),
+	/** How long a provider's model list is kept before the model menu reads it again, in seconds (300). */
+	PROVIDER_MODELS_REFRESH_SECONDS: integer(300, 1),
+	/** Most models taken from one provider's model list (200); the rest are left out of the menu. */
+	PROVIDER_MODELS_LIMIT: integer(200, 1),
+	/** Largest model list read from a provider, in bytes (1 MB); a larger one counts as a failure. */
+	PROVIDER_MODELS_BODY_LIMIT: integer(1024 * 1024, 1024)
 }).superRefine((config, context) => {
 	if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
 		context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'must be set when STORAGE_DRIVER is s3' });

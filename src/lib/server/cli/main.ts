@@ -14,12 +14,16 @@ import { diskMigrations } from '../db/disk-migrations';
 import { seedDemoData } from '../db/seed';
 import { users } from '../db/schema';
 import { AppError } from '../errors';
+import { checkProviders, parseTimeout } from './check-providers';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   create-admin --email E --password P [--name N]   create an admin account (or make an existing one admin)
   create-key --email E --name N                     create an API key for an account; the key is printed alone on the last line
+  check-providers [--timeout S]                     send one tiny request per check (text, tools, reasoning, usage) to each
+                                                    configured model provider, S seconds at most each (30); exits 1 when one
+                                                    cannot answer text
   help                                              show this text`;
 
 /** Reads one required option. */
@@ -60,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
 	if (!command || command === 'help' || command === '--help') {
 		console.log(USAGE);
 		return command ? 0 : 1;
+	}
+	if (command === 'check-providers') {
+		// Needs no database: only the provider settings.
+		const { values } = parseArgs({ args: rest, options: { timeout: { type: 'string' } }, strict: true });
+		const timeoutMs = parseTimeout(values.timeout);
+		return checkProviders(getConfig(), { timeoutMs, print: (text) => console.log(text) });
 	}
 	const commands: Record<string, (db: Db, values: Record<string, string | boolean | undefined>) => Promise<void>> = {
 		'create-admin': createAdmin,

@@ -112,6 +112,18 @@ describe('listModelOptions', () => {
 		]);
 	});
 
+	it('offers DEFAULT_MODEL of a configured provider even when no list names it', () => {
+		const config = parseConfig({
+			OPENAI_COMPATIBLE_BASE_URL: 'http://localhost:11434/v1',
+			DEFAULT_MODEL: 'compatible:fake-model'
+		});
+		expect(listModelOptions(config).map((option) => option.id)).toEqual(['mock:offline', 'compatible:fake-model']);
+		const listed = parseConfig({ OPENAI_API_KEY: 'sk', DEFAULT_MODEL: 'openai:gpt-4o' });
+		expect(listModelOptions(listed).filter((option) => option.id === 'openai:gpt-4o')).toHaveLength(1);
+		const unconfigured = parseConfig({ DEFAULT_MODEL: 'anthropic:claude-haiku-4-5' });
+		expect(listModelOptions(unconfigured).map((option) => option.id)).toEqual(['mock:offline']);
+	});
+
 	it('ignores OPENAI_COMPATIBLE_MODELS without a base URL', () => {
 		const config = parseConfig({ OPENAI_COMPATIBLE_MODELS: 'llama3:8b' });
 		expect(listModelOptions(config).map((option) => option.id)).toEqual(['mock:offline']);

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { cachedProviderModels } from './provider-models';
 
 /** The id of the built-in offline model. */
 export const OFFLINE_MODEL_ID = 'mock:offline';
@@ -65,6 +66,11 @@ export function isProviderConfigured(config: Config, provider: string): provider
 	}
 }
 
+/** A provider's name as people read it, e.g. `OpenAI-compatible`. */
+export function providerName(provider: ProviderId): string {
+	return providerNames[provider];
+}
+
 /** The name of a model id's provider ("Anthropic"), or undefined for an unknown one. */
 export function providerLabel(id: string): string | undefined {
 	return providerNames[parseModelId(id).provider as ProviderId];
@@ -78,26 +84,50 @@ export function modelLabel(id: string): string {
 	return name ? `${name} · ${model}` : id;
 }
 
-/** The models offered by the configured providers, the offline model first. */
+/** The names of `OPENAI_COMPATIBLE_MODELS`, trimmed, without blanks. */
+function compatibleModelNames(config: Config): string[] {
+	return (config.OPENAI_COMPATIBLE_MODELS ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+}
+
+/** The model names offered for one configured hosted provider, in order, without repeats. */
+function providerModelNames(config: Config, provider: Exclude<ProviderId, 'mock'>): string[] {
+	switch (provider) {
+		case 'compatible':
+			// What the settings name first, then what the server lists.
+			return [...new Set([...compatibleModelNames(config), ...(cachedProviderModels(config, 'compatible') ?? [])])];
+		case 'openai':
+			// A gateway at OPENAI_BASE_URL lists what it routes; OpenAI itself gets the suggestions.
+			return cachedProviderModels(config, 'openai') ?? suggestedModels.openai;
+		default:
+			return suggestedModels[provider];
+	}
+}
+
+/**
+ * The models offered by the configured providers, the offline model first: the suggestions of
+ * OpenAI (or what a gateway at `OPENAI_BASE_URL` lists), Anthropic and Google, the models of
+ * `OPENAI_COMPATIBLE_MODELS` and those the OpenAI-compatible server lists (read at start and
+ * cached, see provider-models.ts), and `DEFAULT_MODEL` when it is none of these.
+ */
 export function listModelOptions(config: Config): ModelOption[] {
 	const options: ModelOption[] = [
 		{ id: OFFLINE_MODEL_ID, provider: 'mock', label: OFFLINE_MODEL_LABEL, offline: true }
 	];
-	for (const provider of ['openai', 'anthropic', 'google'] as const) {
+	for (const provider of ['openai', 'anthropic', 'google', 'compatible'] as const) {
 		if (!isProviderConfigured(config, provider)) continue;
-		for (const model of suggestedModels[provider]) {
+		for (const model of providerModelNames(config, provider)) {
 			const id = `${provider}:${model}`;
 			options.push({ id, provider, label: modelLabel(id), offline: false });
 		}
 	}
-	if (isProviderConfigured(config, 'compatible')) {
-		const names = (config.OPENAI_COMPATIBLE_MODELS ?? '')
-			.split(',')
-			.map((name) => name.trim())
-			.filter(Boolean);
-		for (const model of names) {
-			const id = `compatible:${model}`;
-			options.push({ id, provider: 'compatible', label: modelLabel(id), offline: false });
+	const preferred = config.DEFAULT_MODEL;
+	if (preferred && !options.some((option) => option.id === preferred)) {
+		const { provider } = parseModelId(preferred);
+		if (provider !== 'mock' && isProviderConfigured(config, provider)) {
+			options.push({ id: preferred, provider, label: modelLabel(preferred), offline: false });
 		}
 	}
 	return options;

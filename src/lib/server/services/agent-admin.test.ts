@@ -53,15 +53,15 @@ async function toolId(name: string): Promise<number> {
 const input = (fields: Record<string, unknown>) => agentInputSchema.parse(fields);
 
 describe('agentInputSchema', () => {
-	it('fills defaults: the offline model, visibility users, five steps, no tools', () => {
+	it('fills defaults: visibility users, five steps, no tools; leaves the model to the server', () => {
 		expect(input({ slug: 'support', name: 'Support' })).toStrictEqual({
 			slug: 'support',
 			name: 'Support',
 			description: '',
 			system_prompt: '',
-			model: 'mock:offline',
 			temperature: null,
 			max_steps: 5,
+			reasoning: 'off',
 			tools: [],
 			prompt_template_id: null,
 			context_schema: null,
@@ -115,6 +115,21 @@ describe('createAgent', () => {
 		expect(created.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
 		expect(await getAgentResource(temp.db, user, 'math')).toStrictEqual(created);
 		expect(await getAgentResource(temp.db, user, created.id)).toStrictEqual(created);
+	});
+
+	it('gives an agent without a model the default model: DEFAULT_MODEL, else the offline model', async () => {
+		expect(await createAgent(context, input({ slug: 'plain', name: 'Plain' }))).toMatchObject({ model: 'mock:offline' });
+		const withDefault = parseConfig({
+			OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1',
+			DEFAULT_MODEL: 'compatible:fake-model'
+		});
+		const created = await createAgent({ ...context, config: withDefault }, input({ slug: 'local', name: 'Local' }));
+		expect(created.model).toBe('compatible:fake-model');
+		const chosen = await createAgent(
+			{ ...context, config: withDefault },
+			input({ slug: 'chosen', name: 'Chosen', model: 'mock:offline' })
+		);
+		expect(chosen.model).toBe('mock:offline');
 	});
 
 	it('is for admins only', async () => {

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import { agents, agentTools, agentVisibilities, agentSources, promptTemplates, reasoningLevels, tasks, tools, type Agent } from '../db/schema';
 import { AppError } from '../errors';
-import { OFFLINE_MODEL_ID } from '../models/catalog';
+import { defaultModelId } from '../models/catalog';
 import { resolveModel } from '../models/registry';
 import { canUseAgent, findAgent } from './agents';
 import { assertValidSchema } from './context-schema';
@@ -60,13 +60,18 @@ const agentFields = {
 	visibility: z.enum(agentVisibilities)
 };
 
-/** The body that creates an agent (`POST`), or replaces one (`PUT`): left-out fields take their defaults. */
+/**
+ * The body that creates an agent (`POST`), or replaces one (`PUT`): left-out fields take their
+ * defaults, the model the server's default model (see `withDefaultModel`).
+ */
 export const agentInputSchema = z
 	.object({
 		...agentFields,
 		description: agentFields.description.default(''),
 		system_prompt: agentFields.system_prompt.default(''),
-		model: agentFields.model.default(OFFLINE_MODEL_ID),
+		model: agentFields.model
+			.optional()
+			.meta({ description: '`provider:model`; when left out, the server’s default model (`DEFAULT_MODEL`).' }),
 		temperature: agentFields.temperature.default(null),
 		max_steps: agentFields.max_steps.default(5),
 		reasoning: agentFields.reasoning.default('off'),
@@ -80,8 +85,16 @@ export const agentInputSchema = z
 /** The body that changes some fields of an agent (`PATCH`). */
 export const agentPatchSchema = z.object(agentFields).partial().meta({ id: 'AgentPatch' });
 
+/** The body of a create or replace, as read: the model may be left out. */
+export type AgentInputBody = z.infer<typeof agentInputSchema>;
+
 /** A complete agent as written. */
-export type AgentInput = z.infer<typeof agentInputSchema>;
+export type AgentInput = AgentInputBody & { model: string };
+
+/** A body with its model, the server's default model (`DEFAULT_MODEL`) when it names none. */
+export function withDefaultModel(config: Config, body: AgentInputBody): AgentInput {
+	return { ...body, model: body.model ?? defaultModelId(config) };
+}
 
 /** Some fields of an agent. */
 export type AgentPatch = z.infer<typeof agentPatchSchema>;
@@ -237,9 +250,10 @@ function columnsOf(agent: AgentInput) {
 	};
 }
 
-/** Creates an agent (admins only), with its tools in the given order. */
-export async function createAgent({ db, config, viewer }: AdminContext, input: AgentInput): Promise<AgentResource> {
+/** Creates an agent (admins only), with its tools in the given order; no model means the default model. */
+export async function createAgent({ db, config, viewer }: AdminContext, body: AgentInputBody): Promise<AgentResource> {
 	assertAdmin(viewer);
+	const input = withDefaultModel(config, body);
 	await checkAgent(db, config, input);
 	try {
 		const created = await db.transaction(async (tx) => {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { listModelOptions, modelLabel } from '../../models/catalog';
+import { defaultModelId, listModelOptions, modelLabel } from '../../models/catalog';
 import {
 	agentInputSchema,
 	createAgent,
 	deleteAgent,
 	getAgentResource,
 	listAgentResources,
-	updateAgent
+	updateAgent,
+	withDefaultModel
 } from '../../services/agent-admin';
 import {
 	createTemplate,
@@ -22,11 +23,15 @@ import { adminProcedure, router } from '../trpc';
 
 const idInput = z.object({ id: z.number().int().positive() });
 
-/** What the agent form offers: models of the configured providers, every tool, every template. */
+/**
+ * What the agent form offers: models of the configured providers (and the one new agents get),
+ * every tool, every template.
+ */
 const agentFormOptions = adminProcedure.query(async ({ ctx }) => {
 	const [tools, templates] = await Promise.all([listToolResources(ctx.db, ctx.viewer), listTemplates(ctx)]);
 	return {
 		models: listModelOptions(ctx.config),
+		default_model: defaultModelId(ctx.config),
 		tools: tools.map(({ id, name, kind, description }) => ({ id, name, kind, description })),
 		templates: templates.map(({ id, name }) => ({ id, name }))
 	};
@@ -43,7 +48,7 @@ export const adminCatalogRouter = router({
 		create: adminProcedure.input(agentInputSchema).mutation(({ ctx, input }) => createAgent(ctx, input)),
 		update: adminProcedure
 			.input(agentInputSchema.extend(idInput.shape))
-			.mutation(({ ctx, input: { id, ...agent } }) => updateAgent(ctx, id, agent)),
+			.mutation(({ ctx, input: { id, ...agent } }) => updateAgent(ctx, id, withDefaultModel(ctx.config, agent))),
 		delete: adminProcedure.input(idInput).mutation(({ ctx, input }) => deleteAgent(ctx, input.id))
 	}),
 	tools: router({

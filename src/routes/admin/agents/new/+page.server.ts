@@ -5,12 +5,12 @@ import { agentFormValues, readAgentForm, typedAgentValues, type AgentFormValues 
 import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 
-const blank: AgentFormValues = {
+/** A new agent's form; its model is the server's default model. */
+const blank: Omit<AgentFormValues, 'model'> = {
 	name: '',
 	slug: '',
 	description: '',
 	system_prompt: '',
-	model: 'mock:offline',
 	temperature: '',
 	max_steps: '5',
 	reasoning: 'off',
@@ -26,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const from = event.url.searchParams.get('from');
 	const [options, agents] = await Promise.all([caller.formOptions(), caller.list()]);
 	const original = from ? agents.find((agent) => String(agent.id) === from || agent.slug === from) : undefined;
-	if (!original) return { options, values: blank, duplicateOf: null };
+	if (!original) return { options, values: { ...blank, model: options.default_model }, duplicateOf: null };
 	// A copy: same settings, a free slug like `support-copy`.
 	const taken = new Set(agents.map((agent) => agent.slug));
 	let slug = `${original.slug}-copy`.slice(0, 100);

@@ -9,7 +9,8 @@ import {
 	agentPatchSchema,
 	deleteAgent,
 	getAgentResource,
-	updateAgent
+	updateAgent,
+	withDefaultModel
 } from '$lib/server/services/agent-admin';
 import type { RequestHandler } from './$types';
 
@@ -29,8 +30,9 @@ export const PUT: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const viewer = requireUser(locals);
 		assertAdmin(viewer);
-		const input = await readJson(request, agentInputSchema);
-		return json(await updateAgent({ db: locals.db, config: getConfig(), viewer }, params.id, input));
+		const config = getConfig();
+		const input = withDefaultModel(config, await readJson(request, agentInputSchema));
+		return json(await updateAgent({ db: locals.db, config, viewer }, params.id, input));
 	} catch (error) {
 		return errorResponse(error);
 	}
