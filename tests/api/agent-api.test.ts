@@ -403,6 +403,7 @@ describe('/api/agents/ and /api/tools/', () => {
 				'model',
 				'temperature',
 				'max_steps',
+				'reasoning',
 				'tools',
 				'prompt_template_id',
 				'context_schema',
@@ -437,6 +438,14 @@ describe('/api/agents/ and /api/tools/', () => {
 
 		const patched = await call(admin, 'PATCH', '/api/agents/faq/', { visibility: 'public', temperature: 0.3 });
 		expect(patched.body).toMatchObject({ slug: 'faq', system_prompt: 'Answer from the FAQ.', visibility: 'public', temperature: 0.3 });
+
+		// Reasoning is off unless asked for, and only the known levels are taken.
+		expect(created.body.reasoning).toBe('off');
+		expect((await call(admin, 'PATCH', '/api/agents/faq/', { reasoning: 'high' })).body).toMatchObject({ reasoning: 'high' });
+		const badLevel = await call(admin, 'PATCH', '/api/agents/faq/', { reasoning: 'extreme' });
+		expect(badLevel.status).toBe(400);
+		expect(badLevel.body.error).toMatchObject({ code: 'invalid_input', field: 'reasoning' });
+		expect((await call(admin, 'GET', '/api/agents/faq/')).body.reasoning).toBe('high');
 
 		// A public agent serves anonymous callers, who get an id back; its context is checked.
 		const badContext = await fetch(`${server.baseURL}/api/agent/stream/`, {

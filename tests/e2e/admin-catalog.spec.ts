@@ -101,8 +101,14 @@ test('duplicate an agent, and delete it after confirming', async ({ page }) => {
 	await expect(page.getByLabel('Slug')).toHaveValue(/^tool-demo-copy(-\d+)?$/);
 	const slug = await page.getByLabel('Slug').inputValue();
 	await expect(page.getByRole('checkbox', { name: /^calculator\b/ })).toBeChecked();
+	// Reasoning is off unless chosen; the choice is kept.
+	await expect(page.getByLabel('Reasoning')).toHaveValue('off');
+	await page.getByLabel('Reasoning').selectOption('medium');
 	await admin.save('Create agent', /\/admin\/agents\?saved=/);
 	await expect(admin.agentRow(slug)).toContainText('calculator');
+	await admin.agentRow(slug).getByRole('link', { name: 'Edit' }).click();
+	await expect(page.getByLabel('Reasoning')).toHaveValue('medium');
+	await page.goto('/admin/agents');
 
 	// Dismissing the confirmation keeps it; accepting deletes it.
 	await admin.agentRow(slug).getByRole('button', { name: 'Delete' }).click();

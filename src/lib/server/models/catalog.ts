@@ -65,6 +65,11 @@ export function isProviderConfigured(config: Config, provider: string): provider
 	}
 }
 
+/** The name of a model id's provider ("Anthropic"), or undefined for an unknown one. */
+export function providerLabel(id: string): string | undefined {
+	return providerNames[parseModelId(id).provider as ProviderId];
+}
+
 /** A readable label for a model id, naming the offline model as such. */
 export function modelLabel(id: string): string {
 	const { provider, model } = parseModelId(id);

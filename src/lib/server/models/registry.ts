@@ -10,7 +10,10 @@ import { OfflineModel } from './offline-model';
 
 /**
  * Resolves a `provider:model` id to an AI SDK model. An unknown provider, or one whose key is not
- * configured, is an `invalid_input` naming the model.
+ * configured, is an `invalid_input` naming the model. Each provider's endpoint is a setting, so
+ * that Parley works behind gateways and proxies; `OPENAI_API_MODE` picks OpenAI's Responses API
+ * (the default) or Chat Completions. OpenAI-compatible servers are asked to report usage
+ * (`stream_options.include_usage`), which they otherwise leave out of a stream.
  */
 export function resolveModel(config: Config, id: string): LanguageModel {
 	const { provider, model } = parseModelId(id);
@@ -26,17 +29,23 @@ export function resolveModel(config: Config, id: string): LanguageModel {
 	switch (provider) {
 		case 'mock':
 			return new OfflineModel({ modelId: model, tokenDelayMs: config.MOCK_TOKEN_DELAY_MS });
-		case 'openai':
-			return createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL })(model);
+		case 'openai': {
+			const openai = createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
+			return config.OPENAI_API_MODE === 'chat' ? openai.chat(model) : openai.responses(model);
+		}
 		case 'anthropic':
-			return createAnthropic({ apiKey: config.ANTHROPIC_API_KEY })(model);
+			return createAnthropic({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL })(model);
 		case 'google':
-			return createGoogleGenerativeAI({ apiKey: config.GOOGLE_GENERATIVE_AI_API_KEY })(model);
+			return createGoogleGenerativeAI({
+				apiKey: config.GOOGLE_GENERATIVE_AI_API_KEY,
+				baseURL: config.GOOGLE_GENERATIVE_AI_BASE_URL
+			})(model);
 		case 'compatible':
 			return createOpenAICompatible({
 				name: 'compatible',
 				baseURL: config.OPENAI_COMPATIBLE_BASE_URL ?? '',
-				apiKey: config.OPENAI_COMPATIBLE_API_KEY
+				apiKey: config.OPENAI_COMPATIBLE_API_KEY,
+				includeUsage: true
 			})(model);
 	}
 }

@@ -1,4 +1,4 @@
-import type { UIMessage } from 'ai';
+import type { ProviderMetadata, UIMessage } from 'ai';
 import { WIDGET_PART_TYPE } from '$lib/widgets/contract';
 import type { ToolState } from '$lib/tool-state-labels';
 import type { RunEvent } from './events';
@@ -16,6 +16,15 @@ export interface ToolPart {
 	output?: unknown;
 	errorText?: string;
 	approval?: { id: string; approved?: boolean; reason?: string };
+	/** What the provider attached to the call (a Gemini thought signature, an OpenAI item id); sent back with it. */
+	callProviderMetadata?: ProviderMetadata;
+}
+
+/** A text or reasoning part being built. */
+interface OpenPart {
+	text: string;
+	state: 'streaming' | 'done';
+	providerMetadata?: ProviderMetadata;
 }
 
 /** Whether a stored part is a tool call. */
@@ -29,14 +38,20 @@ export function isToolPart(part: Part | ToolPart): part is ToolPart {
  */
 export class MessagePartsBuilder {
 	readonly parts: (Part | ToolPart)[];
-	private readonly open = new Map<string, { text: string; state: 'streaming' | 'done' }>();
+	private readonly open = new Map<string, OpenPart>();
 
 	constructor(initial: UIMessage['parts'] = []) {
 		this.parts = structuredClone(initial);
 	}
 
-	/** Applies one event. */
-	apply(event: RunEvent): void {
+	/**
+	 * Applies one event, with what the provider attached to the stream part it came from. That
+	 * metadata is kept as the AI SDK's reader keeps it — on text and reasoning parts (an
+	 * Anthropic thinking signature, an OpenAI reasoning item), on tool calls as
+	 * `callProviderMetadata` (a Gemini thought signature) — so that a later turn sends the
+	 * provider back exactly what it needs.
+	 */
+	apply(event: RunEvent, providerMetadata?: ProviderMetadata): void {
 		switch (event.type) {
 			case 'step-start':
 				this.parts.push({ type: 'step-start' });
@@ -44,7 +59,12 @@ export class MessagePartsBuilder {
 			case 'text-start':
 			case 'reasoning-start': {
 				const kind = event.type === 'text-start' ? 'text' : 'reasoning';
-				const part = { type: kind, text: '', state: 'streaming' as 'streaming' | 'done' };
+				const part: OpenPart & { type: string } = {
+					type: kind,
+					text: '',
+					state: 'streaming',
+					...(providerMetadata ? { providerMetadata } : {})
+				};
 				this.parts.push(part as Part);
 				this.open.set(`${kind}:${event.id}`, part);
 				break;
@@ -52,14 +72,20 @@ export class MessagePartsBuilder {
 			case 'text-delta':
 			case 'reasoning-delta': {
 				const part = this.open.get(`${event.type === 'text-delta' ? 'text' : 'reasoning'}:${event.id}`);
-				if (part) part.text += event.delta;
+				if (part) {
+					part.text += event.delta;
+					if (providerMetadata) part.providerMetadata = providerMetadata;
+				}
 				break;
 			}
 			case 'text-end':
 			case 'reasoning-end': {
 				const key = `${event.type === 'text-end' ? 'text' : 'reasoning'}:${event.id}`;
 				const part = this.open.get(key);
-				if (part) part.state = 'done';
+				if (part) {
+					part.state = 'done';
+					if (providerMetadata) part.providerMetadata = providerMetadata;
+				}
 				this.open.delete(key);
 				break;
 			}
@@ -68,13 +94,18 @@ export class MessagePartsBuilder {
 					type: `tool-${event.toolName}`,
 					toolCallId: event.toolCallId,
 					state: 'input-streaming',
-					input: undefined
+					input: undefined,
+					...(providerMetadata ? { callProviderMetadata: providerMetadata } : {})
 				});
 				break;
 			case 'tool-call-delta':
 				break;
 			case 'tool-call-ready':
-				this.upsertTool(event.toolCallId, event.toolName, { state: 'input-available', input: event.input });
+				this.upsertTool(event.toolCallId, event.toolName, {
+					state: 'input-available',
+					input: event.input,
+					...(providerMetadata ? { callProviderMetadata: providerMetadata } : {})
+				});
 				break;
 			case 'tool-call-invalid':
 				// As the AI SDK's reader stores it: the unparsed input apart, so it is never taken as valid.
@@ -82,7 +113,8 @@ export class MessagePartsBuilder {
 					state: 'output-error',
 					input: undefined,
 					rawInput: event.input,
-					errorText: event.errorText
+					errorText: event.errorText,
+					...(providerMetadata ? { callProviderMetadata: providerMetadata } : {})
 				});
 				break;
 			case 'tool-approval-request':

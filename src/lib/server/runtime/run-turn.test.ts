@@ -179,7 +179,7 @@ describe('startTurn: a plain turn', () => {
 		expect(events.at(-1)).toStrictEqual({
 			type: 'run-end',
 			reason: 'completed',
-			usage: { inputTokens: 15, outputTokens: 35 }
+			usage: { inputTokens: 15, outputTokens: 35, reasoningTokens: 13, cachedInputTokens: 0 }
 		});
 		expect(shape(events)).toStrictEqual([
 			'run-start',
@@ -194,7 +194,7 @@ describe('startTurn: a plain turn', () => {
 			'run-end'
 		]);
 		expect(events.filter((event) => event.type === 'step-end')).toStrictEqual([
-			{ type: 'step-end', usage: { inputTokens: 15, outputTokens: 35 } }
+			{ type: 'step-end', usage: { inputTokens: 15, outputTokens: 35, reasoningTokens: 13, cachedInputTokens: 0 } }
 		]);
 		expect(deltas(events, 'text-delta')).toBe(answer);
 		expect(deltas(events, 'reasoning-delta')).toBe(
@@ -508,13 +508,13 @@ describe('startTurn: tools', () => {
 		]);
 		expect(events.filter((event) => event.type === 'step-start')).toHaveLength(2);
 		expect(events.filter((event) => event.type === 'step-end')).toStrictEqual([
-			{ type: 'step-end', usage: { inputTokens: 21, outputTokens: 19 } },
-			{ type: 'step-end', usage: { inputTokens: 41, outputTokens: 20 } }
+			{ type: 'step-end', usage: { inputTokens: 21, outputTokens: 19, reasoningTokens: 12, cachedInputTokens: 0 } },
+			{ type: 'step-end', usage: { inputTokens: 41, outputTokens: 20, reasoningTokens: 15, cachedInputTokens: 0 } }
 		]);
 		expect(events.at(-1)).toStrictEqual({
 			type: 'run-end',
 			reason: 'completed',
-			usage: { inputTokens: 62, outputTokens: 39 }
+			usage: { inputTokens: 62, outputTokens: 39, reasoningTokens: 27, cachedInputTokens: 0 }
 		});
 
 		const [, answer] = await listMessages(temp.db, task.id);
@@ -719,7 +719,7 @@ describe('startTurn: tools', () => {
 		expect(events.at(-1)).toStrictEqual({
 			type: 'run-end',
 			reason: 'limit',
-			usage: { inputTokens: 21, outputTokens: 19 }
+			usage: { inputTokens: 21, outputTokens: 19, reasoningTokens: 12, cachedInputTokens: 0 }
 		});
 		const [, answer] = await listMessages(temp.db, task.id);
 		expect(answer.status).toBe('complete');
@@ -772,12 +772,12 @@ describe('startTurn: errors', () => {
 			{ type: 'step-start' },
 			{ type: 'text-start', id: 't' },
 			{ type: 'text-delta', id: 't', delta: 'Partial ' },
-			{ type: 'run-error', message: 'The model provider had an error. Try again shortly.' }
+			{ type: 'run-error', message: 'The model provider had an error (HTTP 500). Try again shortly.' }
 		]);
 		const [, answer] = await listMessages(temp.db, task.id);
 		expect(answer).toMatchObject({
 			status: 'error',
-			error: 'The model provider had an error. Try again shortly.',
+			error: 'The model provider had an error (HTTP 500). Try again shortly.',
 			inputTokens: null,
 			outputTokens: null
 		});
@@ -806,10 +806,10 @@ describe('startTurn: errors', () => {
 		const { agent, task } = await agentAndTask('assistant');
 		const run = await start(agent, task, 'Hello', fast, model);
 		await run.finished;
-		expect(run.events.at(-1)).toStrictEqual({ type: 'run-error', message: 'The model provider rejected the API key.' });
+		expect(run.events.at(-1)).toStrictEqual({ type: 'run-error', message: 'The model provider rejected the API key (HTTP 401).' });
 		expect(run.events.some((event) => event.type === 'run-end')).toBe(false);
 		const [, answer] = await listMessages(temp.db, task.id);
-		expect(answer).toMatchObject({ status: 'error', error: 'The model provider rejected the API key.', parts: [] });
+		expect(answer).toMatchObject({ status: 'error', error: 'The model provider rejected the API key (HTTP 401).', parts: [] });
 		expect(consoleError).toHaveBeenCalledTimes(1);
 		expect(consoleError).toHaveBeenCalledWith(`[parley] run on task ${task.id} failed`, expect.any(APICallError));
 	});
@@ -967,5 +967,124 @@ describe('startTurn: concurrency and subscribers', () => {
 		expect(textOf(answer)).toBe(ECHO('"Keep going without me".'));
 		// A subscriber that comes back gets the whole run.
 		expect(await collect(run)).toStrictEqual(run.events);
+	});
+});
+
+describe('startTurn: provider options and metadata', () => {
+	const signature = { anthropic: { signature: 'sig-abc' } };
+	const thought = { google: { thoughtSignature: 'thought-xyz' } };
+
+	/** A model whose calls are recorded; the first streams reasoning with a signature and a tool call, the second text. */
+	function signingModel(calls: LanguageModelV3CallOptions[]): LanguageModelV3 {
+		return {
+			specificationVersion: 'v3',
+			provider: 'anthropic.messages',
+			modelId: 'claude-sonnet-4-5',
+			supportedUrls: {},
+			async doGenerate() {
+				throw new Error('Only streaming is scripted');
+			},
+			async doStream(options) {
+				calls.push(options);
+				const parts: LanguageModelV3StreamPart[] =
+					calls.length === 1
+						? [
+								{ type: 'stream-start', warnings: [] },
+								{ type: 'reasoning-start', id: 'r' },
+								{ type: 'reasoning-delta', id: 'r', delta: 'Thinking it over.' },
+								{ type: 'reasoning-delta', id: 'r', delta: '', providerMetadata: signature },
+								{ type: 'reasoning-end', id: 'r' },
+								{
+									type: 'tool-call',
+									toolCallId: 'call_1',
+									toolName: 'calculator',
+									input: '{"expression":"6*7"}',
+									providerMetadata: thought
+								},
+								{ type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_use' }, usage }
+							]
+						: [
+								{ type: 'stream-start', warnings: [] },
+								{ type: 'text-start', id: 't' },
+								{ type: 'text-delta', id: 't', delta: 'It is 42.' },
+								{ type: 'text-end', id: 't' },
+								{
+									type: 'finish',
+									finishReason: { unified: 'stop', raw: 'end_turn' },
+									usage: {
+										inputTokens: { total: 9, noCache: 3, cacheRead: 6, cacheWrite: 0 },
+										outputTokens: { total: 5, text: 2, reasoning: 3 }
+									}
+								}
+							];
+				return {
+					stream: new ReadableStream<LanguageModelV3StreamPart>({
+						start(controller) {
+							for (const part of parts) controller.enqueue(part);
+							controller.close();
+						}
+					})
+				};
+			}
+		};
+	}
+
+	it('sends the agent’s reasoning options, keeps signatures on the stored parts and sends them back', async () => {
+		await temp.db
+			.update(agents)
+			.set({ model: 'anthropic:claude-sonnet-4-5', reasoning: 'medium', temperature: 0.4 })
+			.where(eq(agents.slug, 'tool-demo'));
+		const { agent, task } = await agentAndTask('tool-demo');
+		const calls: LanguageModelV3CallOptions[] = [];
+		const run = await start(agent, task, 'What is 6*7?', fast, signingModel(calls));
+		const events = await collect(run);
+		await run.finished;
+
+		// Extended thinking with a budget, and no temperature, as Anthropic requires.
+		expect(calls[0].providerOptions).toStrictEqual({ anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } } });
+		expect(calls[0].temperature).toBeUndefined();
+		// A delta that only carries a signature is not streamed to anyone.
+		expect(events.filter((event) => event.type === 'reasoning-delta')).toStrictEqual([
+			{ type: 'reasoning-delta', id: 'r', delta: 'Thinking it over.' }
+		]);
+		const [, answer] = await listMessages(temp.db, task.id);
+		expect(answer.parts).toContainEqual({ type: 'reasoning', text: 'Thinking it over.', state: 'done', providerMetadata: signature });
+		expect(answer.parts).toContainEqual(
+			expect.objectContaining({ type: 'tool-calculator', toolCallId: 'call_1', callProviderMetadata: thought })
+		);
+		expect(answer).toMatchObject({ inputTokens: 13, outputTokens: 7, reasoningTokens: 3, cachedInputTokens: 6 });
+
+		// The second step of the same run already replays them: the reasoning with its signature, the call with its thought signature.
+		const assistant = calls[1].prompt.find((message) => message.role === 'assistant');
+		expect(assistant?.content).toContainEqual({
+			type: 'reasoning',
+			text: 'Thinking it over.',
+			providerOptions: signature
+		});
+		expect(assistant?.content).toContainEqual(
+			expect.objectContaining({ type: 'tool-call', toolCallId: 'call_1', providerOptions: thought })
+		);
+
+		// So does the next turn, built from what was stored.
+		const nextCalls: LanguageModelV3CallOptions[] = [];
+		const next = await start(agent, (await findTask(temp.db, task.id))!, 'And 7*8?', fast, signingModel(nextCalls));
+		await collect(next);
+		await next.finished;
+		const replayed = nextCalls[0].prompt.find((message) => message.role === 'assistant');
+		expect(replayed?.content).toContainEqual({ type: 'reasoning', text: 'Thinking it over.', providerOptions: signature });
+		expect(replayed?.content).toContainEqual(
+			expect.objectContaining({ type: 'tool-call', toolCallId: 'call_1', providerOptions: thought })
+		);
+	});
+
+	it('sends no reasoning options when reasoning is off, and the agent’s temperature', async () => {
+		await temp.db.update(agents).set({ temperature: 0.4 }).where(eq(agents.slug, 'assistant'));
+		const { agent, task } = await agentAndTask('assistant');
+		const calls: LanguageModelV3CallOptions[] = [];
+		const run = await start(agent, task, 'Hello', fast, scriptedModel([{ type: 'stream-start', warnings: [] }], (options) => void calls.push(options)));
+		await run.finished;
+		expect(agent.reasoning).toBe('off');
+		expect(calls[0].providerOptions).toBeUndefined();
+		expect(calls[0].temperature).toBe(0.4);
 	});
 });

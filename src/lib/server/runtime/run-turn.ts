@@ -3,6 +3,8 @@ import {
 	stepCountIs,
 	streamText,
 	type LanguageModel,
+	type LanguageModelUsage,
+	type ProviderMetadata,
 	type TextStreamPart,
 	type ToolSet,
 	type UIMessage
@@ -17,6 +19,7 @@ import { toolsFor, widgetOfTool } from '../code-agents/define';
 import { tasks, type Message, type MessageStatus, type Task, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
+import { reasoningSettings } from '../models/provider-options';
 import { resolveModel } from '../models/registry';
 import { withFileData } from '../services/files';
 import type { AgentWithTools } from '../services/agents';
@@ -343,12 +346,13 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		onError: (error) => console.error(`[parley] could not store the answer so far on task ${run.taskId}`, error)
 	});
 	saver.start();
-	const emit = (event: RunEvent) => {
-		parts.apply(event);
+	const emit = (event: RunEvent, providerMetadata?: ProviderMetadata) => {
+		parts.apply(event, providerMetadata);
 		saver.touch();
 		run.emit(event);
 	};
 	const usage: RunUsage = { inputTokens: undefined, outputTokens: undefined };
+	const reasoning = reasoningSettings(agent.model, agent.reasoning);
 	let status = 'complete' as MessageStatus;
 	let errorMessage: string | null = null;
 	/** Why an interrupted answer stopped, when it was not a person's choice. */
@@ -387,7 +391,9 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			system: instructions ? [system, instructions].filter(Boolean).join('\n\n') : system,
 			messages,
 			tools,
-			temperature: agent.temperature ?? undefined,
+			temperature: reasoning.dropTemperature ? undefined : (agent.temperature ?? undefined),
+			providerOptions: reasoning.providerOptions,
+			maxOutputTokens: reasoning.maxOutputTokens,
 			stopWhen: stepCountIs(Math.max(1, agent.maxSteps)),
 			abortSignal: run.abortController.signal,
 			maxRetries: 1,
@@ -398,14 +404,13 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		let lastFinishReason: string | undefined;
 		for await (const part of result.fullStream) {
 			if (part.type === 'finish-step') {
-				emit({ type: 'step-end', usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens } });
+				emit({ type: 'step-end', usage: runUsageOf(part.usage) });
 				lastFinishReason = part.finishReason;
 				await persist();
 				continue;
 			}
 			if (part.type === 'finish') {
-				usage.inputTokens = addTokens(usage.inputTokens, part.totalUsage.inputTokens);
-				usage.outputTokens = addTokens(usage.outputTokens, part.totalUsage.outputTokens);
+				addUsage(usage, runUsageOf(part.totalUsage));
 				endReason = endReasonOf(lastFinishReason ?? part.finishReason, parts);
 				continue;
 			}
@@ -417,7 +422,15 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			if (part.type === 'error') {
 				throw part.error;
 			}
-			for (const event of toRunEvents(part, tools)) emit(event);
+			const providerMetadata = 'providerMetadata' in part ? part.providerMetadata : undefined;
+			for (const event of toRunEvents(part, tools)) {
+				// A delta that only carries metadata (an Anthropic signature) is kept, not streamed.
+				if ((event.type === 'reasoning-delta' || event.type === 'text-delta') && event.delta === '') {
+					parts.apply(event, providerMetadata);
+				} else {
+					emit(event, providerMetadata);
+				}
+			}
 			// A call of a tool a widget answers shows that widget, tied to the call.
 			const widget = part.type === 'tool-call' && !part.invalid ? widgetOfTool(tools[part.toolName]) : undefined;
 			if (widget && part.type === 'tool-call') {
@@ -458,7 +471,7 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 			endReason = 'interrupted';
 		} else {
 			status = 'error';
-			errorMessage = codeAgent && !isModelCallError(error) ? describeAgentError(error) : describeModelError(error);
+			errorMessage = codeAgent && !isModelCallError(error) ? describeAgentError(error) : describeModelError(error, agent.model);
 			console.error(`[parley] run on task ${run.taskId} failed`, error);
 		}
 	} finally {
@@ -480,7 +493,9 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 				status,
 				error: errorMessage ?? errorNote,
 				inputTokens: usage.inputTokens ?? null,
-				outputTokens: usage.outputTokens ?? null
+				outputTokens: usage.outputTokens ?? null,
+				reasoningTokens: usage.reasoningTokens ?? null,
+				cachedInputTokens: usage.cachedInputTokens ?? null
 			}),
 			touchTaskQuery(db, run.taskId)
 		]);
@@ -504,6 +519,28 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 /** The sum of two token counts, either of which may be unknown. */
 function addTokens(a: number | undefined, b: number | undefined): number | undefined {
 	return a === undefined ? b : b === undefined ? a : a + b;
+}
+
+/** A run's usage from the AI SDK's, with reasoning and cached tokens where the provider reports them. */
+export function runUsageOf(usage: LanguageModelUsage): RunUsage {
+	const reasoningTokens = usage.outputTokenDetails?.reasoningTokens ?? usage.reasoningTokens;
+	const cachedInputTokens = usage.inputTokenDetails?.cacheReadTokens ?? usage.cachedInputTokens;
+	return {
+		inputTokens: usage.inputTokens,
+		outputTokens: usage.outputTokens,
+		...(reasoningTokens !== undefined ? { reasoningTokens } : {}),
+		...(cachedInputTokens !== undefined ? { cachedInputTokens } : {})
+	};
+}
+
+/** Adds one model call's usage to a run's (a code agent may call the model more than once). */
+function addUsage(total: RunUsage, more: RunUsage): void {
+	total.inputTokens = addTokens(total.inputTokens, more.inputTokens);
+	total.outputTokens = addTokens(total.outputTokens, more.outputTokens);
+	const reasoningTokens = addTokens(total.reasoningTokens, more.reasoningTokens);
+	const cachedInputTokens = addTokens(total.cachedInputTokens, more.cachedInputTokens);
+	if (reasoningTokens !== undefined) total.reasoningTokens = reasoningTokens;
+	if (cachedInputTokens !== undefined) total.cachedInputTokens = cachedInputTokens;
 }
 
 /** A safe message about a code agent's failure: an `AppError`'s own message, else a general one. */

@@ -2,7 +2,7 @@ import { asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { agents, agentTools, agentVisibilities, agentSources, promptTemplates, tasks, tools, type Agent } from '../db/schema';
+import { agents, agentTools, agentVisibilities, agentSources, promptTemplates, reasoningLevels, tasks, tools, type Agent } from '../db/schema';
 import { AppError } from '../errors';
 import { OFFLINE_MODEL_ID } from '../models/catalog';
 import { resolveModel } from '../models/registry';
@@ -43,6 +43,10 @@ const agentFields = {
 		.meta({ description: '`provider:model`, e.g. `mock:offline` or `openai:gpt-4o-mini`.' }),
 	temperature: z.number().min(0).max(2).nullable(),
 	max_steps: z.number().int().min(1).max(100),
+	reasoning: z.enum(reasoningLevels).meta({
+		description:
+			'How hard the model thinks before it answers: `off` sends no reasoning options; `low`, `medium` and `high` set OpenAI’s reasoning effort (with summaries), Anthropic’s thinking budget or Gemini’s thinking, and pass the effort to OpenAI-compatible servers.'
+	}),
 	tools: z
 		.array(z.number().int().positive())
 		.max(100)
@@ -65,6 +69,7 @@ export const agentInputSchema = z
 		model: agentFields.model.default(OFFLINE_MODEL_ID),
 		temperature: agentFields.temperature.default(null),
 		max_steps: agentFields.max_steps.default(5),
+		reasoning: agentFields.reasoning.default('off'),
 		tools: agentFields.tools.default([]),
 		prompt_template_id: agentFields.prompt_template_id.default(null),
 		context_schema: agentFields.context_schema.default(null),
@@ -92,6 +97,7 @@ export const agentResourceSchema = z
 		model: z.string(),
 		temperature: z.number().nullable(),
 		max_steps: z.number().int(),
+		reasoning: z.enum(reasoningLevels),
 		tools: z.array(z.number().int()),
 		prompt_template_id: z.number().int().nullable(),
 		context_schema: z.record(z.string(), z.unknown()).nullable(),
@@ -116,6 +122,7 @@ export function toAgentResource(agent: Agent, toolIds: number[]): AgentResource 
 		model: agent.model,
 		temperature: agent.temperature,
 		max_steps: agent.maxSteps,
+		reasoning: agent.reasoning,
 		tools: toolIds,
 		prompt_template_id: agent.promptTemplateId,
 		context_schema: agent.contextSchema ?? null,
@@ -223,6 +230,7 @@ function columnsOf(agent: AgentInput) {
 		model: agent.model,
 		temperature: agent.temperature,
 		maxSteps: agent.max_steps,
+		reasoning: agent.reasoning,
 		promptTemplateId: agent.prompt_template_id,
 		contextSchema: agent.context_schema,
 		visibility: agent.visibility
@@ -284,6 +292,7 @@ export async function updateAgent(
 		model: changes.model ?? current.model,
 		temperature: changes.temperature === undefined ? current.temperature : changes.temperature,
 		max_steps: changes.max_steps ?? current.max_steps,
+		reasoning: changes.reasoning ?? current.reasoning,
 		tools: changes.tools ?? current.tools,
 		prompt_template_id: changes.prompt_template_id === undefined ? current.prompt_template_id : changes.prompt_template_id,
 		context_schema: changes.context_schema === undefined ? current.context_schema : changes.context_schema,

@@ -10,6 +10,7 @@ export interface AgentFormValues {
 	model: string;
 	temperature: string;
 	max_steps: string;
+	reasoning: string;
 	tools: string[];
 	prompt_template_id: string;
 	context_schema: string;
@@ -26,6 +27,7 @@ export function agentFormValues(agent: AgentResource): AgentFormValues {
 		model: agent.model,
 		temperature: agent.temperature === null ? '' : String(agent.temperature),
 		max_steps: String(agent.max_steps),
+		reasoning: agent.reasoning,
 		tools: agent.tools.map(String),
 		prompt_template_id: agent.prompt_template_id === null ? '' : String(agent.prompt_template_id),
 		context_schema: agent.context_schema ? JSON.stringify(agent.context_schema, null, 2) : '',
@@ -43,6 +45,7 @@ export function typedAgentValues(form: FormData): AgentFormValues {
 		model: textField(form, 'model'),
 		temperature: textField(form, 'temperature'),
 		max_steps: textField(form, 'max_steps'),
+		reasoning: textField(form, 'reasoning'),
 		tools: form.getAll('tools').map(String),
 		prompt_template_id: textField(form, 'prompt_template_id'),
 		context_schema: textField(form, 'context_schema'),
@@ -63,6 +66,8 @@ export function readAgentForm(form: FormData) {
 		model: textField(form, 'model'),
 		temperature: numberField(form, 'temperature'),
 		max_steps: numberField(form, 'max_steps') ?? undefined,
+		// The procedure's schema refuses any other value with a message naming the field.
+		reasoning: (textField(form, 'reasoning') || 'off') as 'off' | 'low' | 'medium' | 'high',
 		tools: form.getAll('tools').map((id) => Number(id)),
 		prompt_template_id: numberField(form, 'prompt_template_id'),
 		context_schema: jsonObjectField(form, 'context_schema'),

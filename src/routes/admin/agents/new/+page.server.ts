@@ -13,6 +13,7 @@ const blank: AgentFormValues = {
 	model: 'mock:offline',
 	temperature: '',
 	max_steps: '5',
+	reasoning: 'off',
 	tools: [],
 	prompt_template_id: '',
 	context_schema: '',

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { reasoningSettings, THINKING_BUDGETS } from './provider-options';
+
+describe('reasoningSettings', () => {
+	it('sends nothing when reasoning is off, whatever the provider', () => {
+		for (const id of ['openai:gpt-5', 'anthropic:claude-sonnet-4-5', 'google:gemini-2.5-pro', 'compatible:qwen3', 'mock:offline']) {
+			expect(reasoningSettings(id, 'off')).toStrictEqual({ dropTemperature: false });
+		}
+	});
+
+	it('asks OpenAI for an effort with reasoning summaries', () => {
+		expect(reasoningSettings('openai:o4-mini', 'high')).toStrictEqual({
+			providerOptions: { openai: { reasoningEffort: 'high', reasoningSummary: 'auto' } },
+			dropTemperature: false
+		});
+	});
+
+	it('gives Anthropic a thinking budget of at least 1,024 tokens and leaves temperature unset', () => {
+		for (const level of ['low', 'medium', 'high'] as const) {
+			const settings = reasoningSettings('anthropic:claude-sonnet-4-5', level);
+			expect(settings).toStrictEqual({
+				providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: THINKING_BUDGETS[level] } } },
+				dropTemperature: true
+			});
+			expect(THINKING_BUDGETS[level]).toBeGreaterThanOrEqual(1024);
+		}
+	});
+
+	it('asks Gemini for its thoughts: a budget on 2.x, a level on 3', () => {
+		expect(reasoningSettings('google:gemini-2.5-flash', 'low').providerOptions).toStrictEqual({
+			google: { thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } }
+		});
+		expect(reasoningSettings('google:gemini-3-pro-preview', 'high').providerOptions).toStrictEqual({
+			google: { thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } }
+		});
+	});
+
+	it('passes the effort through to OpenAI-compatible servers', () => {
+		expect(reasoningSettings('compatible:qwen3', 'medium').providerOptions).toStrictEqual({
+			compatible: { reasoningEffort: 'medium' }
+		});
+	});
+
+	it('sends the offline model nothing: it reasons anyway', () => {
+		expect(reasoningSettings('mock:offline', 'high')).toStrictEqual({ dropTemperature: false });
+	});
+});
