@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { messages, type Message, type MessageRole } from '../db/schema';
-import { activeBranchIds, messageVersions, toUIMessage } from '../services/messages';
+import { activeBranchIds, messageVersions, partsForViewers } from '../services/messages';
 import type { LiveMessage } from './task-event';
 
 /** The message ids and roles of a task's history (its active branch) in order, without their content. */
@@ -24,7 +24,9 @@ export async function messagesWithIds(db: Db, ids: string[]): Promise<Message[]>
 /** The form of a stored message that viewers of its task are sent, with its versions when it has several. */
 export function toLiveMessage(message: Message, versions?: string[]): LiveMessage {
 	return {
-		...toUIMessage(message),
+		id: message.id,
+		role: message.role,
+		parts: partsForViewers(message.parts),
 		status: message.status,
 		error: message.error,
 		model: message.model,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasoningSettings, THINKING_BUDGETS } from './provider-options';
+import { modelCallSettings, reasoningSettings, THINKING_BUDGETS } from './provider-options';
 
 describe('reasoningSettings', () => {
 	it('sends nothing when reasoning is off, whatever the provider', () => {
@@ -10,7 +10,9 @@ describe('reasoningSettings', () => {
 
 	it('asks OpenAI for an effort with reasoning summaries', () => {
 		expect(reasoningSettings('openai:o4-mini', 'high')).toStrictEqual({
-			providerOptions: { openai: { reasoningEffort: 'high', reasoningSummary: 'auto' } },
+			providerOptions: {
+				openai: { reasoningEffort: 'high', reasoningSummary: 'auto', include: ['reasoning.encrypted_content'] }
+			},
 			dropTemperature: false
 		});
 	});
@@ -43,5 +45,22 @@ describe('reasoningSettings', () => {
 
 	it('sends the offline model nothing: it reasons anyway', () => {
 		expect(reasoningSettings('mock:offline', 'high')).toStrictEqual({ dropTemperature: false });
+	});
+});
+
+describe('modelCallSettings', () => {
+	it('never lets OpenAI keep the conversation: Parley sends it whole', () => {
+		expect(modelCallSettings('openai:gpt-4.1', 'off')).toStrictEqual({
+			providerOptions: { openai: { store: false } },
+			dropTemperature: false
+		});
+		expect(modelCallSettings('openai:o4-mini', 'low').providerOptions).toStrictEqual({
+			openai: { store: false, reasoningEffort: 'low', reasoningSummary: 'auto', include: ['reasoning.encrypted_content'] }
+		});
+	});
+
+	it('is the reasoning settings for every other provider', () => {
+		expect(modelCallSettings('anthropic:claude-haiku-4-5', 'low')).toStrictEqual(reasoningSettings('anthropic:claude-haiku-4-5', 'low'));
+		expect(modelCallSettings('google:gemini-2.5-flash', 'off')).toStrictEqual({ dropTemperature: false });
 	});
 });

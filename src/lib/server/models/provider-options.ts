@@ -29,8 +29,8 @@ export const THINKING_BUDGETS: Record<Exclude<ReasoningLevel, 'off'>, number> = 
 /**
  * The one place an agent's reasoning level becomes each provider's options:
  * - OpenAI: `reasoningEffort` with reasoning summaries on (`auto`; the Responses API streams them,
- *   Chat Completions takes the effort only). Models that do not reason have them dropped by the
- *   AI SDK.
+ *   Chat Completions takes the effort only), and the encrypted reasoning items, which later turns
+ *   send back. Models that do not reason have them dropped by the AI SDK.
  * - Anthropic: extended thinking with a token budget, temperature left unset.
  * - Google: thinking with thoughts included — a budget on Gemini 2.x, a thinking level on Gemini 3.
  * - OpenAI-compatible servers: `reasoning_effort`, which the servers that reason take (vLLM,
@@ -42,7 +42,12 @@ export function reasoningSettings(modelId: string, level: ReasoningLevel): Reaso
 	const { provider, model } = parseModelId(modelId);
 	switch (provider) {
 		case 'openai':
-			return { providerOptions: { openai: { reasoningEffort: level, reasoningSummary: 'auto' } }, dropTemperature: false };
+			return {
+				providerOptions: {
+					openai: { reasoningEffort: level, reasoningSummary: 'auto', include: ['reasoning.encrypted_content'] }
+				},
+				dropTemperature: false
+			};
 		case 'anthropic':
 			return {
 				providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: THINKING_BUDGETS[level] } } },
@@ -64,4 +69,16 @@ export function reasoningSettings(modelId: string, level: ReasoningLevel): Reaso
 		default:
 			return { dropTemperature: false };
 	}
+}
+
+/**
+ * What every model call of an agent sends: its reasoning settings, and for OpenAI `store: false`.
+ * Parley keeps the history itself and sends it whole, reasoning as encrypted items, so nothing
+ * depends on OpenAI keeping responses (30 days, and never for zero-data-retention organisations):
+ * with `store` on, later turns would only name earlier items.
+ */
+export function modelCallSettings(modelId: string, level: ReasoningLevel): ReasoningSettings {
+	const reasoning = reasoningSettings(modelId, level);
+	if (parseModelId(modelId).provider !== 'openai') return reasoning;
+	return { ...reasoning, providerOptions: { ...reasoning.providerOptions, openai: { store: false, ...reasoning.providerOptions?.openai } } };
 }

@@ -68,6 +68,16 @@ describe('describeModelError', () => {
 		const reset = new TypeError('terminated', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
 		expect(describeModelError(reset, 'google:gemini-2.5-flash')).toBe('The connection to Google was lost (ECONNRESET). Try again.');
 		expect(isModelCallError(reset)).toBe(true);
+		// As the AI SDK reports a body cut off mid-way, and a server that refuses connections.
+		const cut = new APICallError({ message: 'Cannot connect', url: 'https://api.example/v1', requestBodyValues: {}, cause: new TypeError('terminated') });
+		expect(describeModelError(cut, 'openai:gpt-4.1')).toBe('The connection to OpenAI was lost (terminated). Try again.');
+		const refused = new APICallError({
+			message: 'Cannot connect',
+			url: 'https://api.example/v1',
+			requestBodyValues: {},
+			cause: new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
+		});
+		expect(describeModelError(refused, 'anthropic:claude-haiku-4-5')).toBe('Anthropic could not be reached (ECONNREFUSED). Try again shortly.');
 	});
 
 	it('says a key is missing, and falls back to a general message', () => {

@@ -74,7 +74,14 @@ export function describeModelError(error: unknown, modelId?: string): string {
 		if (status === 429) return `${provider} is rate limiting requests${why}. ${retryAdvice(cause.responseHeaders)}`;
 		if (status === 529 || code === 'overloaded_error') return `${provider} is overloaded${why}. ${retryAdvice(cause.responseHeaders)}`;
 		if (status !== undefined && status >= 500) return `${provider} had an error${why}. Try again shortly.`;
-		if (status === undefined) return `${provider} could not be reached${why}. Try again shortly.`;
+		if (status === undefined) {
+			// No answer at all (a refused connection), or an answer cut off mid-way (a reset).
+			const connection = connectionErrorCode(cause.cause);
+			if (connection === 'terminated' || connection === 'ECONNRESET') {
+				return `The connection to ${provider} was lost (${connection}). Try again.`;
+			}
+			return `${provider} could not be reached${connection ? ` (${connection})` : why}. Try again shortly.`;
+		}
 		return `${provider} refused the request${why}.`;
 	}
 	const streamCode = streamErrorCode(cause);

@@ -19,7 +19,7 @@ import { toolsFor, widgetOfTool } from '../code-agents/define';
 import { tasks, type Message, type MessageStatus, type Task, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
-import { reasoningSettings } from '../models/provider-options';
+import { modelCallSettings } from '../models/provider-options';
 import { resolveModel } from '../models/registry';
 import { withFileData } from '../services/files';
 import type { AgentWithTools } from '../services/agents';
@@ -352,7 +352,7 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		run.emit(event);
 	};
 	const usage: RunUsage = { inputTokens: undefined, outputTokens: undefined };
-	const reasoning = reasoningSettings(agent.model, agent.reasoning);
+	const reasoning = modelCallSettings(agent.model, agent.reasoning);
 	let status = 'complete' as MessageStatus;
 	let errorMessage: string | null = null;
 	/** Why an interrupted answer stopped, when it was not a person's choice. */

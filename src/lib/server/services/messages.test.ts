@@ -8,7 +8,8 @@ import {
 	existingMessageIds,
 	insertMessagesQuery,
 	leafUnder,
-	listMessages
+	listMessages,
+	partsForViewers
 } from './messages';
 import { createTask, touchTaskQuery } from './tasks';
 import type { Viewer } from './viewer';
@@ -155,5 +156,31 @@ describe('leafUnder', () => {
 		expect(leafUnder(nodes, 'q1')).toBe('a1');
 		expect(leafUnder(nodes, 'a1b')).toBe('a1b');
 		expect(leafUnder(nodes, 'nope')).toBeNull();
+	});
+});
+
+describe('partsForViewers', () => {
+	it('leaves out what providers attached for themselves, and nothing else', () => {
+		const parts = [
+			{ type: 'reasoning', text: 'Thinking.', state: 'done', providerMetadata: { anthropic: { signature: 'sig' } } },
+			{ type: 'text', text: 'Hi', state: 'done' },
+			{
+				type: 'tool-calculator',
+				toolCallId: 'call_1',
+				state: 'output-available',
+				input: { expression: '1+1' },
+				output: 2,
+				callProviderMetadata: { google: { thoughtSignature: 'sig' } }
+			}
+		] as StoredParts;
+		expect(partsForViewers(parts)).toStrictEqual([
+			{ type: 'reasoning', text: 'Thinking.', state: 'done' },
+			{ type: 'text', text: 'Hi', state: 'done' },
+			{ type: 'tool-calculator', toolCallId: 'call_1', state: 'output-available', input: { expression: '1+1' }, output: 2 }
+		]);
+		// The stored parts are untouched; parts without metadata are passed as they are.
+		expect(parts[0]).toHaveProperty('providerMetadata');
+		const plain = [{ type: 'text', text: 'Hi' }] as StoredParts;
+		expect(partsForViewers(plain)).toBe(plain);
 	});
 });

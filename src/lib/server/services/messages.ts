@@ -18,6 +18,27 @@ export function toUIMessage(message: Message): UIMessage {
 	return { id: message.id, role: message.role, parts: message.parts };
 }
 
+/** Whether a stored part carries what a provider attached for itself. */
+function hasProviderMetadata(part: object): boolean {
+	return 'providerMetadata' in part || 'callProviderMetadata' in part;
+}
+
+/**
+ * Parts as people and callers are shown them: without what providers attached for themselves
+ * (thinking signatures, encrypted reasoning, item ids), which only the model is sent back and
+ * which can be several kilobytes a part.
+ */
+export function partsForViewers(parts: UIMessage['parts']): UIMessage['parts'] {
+	if (!parts.some(hasProviderMetadata)) return parts;
+	return parts.map((part) => {
+		if (!hasProviderMetadata(part)) return part;
+		const copy: Record<string, unknown> = { ...part };
+		delete copy.providerMetadata;
+		delete copy.callProviderMetadata;
+		return copy as typeof part;
+	});
+}
+
 /**
  * The ids of the active branches of some tasks: each task's active leaf and every message above
  * it, up to the first (see `messages.parentId`), as a subquery. A parent is always written before

@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { agents, files, shareLinks, users, type SharedMessage, type StoredParts } from '../db/schema';
 import { AppError } from '../errors';
 import { fileIdOfPart, fileIdOfUrl, type FileRecord } from './files';
-import { listMessages } from './messages';
+import { listMessages, partsForViewers } from './messages';
 import { getOwnTask } from './tasks';
 
 /** Random bytes in a token: 192 bits, 32 URL-safe characters. */
@@ -70,7 +70,7 @@ async function snapshotOf(db: Db, taskId: string): Promise<SharedMessage[]> {
 			id: row.id,
 			role: row.role,
 			kind: row.kind,
-			parts: row.parts,
+			parts: partsForViewers(row.parts),
 			status: row.status,
 			model: row.model,
 			createdAt: row.createdAt.getTime()

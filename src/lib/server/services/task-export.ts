@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { agents, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { fileIdOfSharedPart } from './share-links';
 import { findFiles, fileUrl } from './files';
-import { listMessages } from './messages';
+import { listMessages, partsForViewers } from './messages';
 import { getOwnTask } from './tasks';
 
 /** The formats a task can be exported in. */
@@ -66,7 +66,7 @@ export async function exportTask(db: Db, userId: string, taskId: string, origin:
 		error: row.status === 'error' ? row.error : null,
 		model: row.model,
 		created_at: row.createdAt.toISOString(),
-		parts: row.parts.map((part) => {
+		parts: partsForViewers(row.parts).map((part) => {
 			const id = fileIdOfSharedPart(part);
 			if (part.type !== 'file' || id === undefined) return part;
 			fileIds.push(id);
