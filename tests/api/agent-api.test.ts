@@ -114,6 +114,27 @@ describe('POST /api/agent/stream/', () => {
 		]);
 	});
 
+	it('reports reasoning and cached tokens on response.completed, as the task messages show them', async () => {
+		const events = await stream('/api/agent/stream/', { message: 'Think about usage', agent_id: 'assistant' });
+		const completed = named(events, 'openai_event').find((event) => event.data.type === 'response.completed');
+		const usage = (completed?.data.response as { usage: Record<string, unknown> & { output_tokens_details: { reasoning_tokens: number } } })
+			.usage;
+		// The offline model reasons first and reports no cache reads.
+		expect(usage.input_tokens_details).toEqual({ cached_tokens: 0 });
+		expect(usage.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+
+		const response = await admin.fetch(
+			`/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: String(doneOf(events).session_id) }))}`
+		);
+		const [, answer] = (await response.json()).result.data.messages;
+		expect(answer).toMatchObject({
+			inputTokens: usage.input_tokens,
+			outputTokens: usage.output_tokens,
+			reasoningTokens: usage.output_tokens_details.reasoning_tokens,
+			cachedInputTokens: 0
+		});
+	});
+
 	it('answers without the trailing slash too, and continues a session', async () => {
 		const first = doneOf(await stream('/api/agent/stream', { message: 'First', agent_id: 'assistant' }));
 		const second = await stream('/api/agent/stream', { message: 'Second', agent_id: 'assistant', session_id: first.session_id });

@@ -154,6 +154,24 @@ describe('POST /v1/chat/completions', () => {
 		expect(chunks.at(-2)?.choices[0].finish_reason).toBe('stop');
 	});
 
+	it('reports the reasoning and cached tokens the model reported, as stored on the answer', async () => {
+		const { data, response } = await alice.chat.completions
+			.create({ model: 'assistant', messages: [{ role: 'user', content: 'Think, then count my tokens' }] })
+			.withResponse();
+		// The offline model reasons first and reports its cache reads (none).
+		const reasoning = data.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+		expect(reasoning).toBeGreaterThan(0);
+		expect(reasoning).toBeLessThan(data.usage?.completion_tokens ?? 0);
+		expect(data.usage?.prompt_tokens_details).toEqual({ cached_tokens: 0 });
+		const [, answer] = await listMessages(db, response.headers.get('x-parley-task-id') ?? '');
+		expect(answer).toMatchObject({
+			inputTokens: data.usage?.prompt_tokens,
+			outputTokens: data.usage?.completion_tokens,
+			reasoningTokens: reasoning,
+			cachedInputTokens: 0
+		});
+	});
+
 	it('returns the caller’s tools as tool_calls, and a tool message continues', async () => {
 		const question: ChatCompletionMessageParam = { role: 'user', content: 'get weather city=Paris' };
 		const first = await alice.chat.completions

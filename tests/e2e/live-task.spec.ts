@@ -98,6 +98,8 @@ test('an admin watching a user’s task sees the new question and the answer as 
 	await expect(messages.nth(3).getByTestId('admin-message-meta')).toContainText('Streaming');
 	await expect(messages.nth(3)).toContainText('Finally, it is worth summarising');
 	await expect(messages.nth(3).getByTestId('admin-message-meta')).not.toContainText('Streaming');
+	// The stored counts arrive with it, the offline model's reasoning among them.
+	await expect(messages.nth(3).getByTestId('admin-message-tokens')).toHaveText(/^[\d,]+ in · [\d,]+ out \([\d,]+ reasoning\)$/);
 	expect(await windowIsMarked(admin)).toBe(true);
 	await adminContext.close();
 });

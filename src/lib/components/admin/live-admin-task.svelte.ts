@@ -5,13 +5,12 @@ import { followTask } from '$lib/components/chat/live-subscription';
 import { TaskEventApplier } from '$lib/components/chat/task-event-applier.svelte';
 import type { LiveMessage } from '$lib/server/live/task-event';
 import type { MessageStatus } from '$lib/server/db/schema';
+import { noTokenCounts, sumTokenCounts, type TokenCounts } from '$lib/usage/token-counts';
 
-/** One message of the admin's task page, with what is stored beside it. */
-export interface AdminMessageEntry {
+/** One message of the admin's task page, with what is stored beside it (its token counts among it). */
+export interface AdminMessageEntry extends TokenCounts {
 	message: UIMessage;
 	info: { status: MessageStatus; error: string | null; model: string | null };
-	inputTokens: number | null;
-	outputTokens: number | null;
 	createdAt: Date;
 }
 
@@ -28,7 +27,7 @@ export interface AdminTaskLoad {
  */
 export function liveAdminTask(loaded: () => AdminTaskLoad): {
 	readonly entries: AdminMessageEntry[];
-	readonly totals: { inputTokens: number; outputTokens: number };
+	readonly totals: TokenCounts;
 } {
 	let entries = $state<AdminMessageEntry[]>(untrack(() => loaded().messages));
 	/** What the live events said is stored beside each message they changed. */
@@ -38,8 +37,7 @@ export function liveAdminTask(loaded: () => AdminTaskLoad): {
 		stored.get(message.id) ??
 		entries.find((entry) => entry.message.id === message.id) ?? {
 			info: { status: 'streaming', error: null, model: null },
-			inputTokens: null,
-			outputTokens: null,
+			...noTokenCounts(),
 			createdAt: new Date()
 		};
 
@@ -47,8 +45,8 @@ export function liveAdminTask(loaded: () => AdminTaskLoad): {
 		messages: () => entries.map((entry) => entry.message),
 		setMessages(messages) {
 			entries = messages.map((message) => {
-				const { info, inputTokens, outputTokens, createdAt } = storedOf(message);
-				return { message, info, inputTokens, outputTokens, createdAt };
+				const { info, inputTokens, outputTokens, reasoningTokens, cachedInputTokens, createdAt } = storedOf(message);
+				return { message, info, inputTokens, outputTokens, reasoningTokens, cachedInputTokens, createdAt };
 			});
 		},
 		setStored(message: LiveMessage) {
@@ -56,6 +54,8 @@ export function liveAdminTask(loaded: () => AdminTaskLoad): {
 				info: { status: message.status, error: message.error, model: message.model },
 				inputTokens: message.inputTokens,
 				outputTokens: message.outputTokens,
+				reasoningTokens: message.reasoningTokens,
+				cachedInputTokens: message.cachedInputTokens,
 				createdAt: new Date(message.createdAt)
 			});
 		},
@@ -85,13 +85,7 @@ export function liveAdminTask(loaded: () => AdminTaskLoad): {
 			return entries;
 		},
 		get totals() {
-			return entries.reduce(
-				(sum, entry) => ({
-					inputTokens: sum.inputTokens + (entry.inputTokens ?? 0),
-					outputTokens: sum.outputTokens + (entry.outputTokens ?? 0)
-				}),
-				{ inputTokens: 0, outputTokens: 0 }
-			);
+			return sumTokenCounts(entries);
 		}
 	};
 }

@@ -32,6 +32,8 @@ export function toLiveMessage(message: Message, versions?: string[]): LiveMessag
 		model: message.model,
 		inputTokens: message.inputTokens,
 		outputTokens: message.outputTokens,
+		reasoningTokens: message.reasoningTokens,
+		cachedInputTokens: message.cachedInputTokens,
 		createdAt: message.createdAt.getTime(),
 		...(versions && versions.length > 1 ? { versions } : {})
 	};

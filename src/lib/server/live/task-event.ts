@@ -8,6 +8,10 @@ export type LiveMessage = UIMessage & {
 	model: string | null;
 	inputTokens: number | null;
 	outputTokens: number | null;
+	/** Output tokens spent on reasoning, where the model reported them (part of `outputTokens`). */
+	reasoningTokens: number | null;
+	/** Input tokens read from the provider's prompt cache, where reported (part of `inputTokens`). */
+	cachedInputTokens: number | null;
 	/** When it was stored, in milliseconds since the epoch. */
 	createdAt: number;
 	/**

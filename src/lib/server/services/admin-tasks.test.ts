@@ -37,6 +37,21 @@ beforeEach(async () => {
 			model: 'mock:offline',
 			inputTokens: 12,
 			outputTokens: 5
+		},
+		{ id: 'm3', taskId: 'a1', position: 2, parentId: 'm2', role: 'user', kind: 'user', parts: [{ type: 'text', text: 'More' }] },
+		{
+			id: 'm4',
+			taskId: 'a1',
+			position: 3,
+			parentId: 'm3',
+			role: 'assistant',
+			kind: 'agent',
+			parts: [{ type: 'text', text: 'Thought about it' }],
+			model: 'openai:o4-mini',
+			inputTokens: 30,
+			outputTokens: 9,
+			reasoningTokens: 6,
+			cachedInputTokens: 16
 		}
 	]);
 });
@@ -52,7 +67,7 @@ describe('listAllTasks', () => {
 			['a2', 'alice@example.com', 'tool-demo'],
 			['a1', 'alice@example.com', 'assistant']
 		]);
-		expect(items.find((task) => task.id === 'a1')?.messageCount).toBe(2);
+		expect(items.find((task) => task.id === 'a1')?.messageCount).toBe(4);
 		expect(nextCursor).toBeNull();
 	});
 
@@ -77,11 +92,16 @@ describe('getTaskForAdmin', () => {
 	it("returns any user's task with its messages, models and token totals", async () => {
 		const detail = await getTaskForAdmin(temp.db, 'a1');
 		expect(detail.task).toMatchObject({ id: 'a1', ownerEmail: 'alice@example.com', agentName: expect.any(String) });
-		expect(detail.messages.map((message) => [message.role, message.model, message.outputTokens])).toEqual([
-			['user', null, null],
-			['assistant', 'mock:offline', 5]
+		expect(
+			detail.messages.map((message) => [message.role, message.model, message.outputTokens, message.reasoningTokens, message.cachedInputTokens])
+		).toEqual([
+			['user', null, null, null, null],
+			['assistant', 'mock:offline', 5, null, null],
+			['user', null, null, null, null],
+			['assistant', 'openai:o4-mini', 9, 6, 16]
 		]);
-		expect(detail.totals).toEqual({ inputTokens: 12, outputTokens: 5 });
+		// Reasoning and cached input are summed over the answers that reported them.
+		expect(detail.totals).toEqual({ inputTokens: 42, outputTokens: 14, reasoningTokens: 6, cachedInputTokens: 16 });
 	});
 
 	it('answers not_found for an unknown task', async () => {

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { validateTaskContext } from './context-schema';
 import { listMessages } from './messages';
 import { isAdmin, type Viewer } from './viewer';
+import { sumTokenCounts, type TokenCounts } from '../../usage/token-counts';
 
 /** Where the admin task list continues: the creation time and id of the last task shown. */
 export interface AdminTaskCursor {
@@ -88,8 +89,8 @@ export type AdminTaskView = Omit<AdminTaskSummary, 'messageCount'> & { context: 
 export interface AdminTaskDetail {
 	task: AdminTaskView;
 	messages: Message[];
-	/** Token totals over the task's messages. */
-	totals: { inputTokens: number; outputTokens: number };
+	/** Token totals over the task's messages; a count no message reported is `null`. */
+	totals: TokenCounts;
 }
 
 async function findTaskView(db: Db, id: string): Promise<AdminTaskView> {
@@ -118,14 +119,7 @@ async function findTaskView(db: Db, id: string): Promise<AdminTaskView> {
 export async function getTaskForAdmin(db: Db, id: string): Promise<AdminTaskDetail> {
 	const task = await findTaskView(db, id);
 	const list = await listMessages(db, id);
-	const totals = list.reduce(
-		(sum, message) => ({
-			inputTokens: sum.inputTokens + (message.inputTokens ?? 0),
-			outputTokens: sum.outputTokens + (message.outputTokens ?? 0)
-		}),
-		{ inputTokens: 0, outputTokens: 0 }
-	);
-	return { task, messages: list, totals };
+	return { task, messages: list, totals: sumTokenCounts(list) };
 }
 
 /** What an admin may change on any task. */

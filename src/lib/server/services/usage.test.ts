@@ -18,27 +18,45 @@ beforeEach(async () => {
 		{ id: 'tt', agentId: toolDemoId, userId: 'alice' }
 	]);
 	let position = 0;
-	const message = (taskId: string, role: 'user' | 'assistant', createdAt: Date, input?: number, output?: number): NewMessage => ({
+	const message = (
+		taskId: string,
+		role: 'user' | 'assistant',
+		createdAt: Date,
+		input?: number,
+		output?: number,
+		extra: Partial<NewMessage> = {}
+	): NewMessage => ({
 		id: `m${position}`,
 		taskId,
 		position: position++,
 		role,
 		kind: role === 'user' ? 'user' : 'agent',
 		parts: [],
+		model: role === 'assistant' ? 'mock:offline' : null,
 		inputTokens: input ?? null,
 		outputTokens: output ?? null,
-		createdAt
+		createdAt,
+		...extra
 	});
 	await temp.db.insert(messages).values([
 		message('ta', 'user', at('2025-03-10T09:00:00Z')),
-		message('ta', 'assistant', at('2025-03-10T09:00:01Z'), 100, 20),
-		message('ta', 'assistant', at('2025-03-10T23:59:59Z'), 50, 10),
+		// A model that reports cached input and reasoning.
+		message('ta', 'assistant', at('2025-03-10T09:00:01Z'), 100, 20, {
+			model: 'openai:o4-mini',
+			cachedInputTokens: 60,
+			reasoningTokens: 12
+		}),
+		message('ta', 'assistant', at('2025-03-10T23:59:59Z'), 50, 10, {
+			model: 'openai:o4-mini',
+			cachedInputTokens: 0,
+			reasoningTokens: 5
+		}),
 		message('ta', 'assistant', at('2025-03-09T00:00:00Z'), 7, 3),
 		message('tt', 'assistant', at('2025-03-09T12:00:00Z'), 40, 4),
 		// No usage recorded (an interrupted answer) still counts as a run.
-		message('tt', 'assistant', at('2025-03-09T13:00:00Z')),
+		message('tt', 'assistant', at('2025-03-09T13:00:00Z'), undefined, undefined, { model: null }),
 		// Outside the 30-day window.
-		message('ta', 'assistant', at('2025-02-08T23:59:59Z'), 1000, 1000)
+		message('ta', 'assistant', at('2025-02-08T23:59:59Z'), 1000, 1000, { cachedInputTokens: 900, reasoningTokens: 900 })
 	]);
 });
 
@@ -60,14 +78,52 @@ describe('usageReport', () => {
 			['tool-demo', 40, 4, 2]
 		]);
 		expect(report.byDay).toHaveLength(30);
-		expect(report.byDay.at(-1)).toEqual({ day: '2025-03-10', inputTokens: 150, outputTokens: 30, runs: 2 });
-		expect(report.byDay[0]).toEqual({ day: '2025-02-09', inputTokens: 0, outputTokens: 0, runs: 0 });
-		expect(report.total).toEqual({ inputTokens: 197, outputTokens: 37, runs: 5 });
+		expect(report.byDay.at(-1)).toEqual({
+			day: '2025-03-10',
+			inputTokens: 150,
+			outputTokens: 30,
+			reasoningTokens: 17,
+			cachedInputTokens: 60,
+			runs: 2
+		});
+		expect(report.total).toEqual({ inputTokens: 197, outputTokens: 37, reasoningTokens: 17, cachedInputTokens: 60, runs: 5 });
+	});
+
+	it('sums reasoning and cached input tokens, unknown (null) where no answer reported them', async () => {
+		const report = await usageReport(temp.db, { now });
+		expect(report.rows.map((row) => [row.day, row.agentSlug, row.cachedInputTokens, row.reasoningTokens])).toEqual([
+			['2025-03-09', 'assistant', null, null],
+			['2025-03-09', 'tool-demo', null, null],
+			['2025-03-10', 'assistant', 60, 17]
+		]);
+		expect(report.byAgent.map((agent) => [agent.agentSlug, agent.cachedInputTokens, agent.reasoningTokens])).toEqual([
+			['assistant', 60, 17],
+			['tool-demo', null, null]
+		]);
+		// A day without answers knows no counts at all.
+		expect(report.byDay[0]).toEqual({
+			day: '2025-02-09',
+			inputTokens: null,
+			outputTokens: null,
+			reasoningTokens: null,
+			cachedInputTokens: null,
+			runs: 0
+		});
+	});
+
+	it('sums per model, most used first and answers without a model last', async () => {
+		const report = await usageReport(temp.db, { now });
+		expect(report.byModel).toEqual([
+			{ model: 'mock:offline', inputTokens: 47, outputTokens: 7, reasoningTokens: null, cachedInputTokens: null, runs: 2 },
+			{ model: 'openai:o4-mini', inputTokens: 150, outputTokens: 30, reasoningTokens: 17, cachedInputTokens: 60, runs: 2 },
+			{ model: null, inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, runs: 1 }
+		]);
 	});
 
 	it('is empty but complete when nothing ran', async () => {
 		const report = await usageReport(temp.db, { now: new Date('2030-01-01T00:00:00Z'), days: 7 });
 		expect(report.rows).toEqual([]);
+		expect(report.byModel).toEqual([]);
 		expect(report.byDay.map((day) => day.day)).toEqual([
 			'2029-12-26',
 			'2029-12-27',
@@ -77,6 +133,6 @@ describe('usageReport', () => {
 			'2029-12-31',
 			'2030-01-01'
 		]);
-		expect(report.total).toEqual({ inputTokens: 0, outputTokens: 0, runs: 0 });
+		expect(report.total).toEqual({ inputTokens: null, outputTokens: null, reasoningTokens: null, cachedInputTokens: null, runs: 0 });
 	});
 });

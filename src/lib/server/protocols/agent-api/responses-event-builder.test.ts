@@ -2,6 +2,7 @@ import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import {
+	usageOf,
 	ResponsesEventBuilder,
 	type ResponsesOutputItem,
 	type ResponsesResponse,
@@ -312,5 +313,41 @@ describe('ResponsesEventBuilder', () => {
 		expect(finals[1].response.output_text).toBe('Hello there');
 		expect(finals[1].deltas).toStrictEqual(['Hello ', 'Hello there']);
 		expect(finals[1].response.usage).toStrictEqual(responsesUsage);
+	});
+});
+
+describe('usageOf', () => {
+	it('reports cached input and reasoning tokens in the Responses usage details', () => {
+		expect(usageOf({ inputTokens: 1200, outputTokens: 350, cachedInputTokens: 800, reasoningTokens: 120 })).toStrictEqual({
+			input_tokens: 1200,
+			input_tokens_details: { cached_tokens: 800 },
+			output_tokens: 350,
+			output_tokens_details: { reasoning_tokens: 120 },
+			total_tokens: 1550
+		});
+	});
+
+	it('counts what the model did not report as 0, as the required details need a number', () => {
+		expect(usageOf({ inputTokens: undefined, outputTokens: 5 })).toStrictEqual({
+			input_tokens: 0,
+			input_tokens_details: { cached_tokens: 0 },
+			output_tokens: 5,
+			output_tokens_details: { reasoning_tokens: 0 },
+			total_tokens: 5
+		});
+	});
+
+	it("puts a step's reasoning and cached counts on its response.completed", () => {
+		const step: RunEvent[] = textStep.map((event) =>
+			event.type === 'step-end' ? { type: 'step-end', usage: { ...usage, cachedInputTokens: 6, reasoningTokens: 3 } } : event
+		);
+		const completed = eventsOf([runStart, ...step, { type: 'run-end', reason: 'completed', usage }]).find(
+			(event) => event.type === 'response.completed'
+		);
+		expect(completed && 'response' in completed ? completed.response.usage : undefined).toStrictEqual({
+			...responsesUsage,
+			input_tokens_details: { cached_tokens: 6 },
+			output_tokens_details: { reasoning_tokens: 3 }
+		});
 	});
 });

@@ -123,15 +123,18 @@ export function toolCallArguments(input: unknown): string {
 	return JSON.stringify(input ?? {}) ?? '{}';
 }
 
-/** Token counts of a step in the Responses API's shape (unknown counts as 0). */
-function usageOf(usage: RunUsage): ResponsesUsage {
+/**
+ * Token counts of a step in the Responses API's shape, with the cached input and reasoning tokens
+ * the model reported (the details are required there, so an unknown count is 0, as is any other).
+ */
+export function usageOf(usage: RunUsage): ResponsesUsage {
 	const input = usage.inputTokens ?? 0;
 	const output = usage.outputTokens ?? 0;
 	return {
 		input_tokens: input,
-		input_tokens_details: { cached_tokens: 0 },
+		input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
 		output_tokens: output,
-		output_tokens_details: { reasoning_tokens: 0 },
+		output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
 		total_tokens: input + output
 	};
 }

@@ -35,6 +35,20 @@ describe('toChatCompletion', () => {
 		});
 	});
 
+	it('reports the cached input and reasoning tokens the model reported', () => {
+		const completion = toChatCompletion(
+			{ ...summary, usage: { inputTokens: 30, outputTokens: 12, cachedInputTokens: 16, reasoningTokens: 8 } },
+			context
+		);
+		expect(completion.usage).toStrictEqual({
+			prompt_tokens: 30,
+			completion_tokens: 12,
+			total_tokens: 42,
+			prompt_tokens_details: { cached_tokens: 16 },
+			completion_tokens_details: { reasoning_tokens: 8 }
+		});
+	});
+
 	it('returns the calls the caller must answer as tool_calls', () => {
 		const completion = toChatCompletion(
 			{

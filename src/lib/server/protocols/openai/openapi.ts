@@ -38,7 +38,15 @@ function errorResponses(...statuses: (keyof typeof errorDescriptions)[]): Record
 const usageSchema = z.object({
 	prompt_tokens: z.number().int(),
 	completion_tokens: z.number().int(),
-	total_tokens: z.number().int()
+	total_tokens: z.number().int(),
+	prompt_tokens_details: z
+		.object({ cached_tokens: z.number().int().meta({ description: 'Prompt tokens read from the provider’s prompt cache.' }) })
+		.optional()
+		.meta({ description: 'Present when the agent’s model reported cached input.' }),
+	completion_tokens_details: z
+		.object({ reasoning_tokens: z.number().int().meta({ description: 'Completion tokens the model spent reasoning.' }) })
+		.optional()
+		.meta({ description: 'Present when the agent’s model reported reasoning tokens.' })
 });
 
 const toolCallSchema = z.object({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import { openAIStreamResponse } from './response';
-import { contentChunkWriter, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
+import { contentChunkWriter, toCompletionUsage, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
 
 const context: OpenAIChunkContext = { id: 'chatcmpl-1', created: 1700000000, model: 'assistant', includeUsage: false };
 const withUsage: OpenAIChunkContext = { ...context, includeUsage: true };
@@ -109,6 +109,40 @@ describe('toOpenAIChunk', () => {
 			...head,
 			choices: [],
 			usage: { prompt_tokens: 0, completion_tokens: 5, total_tokens: 5 }
+		});
+	});
+
+	it('reports cached input and reasoning tokens in the usage details when the model reported them', () => {
+		const event: RunEvent = {
+			type: 'run-end',
+			reason: 'completed',
+			usage: { inputTokens: 1200, outputTokens: 350, cachedInputTokens: 800, reasoningTokens: 120 }
+		};
+		expect(toOpenAIChunk(event, withUsage)?.[1]).toStrictEqual({
+			...head,
+			choices: [],
+			usage: {
+				prompt_tokens: 1200,
+				completion_tokens: 350,
+				total_tokens: 1550,
+				prompt_tokens_details: { cached_tokens: 800 },
+				completion_tokens_details: { reasoning_tokens: 120 }
+			}
+		});
+	});
+
+	it('sends only the details the model reported, a reported 0 included', () => {
+		expect(toCompletionUsage({ inputTokens: 10, outputTokens: 20, reasoningTokens: 0 })).toStrictEqual({
+			prompt_tokens: 10,
+			completion_tokens: 20,
+			total_tokens: 30,
+			completion_tokens_details: { reasoning_tokens: 0 }
+		});
+		expect(toCompletionUsage({ inputTokens: 10, outputTokens: 20, cachedInputTokens: 4 })).toStrictEqual({
+			prompt_tokens: 10,
+			completion_tokens: 20,
+			total_tokens: 30,
+			prompt_tokens_details: { cached_tokens: 4 }
 		});
 	});
 

@@ -28,11 +28,22 @@ export const finishReasonOf: Record<RunEndReason, FinishReason> = {
 	interrupted: 'stop'
 };
 
-/** A run's token counts in OpenAI's form (unknown counts as 0). */
+/**
+ * A run's token counts in OpenAI's form: unknown input or output counts as 0; cached input and
+ * reasoning come as `prompt_tokens_details.cached_tokens` and
+ * `completion_tokens_details.reasoning_tokens` when the model reported them, and the (optional)
+ * details objects are left out when it did not.
+ */
 export function toCompletionUsage(usage: RunUsage): CompletionUsage {
 	const prompt = usage.inputTokens ?? 0;
 	const completion = usage.outputTokens ?? 0;
-	return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+	return {
+		prompt_tokens: prompt,
+		completion_tokens: completion,
+		total_tokens: prompt + completion,
+		...(usage.cachedInputTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } } : {}),
+		...(usage.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {})
+	};
 }
 
 /** Calls the caller must answer (its own tools, approvals) as OpenAI tool calls. */

@@ -24,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 				info: { status: message.status, error: message.error, model: message.model },
 				inputTokens: message.inputTokens,
 				outputTokens: message.outputTokens,
+				reasoningTokens: message.reasoningTokens,
+				cachedInputTokens: message.cachedInputTokens,
 				createdAt: message.createdAt
 			}))
 		};
