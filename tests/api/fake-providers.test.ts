@@ -24,6 +24,7 @@ import { z } from 'zod';
 import {
 	startFakeProvider,
 	type FakeProvider,
+	type FakeProviderOptions,
 	type ProviderKind
 } from '../support/fake-providers';
 
@@ -193,7 +194,7 @@ afterEach(async () => {
 	fake = undefined;
 });
 
-async function start(kind: ProviderKind, options?: { models?: string[]; apiKey?: string }) {
+async function start(kind: ProviderKind, options?: FakeProviderOptions) {
 	fake = await startFakeProvider(kind, options);
 	return fake;
 }
@@ -420,6 +421,20 @@ for (const c of CASES) {
 			});
 		}
 
+		it('fails a call without streaming: the provider’s overload status, or a dropped connection', async () => {
+			const fake = await start(c.kind);
+			fake.enqueue({ text: 'Never sent.', midStreamError: 'provider' }, { text: 'Never sent.', midStreamError: 'reset' });
+			const overloaded = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
+			await expect(overloaded).rejects.toSatisfy(
+				(error: unknown) => APICallError.isInstance(error) && (error.statusCode ?? 0) >= 500 && error.isRetryable
+			);
+			const dropped = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
+			await expect(dropped).rejects.toSatisfy(
+				(error: unknown) => APICallError.isInstance(error) && error.statusCode === undefined
+			);
+			expect(fake.modelRequests()).toHaveLength(2);
+		});
+
 		it('holds a hanging stream open until the client aborts, and records the close', async () => {
 			const fake = await start(c.kind);
 			fake.enqueue({ text: 'This answer never finishes.', hang: true });
@@ -557,6 +572,191 @@ describe('the bytes on the wire', () => {
 		});
 		expect(chunks.at(-1).candidates[0].finishReason).toBe('STOP');
 		expect(chunks[0].candidates[0].content.parts[0]).toMatchObject({ thought: true });
+	});
+});
+
+/** POSTs JSON to a fake and returns the status and parsed body. */
+async function post(fake: FakeProvider, path: string, body: object, headers: Record<string, string> = {}) {
+	const response = await fetch(fake.baseURL + path, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body)
+	});
+	return { status: response.status, body: await response.json() };
+}
+
+describe('refusals the real APIs make', () => {
+	const toolTurn = {
+		reasoning: 'I should look up the weather in Oslo.',
+		toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }]
+	};
+	const thinking = { anthropic: { thinking: { type: 'enabled', budgetTokens: 1024 } } } satisfies ProviderOptions;
+
+	it('Anthropic: a tool loop whose thinking block was dropped or forged', async () => {
+		const fake = await start('anthropic');
+		const model = createAnthropic({ baseURL: fake.baseURL, apiKey: API_KEY })('claude-sonnet-4-5');
+		const history = (reasoning: object[]) => [
+			{ role: 'user' as const, content: 'Weather in Oslo?' },
+			{
+				role: 'assistant' as const,
+				content: [
+					...(reasoning as { type: 'reasoning'; text: string }[]),
+					{ type: 'tool-call' as const, toolCallId: 'toolu_01abc', toolName: 'weather', input: { city: 'Oslo' } }
+				]
+			},
+			{
+				role: 'tool' as const,
+				content: [
+					{
+						type: 'tool-result' as const,
+						toolCallId: 'toolu_01abc',
+						toolName: 'weather',
+						output: { type: 'json' as const, value: { forecast: 'sunny' } }
+					}
+				]
+			}
+		];
+		const dropped = generateText({ model, messages: history([]), providerOptions: thinking, maxRetries: 0 });
+		await expect(dropped).rejects.toThrow(/a final `assistant` message must start with a thinking block/);
+		const forged = generateText({
+			model,
+			messages: history([
+				{ type: 'reasoning', text: 'Hmm.', providerOptions: { anthropic: { signature: 'forged' } } }
+			]),
+			providerOptions: thinking,
+			maxRetries: 0
+		});
+		await expect(forged).rejects.toThrow('messages.1.content.0: Invalid `signature` in `thinking` block');
+		expect(fake.modelRequests()).toHaveLength(2);
+
+		const headers = { 'anthropic-version': '2023-06-01' };
+		const base = { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] };
+		const small = await post(
+			fake,
+			'/messages',
+			{ ...base, max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 512 } },
+			headers
+		);
+		expect(small).toMatchObject({
+			status: 400,
+			body: { type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('budget_tokens') } }
+		});
+		const warm = await post(
+			fake,
+			'/messages',
+			{ ...base, max_tokens: 2000, temperature: 0.5, thinking: { type: 'enabled', budget_tokens: 1024 } },
+			headers
+		);
+		expect(warm.body.error.message).toMatch(/^`temperature` may only be set to 1 when thinking is enabled/);
+		const noMax = await post(fake, '/messages', base, headers);
+		expect(noMax.body.error.message).toBe('max_tokens: Field required');
+	});
+
+	it('Gemini: a forged thought signature, and a Gemini 3 function call without one', async () => {
+		const fake = await start('google');
+		const path = (model: string) => `/models/${model}:generateContent`;
+		const contents = (signature?: string) => [
+			{ role: 'user', parts: [{ text: 'Weather in Oslo?' }] },
+			{
+				role: 'model',
+				parts: [{ functionCall: { name: 'weather', args: { city: 'Oslo' } }, ...(signature ? { thoughtSignature: signature } : {}) }]
+			},
+			{ role: 'user', parts: [{ functionResponse: { name: 'weather', response: { forecast: 'sunny' } } }] }
+		];
+		const missing = await post(fake, path('gemini-3-pro-preview'), { contents: contents() });
+		expect(missing.status).toBe(400);
+		expect(missing.body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
+		expect(missing.body.error.message).toMatch(
+			/^Function call is missing a thought_signature in functionCall parts\..*`default_api:weather` , position 2\./
+		);
+		// Gemini 2.5 takes a function call without a signature; the documented skip value passes Gemini 3.
+		expect((await post(fake, path('gemini-2.5-flash'), { contents: contents() })).status).toBe(200);
+		const skipped = await post(fake, path('gemini-3-pro-preview'), {
+			contents: contents('skip_thought_signature_validator')
+		});
+		expect(skipped.status).toBe(200);
+		const forged = await post(fake, path('gemini-2.5-flash'), { contents: contents('Zm9yZ2Vk') });
+		expect(forged).toMatchObject({
+			status: 400,
+			body: { error: { code: 400, message: 'Corrupted thought signature.', status: 'INVALID_ARGUMENT' } }
+		});
+	});
+
+	it('Responses: reasoning items, encrypted content and tool outputs that do not add up', async () => {
+		const fake = await start('openai-responses');
+		fake.enqueue(toolTurn, { text: 'Sunny.' }, toolTurn);
+		const first = await post(fake, '/responses', {
+			model: 'gpt-5-mini',
+			input: 'Weather in Oslo?',
+			store: false,
+			include: ['reasoning.encrypted_content']
+		});
+		const [reasoning, call] = first.body.output;
+		expect(reasoning.type).toBe('reasoning');
+		const output = { type: 'function_call_output', call_id: call.call_id, output: '{"forecast":"sunny"}' };
+		const again = (input: object[], extra: object = {}) =>
+			post(fake, '/responses', { model: 'gpt-5-mini', store: false, input, ...extra });
+
+		const withoutReasoning = await again([call, output]);
+		expect(withoutReasoning.status).toBe(400);
+		expect(withoutReasoning.body.error.message).toBe(
+			`Item '${call.id}' of type 'function_call' was provided without its required 'reasoning' item: '${reasoning.id}'.`
+		);
+		const reasoningById = await again([{ ...reasoning, encrypted_content: undefined }, call, output]);
+		expect(reasoningById.status).toBe(404);
+		expect(reasoningById.body.error.message).toMatch(/Items are not persisted when `store` is set to false/);
+		const tampered = await again([{ ...reasoning, encrypted_content: 'gAAAAABforged' }, call, output]);
+		expect(tampered.body.error.code).toBe('invalid_encrypted_content');
+		const orphan = await again([{ ...output, call_id: 'call_unknown' }]);
+		expect(orphan.body.error).toMatchObject({
+			message: 'No tool call found for function call output with call_id call_unknown.',
+			type: 'invalid_request_error',
+			param: 'input'
+		});
+		expect((await again([reasoning, call, output])).status).toBe(200);
+
+		// With storage on, the same items can come back as references.
+		const stored = await post(fake, '/responses', { model: 'gpt-5-mini', input: 'Weather in Oslo?' });
+		const references = stored.body.output.map((item: Json) => ({ type: 'item_reference', id: item.id }));
+		const byReference = await post(fake, '/responses', {
+			model: 'gpt-5-mini',
+			input: [...references, { ...output, call_id: stored.body.output[1].call_id }]
+		});
+		expect(byReference.status).toBe(200);
+		const unknown = await post(fake, '/responses', {
+			model: 'gpt-5-mini',
+			input: [{ type: 'item_reference', id: 'rs_unknown' }]
+		});
+		expect(unknown).toMatchObject({ status: 404, body: { error: { message: "Item with id 'rs_unknown' not found." } } });
+	});
+
+	it('Chat Completions: tool messages without their call, calls without their answer', async () => {
+		const fake = await start('openai-chat');
+		const assistant = {
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{}' } }]
+		};
+		const toolMessage = { role: 'tool', tool_call_id: 'call_1', content: 'sunny' };
+		const user = { role: 'user', content: 'Weather?' };
+		const orphan = await post(fake, '/chat/completions', { model: 'm', messages: [user, toolMessage] });
+		expect(orphan).toMatchObject({
+			status: 400,
+			body: { error: { param: 'messages.[1].role', type: 'invalid_request_error' } }
+		});
+		expect(orphan.body.error.message).toMatch(/must be a response to a preceeding message with 'tool_calls'/);
+		const unanswered = await post(fake, '/chat/completions', { model: 'm', messages: [user, assistant, user] });
+		expect(unanswered.body.error.message).toMatch(/The following tool_call_ids did not have response messages: call_1$/);
+		const fine = await post(fake, '/chat/completions', { model: 'm', messages: [user, assistant, toolMessage] });
+		expect(fine.status).toBe(200);
+	});
+
+	it('lets everything through with validateRequests: false', async () => {
+		const fake = await start('openai-chat', { validateRequests: false });
+		const orphan = { role: 'tool', tool_call_id: 'call_1', content: 'sunny' };
+		const response = await post(fake, '/chat/completions', { model: 'm', messages: [orphan] });
+		expect(response.status).toBe(200);
+		expect(response.body.choices[0].message.content).toBe('Hello from openai-chat.');
 	});
 });
 

@@ -84,11 +84,13 @@ function checkAuth(request: RecordedRequest, apiKey: string | undefined): Reply 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Block = any;
 
-/** The content blocks of a step, complete: thinking, text, tool_use. */
-function contentBlocks(step: FakeStep): Block[] {
+/** The content blocks of a step, complete: thinking, text, tool_use. Signatures go to `issued`. */
+function contentBlocks(step: FakeStep, issued: Set<string>): Block[] {
 	const blocks: Block[] = [];
 	if (step.reasoning !== undefined) {
-		blocks.push({ type: 'thinking', thinking: step.reasoning, signature: randomBase64(240) });
+		const signature = randomBase64(240);
+		issued.add(signature);
+		blocks.push({ type: 'thinking', thinking: step.reasoning, signature });
 	}
 	if (step.text !== undefined) blocks.push({ type: 'text', text: step.text });
 	for (const call of step.toolCalls ?? []) {
@@ -143,10 +145,10 @@ function emit(res: ServerResponse, data: { type: string; [field: string]: unknow
 	writeEvent(res, data, { event: data.type });
 }
 
-function streamAnswer(call: ModelCall) {
+function streamAnswer(call: ModelCall, issued: Set<string>) {
 	const { res, step, request } = call;
 	const model = request.body?.model ?? 'claude-sonnet-4-5';
-	const blocks = contentBlocks(step);
+	const blocks = contentBlocks(step, issued);
 	startEventStream(res, anthropicHeaders());
 	emit(res, { type: 'message_start', message: messageObject(step, model, [], true) });
 	const fail = () => {
@@ -208,42 +210,106 @@ function streamAnswer(call: ModelCall) {
 	res.end();
 }
 
-function jsonAnswer(call: ModelCall) {
+function jsonAnswer(call: ModelCall, issued: Set<string>) {
 	const { step, request } = call;
 	if (step.hang) return call.hold();
 	if (step.midStreamError === 'reset') return call.reset();
 	if (step.midStreamError === 'provider') return send(call.res, anthropicError(529));
 	const model = request.body?.model ?? 'claude-sonnet-4-5';
-	const message = messageObject(step, model, contentBlocks(step), false);
+	const message = messageObject(step, model, contentBlocks(step, issued), false);
 	send(call.res, { status: 200, headers: anthropicHeaders(), body: JSON.stringify(message) });
 }
 
-/** `POST /v1/messages`, `GET /v1/models`. */
-export const anthropic: WireFormat = {
-	basePath: '/v1',
-	route(method, segments) {
-		if (method === 'POST' && segments.join('/') === 'messages') return 'model';
-		if (method === 'GET' && segments.join('/') === 'models') return 'models';
-		return null;
-	},
-	checkAuth: (request, _query, apiKey) => checkAuth(request, apiKey),
-	errorReply: anthropicError,
-	notFound: () => anthropicError(404),
-	modelList(models) {
-		return {
-			data: models.map((id) => ({
-				type: 'model',
-				id,
-				display_name: id,
-				created_at: '2025-09-29T00:00:00Z'
-			})),
-			has_more: false,
-			first_id: models[0] ?? null,
-			last_id: models.at(-1) ?? null
-		};
-	},
-	answer(call) {
-		if (call.request.body?.stream === true) streamAnswer(call);
-		else jsonAnswer(call);
+const THINKING_DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+
+/**
+ * The Messages API's own 400s for what Parley must get right: `max_tokens`, the thinking budget
+ * and temperature, and thinking blocks replayed with their signatures (a tool loop's last
+ * assistant message must start with one).
+ */
+function validate(request: RecordedRequest, issued: Set<string>): Reply | null {
+	const body = request.body;
+	const invalid = (message: string) => anthropicError(400, message);
+	if (typeof body?.max_tokens !== 'number') return invalid('max_tokens: Field required');
+	if (!Array.isArray(body.messages)) return invalid('messages: Field required');
+	if (body.thinking?.type === 'enabled') {
+		const budget = body.thinking.budget_tokens;
+		if (typeof budget !== 'number' || budget < 1024) {
+			return invalid('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
+		}
+		if (body.max_tokens <= budget) {
+			return invalid(
+				`\`max_tokens\` must be greater than \`thinking.budget_tokens\`. Please consult our documentation at ${THINKING_DOCS}#max-tokens-and-context-window-size`
+			);
+		}
+		if (body.temperature !== undefined && body.temperature !== 1) {
+			return invalid(
+				`\`temperature\` may only be set to 1 when thinking is enabled. Please consult our documentation at ${THINKING_DOCS}#feature-compatibility`
+			);
+		}
+		const lastIndex = body.messages.length - 1;
+		const answersTools = contentOf(body.messages[lastIndex]).some(
+			(block: Block) => block?.type === 'tool_result'
+		);
+		const assistant = body.messages[lastIndex - 1];
+		const assistantContent = contentOf(assistant);
+		if (
+			answersTools &&
+			assistant?.role === 'assistant' &&
+			assistantContent.some((block: Block) => block?.type === 'tool_use') &&
+			!['thinking', 'redacted_thinking'].includes(assistantContent[0]?.type)
+		) {
+			return invalid(
+				`messages.${lastIndex - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${assistantContent[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at ${THINKING_DOCS}`
+			);
+		}
 	}
-};
+	for (const [i, message] of body.messages.entries()) {
+		for (const [j, block] of contentOf(message).entries()) {
+			if (block?.type === 'thinking' && !issued.has(block.signature)) {
+				return invalid(`messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`);
+			}
+		}
+	}
+	return null;
+}
+
+/** A message's content as blocks (a string content is one text block). */
+function contentOf(message: Block): Block[] {
+	if (Array.isArray(message?.content)) return message.content;
+	return typeof message?.content === 'string' ? [{ type: 'text', text: message.content }] : [];
+}
+
+/** `POST /v1/messages`, `GET /v1/models`; remembers the thinking signatures it handed out. */
+export function anthropicWire(): WireFormat {
+	const issued = new Set<string>();
+	return {
+		basePath: '/v1',
+		route(method, segments) {
+			if (method === 'POST' && segments.join('/') === 'messages') return 'model';
+			if (method === 'GET' && segments.join('/') === 'models') return 'models';
+			return null;
+		},
+		checkAuth: (request, _query, apiKey) => checkAuth(request, apiKey),
+		errorReply: anthropicError,
+		notFound: () => anthropicError(404),
+		modelList(models) {
+			return {
+				data: models.map((id) => ({
+					type: 'model',
+					id,
+					display_name: id,
+					created_at: '2025-09-29T00:00:00Z'
+				})),
+				has_more: false,
+				first_id: models[0] ?? null,
+				last_id: models.at(-1) ?? null
+			};
+		},
+		validate: (request) => validate(request, issued),
+		answer(call) {
+			if (call.request.body?.stream === true) streamAnswer(call, issued);
+			else jsonAnswer(call, issued);
+		}
+	};
+}

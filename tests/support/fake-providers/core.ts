@@ -108,8 +108,27 @@ export interface WireFormat {
 	notFound(request: RecordedRequest): Reply;
 	/** The provider's model list (GET …/models). */
 	modelList(models: string[]): unknown;
+	/**
+	 * The provider's 400/404 for a model call it would refuse, else null: the checks the real API
+	 * makes on what clients send back (replayed signatures, reasoning items, tool results).
+	 */
+	validate(request: RecordedRequest, segments: string[]): Reply | null;
 	/** Answers a model call: streams it or sends JSON, honouring midStreamError and hang. */
 	answer(call: ModelCall): void;
+}
+
+/** How a fake is started. */
+export interface FakeProviderOptions {
+	/** What GET …/models lists (default `['fake-model']`). */
+	models?: string[];
+	/** When set, any other key gets the provider's own refusal. */
+	apiKey?: string;
+	/**
+	 * Refuse model calls the real API would refuse, with its own status and message (default
+	 * true): Anthropic thinking settings and replayed thinking blocks, Gemini 3 thought
+	 * signatures, Responses reasoning items and tool outputs, Chat Completions tool messages.
+	 */
+	validateRequests?: boolean;
 }
 
 /** The handle tests get. */
@@ -140,7 +159,7 @@ interface Entry {
 export async function serveFake(
 	kind: ProviderKind,
 	wire: WireFormat,
-	options: { models?: string[]; apiKey?: string } = {}
+	options: FakeProviderOptions = {}
 ): Promise<FakeProvider> {
 	const models = options.models ?? ['fake-model'];
 	const queue: FakeStep[] = [];
@@ -203,6 +222,8 @@ export async function serveFake(
 		if (route === 'models') {
 			return send(res, { status: 200, body: JSON.stringify(wire.modelList(models)) });
 		}
+		const invalid = options.validateRequests === false ? null : wire.validate(request, segments);
+		if (invalid) return send(res, invalid);
 		const step = queue.shift() ?? { text: `Hello from ${kind}.` };
 		if (step.httpError) {
 			const { status, message, retryAfter } = step.httpError;
@@ -217,8 +238,10 @@ export async function serveFake(
 			res,
 			reset() {
 				destroyedByUs = true;
-				// An empty write's callback runs once everything before it has reached the socket.
-				res.write('', () => res.socket?.destroy());
+				// Before any byte of the answer the connection just drops; during a stream an empty
+				// write's callback runs once everything before it has reached the socket.
+				if (!res.headersSent) res.socket?.destroy();
+				else res.write('', () => res.socket?.destroy());
 			},
 			hold() {}
 		});

@@ -20,6 +20,9 @@ import {
 	type WireFormat
 } from './core';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 const STATUSES: Record<number, { status: string; message: string }> = {
 	400: { status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' },
 	403: { status: 'PERMISSION_DENIED', message: 'The caller does not have permission' },
@@ -117,11 +120,16 @@ function modelOf(call: ModelCall): string {
 	return (call.segments[1] ?? 'gemini').split(':')[0];
 }
 
-function signature(): string {
-	return randomBase64(180);
+/** Hands out thought signatures, remembering each in `issued`. */
+function signer(issued: Set<string>): () => string {
+	return () => {
+		const signature = randomBase64(180);
+		issued.add(signature);
+		return signature;
+	};
 }
 
-function streamAnswer(call: ModelCall) {
+function streamAnswer(call: ModelCall, sign: () => string) {
 	const { res, step } = call;
 	const base = { modelVersion: modelOf(call), responseId: randomAlphanumeric(23) };
 	const thinking = step.reasoning !== undefined;
@@ -158,7 +166,7 @@ function streamAnswer(call: ModelCall) {
 	for (const [index, piece] of thoughtPieces.entries()) {
 		const last = index === thoughtPieces.length - 1;
 		thoughtsSent++;
-		chunk([{ text: piece, thought: true, ...(last ? { thoughtSignature: signature() } : {}) }]);
+		chunk([{ text: piece, thought: true, ...(last ? { thoughtSignature: sign() } : {}) }]);
 	}
 	if (step.hang) {
 		if (textPieces.length) {
@@ -178,29 +186,29 @@ function streamAnswer(call: ModelCall) {
 		chunk(
 			toolCalls.map((toolCall) => ({
 				functionCall: { name: toolCall.name, args: toolCall.input },
-				...(thinking ? { thoughtSignature: signature() } : {})
+				...(thinking ? { thoughtSignature: sign() } : {})
 			}))
 		);
 	}
 	candidatesSent++;
-	const closing = { text: '', ...(thinking && !toolCalls.length ? { thoughtSignature: signature() } : {}) };
+	const closing = { text: '', ...(thinking && !toolCalls.length ? { thoughtSignature: sign() } : {}) };
 	chunk([closing], 'STOP');
 	res.end();
 }
 
-function jsonAnswer(call: ModelCall) {
+function jsonAnswer(call: ModelCall, sign: () => string) {
 	const { step } = call;
 	if (step.hang) return call.hold();
 	if (step.midStreamError === 'reset') return call.reset();
 	if (step.midStreamError === 'provider') return send(call.res, googleError(503));
 	const thinking = step.reasoning !== undefined;
 	const parts: unknown[] = [];
-	if (thinking) parts.push({ text: step.reasoning, thought: true, thoughtSignature: signature() });
+	if (thinking) parts.push({ text: step.reasoning, thought: true, thoughtSignature: sign() });
 	if (step.text !== undefined) parts.push({ text: step.text });
 	for (const toolCall of step.toolCalls ?? []) {
 		parts.push({
 			functionCall: { name: toolCall.name, args: toolCall.input },
-			...(thinking ? { thoughtSignature: signature() } : {})
+			...(thinking ? { thoughtSignature: sign() } : {})
 		});
 	}
 	const response = {
@@ -216,47 +224,98 @@ function jsonAnswer(call: ModelCall) {
 	});
 }
 
-/** `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`, `:generateContent`, `GET /v1beta/models`. */
-export const google: WireFormat = {
-	basePath: '/v1beta',
-	route(method, segments) {
-		if (method === 'GET' && segments.join('/') === 'models') return 'models';
-		if (method !== 'POST' || segments.length !== 2 || segments[0] !== 'models') return null;
-		const action = segments[1].split(':')[1];
-		return action === 'streamGenerateContent' || action === 'generateContent' ? 'model' : null;
-	},
-	checkAuth,
-	errorReply: (status, message, retryAfter, model) =>
-		googleError(
-			status,
-			message ??
-				(status === 404 && model
-					? `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`
-					: undefined),
-			retryAfter
-		),
-	notFound: (request) =>
-		googleError(404, `Method not found: ${request.method} ${request.path.split('?')[0]}`),
-	modelList(models) {
-		return {
-			models: models.map((id) => ({
-				name: `models/${id}`,
-				version: '001',
-				displayName: id,
-				description: `${id} (fake)`,
-				inputTokenLimit: 1_048_576,
-				outputTokenLimit: 65_536,
-				supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent'],
-				temperature: 1,
-				topP: 0.95,
-				topK: 64,
-				maxTemperature: 2,
-				thinking: true
-			}))
-		};
-	},
-	answer(call) {
-		if (call.segments[1]?.endsWith(':streamGenerateContent')) streamAnswer(call);
-		else jsonAnswer(call);
+/** What Gemini's thought-signature checks let through without a signature it issued. */
+const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/**
+ * Gemini's own 400s for replayed thought signatures: a signature it did not issue is
+ * "Corrupted", and Gemini 3 refuses a current-turn model message whose first function call has
+ * none (the AI SDK sends the documented skip value when it has lost one).
+ */
+function validate(request: RecordedRequest, segments: string[], issued: Set<string>): Reply | null {
+	const contents: Json[] = Array.isArray(request.body?.contents) ? request.body.contents : [];
+	for (const content of contents) {
+		for (const part of partsOf(content)) {
+			const signature = part?.thoughtSignature;
+			if (signature !== undefined && signature !== SKIP_SIGNATURE && !issued.has(signature)) {
+				return googleError(400, 'Corrupted thought signature.');
+			}
+		}
 	}
-};
+	const model = (segments[1] ?? '').split(':')[0];
+	if (!model.startsWith('gemini-3')) return null;
+	// The current turn starts at the last user message that is not only function responses.
+	let turnStart = 0;
+	contents.forEach((content, index) => {
+		const parts = partsOf(content);
+		if (content?.role === 'user' && parts.some((part) => !part?.functionResponse)) turnStart = index;
+	});
+	for (let index = turnStart; index < contents.length; index++) {
+		if (contents[index]?.role !== 'model') continue;
+		const firstCall = partsOf(contents[index]).find((part) => part?.functionCall);
+		if (firstCall && !firstCall.thoughtSignature) {
+			return googleError(
+				400,
+				`Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${firstCall.functionCall.name}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`
+			);
+		}
+	}
+	return null;
+}
+
+function partsOf(content: Json): Json[] {
+	return Array.isArray(content?.parts) ? content.parts : [];
+}
+
+/**
+ * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`, `:generateContent`,
+ * `GET /v1beta/models`; remembers the thought signatures it handed out.
+ */
+export function googleWire(): WireFormat {
+	const issued = new Set<string>();
+	const sign = signer(issued);
+	return {
+		basePath: '/v1beta',
+		route(method, segments) {
+			if (method === 'GET' && segments.join('/') === 'models') return 'models';
+			if (method !== 'POST' || segments.length !== 2 || segments[0] !== 'models') return null;
+			const action = segments[1].split(':')[1];
+			return action === 'streamGenerateContent' || action === 'generateContent' ? 'model' : null;
+		},
+		checkAuth,
+		errorReply: (status, message, retryAfter, model) =>
+			googleError(
+				status,
+				message ??
+					(status === 404 && model
+						? `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`
+						: undefined),
+				retryAfter
+			),
+		notFound: (request) =>
+			googleError(404, `Method not found: ${request.method} ${request.path.split('?')[0]}`),
+		modelList(models) {
+			return {
+				models: models.map((id) => ({
+					name: `models/${id}`,
+					version: '001',
+					displayName: id,
+					description: `${id} (fake)`,
+					inputTokenLimit: 1_048_576,
+					outputTokenLimit: 65_536,
+					supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent'],
+					temperature: 1,
+					topP: 0.95,
+					topK: 64,
+					maxTemperature: 2,
+					thinking: true
+				}))
+			};
+		},
+		validate: (request, segments) => validate(request, segments, issued),
+		answer(call) {
+			if (call.segments[1]?.endsWith(':streamGenerateContent')) streamAnswer(call, sign);
+			else jsonAnswer(call, sign);
+		}
+	};
+}

@@ -6,21 +6,38 @@
  *     fake.enqueue({ reasoning: 'Thinking…', toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }] },
  *                  { text: 'It is sunny.' });
  *     const model = createAnthropic({ baseURL: fake.baseURL, apiKey: 'k' })('claude-sonnet-4-5');
- *     // … fake.requests[1].body holds the replayed thinking block and the tool result.
+ *     // … fake.modelRequests()[1].body holds the replayed thinking block and the tool result.
+ *
+ * For the built server, pass `fake.baseURL` as OPENAI_BASE_URL, ANTHROPIC_BASE_URL or
+ * GOOGLE_GENERATIVE_AI_BASE_URL. Each fake remembers what it handed out (signatures, items), so
+ * one fake should serve all the turns of a conversation.
  */
-import { anthropic } from './anthropic';
-import { serveFake, type FakeProvider, type ProviderKind, type WireFormat } from './core';
-import { google } from './google';
-import { openaiChat } from './openai-chat';
-import { openaiResponses } from './openai-responses';
+import { anthropicWire } from './anthropic';
+import {
+	serveFake,
+	type FakeProvider,
+	type FakeProviderOptions,
+	type ProviderKind,
+	type WireFormat
+} from './core';
+import { googleWire } from './google';
+import { openaiChatWire } from './openai-chat';
+import { openaiResponsesWire } from './openai-responses';
 
-export type { FakeProvider, FakeStep, ProviderKind, RecordedRequest } from './core';
+export type {
+	FakeProvider,
+	FakeProviderOptions,
+	FakeStep,
+	ProviderKind,
+	RecordedRequest
+} from './core';
 
-const WIRE_FORMATS: Record<ProviderKind, WireFormat> = {
-	'openai-responses': openaiResponses,
-	'openai-chat': openaiChat,
-	anthropic,
-	google
+/** Each fake gets its own wire format, which remembers the signatures and items it handed out. */
+const WIRE_FORMATS: Record<ProviderKind, () => WireFormat> = {
+	'openai-responses': openaiResponsesWire,
+	'openai-chat': openaiChatWire,
+	anthropic: anthropicWire,
+	google: googleWire
 };
 
 /**
@@ -30,7 +47,7 @@ const WIRE_FORMATS: Record<ProviderKind, WireFormat> = {
  */
 export function startFakeProvider(
 	kind: ProviderKind,
-	options?: { models?: string[]; apiKey?: string }
+	options?: FakeProviderOptions
 ): Promise<FakeProvider> {
-	return serveFake(kind, WIRE_FORMATS[kind], options);
+	return serveFake(kind, WIRE_FORMATS[kind](), options);
 }

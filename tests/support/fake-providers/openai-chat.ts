@@ -16,6 +16,8 @@ import {
 	writeEvent,
 	type FakeStep,
 	type ModelCall,
+	type RecordedRequest,
+	type Reply,
 	type WireFormat
 } from './core';
 import {
@@ -24,6 +26,7 @@ import {
 	openaiAuth,
 	openaiError,
 	openaiHeaders,
+	openaiInvalid,
 	openaiModelList,
 	openaiNotFound
 } from './openai-shared';
@@ -155,20 +158,63 @@ function jsonAnswer(call: ModelCall) {
 	send(call.res, { status: 200, headers: openaiHeaders(), body: JSON.stringify(completion) });
 }
 
-/** `POST /v1/chat/completions`, `GET /v1/models`. */
-export const openaiChat: WireFormat = {
-	basePath: '/v1',
-	route(method, segments) {
-		if (method === 'POST' && segments.join('/') === 'chat/completions') return 'model';
-		if (method === 'GET' && segments.join('/') === 'models') return 'models';
-		return null;
-	},
-	checkAuth: (request, _query, apiKey) => openaiAuth(request, apiKey),
-	errorReply: openaiError,
-	notFound: openaiNotFound,
-	modelList: openaiModelList,
-	answer(call) {
-		if (call.request.body?.stream === true) streamAnswer(call);
-		else jsonAnswer(call);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/**
+ * Chat Completions' own 400s for tool messages: each `tool` message answers a call of the
+ * assistant message before it, and each call of an assistant message is answered.
+ */
+function validate(request: RecordedRequest): Reply | null {
+	const messages: Json[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+	for (const [index, message] of messages.entries()) {
+		if (message?.role === 'tool') {
+			let owner = index - 1;
+			while (owner >= 0 && messages[owner]?.role === 'tool') owner--;
+			const calls: Json[] = messages[owner]?.tool_calls ?? [];
+			if (!calls.some((call) => call?.id === message.tool_call_id)) {
+				return openaiInvalid(
+					"Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+					`messages.[${index}].role`
+				);
+			}
+		}
+		if (message?.role === 'assistant' && Array.isArray(message.tool_calls) && message.tool_calls.length) {
+			const answered = new Set<string>();
+			for (let next = index + 1; messages[next]?.role === 'tool'; next++) {
+				answered.add(messages[next].tool_call_id);
+			}
+			const missing = message.tool_calls
+				.map((call: Json) => call?.id)
+				.filter((id: string) => !answered.has(id));
+			if (missing.length) {
+				return openaiInvalid(
+					`An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.join(', ')}`,
+					`messages.[${index}].role`
+				);
+			}
+		}
 	}
-};
+	return null;
+}
+
+/** `POST /v1/chat/completions`, `GET /v1/models`. */
+export function openaiChatWire(): WireFormat {
+	return {
+		basePath: '/v1',
+		route(method, segments) {
+			if (method === 'POST' && segments.join('/') === 'chat/completions') return 'model';
+			if (method === 'GET' && segments.join('/') === 'models') return 'models';
+			return null;
+		},
+		checkAuth: (request, _query, apiKey) => openaiAuth(request, apiKey),
+		errorReply: openaiError,
+		notFound: openaiNotFound,
+		modelList: openaiModelList,
+		validate,
+		answer(call) {
+			if (call.request.body?.stream === true) streamAnswer(call);
+			else jsonAnswer(call);
+		}
+	};
+}

@@ -17,6 +17,8 @@ import {
 	writeEvent,
 	type FakeStep,
 	type ModelCall,
+	type RecordedRequest,
+	type Reply,
 	type WireFormat
 } from './core';
 import {
@@ -25,6 +27,7 @@ import {
 	openaiAuth,
 	openaiError,
 	openaiHeaders,
+	openaiInvalid,
 	openaiModelList,
 	openaiNotFound
 } from './openai-shared';
@@ -92,8 +95,18 @@ function usageObject(step: FakeStep) {
 	};
 }
 
+/** What a Responses fake remembers of the items it handed out. */
+interface Memory {
+	/** Items kept because the request did not set `store: false`, by id. */
+	stored: Map<string, Json>;
+	/** Every `encrypted_content` handed out. */
+	encrypted: Set<string>;
+	/** Each function call item's id → the id of the reasoning item that came before it. */
+	reasoningOfCall: Map<string, string>;
+}
+
 /** The output items of a step, complete, in order: reasoning, message, function calls. */
-function outputItems(step: FakeStep, body: Json) {
+function outputItems(step: FakeStep, body: Json, memory: Memory) {
 	const items: Json[] = [];
 	if (step.reasoning !== undefined) {
 		const wantsEncrypted =
@@ -125,6 +138,12 @@ function outputItems(step: FakeStep, body: Json) {
 			name: call.name
 		});
 	}
+	const reasoning = items.find((item) => item.type === 'reasoning');
+	for (const item of items) {
+		if (body?.store !== false) memory.stored.set(item.id, item);
+		if (item.encrypted_content) memory.encrypted.add(item.encrypted_content);
+		if (reasoning && item.type === 'function_call') memory.reasoningOfCall.set(item.id, reasoning.id);
+	}
 	return items;
 }
 
@@ -137,12 +156,12 @@ class ResponseStream {
 	}
 }
 
-function streamAnswer(call: ModelCall) {
+function streamAnswer(call: ModelCall, memory: Memory) {
 	const { res, step, request } = call;
 	const body = request.body;
 	const id = itemId('resp');
 	const createdAt = nowSeconds();
-	const items = outputItems(step, body);
+	const items = outputItems(step, body, memory);
 	const stream = new ResponseStream(res);
 	startEventStream(res, openaiHeaders());
 	stream.emit('response.created', {
@@ -267,7 +286,7 @@ function streamAnswer(call: ModelCall) {
 	res.end();
 }
 
-function jsonAnswer(call: ModelCall) {
+function jsonAnswer(call: ModelCall, memory: Memory) {
 	const { step, request } = call;
 	if (step.hang) return call.hold();
 	if (step.midStreamError === 'reset') return call.reset();
@@ -277,7 +296,7 @@ function jsonAnswer(call: ModelCall) {
 		nowSeconds(),
 		request.body,
 		'completed',
-		outputItems(step, request.body),
+		outputItems(step, request.body, memory),
 		usageObject(step)
 	);
 	send(call.res, {
@@ -287,20 +306,84 @@ function jsonAnswer(call: ModelCall) {
 	});
 }
 
-/** `POST /v1/responses`, `GET /v1/models`. */
-export const openaiResponses: WireFormat = {
-	basePath: '/v1',
-	route(method, segments) {
-		if (method === 'POST' && segments.join('/') === 'responses') return 'model';
-		if (method === 'GET' && segments.join('/') === 'models') return 'models';
-		return null;
-	},
-	checkAuth: (request, _query, apiKey) => openaiAuth(request, apiKey),
-	errorReply: openaiError,
-	notFound: openaiNotFound,
-	modelList: openaiModelList,
-	answer(call) {
-		if (call.request.body?.stream === true) streamAnswer(call);
-		else jsonAnswer(call);
+function itemNotFound(id: string, storeOff: boolean): Reply {
+	const message = storeOff
+		? `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`
+		: `Item with id '${id}' not found.`;
+	return openaiInvalid(message, 'input', { status: 404 });
+}
+
+/**
+ * The Responses API's own refusals of replayed input: item references and reasoning items it
+ * does not have (nothing is kept under `store: false`, so reasoning must come back with its
+ * `encrypted_content`), encrypted content it did not issue, a function call without the
+ * reasoning item it came with, and a function call output without its call.
+ */
+function validate(request: RecordedRequest, memory: Memory): Reply | null {
+	const body = request.body;
+	const input: Json[] = Array.isArray(body?.input) ? body.input : [];
+	const storeOff = body?.store === false;
+	const present = new Set<string>();
+	const callIds = new Set<string>();
+	for (const item of input) {
+		if (item?.type === 'item_reference') {
+			const stored = memory.stored.get(item.id);
+			if (!stored) return itemNotFound(item.id, storeOff);
+			present.add(item.id);
+			if (stored.type === 'function_call') callIds.add(stored.call_id);
+		} else if (item?.type === 'reasoning') {
+			if (item.encrypted_content != null) {
+				if (!memory.encrypted.has(item.encrypted_content)) {
+					return openaiInvalid(`The encrypted content for item ${item.id} could not be verified.`, null, {
+						code: 'invalid_encrypted_content'
+					});
+				}
+			} else if (storeOff || !memory.stored.has(item.id)) {
+				return itemNotFound(item.id, storeOff);
+			}
+			present.add(item.id);
+		} else if (item?.type === 'function_call') {
+			if (item.id) present.add(item.id);
+			callIds.add(item.call_id);
+		}
 	}
-};
+	for (const item of input) {
+		const callItem = item?.type === 'function_call' || item?.type === 'item_reference' ? item.id : undefined;
+		const reasoningId = callItem && memory.reasoningOfCall.get(callItem);
+		if (reasoningId && !present.has(reasoningId)) {
+			return openaiInvalid(
+				`Item '${callItem}' of type 'function_call' was provided without its required 'reasoning' item: '${reasoningId}'.`,
+				null
+			);
+		}
+	}
+	if (body?.previous_response_id) return null;
+	for (const item of input) {
+		if (item?.type === 'function_call_output' && !callIds.has(item.call_id)) {
+			return openaiInvalid(`No tool call found for function call output with call_id ${item.call_id}.`, 'input');
+		}
+	}
+	return null;
+}
+
+/** `POST /v1/responses`, `GET /v1/models`; remembers the items it handed out. */
+export function openaiResponsesWire(): WireFormat {
+	const memory: Memory = { stored: new Map(), encrypted: new Set(), reasoningOfCall: new Map() };
+	return {
+		basePath: '/v1',
+		route(method, segments) {
+			if (method === 'POST' && segments.join('/') === 'responses') return 'model';
+			if (method === 'GET' && segments.join('/') === 'models') return 'models';
+			return null;
+		},
+		checkAuth: (request, _query, apiKey) => openaiAuth(request, apiKey),
+		errorReply: openaiError,
+		notFound: openaiNotFound,
+		modelList: openaiModelList,
+		validate: (request) => validate(request, memory),
+		answer(call) {
+			if (call.request.body?.stream === true) streamAnswer(call, memory);
+			else jsonAnswer(call, memory);
+		}
+	};
+}

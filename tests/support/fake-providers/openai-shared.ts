@@ -76,6 +76,22 @@ export function openaiError(
 	return { status, headers, body: JSON.stringify(body, null, 4) + '\n' };
 }
 
+/** OpenAI's refusal of a request it cannot take: `invalid_request_error` naming the parameter. */
+export function openaiInvalid(
+	message: string,
+	param: string | null,
+	options: { status?: number; code?: string | null } = {}
+): Reply {
+	const body = {
+		error: { message, type: 'invalid_request_error', param, code: options.code ?? null }
+	};
+	return {
+		status: options.status ?? 400,
+		headers: openaiHeaders(),
+		body: JSON.stringify(body, null, 4) + '\n'
+	};
+}
+
 /** Checks `Authorization: Bearer …` as OpenAI does. */
 export function openaiAuth(request: RecordedRequest, apiKey: string | undefined): Reply | null {
 	if (apiKey === undefined) return null;
