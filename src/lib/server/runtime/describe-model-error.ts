@@ -66,6 +66,10 @@ export function describeModelError(error: unknown, modelId?: string): string {
 	if (LoadAPIKeyError.isInstance(cause)) return `${provider} is not configured with an API key.`;
 	if (APICallError.isInstance(cause)) {
 		const status = cause.statusCode;
+		// A stream that began with a success status and then broke off: the AI SDK wraps that as a
+		// failed call with the success status (Gemini's error chunk followed by a cut connection).
+		const lost = status !== undefined && status < 300 ? connectionErrorCode(cause.cause) : undefined;
+		if (lost) return `The connection to ${provider} was lost (${lost}). Try again.`;
 		const code = providerErrorCode(cause.data) ?? providerErrorCode(safeJson(cause.responseBody));
 		const detail = [status === undefined ? undefined : `HTTP ${status}`, code].filter(Boolean).join(', ');
 		const why = detail ? ` (${detail})` : '';
