@@ -66,6 +66,17 @@ export function describeModelError(error: unknown, modelId?: string): string {
 	if (LoadAPIKeyError.isInstance(cause)) return `${provider} is not configured with an API key.`;
 	if (APICallError.isInstance(cause)) {
 		const status = cause.statusCode;
+		// No answer at all (a refused connection), or one cut off while its body was read: the AI SDK
+		// then reports the success status it began with (Gemini's error chunk before a cut connection).
+		if (status === undefined || status < 300) {
+			const connection = connectionErrorCode(cause.cause);
+			if (connection === 'terminated' || connection === 'ECONNRESET' || (status !== undefined && connection)) {
+				return `The connection to ${provider} was lost (${connection}). Try again.`;
+			}
+			if (status === undefined) {
+				return `${provider} could not be reached${connection ? ` (${connection})` : ''}. Try again shortly.`;
+			}
+		}
 		const code = providerErrorCode(cause.data) ?? providerErrorCode(safeJson(cause.responseBody));
 		const detail = [status === undefined ? undefined : `HTTP ${status}`, code].filter(Boolean).join(', ');
 		const why = detail ? ` (${detail})` : '';
@@ -73,15 +84,7 @@ export function describeModelError(error: unknown, modelId?: string): string {
 		if (status === 404) return `${provider} does not know this model${why}.`;
 		if (status === 429) return `${provider} is rate limiting requests${why}. ${retryAdvice(cause.responseHeaders)}`;
 		if (status === 529 || code === 'overloaded_error') return `${provider} is overloaded${why}. ${retryAdvice(cause.responseHeaders)}`;
-		if (status !== undefined && status >= 500) return `${provider} had an error${why}. Try again shortly.`;
-		if (status === undefined) {
-			// No answer at all (a refused connection), or an answer cut off mid-way (a reset).
-			const connection = connectionErrorCode(cause.cause);
-			if (connection === 'terminated' || connection === 'ECONNRESET') {
-				return `The connection to ${provider} was lost (${connection}). Try again.`;
-			}
-			return `${provider} could not be reached${connection ? ` (${connection})` : why}. Try again shortly.`;
-		}
+		if (status >= 500) return `${provider} had an error${why}. Try again shortly.`;
 		return `${provider} refused the request${why}.`;
 	}
 	const streamCode = streamErrorCode(cause);
