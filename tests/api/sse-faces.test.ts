@@ -298,7 +298,8 @@ describe('agent API events, parsed as SSE', () => {
 		expect(done).toMatchObject({ status: 'error', pending_tool_calls: [] });
 		const wire = JSON.stringify(events);
 		expect(wire).not.toContain(PROVIDER_SECRET);
-		expect(wire).not.toContain('overloaded');
+		// The provider's error code is named, its text never.
+		expect(errors[0].message).toBe('OpenAI-compatible is overloaded (overloaded) and stopped the answer. Try again shortly.');
 
 		const stored = await storedMessage(done.message_id);
 		expect(stored.status).toBe('error');
