@@ -6,6 +6,7 @@ import { getExtractionQueue, type ExtractionQueue } from '../extract/extraction-
 import { getFileStorage, type FileStorage } from '../services/storage';
 import { catalogueRowText, parseCatalogue, type CatalogueRow } from './catalogue';
 import { chunkText } from './chunk-text';
+import { describeModelError, isModelCallError } from '../runtime/describe-model-error';
 import type { Embedder } from './embedder';
 import { chunksWithoutVectors, dropOtherSpaces, ensureSpace, findSpace, storeVectors } from './vector-store';
 
@@ -198,10 +199,17 @@ export class KnowledgeIndexer {
 		this.embedding = (async () => {
 			do {
 				this.embedAgain = false;
+				const embedder = this.options.embedder();
 				try {
-					await embedMissingChunks(db, this.options.embedder());
+					await embedMissingChunks(db, embedder);
 				} catch (error) {
-					console.error('[parley] embedding knowledge chunks failed; they are found by their words only until the next try:', error);
+					const why = 'they are found by their words only until the next try';
+					// A provider's refusal is one line: its error would print the request, chunks and all.
+					if (isModelCallError(error)) {
+						console.error(`[parley] embedding knowledge chunks with ${embedder.id} failed (${describeModelError(error, embedder.id)}); ${why}.`);
+					} else {
+						console.error(`[parley] embedding knowledge chunks failed; ${why}:`, error);
+					}
 				}
 			} while (this.embedAgain);
 		})().finally(() => (this.embedding = undefined));
