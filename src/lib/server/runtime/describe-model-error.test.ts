@@ -89,6 +89,24 @@ describe('describeModelError', () => {
 		expect(describeModelError(cutOff, 'google:gemini-2.5-flash')).toBe('The connection to Google was lost (terminated). Try again.');
 	});
 
+	it('names a stream cut after the answer began a lost connection, not a refusal', () => {
+		// What the AI SDK throws when the body of a 200 stops mid-way.
+		const cutStream = (cause: Error) =>
+			new APICallError({
+				message: 'Failed to process successful response',
+				url: 'https://provider.example/v1/messages',
+				requestBodyValues: {},
+				statusCode: 200,
+				cause
+			});
+		const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+		expect(describeModelError(cutStream(terminated), 'anthropic:claude-sonnet-4-5')).toBe(
+			'The connection to Anthropic was lost (terminated). Try again.'
+		);
+		const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+		expect(describeModelError(cutStream(reset), 'openai:gpt-4.1')).toBe('The connection to OpenAI was lost (ECONNRESET). Try again.');
+	});
+
 	it('says a key is missing, and falls back to a general message', () => {
 		expect(describeModelError(new LoadAPIKeyError({ message: 'no key' }), 'anthropic:claude-haiku-4-5')).toBe(
 			'Anthropic is not configured with an API key.'

@@ -80,6 +80,10 @@ export function describeModelError(error: unknown, modelId?: string): string {
 		const code = providerErrorCode(cause.data) ?? providerErrorCode(safeJson(cause.responseBody));
 		const detail = [status === undefined ? undefined : `HTTP ${status}`, code].filter(Boolean).join(', ');
 		const why = detail ? ` (${detail})` : '';
+		// The answer had begun when its stream broke (the AI SDK reports the status it started with).
+		if (status !== undefined && status >= 200 && status < 300) {
+			return `The connection to ${provider} was lost (${connectionErrorCode(cause.cause) ?? `HTTP ${status}`}). Try again.`;
+		}
 		if (status === 401 || status === 403) return `${provider} rejected the API key${why}.`;
 		if (status === 404) return `${provider} does not know this model${why}.`;
 		if (status === 429) return `${provider} is rate limiting requests${why}. ${retryAdvice(cause.responseHeaders)}`;
