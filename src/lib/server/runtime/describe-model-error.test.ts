@@ -78,15 +78,6 @@ describe('describeModelError', () => {
 			cause: new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
 		});
 		expect(describeModelError(refused, 'anthropic:claude-haiku-4-5')).toBe('Anthropic could not be reached (ECONNREFUSED). Try again shortly.');
-		// A response that started well (HTTP 200) and was cut off while its body was read.
-		const cutOff = new APICallError({
-			message: 'Failed to process successful response',
-			url: 'https://provider.example/v1beta',
-			requestBodyValues: {},
-			statusCode: 200,
-			cause: new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })
-		});
-		expect(describeModelError(cutOff, 'google:gemini-2.5-flash')).toBe('The connection to Google was lost (terminated). Try again.');
 	});
 
 	it('names a stream cut after the answer began a lost connection, not a refusal', () => {

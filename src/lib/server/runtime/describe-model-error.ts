@@ -70,20 +70,14 @@ export function describeModelError(error: unknown, modelId?: string): string {
 		// then reports the success status it began with (Gemini's error chunk before a cut connection).
 		if (status === undefined || status < 300) {
 			const connection = connectionErrorCode(cause.cause);
-			if (connection === 'terminated' || connection === 'ECONNRESET' || (status !== undefined && connection)) {
-				return `The connection to ${provider} was lost (${connection}). Try again.`;
+			if (status !== undefined || connection === 'terminated' || connection === 'ECONNRESET') {
+				return `The connection to ${provider} was lost (${connection ?? `HTTP ${status}`}). Try again.`;
 			}
-			if (status === undefined) {
-				return `${provider} could not be reached${connection ? ` (${connection})` : ''}. Try again shortly.`;
-			}
+			return `${provider} could not be reached${connection ? ` (${connection})` : ''}. Try again shortly.`;
 		}
 		const code = providerErrorCode(cause.data) ?? providerErrorCode(safeJson(cause.responseBody));
-		const detail = [status === undefined ? undefined : `HTTP ${status}`, code].filter(Boolean).join(', ');
+		const detail = [`HTTP ${status}`, code].filter(Boolean).join(', ');
 		const why = detail ? ` (${detail})` : '';
-		// The answer had begun when its stream broke (the AI SDK reports the status it started with).
-		if (status !== undefined && status >= 200 && status < 300) {
-			return `The connection to ${provider} was lost (${connectionErrorCode(cause.cause) ?? `HTTP ${status}`}). Try again.`;
-		}
 		if (status === 401 || status === 403) return `${provider} rejected the API key${why}.`;
 		if (status === 404) return `${provider} does not know this model${why}.`;
 		if (status === 429) return `${provider} is rate limiting requests${why}. ${retryAdvice(cause.responseHeaders)}`;
