@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, tasks, users } from '../../src/lib/server/db/schema';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
-import { readRest, readUntil, textReader } from '../support/streams';
+import { parseSse, readRest, readUntil, textReader, type SseMessage } from '../support/streams';
 
 let server: TestServer;
 /** The first account, hence an admin. */
@@ -29,28 +29,6 @@ afterAll(async () => {
 	db?.$client.close();
 	await server?.stop();
 });
-
-/** One server-sent event with its JSON data. */
-interface SseMessage {
-	event: string;
-	data: Record<string, unknown>;
-}
-
-/** Parses a whole SSE body (keep-alive comments skipped). */
-function parseSse(text: string): SseMessage[] {
-	return text
-		.split('\n\n')
-		.filter((block) => block.trim() !== '' && !block.startsWith(':'))
-		.map((block) => {
-			let event = 'message';
-			const data: string[] = [];
-			for (const line of block.split('\n')) {
-				if (line.startsWith('event: ')) event = line.slice('event: '.length);
-				else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
-			}
-			return { event, data: JSON.parse(data.join('\n')) };
-		});
-}
 
 /** Sends JSON with the admin's API key. */
 function withKey(path: string, body: unknown, init: RequestInit = {}): Promise<Response> {

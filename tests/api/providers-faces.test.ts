@@ -15,6 +15,7 @@ import { listMessages } from '../../src/lib/server/services/messages';
 import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startFakeProvider, type FakeProvider, type ProviderKind } from '../support/fake-providers';
 import { startServer, type TestServer } from '../support/server';
+import { parseSse } from '../support/streams';
 
 const API_KEY = 'sk-fake-provider-key-0123456789';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -201,27 +202,6 @@ async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<Chat
 const textOfChunks = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
 const textOfParts = (parts: StoredPart[]) => parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
 
-/** One server-sent event of the agent API. */
-interface SseMessage {
-	event: string;
-	data: Json;
-}
-
-function parseSse(text: string): SseMessage[] {
-	return text
-		.split('\n\n')
-		.filter((block) => block.trim() !== '' && !block.startsWith(':'))
-		.map((block) => {
-			let event = 'message';
-			const data: string[] = [];
-			for (const line of block.split('\n')) {
-				if (line.startsWith('event: ')) event = line.slice('event: '.length);
-				else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
-			}
-			return { event, data: JSON.parse(data.join('\n')) };
-		});
-}
-
 describe.each(SETUPS)('$name behind the public faces', (setup) => {
 	let fake: FakeProvider;
 	let server: TestServer;
@@ -348,7 +328,7 @@ describe.each(SETUPS)('$name behind the public faces', (setup) => {
 			body: JSON.stringify({ message: 'Hello?', agent_id: 'plain' })
 		});
 		expect(response.status).toBe(200);
-		const events = parseSse(await response.text());
+		const events = parseSse<Json>(await response.text());
 		const error = events.find((event) => event.event === 'error');
 		expect(error?.data).toEqual({ code: 'upstream', message: expect.stringMatching(new RegExp(`^${setup.label} rejected the API key \\(HTTP 401`)) });
 		const done = events.at(-1);

@@ -48,3 +48,25 @@ export async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
 	for await (const item of stream) items.push(item);
 	return items;
 }
+
+/** One server-sent event with its JSON data. */
+export interface SseMessage<Data = Record<string, unknown>> {
+	event: string;
+	data: Data;
+}
+
+/** Parses a whole SSE body of JSON data lines (keep-alive comments skipped). */
+export function parseSse<Data = Record<string, unknown>>(text: string): SseMessage<Data>[] {
+	return text
+		.split('\n\n')
+		.filter((block) => block.trim() !== '' && !block.startsWith(':'))
+		.map((block) => {
+			let event = 'message';
+			const data: string[] = [];
+			for (const line of block.split('\n')) {
+				if (line.startsWith('event: ')) event = line.slice('event: '.length);
+				else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
+			}
+			return { event, data: JSON.parse(data.join('\n')) as Data };
+		});
+}
