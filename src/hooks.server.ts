@@ -21,7 +21,7 @@ import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
 import { getFileStorage } from '$lib/server/services/files';
-import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
+import { registerWebSocketChat } from '$lib/server/protocols/websocket/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
 import { refreshProviderModels, stopProviderModels } from '$lib/server/models/provider-models';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSameOriginSocket } from '../ws/chat-socket';
+import { isSameOriginSocket } from '../protocols/websocket/chat-socket';
 import { isSameOrigin, isSameOriginRequest, ownOrigin } from './origin-check';
 
 const SITE = 'http://localhost:5173';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { teamTaskCreateFormSchema, parseForm } from '../protocols/team-tasks/request';
-import { parseClientFrame } from '../ws/frames';
+import { parseClientFrame } from '../protocols/websocket/frames';
 import { JsonInputError, jsonNestsDeeperThan, parseJsonWithin } from './json-depth';
 
 /** Arrays nested `levels` deep around a number. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
-import type { RunEvent } from '../runtime/events';
+import { AppError } from '../../errors';
+import type { RunEvent } from '../../runtime/events';
 import { AnswerFrames, errorFrame, parseClientFrame, serverFrame } from './frames';
 
 const usage = { inputTokens: 1, outputTokens: 2 };

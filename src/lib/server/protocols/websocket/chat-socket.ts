@@ -1,21 +1,20 @@
 import type { Cookies } from '@sveltejs/kit';
-import { getConfig, type Config } from '../config';
-import { getDb, type Db } from '../db';
-import type { Task } from '../db/schema';
-import { authenticateApiKey } from '../auth/api-keys';
-import { isSameOrigin } from '../auth/origin-check';
-import { readSession, sessionCookieName } from '../auth/session';
-import { AppError, toAppError } from '../errors';
-import { clientAddressOfUpgrade } from '../http/client-address';
-import { limitStreamingRequest } from '../http/rate-limit';
-import { viewerOf } from '../http/viewer';
-import { watchTaskDeletion } from '../live/live-tasks';
-import type { ActiveRun } from '../runtime/run-registry';
-import { startTurn } from '../runtime/run-turn';
-import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
-import { validateTaskContext } from '../services/context-schema';
-import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '../services/tasks';
-import type { Viewer } from '../services/viewer';
+import { getConfig, type Config } from '../../config';
+import { getDb, type Db } from '../../db';
+import type { Task } from '../../db/schema';
+import { authenticate, bearerToken } from '../../auth/authenticate';
+import { isSameOrigin } from '../../auth/origin-check';
+import { AppError, toAppError } from '../../errors';
+import { clientAddressOfUpgrade } from '../../http/client-address';
+import { limitStreamingRequest } from '../../http/rate-limit';
+import { viewerOf } from '../../http/viewer';
+import { watchTaskDeletion } from '../../live/live-tasks';
+import type { ActiveRun } from '../../runtime/run-registry';
+import { startTurn } from '../../runtime/run-turn';
+import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
+import { validateTaskContext } from '../../services/context-schema';
+import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '../../services/tasks';
+import type { Viewer } from '../../services/viewer';
 import { AnswerFrames, errorFrame, parseClientFrame, type FrameMetadata, type ServerFrame } from './frames';
 
 /** The parts of a `ws` WebSocket the chat uses. */
@@ -116,24 +115,18 @@ export function isSameOriginSocket(origin: string | undefined, host: string | un
 }
 
 /** The locals a request of this caller would have: who it is and how it was authenticated. */
-async function authenticate(db: Db, config: Config, request: UpgradeRequest, url: URL): Promise<App.Locals> {
-	const locals: App.Locals = { db, user: null, sessionId: null, apiKeyId: null, authMethod: null };
-	const bearer = header(request, 'authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-	const key = url.searchParams.get('key') ?? bearer;
-	if (key) {
-		const user = await authenticateApiKey(db, key);
-		if (!user) throw new AppError('unauthorized', 'The API key is invalid or revoked.');
-		const { apiKeyId, ...sessionUser } = user;
-		return { ...locals, user: sessionUser, apiKeyId, authMethod: 'api-key' };
-	}
-	const cookies = cookieJar(header(request, 'cookie'));
-	if (!cookies.get(sessionCookieName(db))) return locals;
-	if (!isSameOriginSocket(header(request, 'origin'), header(request, 'host'), config.ORIGIN)) {
-		throw new AppError('forbidden', 'Cross-site connection refused: the Origin header does not match this site.');
-	}
-	const session = await readSession(db, cookies, { secure: false });
-	if (!session) return locals;
-	return { ...locals, user: session.user, sessionId: session.sessionId, authMethod: 'session' };
+async function authenticateSocket(db: Db, config: Config, request: UpgradeRequest, url: URL): Promise<App.Locals> {
+	const authentication = await authenticate(db, {
+		apiKey: url.searchParams.get('key') ?? bearerToken(header(request, 'authorization')),
+		cookies: cookieJar(header(request, 'cookie')),
+		crossSite: () =>
+			isSameOriginSocket(header(request, 'origin'), header(request, 'host'), config.ORIGIN)
+				? null
+				: new AppError('forbidden', 'Cross-site connection refused: the Origin header does not match this site.'),
+		// Read-only: a session refreshed over a socket keeps its old cookie.
+		cookiePolicy: { secure: false }
+	});
+	return { db, ...authentication };
 }
 
 /** The agent and task a connection talks to, as its query names them. */
@@ -287,7 +280,7 @@ async function openConnection(socket: ChatSocket, request: UpgradeRequest): Prom
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const db = await getDb();
 		const config = getConfig();
-		const locals = await authenticate(db, config, request, url);
+		const locals = await authenticateSocket(db, config, request, url);
 		// The client address is settled here (socket, or X-Forwarded-For by TRUSTED_PROXY).
 		const getClientAddress = () => clientAddressOfUpgrade(request);
 		const { viewer } = viewerOf({ locals, request: new Request(url), getClientAddress }, url.searchParams.get('anonymous_id') ?? undefined);

@@ -1,6 +1,6 @@
-import { AppError } from '../errors';
-import { JsonInputError, parseJsonWithin } from '../http/json-depth';
-import type { RunEvent } from '../runtime/events';
+import { AppError } from '../../errors';
+import { JsonInputError, parseJsonWithin } from '../../http/json-depth';
+import type { RunEvent } from '../../runtime/events';
 
 /** Why an answer failed, as the chat-widget stack names it. */
 export type FrameErrorKind = 'timeout' | 'cancelled' | 'system_error';
