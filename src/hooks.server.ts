@@ -20,7 +20,7 @@ import { closeTaskList, startTaskListRelay } from '$lib/server/task-list/live-ta
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
-import { getFileStorage } from '$lib/server/services/files';
+import { getFileStorage } from '$lib/server/files/get-file-storage';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
 import { refreshProviderModels, stopProviderModels } from '$lib/server/models/provider-models';

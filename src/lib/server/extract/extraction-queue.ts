@@ -2,7 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db';
 import { files } from '../db/schema';
-import type { FileStorage } from '../services/files';
+import type { FileStorage } from '../files/storage';
 import { extractionErrorMessage } from './extraction-error';
 import { canExtractText } from './extract-text';
 import { extractionLimitsOf } from './extraction-limits';

@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import { ExtractionQueue } from '../extract/extraction-queue';
 import { extractText } from '../extract/extract-text';
 import { saveUpload } from '../services/files';
-import { LocalFileStorage } from '../services/storage';
+import { LocalFileStorage } from '../files/local-storage';
 import { embeddingModelId, lexicalEmbedder, resolveEmbedder } from './embedder';
 import { KnowledgeIndexer } from './indexer';
 import { addKnowledgeSource, deleteKnowledgeSource, listKnowledgeSources, reindexKnowledgeSource, searchKnowledge } from './knowledge';

@@ -7,11 +7,12 @@ import { startFakeS3, S3RVER_CREDENTIALS, type FakeS3 } from '../../../../tests/
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, files, knowledgeSources, users } from '../db/schema';
 import { ExtractionQueue } from '../extract/extraction-queue';
+import { LocalFileStorage } from '../files/local-storage';
+import { S3FileStorage } from '../files/s3-storage';
+import type { FileStorage } from '../files/storage';
 import { newId } from '../ids';
 import { removeTaskFiles, sweepOrphanUploads, withContentLock } from './file-cleanup';
 import { saveUpload, type FileRecord } from './files';
-import { S3FileStorage } from './s3-storage';
-import { LocalFileStorage, type FileStorage } from './storage';
 import { createTask, deleteTask } from './tasks';
 import type { Viewer } from './viewer';
 

@@ -10,24 +10,22 @@ import { parseConfig } from '../config';
 import { files, users } from '../db/schema';
 import { extractText } from '../extract/extract-text';
 import { ExtractionQueue } from '../extract/extraction-queue';
+import { contentDisposition, sanitizeFileName } from '../files/file-names';
+import { LocalFileStorage, uploadsDirOf } from '../files/local-storage';
+import { sha256Hex } from '../files/storage';
 import {
 	assertUploadableByType,
 	assignFilesToTask,
-	contentDisposition,
 	fileSizeLimitOf,
 	fileIdOfPart,
 	fileIdOfUrl,
 	getOwnFile,
-	LocalFileStorage,
 	resolveUserFileParts,
-	sanitizeFileName,
 	saveUpload,
-	sha256Hex,
 	toFileMeta,
 	toFilePart,
 	withFileData,
-	toFileSummary,
-	uploadsDirOf
+	toFileSummary
 } from './files';
 import { createTask } from './tasks';
 import type { Viewer } from './viewer';
