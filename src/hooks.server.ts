@@ -19,7 +19,7 @@ import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
 import { closeTaskList, startTaskListRelay } from '$lib/server/task-list/live-task-list';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
-import { startOrphanUploadSweep } from '$lib/server/services/file-cleanup';
+import { startOrphanUploadSweep } from '$lib/server/files/file-cleanup';
 import { getFileStorage } from '$lib/server/files/get-file-storage';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';

@@ -9,7 +9,7 @@ import { blankPng, textPng } from '../../../../tests/support/text-png';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { files, users } from '../db/schema';
 import { LocalFileStorage } from '../files/local-storage';
-import { saveUpload, toFileMeta } from '../services/files';
+import { saveUpload, toFileMeta } from '../files/file-records';
 import type { Viewer } from '../services/viewer';
 import { extractText } from './extract-text';
 import { extractionErrorMessage } from './extraction-error';

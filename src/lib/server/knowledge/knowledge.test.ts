@@ -10,7 +10,7 @@ import { agents, embeddingSpaces, files, knowledgeChunks, knowledgeSources, user
 import { AppError } from '../errors';
 import { ExtractionQueue } from '../extract/extraction-queue';
 import { extractText } from '../extract/extract-text';
-import { saveUpload } from '../services/files';
+import { saveUpload } from '../files/file-records';
 import { LocalFileStorage } from '../files/local-storage';
 import { embeddingModelId, lexicalEmbedder, resolveEmbedder } from './embedder';
 import { KnowledgeIndexer } from './indexer';

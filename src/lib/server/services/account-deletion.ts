@@ -2,7 +2,7 @@ import { and, eq, exists, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { files, knowledgeSources, tasks, users } from '../db/schema';
 import { AppError } from '../errors';
-import { removeFiles, removeTaskFiles } from './file-cleanup';
+import { removeFiles, removeTaskFiles } from '../files/file-cleanup';
 import { removeTask } from './tasks';
 import type { FileStorage } from '../files/storage';
 

@@ -1,7 +1,7 @@
-import { contentDisposition } from '../files/file-names';
-import { getFileStorage } from '../files/get-file-storage';
-import { linkDisposition } from '../files/storage';
-import type { FileRecord } from '../services/files';
+import { contentDisposition } from './file-names';
+import type { FileRecord } from './file-records';
+import { getFileStorage } from './get-file-storage';
+import { linkDisposition } from './storage';
 
 /**
  * A stored file's bytes as a response that the browser never renders as a page: only raster

@@ -7,14 +7,14 @@ import { startFakeS3, S3RVER_CREDENTIALS, type FakeS3 } from '../../../../tests/
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, files, knowledgeSources, users } from '../db/schema';
 import { ExtractionQueue } from '../extract/extraction-queue';
-import { LocalFileStorage } from '../files/local-storage';
-import { S3FileStorage } from '../files/s3-storage';
-import type { FileStorage } from '../files/storage';
 import { newId } from '../ids';
+import { createTask, deleteTask } from '../services/tasks';
+import type { Viewer } from '../services/viewer';
 import { removeTaskFiles, sweepOrphanUploads, withContentLock } from './file-cleanup';
-import { saveUpload, type FileRecord } from './files';
-import { createTask, deleteTask } from './tasks';
-import type { Viewer } from './viewer';
+import { saveUpload, type FileRecord } from './file-records';
+import { LocalFileStorage } from './local-storage';
+import { S3FileStorage } from './s3-storage';
+import type { FileStorage } from './storage';
 
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
 const HOUR = 60 * 60 * 1000;
