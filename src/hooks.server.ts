@@ -18,7 +18,7 @@ import { shutdownRuns, stopLocalRuns } from '$lib/server/runtime/runs';
 import { closeLiveTasks, startLiveTasks } from '$lib/server/live/live-tasks';
 import { closeTaskList, startTaskListRelay } from '$lib/server/task-list/live-task-list';
 import { markAbandonedAnswers } from '$lib/server/services/messages';
-import { getExtractionQueue } from '$lib/server/extract/extraction-queue';
+import { getExtractionQueue } from '$lib/server/files/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/files/file-cleanup';
 import { getFileStorage } from '$lib/server/files/get-file-storage';
 import { registerWebSocketChat } from '$lib/server/ws/chat-socket';

@@ -4,7 +4,7 @@ import { isWidgetSubmitPart, type WidgetSubmission } from '$lib/widgets/contract
 import type { Db } from '../db';
 import { files, users, type Message, type Task, type TaskRunOptions } from '../db/schema';
 import { AppError } from '../errors';
-import { getExtractionQueue } from '../extract/extraction-queue';
+import { getExtractionQueue } from '../files/extract/extraction-queue';
 import { EXTRACTION_WAIT_MS } from '../files/model-parts';
 import { newId } from '../ids';
 import type { RunEvent } from '../runtime/events';

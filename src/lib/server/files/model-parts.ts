@@ -1,12 +1,12 @@
 import type { FileUIPart } from 'ai';
 import type { Db } from '../db';
 import { AppError } from '../errors';
-import { getExtractionQueue, type ExtractionQueue } from '../extract/extraction-queue';
-import { fileDescriptionPart, fileTextPart } from '../extract/file-text-part';
-import { countPdfPages } from '../extract/pdf-pages';
 import { modelFileInputs, seesImage, takesMedia, takesMediaType, type ModelFileInputs } from '../models/capabilities';
 import type { Viewer } from '../services/viewer';
+import { getExtractionQueue, type ExtractionQueue } from './extract/extraction-queue';
+import { countPdfPages } from './extract/pdf-pages';
 import { findFiles, getOwnFile, type FileRecord } from './file-records';
+import { fileDescriptionPart, fileTextPart } from './file-text-part';
 import { fileIdOfUrl, fileUrl } from './file-urls';
 import { getFileStorage } from './get-file-storage';
 import { fileKindOf, type FileKind } from './media-types';

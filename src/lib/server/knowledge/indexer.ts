@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { files, knowledgeChunks, knowledgeSources, type KnowledgeSource, type ProductFields } from '../db/schema';
 import { AppError } from '../errors';
-import { getExtractionQueue, type ExtractionQueue } from '../extract/extraction-queue';
+import { getExtractionQueue, type ExtractionQueue } from '../files/extract/extraction-queue';
 import { getFileStorage } from '../files/get-file-storage';
 import type { FileStorage } from '../files/storage';
 import { catalogueRowText, parseCatalogue, type CatalogueRow } from './catalogue';

@@ -3,7 +3,7 @@ import { getConfig } from '../config';
 import type { Db } from '../db';
 import { agents, knowledgeSources, type KnowledgeSource, type KnowledgeSourceKind } from '../db/schema';
 import { AppError } from '../errors';
-import { canExtractText } from '../extract/extract-text';
+import { canExtractText } from '../files/extract/extract-text';
 import type { FileRecord } from '../files/file-records';
 import { newId } from '../ids';
 import { resolveEmbedder, type Embedder } from './embedder';
