@@ -1,3 +1,7 @@
+/**
+ * Names of uploaded files: cleaned before they are stored, and sent back in `content-disposition`.
+ */
+
 /** The longest file name kept, in characters. */
 const MAX_NAME_LENGTH = 255;
 

@@ -11,6 +11,10 @@ import type { FileSizeLimits } from './media-types';
 import { sha256Hex, type FileStorage } from './storage';
 import { checkedUpload } from './upload-checks';
 
+/**
+ * The `files` table: saving an upload, who owns a file, finding files, and how the APIs show one.
+ */
+
 /** A stored file's row. */
 export type FileRecord = typeof files.$inferSelect;
 

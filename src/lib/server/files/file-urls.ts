@@ -1,3 +1,7 @@
+/**
+ * Links to uploaded files as messages and the APIs show them: `/api/files/{id}`.
+ */
+
 /** The download path of a file. */
 export function fileUrl(id: string): string {
 	return `/api/files/${encodeURIComponent(id)}`;

@@ -3,6 +3,10 @@ import { LocalFileStorage, uploadsDirOf } from './local-storage';
 import type { FileStorage, SignedUrlOptions } from './storage';
 
 /**
+ * The driver a configuration asks for (`STORAGE_DRIVER`), and the process's storage.
+ */
+
+/**
  * A storage whose driver module is loaded on first use, so that the AWS SDK is only loaded by
  * installations that store files in S3.
  */

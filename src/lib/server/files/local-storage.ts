@@ -18,6 +18,10 @@ import {
 } from './storage';
 
 /**
+ * The disk driver: uploads as files below one folder, by their content's SHA-256.
+ */
+
+/**
  * Files on the local disk, content-addressed: the key `sha256/ab/abcd…` is the file's path below
  * the root folder. Writes go to a temporary file first and are renamed into place, so a reader
  * never sees half a file.

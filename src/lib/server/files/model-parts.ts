@@ -13,6 +13,10 @@ import { fileKindOf, type FileKind } from './media-types';
 import type { FileStorage } from './storage';
 import { assertFileCount, countFileParts } from './upload-checks';
 
+/**
+ * Files in messages: the file parts messages store, and what a model is sent for each file.
+ */
+
 /** The file id a message's file part was made from, when it came from {@link toFilePart}. */
 export function fileIdOfPart(part: { providerMetadata?: unknown }): string | undefined {
 	const metadata = part.providerMetadata;

@@ -3,6 +3,11 @@ import type { Db } from '../db';
 import { AppError } from '../errors';
 
 /**
+ * What every storage driver implements (the disk in `local-storage.ts`, S3 in `s3-storage.ts`), and
+ * the rules they share: content-addressed keys and what a signed link may serve.
+ */
+
+/**
  * Where file contents live. Keys are opaque to callers; the same bytes always get the same key
  * (content addressing), so one stored copy can back many file rows.
  */

@@ -4,6 +4,10 @@ import { formatBytes } from '../http/read-json';
 import { sanitizeFileName } from './file-names';
 import { detectMediaType, fileKindOf, fileSizeLimitOf, type FileKind, type FileSizeLimits } from './media-types';
 
+/**
+ * The limits an upload is checked against before anything is stored: size (per kind) and count.
+ */
+
 const KIND_NAMES: Record<FileKind, string> = { image: 'images', audio: 'audio files', video: 'videos', document: 'documents' };
 
 /** 413 when a file is over the limit of its kind (known once its type is read from its content). */
