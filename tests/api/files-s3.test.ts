@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { files as fileRows, users } from '../../src/lib/server/db/schema';
-import { S3FileStorage } from '../../src/lib/server/services/s3-storage';
+import { S3FileStorage } from '../../src/lib/server/files/s3-storage';
 import { S3RVER_CREDENTIALS, startFakeS3, type FakeS3 } from '../support/fake-s3';
 import { startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';

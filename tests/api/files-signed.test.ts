@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { files as fileRows, users } from '../../src/lib/server/db/schema';
-import { signFileLink, type FileLinkClaims } from '../../src/lib/server/services/file-links';
+import { signFileLink, type FileLinkClaims } from '../../src/lib/server/files/file-links';
 import { startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { seedDemoData } from '../../src/lib/server/db/seed';
-import { LocalFileStorage } from '../../src/lib/server/services/storage';
+import { LocalFileStorage } from '../../src/lib/server/files/local-storage';
 
 /** A fresh, migrated libSQL file database in its own temporary folder. */
 export interface TempDb {

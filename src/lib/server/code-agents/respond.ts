@@ -4,10 +4,10 @@ import { isWidgetSubmitPart, type WidgetSubmission } from '$lib/widgets/contract
 import type { Db } from '../db';
 import { files, users, type Message, type Task, type TaskRunOptions } from '../db/schema';
 import { AppError } from '../errors';
-import { getExtractionQueue } from '../extract/extraction-queue';
+import { getExtractionQueue } from '../files/extract/extraction-queue';
+import { EXTRACTION_WAIT_MS } from '../files/model-parts';
 import { newId } from '../ids';
 import type { RunEvent } from '../runtime/events';
-import { EXTRACTION_WAIT_MS } from '../services/files';
 import { toUIMessage } from '../services/messages';
 import type { AnswerWriter, RespondContext, TaskFile } from './define';
 import type { CodeAgent } from './registry';

@@ -4,7 +4,7 @@ import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { OFFLINE_MODEL_ID } from '../models/catalog';
 import { builtinTools } from '../tools/builtin';
 import { dirname, join } from 'node:path';
-import { LocalFileStorage } from '../services/storage';
+import { LocalFileStorage } from '../files/local-storage';
 import { seedDemoData } from './seed';
 import { agents, agentTools, appMeta, files, knowledgeSources, tools } from './schema';
 

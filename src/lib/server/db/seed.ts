@@ -4,7 +4,8 @@ import { productPicture } from '../knowledge/product-picture';
 import { shopCatalogue } from '../knowledge/shop-catalogue';
 import { newId } from '../ids';
 import { OFFLINE_MODEL_ID } from '../models/catalog';
-import { getFileStorage, sha256Hex, type FileStorage } from '../services/storage';
+import { getFileStorage } from '../files/get-file-storage';
+import { sha256Hex, type FileStorage } from '../files/storage';
 import { agents, agentTools, appMeta, files, knowledgeSources, tools } from './schema';
 
 const SEEDED_KEY = 'demo_seeded_at';

@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
-import { s3OptionsOf } from '../services/s3-storage';
+import { s3OptionsOf } from '../files/s3-storage';
 import { addSources, fileLinkOrigins, imageSources, securityHeadersFor, STANDALONE_PAGE_CSP } from './security-headers';
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'nonce-abc'; img-src 'self' data: blob:; media-src 'self'; frame-ancestors 'self'";

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { files } from '../db/schema';
-import { signedFileUrl } from '../services/signed-urls';
+import { signedFileUrl } from '../files/signed-urls';
 import { ToolError } from '../tools/safe-fetch';
 import type { ToolContext } from '../tools/tool-context';
 import type { HybridHit, HybridSearchResult, SearchScope } from './hybrid-search';

@@ -15,7 +15,7 @@ import type {
 	LanguageModelV3Usage
 } from '@ai-sdk/provider';
 import { describeSearchResult, searchToolOf } from './offline-search';
-import { parseFileDescriptionPart, parseFileTextPart, type FileDescription } from '../extract/file-text-part';
+import { parseFileDescriptionPart, parseFileTextPart, type FileDescription } from '../files/file-text-part';
 
 /** Options of the {@link OfflineModel}. */
 export interface OfflineModelOptions {

@@ -21,7 +21,7 @@ import { AppError } from '../errors';
 import { newId } from '../ids';
 import { modelCallSettings } from '../models/provider-options';
 import { resolveModel } from '../models/registry';
-import { withFileData } from '../services/files';
+import { withFileData } from '../files/model-parts';
 import type { AgentWithTools } from '../services/agents';
 import {
 	insertMessage,

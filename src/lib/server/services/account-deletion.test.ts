@@ -7,13 +7,13 @@ import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { createAccount } from '../auth/accounts';
 import { createApiKey } from '../auth/api-keys';
 import { agents, apiKeys, files, knowledgeSources, messages, shareLinks, tasks, users } from '../db/schema';
-import { ExtractionQueue } from '../extract/extraction-queue';
+import { ExtractionQueue } from '../files/extract/extraction-queue';
+import { saveUpload, type FileRecord } from '../files/file-records';
+import { LocalFileStorage } from '../files/local-storage';
 import { newId } from '../ids';
 import { deleteAccount } from './account-deletion';
-import { saveUpload, type FileRecord } from './files';
 import { appendMessage } from './messages';
 import { shareTask } from './share-links';
-import { LocalFileStorage } from './storage';
 import { createTask } from './tasks';
 import type { Viewer } from './viewer';
 

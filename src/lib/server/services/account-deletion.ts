@@ -2,9 +2,9 @@ import { and, eq, exists, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { files, knowledgeSources, tasks, users } from '../db/schema';
 import { AppError } from '../errors';
-import { removeFiles, removeTaskFiles } from './file-cleanup';
+import { removeFiles, removeTaskFiles } from '../files/file-cleanup';
 import { removeTask } from './tasks';
-import type { FileStorage } from './storage';
+import type { FileStorage } from '../files/storage';
 
 /**
  * Deletes a user's account and everything of theirs: answers in progress are stopped, then each

@@ -4,7 +4,9 @@ import { getConfig } from '../config';
 import type { Db } from '../db';
 import { agents, files, shareLinks, users, type SharedMessage, type StoredParts } from '../db/schema';
 import { AppError } from '../errors';
-import { fileIdOfPart, fileIdOfUrl, type FileRecord } from './files';
+import type { FileRecord } from '../files/file-records';
+import { fileIdOfUrl } from '../files/file-urls';
+import { fileIdOfPart } from '../files/model-parts';
 import { listMessages, partsForViewers } from './messages';
 import { getOwnTask } from './tasks';
 

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { agents, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { fileIdOfSharedPart } from './share-links';
-import { findFiles, fileUrl } from './files';
+import { findFiles } from '../files/file-records';
+import { fileUrl } from '../files/file-urls';
 import { listMessages, partsForViewers } from './messages';
 import { getOwnTask } from './tasks';
 

@@ -2,11 +2,11 @@ import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
+import { removeTaskFiles } from '../files/file-cleanup';
 import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
 import { endDeletedTask } from '../live/live-tasks';
 import { announceTask, announceTaskDeleted } from '../task-list/live-task-list';
-import { removeTaskFiles } from './file-cleanup';
 import { isAdmin, type Viewer } from './viewer';
 
 /** A task as lists show it. */

@@ -9,7 +9,8 @@ import { startTurn } from '$lib/server/runtime/run-turn';
 import { getDefaultAgent, getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
 import { listMessages, versionOnBranch } from '$lib/server/services/messages';
-import { assignFilesToTask, resolveUserFileParts } from '$lib/server/services/files';
+import { assignFilesToTask } from '$lib/server/files/file-records';
+import { resolveUserFileParts } from '$lib/server/files/model-parts';
 import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '$lib/server/services/tasks';
 import type { RequestHandler } from './$types';
 

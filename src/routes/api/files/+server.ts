@@ -1,9 +1,10 @@
 import { errorResponse } from '$lib/server/errors';
+import { saveUpload, toFileSummary } from '$lib/server/files/file-records';
+import { assertFileCount, assertUploadableByType } from '$lib/server/files/upload-checks';
 import { readForm } from '$lib/server/http/read-form';
 import { requireUser } from '$lib/server/http/viewer';
 import { fileUploadFormSchema } from '$lib/server/openapi/files-paths';
 import { parseForm } from '$lib/server/protocols/team-tasks/request';
-import { assertFileCount, assertUploadableByType, saveUpload, toFileSummary } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
 /** Uploads files (multipart, the field `file`, repeated for several, at most `FILES_PER_REQUEST_LIMIT`); 201 with what was stored. */

@@ -1,8 +1,10 @@
 import type { UIMessage } from 'ai';
 import type { Message, Task } from '../../db/schema';
+import type { FileRecord } from '../../files/file-records';
+import { fileUrl } from '../../files/file-urls';
+import { fileKindOf } from '../../files/media-types';
+import { fileIdOfPart } from '../../files/model-parts';
 import { pendingToolCalls } from '../../runtime/turn-request';
-import { fileKindOf } from '../../services/detect-media-type';
-import { fileIdOfPart, fileUrl, type FileRecord } from '../../services/files';
 import type { TeamTask, TeamTaskFile, TeamTaskRequest, TeamTaskResponse, TeamTaskTurn } from './schemas';
 import { awaitingInputReason, INTERRUPTED_REASON } from './to-team-tasks-chunk';
 

@@ -11,7 +11,7 @@ import {
 } from '../../knowledge/knowledge';
 import { passageEnvelope } from '../../knowledge/search-tools';
 import { getAgentResource } from '../../services/agent-admin';
-import { getOwnFile } from '../../services/files';
+import { getOwnFile } from '../../files/file-records';
 import type { Viewer } from '../../services/viewer';
 import { builtinTools } from '../../tools/builtin';
 import type { Db } from '../../db';

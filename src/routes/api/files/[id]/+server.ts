@@ -1,7 +1,7 @@
 import { errorResponse } from '$lib/server/errors';
-import { storedFileResponse } from '$lib/server/http/file-response';
+import { getOwnFile } from '$lib/server/files/file-records';
+import { storedFileResponse } from '$lib/server/files/file-response';
 import { viewerOf } from '$lib/server/http/viewer';
-import { getOwnFile } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
 /** Downloads a file (its owner or an admin), never rendered by the browser as a page (see `storedFileResponse`). */

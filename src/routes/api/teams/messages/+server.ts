@@ -14,7 +14,9 @@ import { adoptIntoTeam, ensureTeam, getAgentTask } from '$lib/server/protocols/t
 import { checkTurn, startTurn } from '$lib/server/runtime/run-turn';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
-import { assertFileCount, assertUploadableByType, assignFilesToTask, saveUpload, toFilePart, type FileRecord } from '$lib/server/services/files';
+import { assertFileCount, assertUploadableByType } from '$lib/server/files/upload-checks';
+import { assignFilesToTask, saveUpload, type FileRecord } from '$lib/server/files/file-records';
+import { toFilePart } from '$lib/server/files/model-parts';
 import { createTask } from '$lib/server/services/tasks';
 import type { UIMessage } from 'ai';
 import type { RequestHandler } from './$types';

@@ -1,6 +1,6 @@
 import { errorResponse } from '$lib/server/errors';
+import { getOwnFile, toFileMeta } from '$lib/server/files/file-records';
 import { viewerOf } from '$lib/server/http/viewer';
-import { getOwnFile, toFileMeta } from '$lib/server/services/files';
 import type { RequestHandler } from './$types';
 
 /** A file's summary plus its text extraction status, extracted text length and why reading failed (owner or admin). */

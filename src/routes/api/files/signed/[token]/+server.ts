@@ -1,8 +1,9 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { errorResponse } from '$lib/server/errors';
-import { fileUrlSecret, nowInSeconds, verifyFileLink, type FileLinkClaims } from '$lib/server/services/file-links';
-import { contentDisposition } from '$lib/server/services/files';
-import { getFileStorage, linkDisposition } from '$lib/server/services/storage';
+import { fileUrlSecret, nowInSeconds, verifyFileLink, type FileLinkClaims } from '$lib/server/files/file-links';
+import { contentDisposition } from '$lib/server/files/file-names';
+import { getFileStorage } from '$lib/server/files/get-file-storage';
+import { linkDisposition } from '$lib/server/files/storage';
 import type { RequestHandler } from './$types';
 
 /** The claims of the request's link (403 when altered or expired) and the bytes it names (404 when gone). */

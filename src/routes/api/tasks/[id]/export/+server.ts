@@ -1,8 +1,8 @@
 import { errorResponse } from '$lib/server/errors';
+import { contentDisposition } from '$lib/server/files/file-names';
 import { readExportFormat } from '$lib/server/http/share-requests';
 import { requireUser } from '$lib/server/http/viewer';
 import { exportMarkdown } from '$lib/server/services/export-markdown';
-import { contentDisposition } from '$lib/server/services/files';
 import { exportFileName, exportTask } from '$lib/server/services/task-export';
 import type { RequestHandler } from './$types';
 

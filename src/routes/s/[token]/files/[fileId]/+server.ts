@@ -1,5 +1,5 @@
 import { errorResponse } from '$lib/server/errors';
-import { storedFileResponse } from '$lib/server/http/file-response';
+import { storedFileResponse } from '$lib/server/files/file-response';
 import { getSharedFile } from '$lib/server/services/share-links';
 import type { RequestHandler } from './$types';
 

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { readForm } from '$lib/server/http/read-form';
-import { saveUpload } from '$lib/server/services/files';
+import { saveUpload } from '$lib/server/files/file-records';
 import { knowledgeErrorResponse, knowledgeRequest, readKnowledgeUpload } from './knowledge-endpoint.server';
 import type { RequestHandler } from './$types';
 

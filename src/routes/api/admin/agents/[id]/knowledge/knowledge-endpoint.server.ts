@@ -3,13 +3,14 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { KnowledgeSourceKind } from '$lib/server/db/schema';
 import { AppError, errorResponse } from '$lib/server/errors';
+import { sanitizeFileName } from '$lib/server/files/file-names';
+import { detectMediaType } from '$lib/server/files/media-types';
+import { assertUploadable } from '$lib/server/files/upload-checks';
 import { requireUser } from '$lib/server/http/viewer';
 import { parseCatalogue } from '$lib/server/knowledge/catalogue';
 import { catalogueFormatOf } from '$lib/server/knowledge/indexer';
 import { assertSourceType } from '$lib/server/knowledge/knowledge';
 import { assertAdmin, getAgentResource } from '$lib/server/services/agent-admin';
-import { detectMediaType } from '$lib/server/services/detect-media-type';
-import { assertUploadable, sanitizeFileName } from '$lib/server/services/files';
 import { serverCaller } from '$lib/server/trpc/context';
 
 /**

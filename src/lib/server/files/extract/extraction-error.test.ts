@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import { extractionErrorMessage } from './extraction-error';
 import { ExtractionLimitError } from './extraction-limits';
 import { ExtractionMemoryError, ExtractionTimeoutError, ExtractionWorkerExitError } from './run-extraction-worker';

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import { isExtractionLimitError } from './extraction-limits';
 import { ExtractionMemoryError, ExtractionTimeoutError, ExtractionWorkerExitError } from './run-extraction-worker';
 

@@ -7,8 +7,8 @@ import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { openDatabase } from '../db';
 import { appMeta } from '../db/schema';
 import { fileUrlSecret, signFileLink, verifyFileLink, type FileLinkClaims } from './file-links';
+import { LocalFileStorage } from './local-storage';
 import { DEFAULT_SIGNED_URL_SECONDS, signedFileUrl } from './signed-urls';
-import { LocalFileStorage } from './storage';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);

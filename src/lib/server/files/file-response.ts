@@ -1,6 +1,7 @@
-import type { FileRecord } from '../services/files';
-import { contentDisposition, getFileStorage } from '../services/files';
-import { linkDisposition } from '../services/storage';
+import { contentDisposition } from './file-names';
+import type { FileRecord } from './file-records';
+import { getFileStorage } from './get-file-storage';
+import { linkDisposition } from './storage';
 
 /**
  * A stored file's bytes as a response that the browser never renders as a page: only raster

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docxOf, inflatingDocx, minimalDocx } from '../../../../tests/support/minimal-docx';
+import { docxOf, inflatingDocx, minimalDocx } from '../../../../../tests/support/minimal-docx';
 import { assertDocxWithinLimits, docxToText } from './docx-to-text';
 import { ExtractionLimitError } from './extraction-limits';
 import { readZipEntries, zipEntryCount } from './zip-limits';

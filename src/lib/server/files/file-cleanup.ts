@@ -2,7 +2,8 @@ import { and, eq, inArray, isNotNull, isNull, lt, notExists, or } from 'drizzle-
 import { getConfig } from '../config';
 import type { Db } from '../db';
 import { files, knowledgeSources } from '../db/schema';
-import { getFileStorage, type FileStorage } from './storage';
+import { getFileStorage } from './get-file-storage';
+import type { FileStorage } from './storage';
 
 /** The columns of a file row that removing it needs. */
 type RemovableFile = Pick<typeof files.$inferSelect, 'id' | 'storageKey' | 'sha256'>;

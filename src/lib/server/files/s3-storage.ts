@@ -9,7 +9,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import { contentDisposition } from './files';
+import { contentDisposition } from './file-names';
 import {
 	assertLinkLifetime,
 	isStorageKey,

@@ -1,4 +1,4 @@
-import { getConfig } from '../config';
+import { getConfig } from '../../config';
 import { docxToText } from './docx-to-text';
 import { extractionLimitsOf, type ExtractionLimits } from './extraction-limits';
 import { htmlToText } from './html-to-text';

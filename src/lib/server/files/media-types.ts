@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { getConfig, type Config } from '../config';
 
 /**
  * Media types read from a file's content. Binary formats (images, PDF, audio, video, archives,
@@ -141,4 +142,24 @@ export type FileKind = 'image' | 'video' | 'audio' | 'document';
 export function fileKindOf(mediaType: string): FileKind {
 	const type = mediaType.toLowerCase().split('/')[0];
 	return type === 'image' || type === 'video' || type === 'audio' ? type : 'document';
+}
+
+/** The size limits that apply to uploads. */
+export type FileSizeLimits = Pick<
+	Config,
+	'FILE_SIZE_LIMIT' | 'FILE_SIZE_LIMIT_IMAGE' | 'FILE_SIZE_LIMIT_AUDIO' | 'FILE_SIZE_LIMIT_VIDEO' | 'FILE_SIZE_LIMIT_DOCUMENT'
+>;
+
+/**
+ * The largest file of a kind, in bytes: `FILE_SIZE_LIMIT_IMAGE`, `_AUDIO`, `_VIDEO` or
+ * `_DOCUMENT` (the last three `FILE_SIZE_LIMIT` when unset), never more than `FILE_SIZE_LIMIT`.
+ */
+export function fileSizeLimitOf(kind: FileKind, limits: FileSizeLimits = getConfig()): number {
+	const own = {
+		image: limits.FILE_SIZE_LIMIT_IMAGE,
+		audio: limits.FILE_SIZE_LIMIT_AUDIO,
+		video: limits.FILE_SIZE_LIMIT_VIDEO,
+		document: limits.FILE_SIZE_LIMIT_DOCUMENT
+	}[kind];
+	return Math.min(own ?? limits.FILE_SIZE_LIMIT, limits.FILE_SIZE_LIMIT);
 }

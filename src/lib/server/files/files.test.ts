@@ -8,29 +8,18 @@ import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { textPng } from '../../../../tests/support/text-png';
 import { parseConfig } from '../config';
 import { files, users } from '../db/schema';
-import { extractText } from '../extract/extract-text';
-import { ExtractionQueue } from '../extract/extraction-queue';
-import {
-	assertUploadableByType,
-	assignFilesToTask,
-	contentDisposition,
-	fileSizeLimitOf,
-	fileIdOfPart,
-	fileIdOfUrl,
-	getOwnFile,
-	LocalFileStorage,
-	resolveUserFileParts,
-	sanitizeFileName,
-	saveUpload,
-	sha256Hex,
-	toFileMeta,
-	toFilePart,
-	withFileData,
-	toFileSummary,
-	uploadsDirOf
-} from './files';
-import { createTask } from './tasks';
-import type { Viewer } from './viewer';
+import { createTask } from '../services/tasks';
+import type { Viewer } from '../services/viewer';
+import { extractText } from './extract/extract-text';
+import { ExtractionQueue } from './extract/extraction-queue';
+import { contentDisposition, sanitizeFileName } from './file-names';
+import { assignFilesToTask, getOwnFile, saveUpload, toFileMeta, toFileSummary } from './file-records';
+import { fileIdOfUrl } from './file-urls';
+import { LocalFileStorage, uploadsDirOf } from './local-storage';
+import { fileSizeLimitOf } from './media-types';
+import { fileIdOfPart, resolveUserFileParts, toFilePart, withFileData } from './model-parts';
+import { sha256Hex } from './storage';
+import { assertUploadableByType } from './upload-checks';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 /** The start of an MP3 file: an ID3 tag, then an MPEG audio frame header. */

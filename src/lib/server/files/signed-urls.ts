@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { getFileStorage, type FileStorage } from './storage';
+import { getFileStorage } from './get-file-storage';
+import type { FileStorage } from './storage';
 
 /** How long a signed link works unless asked otherwise: one hour. */
 export const DEFAULT_SIGNED_URL_SECONDS = 60 * 60;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { textPng } from '../../../../tests/support/text-png';
+import { describe, expect, it } from 'vitest';
+import { textPng } from '../../../../../tests/support/text-png';
 import { canReadImageText, imageToText } from './image-to-text';
 
 /** A grey PNG of random speckles: no text, only what OCR mistakes for it. */

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../../config';
 
 /** How much of a file text extraction reads before it gives up (see the settings of the same names). */
 export interface ExtractionLimits {

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { detectMediaType, fileKindOf, normalizeMediaType } from './detect-media-type';
+import { detectMediaType, fileKindOf, normalizeMediaType } from './media-types';
 
 /** Bytes from numbers and ASCII strings, in order. */
 function bytes(...pieces: (number[] | string)[]): Uint8Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { minimalDocx } from '../../../../tests/support/minimal-docx';
-import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
-import { textPng } from '../../../../tests/support/text-png';
-import { detectMediaType } from '../services/detect-media-type';
+import { minimalDocx } from '../../../../../tests/support/minimal-docx';
+import { minimalPdf, textPdf } from '../../../../../tests/support/minimal-pdf';
+import { textPng } from '../../../../../tests/support/text-png';
+import { detectMediaType } from '../media-types';
 import { canExtractText, capText, extractText, MAX_EXTRACTED_CHARACTERS } from './extract-text';
 import { ExtractionLimitError } from './extraction-limits';
 

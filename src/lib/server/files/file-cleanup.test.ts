@@ -6,14 +6,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeS3, S3RVER_CREDENTIALS, type FakeS3 } from '../../../../tests/support/fake-s3';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, files, knowledgeSources, users } from '../db/schema';
-import { ExtractionQueue } from '../extract/extraction-queue';
 import { newId } from '../ids';
+import { createTask, deleteTask } from '../services/tasks';
+import type { Viewer } from '../services/viewer';
+import { ExtractionQueue } from './extract/extraction-queue';
 import { removeTaskFiles, sweepOrphanUploads, withContentLock } from './file-cleanup';
-import { saveUpload, type FileRecord } from './files';
+import { saveUpload, type FileRecord } from './file-records';
+import { LocalFileStorage } from './local-storage';
 import { S3FileStorage } from './s3-storage';
-import { LocalFileStorage, type FileStorage } from './storage';
-import { createTask, deleteTask } from './tasks';
-import type { Viewer } from './viewer';
+import type { FileStorage } from './storage';
 
 const alice: Viewer = { kind: 'user', id: 'user-alice', role: 'user' };
 const HOUR = 60 * 60 * 1000;

@@ -1,10 +1,10 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { getConfig } from '../config';
-import type { Db } from '../db';
-import { files } from '../db/schema';
-import type { FileStorage } from '../services/files';
-import { extractionErrorMessage } from './extraction-error';
+import { getConfig } from '../../config';
+import type { Db } from '../../db';
+import { files } from '../../db/schema';
+import type { FileStorage } from '../storage';
 import { canExtractText } from './extract-text';
+import { extractionErrorMessage } from './extraction-error';
 import { extractionLimitsOf } from './extraction-limits';
 import type { ExtractionRequest } from './extraction-worker';
 import { runExtractionWorker } from './run-extraction-worker';

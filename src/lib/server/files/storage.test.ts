@@ -5,8 +5,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeS3, S3RVER_CREDENTIALS, type FakeS3 } from '../../../../tests/support/fake-s3';
 import { ConfigError, parseConfig } from '../config';
+import { createFileStorage } from './get-file-storage';
+import { LocalFileStorage } from './local-storage';
 import { normalizePrefix, S3FileStorage, s3OptionsOf, type S3StorageOptions } from './s3-storage';
-import { createFileStorage, LocalFileStorage, linkDisposition, storageKeyOf } from './storage';
+import { linkDisposition, storageKeyOf } from './storage';
 
 let s3: FakeS3;
 let options: S3StorageOptions;
@@ -158,7 +160,7 @@ describe('choosing the storage', () => {
 		rmSync(uploads, { recursive: true });
 		for (const [name, value] of Object.entries({ ...s3.env('from-env'), UPLOADS_DIR: uploads })) vi.stubEnv(name, value);
 		vi.resetModules();
-		const { getFileStorage } = await import('./storage');
+		const { getFileStorage } = await import('./get-file-storage');
 		const bytes = new TextEncoder().encode('picked from the environment');
 		const key = await getFileStorage().put(bytes);
 		const direct = new S3FileStorage({ ...options, prefix: 'from-env' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimalPdf, textPdf } from '../../../../tests/support/minimal-pdf';
+import { minimalPdf, textPdf } from '../../../../../tests/support/minimal-pdf';
 import { countPdfPages } from './pdf-pages';
 
 describe('countPdfPages', () => {
