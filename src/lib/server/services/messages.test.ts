@@ -178,6 +178,16 @@ describe('partsForViewers', () => {
 			{ type: 'text', text: 'Hi', state: 'done' },
 			{ type: 'tool-calculator', toolCallId: 'call_1', state: 'output-available', input: { expression: '1+1' }, output: 2 }
 		]);
+		// Parley's own metadata (a file part's file id) is kept; a provider's beside it is not.
+		const file = [
+			{ type: 'file', mediaType: 'image/png', url: '/api/files/f1', providerMetadata: { parley: { fileId: 'f1' } } },
+			{ type: 'file', mediaType: 'image/png', url: '/api/files/f2', providerMetadata: { parley: { fileId: 'f2' }, openai: { itemId: 'x' } } }
+		] as StoredParts;
+		expect(partsForViewers(file)).toStrictEqual([
+			{ type: 'file', mediaType: 'image/png', url: '/api/files/f1', providerMetadata: { parley: { fileId: 'f1' } } },
+			{ type: 'file', mediaType: 'image/png', url: '/api/files/f2', providerMetadata: { parley: { fileId: 'f2' } } }
+		]);
+		expect(partsForViewers([file[0]])).toStrictEqual([file[0]]);
 		// The stored parts are untouched; parts without metadata are passed as they are.
 		expect(parts[0]).toHaveProperty('providerMetadata');
 		const plain = [{ type: 'text', text: 'Hi' }] as StoredParts;

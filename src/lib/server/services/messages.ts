@@ -18,23 +18,38 @@ export function toUIMessage(message: Message): UIMessage {
 	return { id: message.id, role: message.role, parts: message.parts };
 }
 
+/** Parley's own key in a part's metadata (a file part's file id); every other key is a provider's. */
+const PARLEY_METADATA_KEY = 'parley';
+
+/** A part's metadata without the providers' keys, or undefined when nothing is left. */
+function parleyMetadataOf(metadata: unknown): Record<string, unknown> | undefined {
+	if (typeof metadata !== 'object' || metadata === null || !(PARLEY_METADATA_KEY in metadata)) return undefined;
+	return { [PARLEY_METADATA_KEY]: (metadata as Record<string, unknown>)[PARLEY_METADATA_KEY] };
+}
+
 /** Whether a stored part carries what a provider attached for itself. */
 function hasProviderMetadata(part: object): boolean {
-	return 'providerMetadata' in part || 'callProviderMetadata' in part;
+	const { providerMetadata, callProviderMetadata } = part as { providerMetadata?: object; callProviderMetadata?: object };
+	return (
+		callProviderMetadata !== undefined ||
+		(typeof providerMetadata === 'object' && providerMetadata !== null && Object.keys(providerMetadata).some((key) => key !== PARLEY_METADATA_KEY))
+	);
 }
 
 /**
  * Parts as people and callers are shown them: without what providers attached for themselves
  * (thinking signatures, encrypted reasoning, item ids), which only the model is sent back and
- * which can be several kilobytes a part.
+ * which can be several kilobytes a part. Parley's own metadata (a file part's file id) stays.
  */
 export function partsForViewers(parts: UIMessage['parts']): UIMessage['parts'] {
 	if (!parts.some(hasProviderMetadata)) return parts;
 	return parts.map((part) => {
 		if (!hasProviderMetadata(part)) return part;
 		const copy: Record<string, unknown> = { ...part };
+		const kept = parleyMetadataOf(copy.providerMetadata);
 		delete copy.providerMetadata;
 		delete copy.callProviderMetadata;
+		if (kept) copy.providerMetadata = kept;
 		return copy as typeof part;
 	});
 }
