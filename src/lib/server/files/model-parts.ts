@@ -1,4 +1,4 @@
-import type { FileUIPart } from 'ai';
+import type { FileUIPart, UIMessage } from 'ai';
 import type { Db } from '../db';
 import { AppError } from '../errors';
 import { modelFileInputs, seesImage, takesMedia, takesMediaType, type ModelFileInputs } from '../models/capabilities';
@@ -229,4 +229,14 @@ export async function withFileData<Part extends { type: string; providerMetadata
 /** Whether a file's text is queued or being extracted. */
 function isBeingRead(record: FileRecord): boolean {
 	return record.extractionStatus === 'pending' || record.extractionStatus === 'extracting';
+}
+
+/** The ids of the stored files a task's messages refer to. */
+export function fileIdsOf(messages: { parts: UIMessage['parts'] }[]): string[] {
+	return messages.flatMap((message) =>
+		message.parts.flatMap((part) => {
+			const id = part.type === 'file' ? fileIdOfPart(part) : undefined;
+			return id ? [id] : [];
+		})
+	);
 }

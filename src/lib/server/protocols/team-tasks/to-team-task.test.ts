@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Task } from '../../db/schema';
 import { teamTaskSchema } from './schemas';
-import { fileIdsOf, toTeamTask } from './to-team-task';
+import { fileIdsOf } from '../../files/model-parts';
+import { toTeamTask } from './to-team-task';
 
 const created = new Date('2025-03-01T10:00:00.000Z');
 const updated = new Date('2025-03-01T10:05:00.000Z');

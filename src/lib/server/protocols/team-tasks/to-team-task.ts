@@ -5,6 +5,7 @@ import { fileUrl } from '../../files/file-urls';
 import { fileKindOf } from '../../files/media-types';
 import { fileIdOfPart } from '../../files/model-parts';
 import { pendingToolCalls } from '../../runtime/turn-request';
+import type { TaskHistories } from '../../services/teams';
 import type { TeamTask, TeamTaskFile, TeamTaskRequest, TeamTaskResponse, TeamTaskTurn } from './schemas';
 import { awaitingInputReason, INTERRUPTED_REASON } from './to-team-tasks-chunk';
 
@@ -17,16 +18,6 @@ export interface TeamTaskOptions {
 	idTeamAgent: string;
 	/** The stored files the messages refer to, by id. */
 	files: ReadonlyMap<string, Pick<FileRecord, 'name' | 'size' | 'mimeType'>>;
-}
-
-/** The ids of the stored files a task's messages refer to. */
-export function fileIdsOf(messages: Pick<Message, 'parts'>[]): string[] {
-	return messages.flatMap((message) =>
-		message.parts.flatMap((part) => {
-			const id = part.type === 'file' ? fileIdOfPart(part) : undefined;
-			return id ? [id] : [];
-		})
-	);
 }
 
 /** The size of a data URL's content, in bytes. */
@@ -148,4 +139,9 @@ export function toTeamTask(task: Task, messages: Message[], options: TeamTaskOpt
 		created_at: task.createdAt.toISOString(),
 		updated_at: task.updatedAt.toISOString()
 	};
+}
+
+/** Tasks as the team-agent API shows them, from their histories and the files they name. */
+export function toTeamTasks(list: Task[], histories: TaskHistories, idTeamAgent: string): TeamTask[] {
+	return list.map((task) => toTeamTask(task, histories.messages.get(task.id) ?? [], { idTeamAgent, files: histories.files }));
 }

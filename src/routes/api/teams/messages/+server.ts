@@ -10,7 +10,6 @@ import {
 	teamMessageFormSchema
 } from '$lib/server/protocols/team-tasks/request';
 import { teamTasksStreamResponse } from '$lib/server/protocols/team-tasks/response';
-import { adoptIntoTeam, ensureTeam, getAgentTask } from '$lib/server/protocols/team-tasks/team-task-store';
 import { checkTurn, startTurn } from '$lib/server/runtime/run-turn';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
@@ -18,6 +17,7 @@ import { assertFileCount, assertUploadableByType } from '$lib/server/files/uploa
 import { assignFilesToTask, saveUpload, type FileRecord } from '$lib/server/files/file-records';
 import { toFilePart } from '$lib/server/files/model-parts';
 import { createTask } from '$lib/server/services/tasks';
+import { adoptIntoTeam, ensureTeam, getAgentTask } from '$lib/server/services/teams';
 import type { UIMessage } from 'ai';
 import type { RequestHandler } from './$types';
 

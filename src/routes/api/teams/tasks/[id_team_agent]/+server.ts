@@ -4,11 +4,12 @@ import { readForm } from '$lib/server/http/read-form';
 import { ANONYMOUS_ID_HEADER, viewerOf } from '$lib/server/http/viewer';
 import { checkHistory } from '$lib/server/protocols/history-limits';
 import { parseForm, teamTaskCreateFormSchema } from '$lib/server/protocols/team-tasks/request';
-import { ensureTeam, listAgentTasks, loadTeamTask, loadTeamTasks } from '$lib/server/protocols/team-tasks/team-task-store';
+import { toTeamTasks } from '$lib/server/protocols/team-tasks/to-team-task';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
 import { appendMessage } from '$lib/server/services/messages';
 import { createTask, titleFrom } from '$lib/server/services/tasks';
+import { ensureTeam, listAgentTasks, loadTaskHistories } from '$lib/server/services/teams';
 import type { RequestHandler } from './$types';
 
 /** The caller's tasks with a team agent, newest first, as a bare array. */
@@ -19,8 +20,8 @@ export const GET: RequestHandler = async (event) => {
 		if (isNew && viewer.kind === 'anonymous') headers.set(ANONYMOUS_ID_HEADER, viewer.anonymousId);
 		const db = event.locals.db;
 		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
-		const tasks = await loadTeamTasks(db, await listAgentTasks(db, viewer, agent.id), event.params.id_team_agent);
-		return Response.json(tasks, { headers });
+		const tasks = await listAgentTasks(db, viewer, agent.id);
+		return Response.json(toTeamTasks(tasks, await loadTaskHistories(db, tasks), event.params.id_team_agent), { headers });
 	} catch (error) {
 		return errorResponse(error, headers);
 	}
@@ -47,7 +48,8 @@ export const POST: RequestHandler = async (event) => {
 			driver: 'user'
 		});
 		await appendMessage(db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: form.text }] });
-		return Response.json(await loadTeamTask(db, task, event.params.id_team_agent), { status: 201, headers });
+		const [teamTask] = toTeamTasks([task], await loadTaskHistories(db, [task]), event.params.id_team_agent);
+		return Response.json(teamTask, { status: 201, headers });
 	} catch (error) {
 		return errorResponse(error, headers);
 	}

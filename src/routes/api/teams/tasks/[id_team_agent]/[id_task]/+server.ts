@@ -1,8 +1,10 @@
 import { errorResponse } from '$lib/server/errors';
 import { viewerOf } from '$lib/server/http/viewer';
-import { deleteTask, getAgentTask, loadTeamTask } from '$lib/server/protocols/team-tasks/team-task-store';
+import { toTeamTasks } from '$lib/server/protocols/team-tasks/to-team-task';
 import { stopRun } from '$lib/server/runtime/runs';
 import { getUsableAgent } from '$lib/server/services/agents';
+import { deleteTask } from '$lib/server/services/tasks';
+import { getAgentTask, loadTaskHistories } from '$lib/server/services/teams';
 import type { RequestHandler } from './$types';
 
 /** One of the caller's tasks with a team agent. */
@@ -12,7 +14,8 @@ export const GET: RequestHandler = async (event) => {
 		const db = event.locals.db;
 		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
 		const task = await getAgentTask(db, viewer, agent.id, event.params.id_task);
-		return Response.json(await loadTeamTask(db, task, event.params.id_team_agent));
+		const [teamTask] = toTeamTasks([task], await loadTaskHistories(db, [task]), event.params.id_team_agent);
+		return Response.json(teamTask);
 	} catch (error) {
 		return errorResponse(error);
 	}
@@ -26,7 +29,7 @@ export const DELETE: RequestHandler = async (event) => {
 		const agent = await getUsableAgent(db, viewer, event.params.id_team_agent, 'id_team_agent');
 		const task = await getAgentTask(db, viewer, agent.id, event.params.id_task);
 		await stopRun(task.id);
-		await deleteTask(db, task.id);
+		await deleteTask(db, viewer, task.id);
 		return Response.json({ success: true, id_task: task.id });
 	} catch (error) {
 		return errorResponse(error);

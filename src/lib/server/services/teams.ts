@@ -1,17 +1,12 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db';
-import { messages, tasks, teams, type Message, type Task } from '../../db/schema';
-import { AppError } from '../../errors';
-import { removeTaskFiles } from '../../files/file-cleanup';
-import { findFiles } from '../../files/file-records';
-import { activeBranchIds } from '../../services/messages';
-import { getOwnTask, removeTask } from '../../services/tasks';
-import type { Viewer } from '../../services/viewer';
-import type { TeamTask } from './schemas';
-import { fileIdsOf, toTeamTask } from './to-team-task';
-
-// These queries belong in services (teams.ts, tasks.ts); they live here until those modules
-// offer them, since the team-agent API is their only caller so far.
+import type { Db } from '../db';
+import { messages, tasks, teams, type Message, type Task } from '../db/schema';
+import { AppError } from '../errors';
+import { findFiles, type FileRecord } from '../files/file-records';
+import { fileIdsOf } from '../files/model-parts';
+import { activeBranchIds } from './messages';
+import { getOwnTask } from './tasks';
+import type { Viewer } from './viewer';
 
 /** Creates a team on first use; nothing happens when it exists. */
 export async function ensureTeam(db: Db, id: string): Promise<void> {
@@ -38,8 +33,7 @@ export const TEAM_TASK_LIST_LIMIT = 100;
 
 /** The viewer's tasks with an agent, newest first (at most {@link TEAM_TASK_LIST_LIMIT}). */
 export async function listAgentTasks(db: Db, viewer: Viewer, agentId: number): Promise<Task[]> {
-	const owner =
-		viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
+	const owner = viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
 	return db
 		.select()
 		.from(tasks)
@@ -48,20 +42,20 @@ export async function listAgentTasks(db: Db, viewer: Viewer, agentId: number): P
 		.limit(TEAM_TASK_LIST_LIMIT);
 }
 
-/** Deletes a task with its files (see `removeTask`): its messages go with it, its followers end. */
-export async function deleteTask(db: Db, id: string): Promise<void> {
-	await removeTaskFiles(db, id);
-	await removeTask(db, id);
+/** The histories of some tasks and the files they name, read in two queries. */
+export interface TaskHistories {
+	/** Each task's history (its active branch), in order; a task without messages has none. */
+	messages: Map<string, Message[]>;
+	files: Map<string, FileRecord>;
 }
 
-/** Tasks as the team-agent API shows them, loading their messages and files in two queries. */
-export async function loadTeamTasks(db: Db, list: Task[], idTeamAgent: string): Promise<TeamTask[]> {
-	if (list.length === 0) return [];
+/** Reads the histories of some tasks and the files their messages name. */
+export async function loadTaskHistories(db: Db, list: Task[]): Promise<TaskHistories> {
+	if (list.length === 0) return { messages: new Map(), files: new Map() };
 	const ids = list.map((task) => task.id);
 	const rows = await db
 		.select()
 		.from(messages)
-		// Each task's history: its active branch.
 		.where(and(inArray(messages.taskId, ids), inArray(messages.id, activeBranchIds(ids))))
 		.orderBy(asc(messages.taskId), asc(messages.position));
 	const byTask = new Map<string, Message[]>();
@@ -70,12 +64,5 @@ export async function loadTeamTasks(db: Db, list: Task[], idTeamAgent: string): 
 		if (taskMessages) taskMessages.push(row);
 		else byTask.set(row.taskId, [row]);
 	}
-	const files = new Map((await findFiles(db, fileIdsOf(rows))).map((file) => [file.id, file]));
-	return list.map((task) => toTeamTask(task, byTask.get(task.id) ?? [], { idTeamAgent, files }));
-}
-
-/** One task as the team-agent API shows it. */
-export async function loadTeamTask(db: Db, task: Task, idTeamAgent: string): Promise<TeamTask> {
-	const [teamTask] = await loadTeamTasks(db, [task], idTeamAgent);
-	return teamTask;
+	return { messages: byTask, files: new Map((await findFiles(db, fileIdsOf(rows))).map((file) => [file.id, file])) };
 }
