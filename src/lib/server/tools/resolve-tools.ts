@@ -5,7 +5,7 @@ import type { Tool } from '../db/schema';
 import { builtinTools, type BuiltinExecute } from './builtin';
 import { httpToolTimeoutMs, parseHttpToolConfig, runHttpTool } from './http-tool';
 import { inputChecker, toolInputSchema } from './tool-input-schema';
-import { formatDuration } from './safe-fetch';
+import { formatDuration } from '../net/format-duration';
 import type { ToolContext } from './tool-context';
 
 /** The time limit of a built-in tool's execution: 30 s. */
