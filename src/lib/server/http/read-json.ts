@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { parseJsonWithin } from './json-depth';
 import { readBodyWithin } from './read-body';
 
-export { formatBytes } from './read-body';
+export { formatBytes } from '../../format-bytes';
 
 /**
  * Reads a JSON body and validates it: malformed JSON, JSON nested deeper than `JSON_DEPTH_LIMIT`

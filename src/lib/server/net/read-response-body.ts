@@ -1,14 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { formatBytes } from '../../format-bytes';
 import { ToolError } from '../tools/tool-error';
-
-/** "1 MB", "64 KB" or "100 bytes". */
-function formatBytes(bytes: number): string {
-	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
-	if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
-	return bytes === 1 ? '1 byte' : `${bytes} bytes`;
-}
 
 /** The response body as a stream of decoded bytes (gzip, deflate and br are undone). */
 function decodedStream(response: IncomingMessage): Readable {
@@ -26,7 +20,7 @@ function decodedStream(response: IncomingMessage): Readable {
 
 /** Reads the body incrementally, failing as soon as it exceeds `maxBytes` (counted after decoding). */
 export async function readResponseBody(response: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
-	const tooLarge = () => new ToolError(`The response is larger than ${formatBytes(maxBytes)}.`);
+	const tooLarge = () => new ToolError(`The response is larger than ${formatBytes(maxBytes, { exact: true })}.`);
 	const declared = Number(response.headers['content-length']);
 	if (!response.headers['content-encoding'] && Number.isFinite(declared) && declared > maxBytes) {
 		response.destroy();
