@@ -60,11 +60,6 @@ export function parseJson(text: string): unknown {
 	}
 }
 
-/** True for a plain JSON object (not an array or null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Escapes a string for use inside a regular expression. */
 export function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

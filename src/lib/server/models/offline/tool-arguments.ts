@@ -1,4 +1,5 @@
-import { isJsonObject, parseJson, type JsonObject } from './text';
+import { isObject } from '../../../is-object';
+import { parseJson, type JsonObject } from './text';
 
 /** Tool arguments written in a message: a JSON object or `key=value` pairs. */
 
@@ -16,7 +17,7 @@ function firstJsonObject(text: string): JsonObject | undefined {
 		const end = balancedBraceEnd(text, start);
 		if (end !== -1) {
 			const parsed = parseJson(text.slice(start, end + 1));
-			if (isJsonObject(parsed)) return parsed;
+			if (isObject(parsed)) return parsed;
 		}
 		start = text.indexOf('{', start + 1);
 	}

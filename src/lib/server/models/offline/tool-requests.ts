@@ -1,5 +1,6 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3FunctionTool } from '@ai-sdk/provider';
-import { escapeRegExp, isJsonObject, joinNames, parseJson, plural, unique, type JsonObject } from './text';
+import { isObject } from '../../../is-object';
+import { escapeRegExp, joinNames, parseJson, plural, unique, type JsonObject } from './text';
 
 /** Which tools a message names, and the input the offline model calls them with. */
 
@@ -72,8 +73,8 @@ interface InputSchema {
  * whose type package is not installed, so it is validated here instead of trusted.)
  */
 function readInputSchema(schema: unknown): InputSchema {
-	if (!isJsonObject(schema)) return { properties: undefined, required: [] };
-	const properties = isJsonObject(schema.properties) ? schema.properties : undefined;
+	if (!isObject(schema)) return { properties: undefined, required: [] };
+	const properties = isObject(schema.properties) ? schema.properties : undefined;
 	const required = Array.isArray(schema.required)
 		? schema.required.filter((key): key is string => typeof key === 'string')
 		: [];
@@ -99,14 +100,14 @@ export function resolveToolInput(tool: LanguageModelV3FunctionTool, args: JsonOb
 
 /** A property's `default`, else the first of its `examples`. */
 function fallbackValue(property: unknown): unknown {
-	if (!isJsonObject(property)) return undefined;
+	if (!isObject(property)) return undefined;
 	if (property.default !== undefined) return property.default;
 	return Array.isArray(property.examples) ? property.examples[0] : undefined;
 }
 
 /** The (first non-null) type a property declares, looking into `anyOf`/`oneOf`. */
 function schemaType(property: unknown): string | undefined {
-	if (!isJsonObject(property)) return undefined;
+	if (!isObject(property)) return undefined;
 	const types: unknown[] = Array.isArray(property.type) ? property.type : [property.type];
 	const type = types.find(
 		(candidate): candidate is string => typeof candidate === 'string' && candidate !== 'null'
@@ -138,7 +139,7 @@ function coerce(value: unknown, type: string | undefined): unknown {
 		case 'array':
 		case 'object': {
 			const parsed = parseJson(value);
-			const matches = type === 'array' ? Array.isArray(parsed) : isJsonObject(parsed);
+			const matches = type === 'array' ? Array.isArray(parsed) : isObject(parsed);
 			return matches ? parsed : value;
 		}
 		default:
