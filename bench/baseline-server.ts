@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { convertToModelMessages, streamText, type UIMessage } from 'ai';
-import { OfflineModel } from '../src/lib/server/models/offline-model';
+import { OfflineModel } from '../src/lib/server/models/offline/offline-model';
 
 const port = Number(process.env.PORT ?? 0);
 const host = process.env.HOST ?? '127.0.0.1';

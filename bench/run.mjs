@@ -12,35 +12,24 @@
 //   npm run bench -- --runs 1 --only 8        # hybrid knowledge search over 100,000 chunks
 //   npm run bench -- --runs 1 --only 10       # first-token overhead over a fake OpenAI server
 import { execFileSync } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient } from '@libsql/client';
-import { chatBody, newAgent, signUp, streamChat, taskId } from './lib/client.mjs';
-import { createKey, FACES, streamFace } from './lib/faces.mjs';
 import { chromiumPath } from '../tests/support/chromium.mjs';
-import { figure6 } from './lib/chat-page.mjs';
-import { figure7 } from './lib/extraction.mjs';
-import { figure8 } from './lib/knowledge.mjs';
-import { figure9 } from './lib/sidebar.mjs';
-import { figure10, MODES, parleyEnv, startFakeOpenAI } from './lib/provider-overhead.mjs';
-import { liveServers, startServer } from './lib/servers.mjs';
-import {
-	fmt,
-	idleRssKiB,
-	mainThreadCpuMs,
-	maxOf,
-	median,
-	percentile,
-	ROOT,
-	sleep,
-	startNoiseMeter,
-	startRssSampler,
-	sum
-} from './lib/util.mjs';
+import { figure6, figure6Rows } from './lib/chat-page.mjs';
+import { concurrentStreams, figure3Rows, figure4Rows } from './lib/concurrent-streams.mjs';
+import { figure7, figure7Rows } from './lib/extraction.mjs';
+import { FACES } from './lib/faces.mjs';
+import { figure1, figure1Rows } from './lib/first-text.mjs';
+import { figure8, figure8Rows } from './lib/knowledge.mjs';
+import { figure5, figure5Notes, figure5Rows } from './lib/protocol-faces.mjs';
+import { figure10, figure10Rows, parleyEnv, startFakeOpenAI } from './lib/provider-overhead.mjs';
+import { liveServers } from './lib/servers.mjs';
+import { figure9, figure9Rows } from './lib/sidebar.mjs';
+import { openTarget, warmUp } from './lib/targets.mjs';
+import { figure2, figure2Rows } from './lib/throughput.mjs';
+import { fmt, maxOf, ratioOf, ROOT, signed } from './lib/util.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -132,8 +121,6 @@ const SETTINGS = {
 	/** Figure 10 sends a few hundred requests within a minute. */
 	fig10RateLimitPerMinute: 100_000
 };
-const SHORT_PROMPT = 'Hello there, how quickly does the first word arrive?';
-const LONG_PROMPT = 'Please write a long answer about streaming';
 const TICKS = (() => {
 	try {
 		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -221,424 +208,15 @@ if (staleBy > 0) {
 console.log('');
 
 // ---------------------------------------------------------------------------------------------
-// Targets: a started server plus how to send it chat requests
-
-async function openTarget(kind, delayMs, { profile = false, env } = {}) {
-	const nodeArgs = [];
-	if (profile) {
-		// One file per thread (the baseline's tsx loader has its own); the main thread's is the largest.
-		const folder = join(PROFILE_DIR, kind);
-		rmSync(folder, { recursive: true, force: true });
-		mkdirSync(folder, { recursive: true });
-		nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${folder}`);
-	}
-	let server;
-	try {
-		server = await startServer(kind, { delayMs, nodeArgs, env });
-	} catch (error) {
-		// A concurrent `npm run build` rewrites build/ for a few seconds: try once more before giving up.
-		console.error(`(${error.message.split('\n')[0]} — retrying once in 5 s)`);
-		await sleep(5000);
-		server = await startServer(kind, { delayMs, nodeArgs, env });
-	}
-	const agent = newAgent();
-	let users = 0;
-	return {
-		kind,
-		server,
-		agent,
-		url: kind === 'parley' ? `${server.baseURL}/api/chat` : `${server.baseURL}/`,
-		/** Request headers for `count` requests, signing up fresh users first (not timed). */
-		async headersFor(count) {
-			if (kind !== 'parley') return Array.from({ length: count }, () => ({}));
-			const sessions = [];
-			for (let index = 0; index < Math.ceil(count / SETTINGS.requestsPerUser); index++) {
-				const email = `bench-${++users}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-				sessions.push(await signUp(server.baseURL, email));
-			}
-			return Array.from({ length: count }, (_, index) => {
-				const session = sessions[Math.floor(index / SETTINGS.requestsPerUser)];
-				return { cookie: session.cookie, origin: session.origin };
-			});
-		},
-		async close() {
-			agent.destroy();
-			await server.stop();
-		}
-	};
-}
-
-/** A few requests so that both servers are past start-up and JIT warm-up before measuring. */
-async function warmUp(target, prefix, { concurrent }) {
-	const count = 10;
-	const headers = await target.headersFor(count + 2);
-	const send = (index, text) =>
-		streamChat({ url: target.url, headers: headers[index], body: chatBody(taskId(prefix, index), text), agent: target.agent });
-	if (concurrent) {
-		await Promise.all(Array.from({ length: count }, (_, index) => send(index, SHORT_PROMPT)));
-	} else {
-		for (let index = 0; index < count; index++) await send(index, SHORT_PROMPT);
-		await send(count, LONG_PROMPT);
-		await send(count + 1, LONG_PROMPT);
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Figures
-
-/** Figure 1: request start → first text-delta chunk, sequential requests, zero token delay. */
-async function figure1(target, prefix) {
-	const headers = await target.headersFor(SETTINGS.fig1Requests);
-	const firstText = [];
-	const firstByte = [];
-	let errors = 0;
-	const noise = startNoiseMeter(target.server.pid, TICKS);
-	for (let index = 0; index < SETTINGS.fig1Requests; index++) {
-		const result = await streamChat({
-			url: target.url,
-			headers: headers[index],
-			body: chatBody(taskId(prefix, index), SHORT_PROMPT),
-			agent: target.agent
-		});
-		if (result.error || !Number.isFinite(result.tFirstText)) {
-			errors++;
-			continue;
-		}
-		firstText.push(result.tFirstText - result.tStart);
-		firstByte.push(result.tFirstByte - result.tStart);
-	}
-	return {
-		requests: SETTINGS.fig1Requests,
-		errors,
-		cpu: noise.stop(),
-		firstTextMedianMs: median(firstText),
-		firstTextP90Ms: percentile(firstText, 90),
-		firstByteMedianMs: median(firstByte),
-		healthMedianMs: median(await timeHealth(target, 30)),
-		firstTextMs: firstText.map((value) => Math.round(value * 100) / 100)
-	};
-}
-
-/** Times `count` sequential `GET /health` requests: each server's floor for a plain request. */
-async function timeHealth(target, count) {
-	const times = [];
-	for (let index = 0; index < count; index++) {
-		const started = performance.now();
-		await new Promise((resolveGet) => {
-			const request = http.get(`${target.server.baseURL}/health`, { agent: target.agent }, (response) => {
-				response.resume();
-				response.on('end', resolveGet);
-				response.on('error', resolveGet);
-			});
-			request.on('error', resolveGet);
-		});
-		times.push(performance.now() - started);
-	}
-	return times;
-}
-
-/** Figure 2: text deltas per second within sequential long-answer streams, zero token delay. */
-async function figure2(target, prefix) {
-	const headers = await target.headersFor(SETTINGS.fig2Streams);
-	const deltas = [];
-	const windows = [];
-	const toLast = [];
-	let errors = 0;
-	const noise = startNoiseMeter(target.server.pid, TICKS);
-	for (let index = 0; index < SETTINGS.fig2Streams; index++) {
-		const result = await streamChat({
-			url: target.url,
-			headers: headers[index],
-			body: chatBody(taskId(prefix, index), LONG_PROMPT),
-			agent: target.agent
-		});
-		if (result.error || result.textDeltas < 2) {
-			errors++;
-			continue;
-		}
-		deltas.push(result.textDeltas);
-		windows.push(result.tLastText - result.tFirstText);
-		toLast.push(result.tLastText - result.tStart);
-	}
-	return {
-		streams: SETTINGS.fig2Streams,
-		errors,
-		cpu: noise.stop(),
-		textDeltasPerStream: median(deltas),
-		/** Deltas over the time from the first to the last text delta, summed over the streams. */
-		deltasPerSecond: (sum(deltas) / sum(windows)) * 1000,
-		/** Deltas over the time from the request's start to the last text delta. */
-		deltasPerSecondFromStart: (sum(deltas) / sum(toLast)) * 1000,
-		medianStreamMs: median(toLast)
-	};
-}
-
-/** Counts the assistant messages a Parley run stored, by status, for tasks with this prefix. */
-async function storedByStatus(dbPath, prefix) {
-	const client = createClient({ url: `file:${dbPath}` });
-	try {
-		const { rows } = await client.execute({
-			sql: `SELECT status, count(*) AS n FROM messages WHERE role = 'assistant' AND task_id LIKE ? GROUP BY status`,
-			args: [`${prefix}-%`]
-		});
-		return Object.fromEntries(rows.map((row) => [String(row.status), Number(row.n)]));
-	} finally {
-		client.close();
-	}
-}
-
-/** Figures 3 and 4: `count` concurrent long-answer streams at MOCK_TOKEN_DELAY_MS=20. */
-async function concurrentStreams(target, prefix, count, deadlineMs) {
-	const headers = await target.headersFor(count);
-	const bodies = Array.from({ length: count }, (_, index) => chatBody(taskId(prefix, index), LONG_PROMPT));
-	await sleep(1000); // let the sign-ups' work settle before the idle reading
-	const pid = target.server.pid;
-	const idleKiB = await idleRssKiB(pid);
-	const noise = startNoiseMeter(pid, TICKS);
-	const sampler = startRssSampler(pid, 100);
-	const deadline = new AbortController();
-	setMaxListeners(count + 10, deadline.signal); // one listener per stream
-	const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
-	const started = performance.now();
-	const results = await Promise.all(
-		bodies.map((body, index) =>
-			streamChat({
-				url: target.url,
-				headers: headers[index],
-				body,
-				agent: target.agent,
-				timeoutMs: deadlineMs + 5000,
-				keepTimes: true,
-				signal: deadline.signal
-			})
-		)
-	);
-	clearTimeout(deadlineTimer);
-	const wallMs = performance.now() - started;
-	const memory = sampler.stop();
-	const cpu = noise.stop();
-
-	const gaps = [];
-	for (const result of results) {
-		const times = result.textTimes;
-		for (let index = 1; index < times.length; index++) gaps.push(times[index] - times[index - 1]);
-	}
-	const errorKinds = {};
-	for (const result of results) {
-		if (result.cut) continue;
-		const kind = result.errorChunk ? `error chunk: ${result.errorChunk}` : result.error;
-		if (kind) errorKinds[kind.slice(0, 120)] = (errorKinds[kind.slice(0, 120)] ?? 0) + 1;
-	}
-	const expectedDeltas = maxOf(results.map((result) => result.textDeltas));
-	const done = results.filter((result) => result.done).length;
-	const completed = results.filter(
-		(result) => result.done && !result.error && !result.errorChunk && result.textDeltas === expectedDeltas
-	).length;
-	const stored = target.kind === 'parley' ? await storedByStatus(target.server.dbPath, prefix) : undefined;
-	return {
-		streams: count,
-		done,
-		completed,
-		errors: results.filter((result) => !result.cut && (result.error || result.errorChunk)).length,
-		cutAtDeadline: results.filter((result) => result.cut).length,
-		deadlineMs,
-		errorKinds,
-		storedComplete: stored ? (stored.complete ?? 0) : undefined,
-		storedByStatus: stored,
-		textDeltasPerStream: expectedDeltas,
-		gapP50Ms: percentile(gaps, 50),
-		gapP99Ms: percentile(gaps, 99),
-		gapMaxMs: maxOf(gaps),
-		firstTextMedianMs: median(results.filter((r) => Number.isFinite(r.tFirstText)).map((r) => r.tFirstText - r.tStart)),
-		firstTextP99Ms: percentile(
-			results.filter((r) => Number.isFinite(r.tFirstText)).map((r) => r.tFirstText - r.tStart),
-			99
-		),
-		streamMedianMs: median(results.map((result) => result.tEnd - result.tStart)),
-		wallMs,
-		idleRssKiB: idleKiB,
-		peakRssKiB: memory.peakKiB,
-		rssSamples: memory.samples,
-		rssPerStreamKiB: (memory.peakKiB - idleKiB) / count,
-		serverCpuMsPerStream: cpu.serverCpuMs / count,
-		/** Text deltas received over all streams per second of the burst: the server's delivered rate. */
-		deliveredPerSecond: (sum(results.map((result) => result.textDeltas)) / wallMs) * 1000,
-		cpu
-	};
-}
-
-/**
- * Figure 5: the public protocol faces against the app's own UI stream, all on ONE Parley server
- * (same runtime, MOCK_TOKEN_DELAY_MS=0), all with one API key. Short requests go round-robin over
- * the faces (the starting face rotates every round) so that noise hits all faces alike; then
- * long-answer streams, round-robin likewise. Per request the server's main-thread CPU is read from
- * /proc/<pid>/schedstat (ns-precise), so each face's cost shows beside its times.
- */
-async function figure5(target) {
-	const { baseURL, pid } = target.server;
-	const phaseStarted = performance.now();
-	const phases = {};
-	const phaseDone = (name) => (phases[name] = Math.round(performance.now() - phaseStarted - sum(Object.values(phases))));
-	const email = `bench-faces-${Math.random().toString(36).slice(2, 8)}@example.com`;
-	await signUp(baseURL, email);
-	const key = await createKey({ databaseURL: `file:${target.server.dbPath}`, email });
-	phaseDone('signUpAndKeyMs');
-	let sent = 0;
-	// A face that hangs is given up on after one timeout, so that the figure stays bounded.
-	const hung = new Set();
-	const measure = async (face, text) => {
-		if (hung.has(face.id)) return { face: face.id, error: 'not sent: this face timed out before' };
-		const cpu0 = mainThreadCpuMs(pid);
-		const client0 = process.cpuUsage();
-		const result = await streamFace({
-			face,
-			baseURL,
-			key,
-			text,
-			index: sent++,
-			agent: target.agent,
-			timeoutMs: SETTINGS.fig5TimeoutMs,
-			// The server's CPU until the stream's first byte reached us: work done before streaming.
-			onFirstByte: (partial) => (partial.serverCpuToFirstByteMs = mainThreadCpuMs(pid) - cpu0)
-		});
-		const client = process.cpuUsage(client0);
-		result.serverCpuMs = mainThreadCpuMs(pid) - cpu0;
-		if (result.error?.startsWith('timeout')) hung.add(face.id);
-		result.clientCpuMs = (client.user + client.system) / 1000;
-		return result;
-	};
-	const failed = (result) => result.error || !Number.isFinite(result.tFirstText);
-	const rotated = (round) => FACES.map((_, k) => FACES[(round + k) % FACES.length]);
-	const tally = () =>
-		Object.fromEntries(FACES.map((face) => [face.id, { results: [], errors: 0, errorKinds: {} }]));
-	const record = (bucket, result) => {
-		if (failed(result)) {
-			bucket.errors++;
-			const kind = String(result.error ?? 'no text').slice(0, 160);
-			bucket.errorKinds[kind] = (bucket.errorKinds[kind] ?? 0) + 1;
-		} else {
-			bucket.results.push(result);
-		}
-	};
-
-	// Warm-up: every face's code path and the JIT, short and long (not measured).
-	const warmUpErrors = {};
-	for (let round = 0; round < 3; round++) {
-		for (const face of rotated(round)) {
-			const result = await measure(face, round < 2 ? SHORT_PROMPT : LONG_PROMPT);
-			if (failed(result)) warmUpErrors[face.id] = String(result.error ?? 'no text').slice(0, 160);
-		}
-	}
-
-	phaseDone('warmUpMs');
-
-	// Short requests: time to first byte and to first text.
-	// On a busy machine a phase is cut after a whole round once it has taken fig5PhaseCapMs.
-	const short = tally();
-	const shortNoise = startNoiseMeter(pid, TICKS);
-	let shortRounds = 0;
-	for (let started = performance.now(); shortRounds < SETTINGS.fig5Rounds; ) {
-		for (const face of rotated(shortRounds)) record(short[face.id], await measure(face, SHORT_PROMPT));
-		shortRounds++;
-		if (performance.now() - started > SETTINGS.fig5PhaseCapMs) break;
-	}
-	const shortCpu = shortNoise.stop();
-	phaseDone('shortMs');
-
-	// Long answers: text deltas per second within each stream (as figure 2).
-	// Each stream's rate is also paired with the UI stream's of the same round: the median of those
-	// ratios shrugs off a stream slowed by other processes better than the pooled figure does.
-	const long = tally();
-	const rates = FACES.map(() => []); // rates[face][round], NaN when that stream failed
-	const longNoise = startNoiseMeter(pid, TICKS);
-	let longRounds = 0;
-	for (let started = performance.now(); longRounds < SETTINGS.fig5LongRounds; ) {
-		const round = longRounds++;
-		for (const face of rotated(round)) {
-			let result = await measure(face, LONG_PROMPT);
-			if (result.textDeltas < 2 && !result.error) result = { ...result, error: 'fewer than 2 text deltas' };
-			record(long[face.id], result);
-			rates[FACES.indexOf(face)][round] = failed(result)
-				? NaN
-				: (result.textDeltas / (result.tLastText - result.tFirstText)) * 1000;
-		}
-		if (performance.now() - started > SETTINGS.fig5PhaseCapMs) break;
-	}
-	const longCpu = longNoise.stop();
-	phaseDone('longMs');
-	const uiRates = rates[FACES.findIndex((face) => face.id === 'ui')];
-	const pairedRatio = (faceIndex) =>
-		median(rates[faceIndex].map((rate, round) => rate / uiRates[round]).filter(Number.isFinite));
-
-	const faces = {};
-	for (const face of FACES) {
-		const s = short[face.id];
-		const l = long[face.id];
-		const since = (results, field) => results.map((result) => result[field] - result.tStart);
-		const deltas = l.results.map((result) => result.textDeltas);
-		faces[face.id] = {
-			label: face.label,
-			warmUpError: warmUpErrors[face.id],
-			requests: shortRounds,
-			errors: s.errors,
-			errorKinds: s.errorKinds,
-			firstByteMedianMs: median(since(s.results, 'tFirstByte')),
-			firstByteP90Ms: percentile(since(s.results, 'tFirstByte'), 90),
-			firstTextMedianMs: median(since(s.results, 'tFirstText')),
-			firstTextP90Ms: percentile(since(s.results, 'tFirstText'), 90),
-			headersMedianMs: median(since(s.results, 'tHeaders')),
-			/** Request start → end of the stream (the whole short answer). */
-			shortStreamMedianMs: median(since(s.results, 'tEnd')),
-			serverCpuMsPerShort: median(s.results.map((result) => result.serverCpuMs)),
-			serverCpuMsToFirstByte: median(s.results.map((result) => result.serverCpuToFirstByteMs)),
-			bytesPerShort: median(s.results.map((result) => result.bytes)),
-			/** How much of a short answer came in the first chunk (at delay 0, often most of it). */
-			firstChunkBytesPerShort: median(s.results.map((result) => result.firstChunkBytes)),
-			firstChunkTextDeltasPerShort: median(s.results.map((result) => result.firstChunkTextDeltas)),
-			textDeltasPerShort: median(s.results.map((result) => result.textDeltas)),
-			streams: longRounds,
-			longErrors: l.errors,
-			longErrorKinds: l.errorKinds,
-			textDeltasPerStream: median(deltas),
-			deltasPerSecond: (sum(deltas) / sum(l.results.map((result) => result.tLastText - result.tFirstText))) * 1000,
-			deltasPerSecondFromStart: (sum(deltas) / sum(l.results.map((result) => result.tLastText - result.tStart))) * 1000,
-			/** Median over rounds of (this face's rate ÷ the UI stream's rate in the same round). */
-			pairedRatioMedian: pairedRatio(FACES.indexOf(face)),
-			medianStreamMs: median(since(l.results, 'tEnd')),
-			bytesPerStream: median(l.results.map((result) => result.bytes)),
-			eventsPerStream: median(l.results.map((result) => result.events)),
-			serverCpuMsPerStream: median(l.results.map((result) => result.serverCpuMs)),
-			clientCpuMsPerStream: median(l.results.map((result) => result.clientCpuMs)),
-			firstTextMs: since(s.results, 'tFirstText').map((value) => Math.round(value * 100) / 100)
-		};
-	}
-	return {
-		faces,
-		shortRounds,
-		longRounds,
-		/** Wall time of each phase (ms), to keep the figure bounded. */
-		phases,
-		shortCpu,
-		longCpu,
-		/** For the noise note: the busier of the two phases. */
-		cpu: shortCpu.otherCores >= longCpu.otherCores ? shortCpu : longCpu
-	};
-}
-
-// ---------------------------------------------------------------------------------------------
 // Running everything
 
-const ratioOf = (parley, baseline) =>
-	Number.isFinite(parley) && Number.isFinite(baseline) && baseline > 0 ? parley / baseline : NaN;
-
-const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : 'n/a');
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
 const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [], 10: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
-	const target = await openTarget(kind, delayMs, options);
+	const target = await openTarget(kind, delayMs, { ...options, profileDir: PROFILE_DIR, requestsPerUser: SETTINGS.requestsPerUser });
 	try {
 		return await work(target);
 	} finally {
@@ -653,8 +231,8 @@ try {
 				const figures = await session(kind, 0, async (target) => {
 					await warmUp(target, `w12-r${run}`, { concurrent: false });
 					const out = {};
-					if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`);
-					if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`);
+					if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
+					if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
 					return out;
 				});
 				for (const figure of [1, 2]) {
@@ -673,7 +251,7 @@ try {
 	if (ONLY.has(5)) {
 		for (let run = 1; run <= RUNS; run++) {
 			const started = Date.now();
-			const out = await session('parley', 0, figure5, {
+			const out = await session('parley', 0, (target) => figure5(target, { settings: SETTINGS, ticks: TICKS }), {
 				env: { RATE_LIMIT_PER_MINUTE: String(SETTINGS.fig5RateLimitPerMinute) }
 			});
 			// Stored as Parley's result (there is no baseline: the UI stream is the reference).
@@ -796,7 +374,7 @@ try {
 					SETTINGS.concurrentDelayMs,
 					async (target) => {
 						await warmUp(target, `w${figure}-r${run}`, { concurrent: true });
-						return concurrentStreams(target, `f${figure}-r${run}`, count, deadlineMs);
+						return concurrentStreams(target, `f${figure}-r${run}`, count, deadlineMs, { ticks: TICKS });
 					},
 					{ profile }
 				);
@@ -821,81 +399,10 @@ try {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const yesNo = (ok) => (ok === undefined ? '—' : ok ? 'yes' : 'NO');
-
-/** Rows: [figure, parley, baseline, ratio, budget, within]. */
-function rowsFor(figure, run, { parley: p, baseline: b }) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const row = (name, pv, bv, digits, budget, within, { ratio = true, unit = '' } = {}) => [
-		name + tag,
-		`${fmt(pv, digits)}${unit}`,
-		`${fmt(bv, digits)}${unit}`,
-		ratio ? `${fmt(ratioOf(pv, bv), 2)}×` : '—',
-		budget,
-		within
-	];
-	const noiseRow = () =>
-		row('other processes\' CPU meanwhile (cores)', p.cpu?.otherCores, b.cpu?.otherCores, 2, 'noise, not Parley', '—', { ratio: false });
-	switch (figure) {
-		case 1: {
-			const added = p.firstTextMedianMs - b.firstTextMedianMs;
-			return [
-				row('first text-delta, median (ms)', p.firstTextMedianMs, b.firstTextMedianMs, 2, 'Parley adds < 10 ms', `${yesNo(added < 10)} (${added >= 0 ? '+' : ''}${fmt(added, 2)} ms)`),
-				row('first text-delta, p90 (ms)', p.firstTextP90Ms, b.firstTextP90Ms, 2, '—', '—'),
-				row('first byte, median (ms)', p.firstByteMedianMs, b.firstByteMedianMs, 2, '—', '—'),
-				row('GET /health, median (ms)', p.healthMedianMs, b.healthMedianMs, 2, '—', '—'),
-				row('failed requests', p.errors, b.errors, 0, '0', yesNo(p.errors === 0), { ratio: false }),
-				noiseRow()
-			];
-		}
-		case 2: {
-			const ratio = ratioOf(p.deltasPerSecond, b.deltasPerSecond);
-			return [
-				row('text deltas/s, first→last delta', p.deltasPerSecond, b.deltasPerSecond, 0, '≥ 0.80× baseline', yesNo(ratio >= 0.8)),
-				row('text deltas/s, request start→last delta', p.deltasPerSecondFromStart, b.deltasPerSecondFromStart, 0, '—', '—'),
-				row('text deltas per stream', p.textDeltasPerStream, b.textDeltasPerStream, 0, '—', '—', { ratio: false }),
-				noiseRow()
-			];
-		}
-		case 3: {
-			const n = p.streams;
-			return [
-				row(`streams ending in [DONE] (of ${n})`, p.done, b.done, 0, `all ${n}`, yesNo(p.done === n), { ratio: false }),
-				row(`streams complete, all deltas (of ${n})`, p.completed, b.completed, 0, `all ${n}`, yesNo(p.completed === n), { ratio: false }),
-				row('streams with errors or cut', p.errors + p.cutAtDeadline, b.errors + b.cutAtDeadline, 0, '0', yesNo(p.errors + p.cutAtDeadline === 0), { ratio: false }),
-				row('answers stored complete (SQLite)', p.storedComplete, 'n/a', 0, `all ${n}`, yesNo(p.storedComplete === n), { ratio: false }),
-				row('p99 gap between deltas (ms)', p.gapP99Ms, b.gapP99Ms, 1, '≤ 1.5× baseline', yesNo(ratioOf(p.gapP99Ms, b.gapP99Ms) <= 1.5)),
-				row('p50 gap between deltas (ms)', p.gapP50Ms, b.gapP50Ms, 1, '—', '—'),
-				row('server RSS per stream (KiB)', p.rssPerStreamKiB, b.rssPerStreamKiB, 0, '≤ 1.2× baseline', yesNo(ratioOf(p.rssPerStreamKiB, b.rssPerStreamKiB) <= 1.2)),
-				row('server peak RSS over idle (MiB)', (p.peakRssKiB - p.idleRssKiB) / 1024, (b.peakRssKiB - b.idleRssKiB) / 1024, 1, '—', '—'),
-				row('server CPU per stream (ms)', p.serverCpuMsPerStream, b.serverCpuMsPerStream, 1, '—', '—'),
-				row('server text deltas/s, all streams', p.deliveredPerSecond, b.deliveredPerSecond, 0, '—', '—'),
-				row('first text-delta p99 (ms)', p.firstTextP99Ms, b.firstTextP99Ms, 0, '—', '—'),
-				row('wall time (s)', p.wallMs / 1000, b.wallMs / 1000, 1, '—', '—'),
-				noiseRow()
-			];
-		}
-		case 4: {
-			const n = p.streams;
-			const within = `${fmt(p.deadlineMs / 1000, 0)} s`;
-			return [
-				row(`streams complete within ${within} (of ${n})`, p.completed, b.completed, 0, 'figure only', '—', { ratio: false }),
-				row(`streams cut at ${within}`, p.cutAtDeadline, b.cutAtDeadline, 0, 'figure only', '—', { ratio: false }),
-				row('streams with errors', p.errors, b.errors, 0, 'figure only', '—', { ratio: false }),
-				row(`answers stored complete by ${within}`, p.storedComplete, 'n/a', 0, 'figure only', '—', { ratio: false }),
-				row('p99 gap between deltas (ms)', p.gapP99Ms, b.gapP99Ms, 1, 'figure only', '—'),
-				row('server RSS per stream (KiB)', p.rssPerStreamKiB, b.rssPerStreamKiB, 0, 'figure only', '—'),
-				row('server CPU per stream (ms)', p.serverCpuMsPerStream, b.serverCpuMsPerStream, 1, 'figure only', '—'),
-				row('server text deltas/s, all streams', p.deliveredPerSecond, b.deliveredPerSecond, 0, 'figure only', '—'),
-				row('first text-delta p99 (ms)', p.firstTextP99Ms, b.firstTextP99Ms, 0, 'figure only', '—'),
-				row('wall time (s)', p.wallMs / 1000, b.wallMs / 1000, 1, 'figure only', '—'),
-				noiseRow()
-			];
-		}
-	}
-	return [];
-}
-
+/** ` (run 2)` after every row's name when there are several runs, else nothing. */
+const tagOf = (run) => (RUNS > 1 ? ` (run ${run})` : '');
+/** The rows of the figures measured on Parley and on the baseline. */
+const FIGURE_ROWS = { 1: figure1Rows, 2: figure2Rows, 3: figure3Rows, 4: figure4Rows };
 const FIGURE_HEADER = ['figure', 'parley', 'baseline', 'ratio', 'budget', 'within budget?'];
 const FIGURE_KEYS = ['name', 'parley', 'baseline', 'ratio', 'budget', 'within'];
 
@@ -913,51 +420,6 @@ function printTable({ title, header, rows, leftFrom }) {
 	for (const row of rows) console.log(line(row));
 }
 
-const withP90 = (medianMs, p90Ms) => `${fmt(medianMs, 2)} (${fmt(p90Ms, 2)})`;
-
-/** Figure 5, one run: the latency table's rows and the throughput table's rows. */
-function figure5Rows(run, { faces }) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const ui = faces.ui;
-	const budgetMs = SETTINGS.fig5FirstByteBudgetMs;
-	const latency = FACES.map((face) => {
-		const f = faces[face.id];
-		const reference = face.id === 'ui';
-		const byteDelta = f.firstByteMedianMs - ui.firstByteMedianMs;
-		const textDelta = f.firstTextMedianMs - ui.firstTextMedianMs;
-		return [
-			face.label + tag,
-			withP90(f.firstByteMedianMs, f.firstByteP90Ms),
-			withP90(f.firstTextMedianMs, f.firstTextP90Ms),
-			reference ? '—' : `${signed(byteDelta)} ms`,
-			reference ? '—' : `${signed(textDelta)} ms`,
-			`${f.errors}/${f.requests}`,
-			`${fmt(f.serverCpuMsToFirstByte, 2)} / ${fmt(f.serverCpuMsPerShort, 2)}`,
-			reference ? 'reference' : `≤ +${budgetMs} ms first byte`,
-			reference ? '—' : `${yesNo(byteDelta <= budgetMs && f.errors === 0)} (${signed(byteDelta)} ms)`
-		];
-	});
-	const throughput = FACES.map((face) => {
-		const f = faces[face.id];
-		const ratio = ratioOf(f.deltasPerSecond, ui.deltasPerSecond);
-		const budgeted = face.id === 'openai';
-		return [
-			face.label + tag,
-			fmt(f.deltasPerSecond, 0),
-			fmt(f.deltasPerSecondFromStart, 0),
-			face.id === 'ui' ? '—' : `${fmt(ratio, 2)}×`,
-			face.id === 'ui' ? '—' : `${fmt(f.pairedRatioMedian, 2)}×`,
-			`${fmt(f.textDeltasPerStream, 0)}${f.longErrors ? ` (${f.longErrors} failed)` : ''}`,
-			fmt(f.bytesPerStream / 1024, 1),
-			fmt(f.serverCpuMsPerStream, 1),
-			fmt(f.clientCpuMsPerStream, 1),
-			face.id === 'ui' ? 'reference' : budgeted ? `≥ ${fmt(SETTINGS.fig5ThroughputRatio, 2)}× UI stream` : 'figure only',
-			budgeted ? `${yesNo(ratio >= SETTINGS.fig5ThroughputRatio && f.longErrors === 0)} (${fmt(ratio, 2)}×)` : '—'
-		];
-	});
-	return { latency, throughput };
-}
-
 const TITLES = {
 	1: `1. First text-delta latency — ${SETTINGS.fig1Requests} sequential requests, MOCK_TOKEN_DELAY_MS=0`,
 	2: `2. Throughput — ${SETTINGS.fig2Streams} sequential long-answer streams, MOCK_TOKEN_DELAY_MS=0`,
@@ -971,7 +433,7 @@ const tables = {};
 for (const figure of [1, 2, 3, 4]) {
 	const rows = [];
 	results[figure].forEach((pair, index) => {
-		if (pair?.parley && pair?.baseline) rows.push(...rowsFor(figure, index + 1, pair));
+		if (pair?.parley && pair?.baseline) rows.push(...FIGURE_ROWS[figure](pair.parley, pair.baseline, tagOf(index + 1)));
 	});
 	if (rows.length === 0) continue;
 	tables[figure] = { title: TITLES[figure], header: FIGURE_HEADER, keys: FIGURE_KEYS, rows, within: 5, leftFrom: 4 };
@@ -995,26 +457,10 @@ if (results[5].some((pair) => pair?.parley)) {
 	const notes = [];
 	results[5].forEach((pair, index) => {
 		if (!pair?.parley) return;
-		const rows = figure5Rows(index + 1, pair.parley);
+		const rows = figure5Rows(pair.parley, tagOf(index + 1), SETTINGS);
 		latency.push(...rows.latency);
 		throughput.push(...rows.throughput);
-		const run = RUNS > 1 ? `run ${index + 1} ` : '';
-		const { shortCpu, longCpu, faces, shortRounds, longRounds } = pair.parley;
-		if (shortRounds < SETTINGS.fig5Rounds || longRounds < SETTINGS.fig5LongRounds) {
-			notes.push(
-				`  ${run}cut at ${SETTINGS.fig5PhaseCapMs / 1000} s a phase (busy machine): ${shortRounds} of ${SETTINGS.fig5Rounds} short rounds, ` +
-					`${longRounds} of ${SETTINGS.fig5LongRounds} long rounds`
-			);
-		}
-		notes.push(
-			`  ${run}other processes' CPU meanwhile: ${fmt(shortCpu.otherCores, 2)} cores (short requests), ${fmt(longCpu.otherCores, 2)} cores (long streams)`
-		);
-		for (const face of FACES) {
-			const f = faces[face.id];
-			const kinds = Object.entries({ ...f.errorKinds, ...f.longErrorKinds });
-			if (f.warmUpError) notes.push(`  ${run}${face.id} failed during warm-up: ${f.warmUpError}`);
-			if (kinds.length > 0) notes.push(`  ${run}${face.id} errors: ${kinds.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
-		}
+		notes.push(...figure5Notes(pair.parley, RUNS > 1 ? `run ${index + 1} ` : '', SETTINGS));
 	});
 	tables[5] = {
 		title: TITLES[5],
@@ -1063,45 +509,13 @@ if (results[5].some((pair) => pair?.parley)) {
 	for (const note of notes) console.log(note);
 }
 
-/** Figure 6, one run: [figure, value, budget, within]. */
-function figure6Rows(run, f) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const kb = (bytes) => fmt(bytes / 1000, 1);
-	const ms = (value) => fmt(value, 0);
-	const jsWithin = f.jsGzipBytes < SETTINGS.fig6JsBudgetKB * 1000;
-	const paintWithin = f.newestPaintMedianMs < SETTINGS.fig6NewestPaintBudgetMs;
-	const elementsWithin = f.elementsMax < SETTINGS.fig6ElementsBudget;
-	const rows = [
-		[`chat page JS, gzipped (KB)${tag}`, kb(f.jsGzipBytes), `< ${SETTINGS.fig6JsBudgetKB} KB`, `${yesNo(jsWithin)} (${kb(f.jsGzipBytes)} KB)`],
-		[`  scripts counted · their raw size (KB)${tag}`, `${f.jsFiles} · ${kb(f.jsBytes)}`, '—', '—'],
-		[`  code highlighting on demand, gzipped (KB)${tag}`, `${kb(f.onDemandGzipBytes)} (${f.onDemandFiles} files)`, 'excluded', '—'],
-		[`${f.taskMessages}-message task: newest message painted in view, median (ms)${tag}`, ms(f.newestPaintMedianMs), `< ${fmt(SETTINGS.fig6NewestPaintBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${ms(f.newestPaintMedianMs)} ms)`],
-		[`  slowest of ${f.loads} loads (ms)${tag}`, ms(f.newestPaintMaxMs), '—', '—'],
-		[`  first contentful paint, median (ms)${tag}`, ms(f.firstContentfulPaintMedianMs), '—', '—'],
-		[`  load event end, median (ms)${tag}`, ms(f.loadMedianMs), '—', '—'],
-		[`  frames with the newest message out of view after it showed (worst load)${tag}`, String(f.framesOutOfViewMax), '—', '—'],
-		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(SETTINGS.fig6ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
-		[`  messages in the page${tag}`, `${f.messagesInPage} of ${f.taskMessages}`, '—', '—'],
-		[`  page HTML, raw · gzipped (KB)${tag}`, `${kb(f.htmlBytes)} · ${kb(f.htmlGzipBytes)}`, '—', '—']
-	];
-	if (f.scroll) {
-		rows.push(
-			[`scroll to the first message, ${f.scroll.step} px a frame: frames · reached it${tag}`, `${f.scroll.frames} · ${f.scroll.reachedTop ? 'yes' : 'no'}`, '—', '—'],
-			[`  frame time, median · longest (ms)${tag}`, `${fmt(f.scroll.medianFrameMs, 1)} · ${fmt(f.scroll.longestFrameMs, 1)}`, '—', '—'],
-			[`  frames over 50 ms${tag}`, String(f.scroll.framesOver50Ms), '—', '—'],
-			[`  elements in the page while scrolling (max)${tag}`, String(f.scroll.maxElements), `< ${fmt(SETTINGS.fig6ElementsBudget, 0)}`, `${yesNo(f.scroll.maxElements < SETTINGS.fig6ElementsBudget)} (${f.scroll.maxElements})`]
-		);
-	}
-	return rows;
-}
-
 /**
  * Prints the table of a figure measured on Parley alone (no baseline): the rows of every run,
- * from `rowsOf(run, figure)`. Returns false when the figure was not run.
+ * from `rowsOf(figure, tag, SETTINGS)`. Returns false when the figure was not run.
  */
 function printParleyTable(figure, title, rowsOf) {
 	if (!results[figure].some((pair) => pair?.parley)) return false;
-	const rows = results[figure].flatMap((pair, index) => (pair?.parley ? rowsOf(index + 1, pair.parley) : []));
+	const rows = results[figure].flatMap((pair, index) => (pair?.parley ? rowsOf(pair.parley, tagOf(index + 1), SETTINGS) : []));
 	tables[figure] = { title, header: ['figure', 'value', 'budget', 'within budget?'], keys: ['name', 'value', 'budget', 'within'], rows, within: 3, leftFrom: 2 };
 	printTable(tables[figure]);
 	return true;
@@ -1135,39 +549,6 @@ if (
 	}
 }
 
-/** Figure 7, one run: [figure, value, budget, within]. */
-function figure7Rows(run, f) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const ms = (value, digits = 1) => fmt(value, digits);
-	const rows = [];
-	for (const round of f.rounds) {
-		const name = `PDF ${round.round}${round.round === 1 ? ' (worker code cold)' : ''}`;
-		const read = round.status === 'ready' && round.readMs < SETTINGS.fig7ReadBudgetMs;
-		const health = round.healthFailures === 0 && round.healthMaxMs < SETTINGS.fig7HealthBudgetMs;
-		rows.push(
-			[
-				`${name}: upload → text read (s), ${fmt(round.pdfBytes / 1000, 0)} KB, ${fmt(round.textLength, 0)} characters${tag}`,
-				`${fmt(round.readMs / 1000, 2)} (${round.status})`,
-				`< ${fmt(SETTINGS.fig7ReadBudgetMs / 1000, 0)} s`,
-				`${yesNo(read)} (${fmt(round.readMs / 1000, 2)} s)`
-			],
-			[`  of which the upload itself (ms)${tag}`, ms(round.uploadMs, 0), '—', '—'],
-			[
-				`  GET /health meanwhile: max (ms), every ${SETTINGS.fig7HealthEveryMs} ms${tag}`,
-				ms(round.healthMaxMs),
-				`< ${SETTINGS.fig7HealthBudgetMs} ms`,
-				`${yesNo(health)} (${ms(round.healthMaxMs)} ms)`
-			],
-			[`  GET /health: p95 · median (ms)${tag}`, `${ms(round.healthP95Ms)} · ${ms(round.healthMedianMs)}`, '—', '—'],
-			[`  GET /health: samples · over ${SETTINGS.fig7HealthBudgetMs} ms · failed${tag}`, `${round.healthSamples} · ${round.healthOver100Ms} · ${round.healthFailures}`, '—', '—'],
-			[`  server CPU meanwhile: main thread · whole process (ms)${tag}`, `${ms(round.serverMainThreadCpuMs, 0)} · ${ms(round.serverProcessCpuMs, 0)}`, '—', '—'],
-			[`  other processes' CPU meanwhile (cores)${tag}`, fmt(round.otherCores, 2), 'noise, not Parley', '—']
-		);
-	}
-	rows.push([`GET /health with nothing to read: median · max (ms)${tag}`, `${ms(f.idleHealthMedianMs)} · ${ms(f.idleHealthMaxMs)}`, '—', '—']);
-	return rows;
-}
-
 if (
 	printParleyTable(
 		7,
@@ -1176,19 +557,6 @@ if (
 	)
 ) {
 	console.log('  (the text is read in a worker thread; the main thread\'s CPU is what the event loop spent meanwhile, from /proc/<pid>/schedstat)');
-}
-
-/** Figure 8, one run: [figure, value, budget, within]. */
-function figure8Rows(run, f) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const within = f.p95Ms < SETTINGS.fig8P95BudgetMs;
-	const rows = [
-		[`one search, p95 (ms), ${f.queries} queries${tag}`, fmt(f.p95Ms, 1), `< ${SETTINGS.fig8P95BudgetMs} ms`, `${yesNo(within)} (${fmt(f.p95Ms, 1)} ms)`],
-		[`  p50 / max (ms)${tag}`, `${fmt(f.p50Ms, 1)} / ${fmt(f.maxMs, 1)}`, '—', '—'],
-		[`  results a search, and the share the vector side found${tag}`, `${fmt(f.meanHits, 1)}, ${fmt(f.vectorShareOfHits * 100, 0)} %`, '—', '—']
-	];
-	if (f.builtNow) rows.push([`  building the ${f.chunks} chunks with their vectors (s)${tag}`, fmt(f.buildMs / 1000, 0), '—', '—']);
-	return rows;
 }
 
 if (
@@ -1201,65 +569,14 @@ if (
 	console.log('  (the database is kept in the system\'s temporary folder and reused while its shape is unchanged; building it takes minutes)');
 }
 
-/** Figure 9, one run: [figure, value, budget, within]. */
-function figure9Rows(run, f) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const paintWithin = f.firstRowMedianMs < SETTINGS.fig9FirstRowBudgetMs;
-	const elementsWithin = f.elementsMax < SETTINGS.fig9ElementsBudget;
-	return [
-		[`first sidebar chat painted, median (ms)${tag}`, fmt(f.firstRowMedianMs, 0), `< ${fmt(SETTINGS.fig9FirstRowBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${fmt(f.firstRowMedianMs, 0)} ms)`],
-		[`  slowest of ${f.loads} loads (ms)${tag}`, fmt(f.firstRowMaxMs, 0), '—', '—'],
-		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(SETTINGS.fig9ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
-		[`  chats in the sidebar after load${tag}`, `${f.rowsOnLoad} of ${f.tasks}`, '—', '—'],
-		[`  after ${f.scrolls} pages scrolled in: chats · elements${tag}`, `${f.rowsAfterScrolls} · ${f.elementsAfterScrolls}`, '—', '—']
-	];
-}
-
 printParleyTable(
 	9,
 	`9. The chat sidebar in Chromium — a user with ${SETTINGS.fig9Tasks} tasks opens /, ${SETTINGS.fig9Loads} loads in fresh browser contexts (after one not counted)`,
 	figure9Rows
 );
 
-/** Figure 10, one run: [figure, Parley, direct, AI SDK in-process, Parley − direct, ratio, budget, within]. */
-function figure10Rows(run, { modes }) {
-	const tag = RUNS > 1 ? ` (run ${run})` : '';
-	const rows = [];
-	for (const [mode, out] of Object.entries(modes)) {
-		const { parley: p, direct: d, sdk: s, offline: o } = out.ways;
-		const compare = (name, field) => [
-			name + tag,
-			fmt(p[field], 2),
-			fmt(d[field], 2),
-			fmt(s[field], 2),
-			`${signed(p[field] - d[field])} ms`,
-			`${fmt(ratioOf(p[field], d[field]), 2)}×`,
-			'figure only',
-			'—'
-		];
-		const only = (name, pv, dv = '—', sv = '—') => [name + tag, pv, dv, sv, '—', '—', '—', '—'];
-		rows.push(
-			compare(`${MODES[mode].label}: first text-delta p50 (ms)`, 'firstTextP50Ms'),
-			compare('  first text-delta p95 (ms)', 'firstTextP95Ms'),
-			compare('  first byte p50 (ms)', 'firstByteP50Ms'),
-			only('  text deltas per answer', fmt(p.textDeltasPerRequest, 0), fmt(d.textDeltasPerRequest, 0), fmt(s.textDeltasPerRequest, 0)),
-			only('  Parley main-thread CPU per request, median (ms)', fmt(p.serverCpuMsPerRequest, 2)),
-			only('  failed requests', `${p.errors}/${p.requests}`, `${d.errors}/${d.requests}`, `${s.errors}/${s.requests}`),
-			only('  same server, offline agent: first text-delta p50 · p95 (ms)', `${fmt(o.firstTextP50Ms, 2)} · ${fmt(o.firstTextP95Ms, 2)}`),
-			only('  same server, offline agent: main-thread CPU per request (ms)', fmt(o.serverCpuMsPerRequest, 2)),
-			only('  same server, offline agent: failed requests', `${o.errors}/${o.requests}`),
-			only(
-				'  the provider path over the offline agent: first text-delta p50 · CPU (ms)',
-				`${signed(p.firstTextP50Ms - o.firstTextP50Ms)} · ${signed(p.serverCpuMsPerRequest - o.serverCpuMsPerRequest)}`
-			),
-			only("  other processes' CPU meanwhile (cores)", fmt(out.cpu.otherCores, 2))
-		);
-	}
-	return rows;
-}
-
 if (results[10].some((pair) => pair?.parley)) {
-	const rows = results[10].flatMap((pair, index) => (pair?.parley ? figure10Rows(index + 1, pair.parley) : []));
+	const rows = results[10].flatMap((pair, index) => (pair?.parley ? figure10Rows(pair.parley, tagOf(index + 1)) : []));
 	tables[10] = {
 		title:
 			`10. First text-delta over a fake OpenAI server that answers at once — ${SETTINGS.fig10Requests} sequential requests each way ` +

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { tsImport } from 'tsx/esm/api';
 import { signUp } from './client.mjs';
-import { cpuMs, mainThreadCpuMs, maxOf, median, percentile, sleep, startNoiseMeter } from './util.mjs';
+import { cpuMs, fmt, mainThreadCpuMs, maxOf, median, percentile, sleep, startNoiseMeter, yesNo } from './util.mjs';
 
 /** Lines of text on every page: about 3,000 characters, a dense page of a report. */
 const LINES_PER_PAGE = 45;
@@ -147,4 +147,36 @@ export async function figure7({ server, pages, rounds, healthEveryMs, pollMs, ti
 		idleHealthMaxMs: maxOf(idleHealth.latencies),
 		rounds: out
 	};
+}
+
+/** Figure 7's rows for one run (`tag` follows every name): [figure, value, budget, within]. */
+export function figure7Rows(f, tag, settings) {
+	const ms = (value, digits = 1) => fmt(value, digits);
+	const rows = [];
+	for (const round of f.rounds) {
+		const name = `PDF ${round.round}${round.round === 1 ? ' (worker code cold)' : ''}`;
+		const read = round.status === 'ready' && round.readMs < settings.fig7ReadBudgetMs;
+		const health = round.healthFailures === 0 && round.healthMaxMs < settings.fig7HealthBudgetMs;
+		rows.push(
+			[
+				`${name}: upload → text read (s), ${fmt(round.pdfBytes / 1000, 0)} KB, ${fmt(round.textLength, 0)} characters${tag}`,
+				`${fmt(round.readMs / 1000, 2)} (${round.status})`,
+				`< ${fmt(settings.fig7ReadBudgetMs / 1000, 0)} s`,
+				`${yesNo(read)} (${fmt(round.readMs / 1000, 2)} s)`
+			],
+			[`  of which the upload itself (ms)${tag}`, ms(round.uploadMs, 0), '—', '—'],
+			[
+				`  GET /health meanwhile: max (ms), every ${settings.fig7HealthEveryMs} ms${tag}`,
+				ms(round.healthMaxMs),
+				`< ${settings.fig7HealthBudgetMs} ms`,
+				`${yesNo(health)} (${ms(round.healthMaxMs)} ms)`
+			],
+			[`  GET /health: p95 · median (ms)${tag}`, `${ms(round.healthP95Ms)} · ${ms(round.healthMedianMs)}`, '—', '—'],
+			[`  GET /health: samples · over ${settings.fig7HealthBudgetMs} ms · failed${tag}`, `${round.healthSamples} · ${round.healthOver100Ms} · ${round.healthFailures}`, '—', '—'],
+			[`  server CPU meanwhile: main thread · whole process (ms)${tag}`, `${ms(round.serverMainThreadCpuMs, 0)} · ${ms(round.serverProcessCpuMs, 0)}`, '—', '—'],
+			[`  other processes' CPU meanwhile (cores)${tag}`, fmt(round.otherCores, 2), 'noise, not Parley', '—']
+		);
+	}
+	rows.push([`GET /health with nothing to read: median · max (ms)${tag}`, `${ms(f.idleHealthMedianMs)} · ${ms(f.idleHealthMaxMs)}`, '—', '—']);
+	return rows;
 }

@@ -15,7 +15,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createClient } from '@libsql/client';
 import { streamChat } from './client.mjs';
-import { mainThreadCpuMs, median, percentile, startNoiseMeter } from './util.mjs';
+import { fmt, mainThreadCpuMs, median, percentile, ratioOf, signed, startNoiseMeter } from './util.mjs';
 
 export const FAKE_MODEL = 'fake-model';
 const AGENT_SLUG = 'bench-openai';
@@ -147,7 +147,7 @@ const chatBody = (index, agentId) =>
 	});
 
 /**
- * Figure 10 for one API mode, on a started Parley `target` (see run.mjs `openTarget`) whose
+ * Figure 10 for one API mode, on a started Parley `target` (see targets.mjs `openTarget`) whose
  * OPENAI_BASE_URL is `fake`. `warmUp` untimed rounds, then `requests` timed rounds; each round
  * sends one request each way.
  */
@@ -256,4 +256,40 @@ export async function figure10(target, fake, { mode, warmUp = 10, requests = 100
 		overheadP95Ms: ways.parley.firstTextP95Ms - ways.direct.firstTextP95Ms,
 		cpu
 	};
+}
+
+/** Figure 10's rows for one run (`tag` follows every name): [figure, Parley, direct, AI SDK in-process, Parley − direct, ratio, budget, within]. */
+export function figure10Rows({ modes }, tag) {
+	const rows = [];
+	for (const [mode, out] of Object.entries(modes)) {
+		const { parley: p, direct: d, sdk: s, offline: o } = out.ways;
+		const compare = (name, field) => [
+			name + tag,
+			fmt(p[field], 2),
+			fmt(d[field], 2),
+			fmt(s[field], 2),
+			`${signed(p[field] - d[field])} ms`,
+			`${fmt(ratioOf(p[field], d[field]), 2)}×`,
+			'figure only',
+			'—'
+		];
+		const only = (name, pv, dv = '—', sv = '—') => [name + tag, pv, dv, sv, '—', '—', '—', '—'];
+		rows.push(
+			compare(`${MODES[mode].label}: first text-delta p50 (ms)`, 'firstTextP50Ms'),
+			compare('  first text-delta p95 (ms)', 'firstTextP95Ms'),
+			compare('  first byte p50 (ms)', 'firstByteP50Ms'),
+			only('  text deltas per answer', fmt(p.textDeltasPerRequest, 0), fmt(d.textDeltasPerRequest, 0), fmt(s.textDeltasPerRequest, 0)),
+			only('  Parley main-thread CPU per request, median (ms)', fmt(p.serverCpuMsPerRequest, 2)),
+			only('  failed requests', `${p.errors}/${p.requests}`, `${d.errors}/${d.requests}`, `${s.errors}/${s.requests}`),
+			only('  same server, offline agent: first text-delta p50 · p95 (ms)', `${fmt(o.firstTextP50Ms, 2)} · ${fmt(o.firstTextP95Ms, 2)}`),
+			only('  same server, offline agent: main-thread CPU per request (ms)', fmt(o.serverCpuMsPerRequest, 2)),
+			only('  same server, offline agent: failed requests', `${o.errors}/${o.requests}`),
+			only(
+				'  the provider path over the offline agent: first text-delta p50 · CPU (ms)',
+				`${signed(p.firstTextP50Ms - o.firstTextP50Ms)} · ${signed(p.serverCpuMsPerRequest - o.serverCpuMsPerRequest)}`
+			),
+			only("  other processes' CPU meanwhile (cores)", fmt(out.cpu.otherCores, 2))
+		);
+	}
+	return rows;
 }

@@ -3,7 +3,7 @@
 // on scroll keeps that number down.
 import { CHROMIUM_ARGS, chromiumPath } from '../../tests/support/chromium.mjs';
 import { signUp } from './client.mjs';
-import { median } from './util.mjs';
+import { fmt, median, yesNo } from './util.mjs';
 
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -101,4 +101,17 @@ export async function figure9({ server, tasks = 2000, loads = 5, scrolls = 5 }) 
 	} finally {
 		await browser.close();
 	}
+}
+
+/** Figure 9's rows for one run (`tag` follows every name): [figure, value, budget, within]. */
+export function figure9Rows(f, tag, settings) {
+	const paintWithin = f.firstRowMedianMs < settings.fig9FirstRowBudgetMs;
+	const elementsWithin = f.elementsMax < settings.fig9ElementsBudget;
+	return [
+		[`first sidebar chat painted, median (ms)${tag}`, fmt(f.firstRowMedianMs, 0), `< ${fmt(settings.fig9FirstRowBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${fmt(f.firstRowMedianMs, 0)} ms)`],
+		[`  slowest of ${f.loads} loads (ms)${tag}`, fmt(f.firstRowMaxMs, 0), '—', '—'],
+		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(settings.fig9ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
+		[`  chats in the sidebar after load${tag}`, `${f.rowsOnLoad} of ${f.tasks}`, '—', '—'],
+		[`  after ${f.scrolls} pages scrolled in: chats · elements${tag}`, `${f.rowsAfterScrolls} · ${f.elementsAfterScrolls}`, '—', '—']
+	];
 }

@@ -136,3 +136,13 @@ export function mainThreadCpuMs(pid) {
 		return NaN;
 	}
 }
+
+/** A budget check as a table cell: `yes`, `NO`, or `—` when there is nothing to check. */
+export const yesNo = (ok) => (ok === undefined ? '—' : ok ? 'yes' : 'NO');
+
+/** Parley's value over the baseline's; NaN when either is missing or the baseline is 0. */
+export const ratioOf = (parley, baseline) =>
+	Number.isFinite(parley) && Number.isFinite(baseline) && baseline > 0 ? parley / baseline : NaN;
+
+/** A difference with its sign, `+1.23` / `-0.50`, or `n/a`. */
+export const signed = (value, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : 'n/a');

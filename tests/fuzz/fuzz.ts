@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
 import { schemaArbitrary, type Hints, type Schema } from './schema-arbitrary';
+import { isObject } from '../../src/lib/is-object';
 
 const { values: options } = parseArgs({
 	options: {
@@ -60,10 +61,6 @@ interface Failure {
 
 function pointer(...segments: string[]): string {
 	return '#/' + segments.map((segment) => encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1'))).join('/');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isObject } from '../../src/lib/is-object';
 
 /** A JSON Schema node as `/openapi.json` (OpenAPI 3.1, JSON Schema 2020-12) writes it. */
 export type Schema = boolean | { [keyword: string]: unknown };
@@ -35,7 +36,7 @@ const anyJson = fc.jsonValue({ maxDepth: 3 });
 const hostileString = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) });
 
 function asObject(schema: unknown): Record<string, unknown> {
-	return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
+	return isObject(schema) ? schema : {};
 }
 
 function numberBetween(node: Record<string, unknown>, integer: boolean): fc.Arbitrary<number> {

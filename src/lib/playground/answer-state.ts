@@ -1,4 +1,6 @@
 import { tryJson } from './sse-parser';
+import { isObject } from '../is-object';
+import { textOf } from '../text-of';
 import type { AnswerPart, AnswerState, AnswerStatus, PendingCall, ToolPart } from './types';
 
 /** An answer before its first event. */
@@ -148,15 +150,12 @@ export function approvalOf(output: unknown): { approved: boolean; reason?: strin
 
 /** The text of an answer: its text parts joined. */
 export function answerText(state: AnswerState): string {
-	return state.parts
-		.filter((part): part is Extract<AnswerPart, { type: 'text' }> => part.type === 'text')
-		.map((part) => part.text)
-		.join('');
+	return textOf(state.parts, '');
 }
 
 /** A JSON object's field, when the value is an object. */
 export function field(data: unknown, name: string): unknown {
-	return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)[name] : undefined;
+	return isObject(data) ? data[name] : undefined;
 }
 
 /** A value as text: strings as they are, anything else as JSON. */

@@ -1,3 +1,5 @@
+import { isObject } from '../../is-object';
+
 /** A product found by `search_products`, as the cards show it. */
 export interface ProductItem {
 	category: string;
@@ -32,10 +34,6 @@ export type SearchResult =
 	| { kind: 'passages'; items: PassageItem[]; metadata: EnvelopeMetadata };
 
 type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : '';

@@ -1,4 +1,5 @@
 import { humanize, readableValue } from './readable';
+import { isObject } from '../../is-object';
 
 type Fields = Record<string, unknown>;
 
@@ -49,10 +50,6 @@ export type FormInputs = Record<string, string | boolean>;
 
 /** The result of checking the inputs: the object to send, or a message per field that needs fixing. */
 export type FormCheck = { ok: true; value: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
-
-function isObject(value: unknown): value is Fields {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function finite(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

@@ -6,6 +6,7 @@ import type {
 import { safeImageUrl } from '../knowledge/search-envelope';
 import { formFields, type FormField } from './form-fields';
 import { isTimeZone } from './group-slots-by-day';
+import { isObject } from '../../is-object';
 
 /*
  * Widget data comes from an agent, so each reader checks it: what a widget needs to work (options,
@@ -13,12 +14,6 @@ import { isTimeZone } from './group-slots-by-day';
  * widget shows as a fallback card; optional extras of the wrong type (a title that is a number, an
  * unsafe link) are left out.
  */
-
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A non-empty string, or undefined. */
 function text(value: unknown): string | undefined {

@@ -11,11 +11,7 @@ import type { RunEvent } from '../runtime/events';
 import { toUIMessage } from '../services/messages';
 import type { AnswerWriter, RespondContext, TaskFile } from './define';
 import type { CodeAgent } from './registry';
-
-/** The text of a message's text parts. */
-function textOf(message: Pick<Message, 'parts'> | undefined): string {
-	return (message?.parts ?? []).flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
-}
+import { textOf } from '../../text-of';
 
 /** What a person chose in a widget, when a message answers one. */
 export function submissionOf(message: Pick<Message, 'parts'> | undefined): WidgetSubmission | null {
@@ -145,7 +141,7 @@ export async function respondInCode(turn: CodeTurn): Promise<void> {
 		task: { id: task.id, title: task.title },
 		context: task.context ?? {},
 		messages: history.map((message): UIMessage => toUIMessage(message)),
-		input: textOf(question),
+		input: textOf(question?.parts ?? [], '\n'),
 		submission: submissionOf(question),
 		files: await taskFiles(db, task.id),
 		async getFileText(fileId: string) {

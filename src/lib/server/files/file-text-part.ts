@@ -1,4 +1,4 @@
-import { formatBytes } from '../http/read-json';
+import { formatBytes } from '../../format-bytes';
 
 /**
  * How files are shown to a model as text: a document's extracted text (or the text read from an

@@ -1,6 +1,6 @@
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import { formatBytes } from '../http/read-json';
+import { formatBytes } from '../../format-bytes';
 import { sanitizeFileName } from './file-names';
 import { detectMediaType, fileKindOf, fileSizeLimitOf, type FileKind, type FileSizeLimits } from './media-types';
 

@@ -1,11 +1,6 @@
 import { getConfig } from '../config';
+import { formatBytes } from '../../format-bytes';
 import { AppError } from '../errors';
-
-/** A byte count for people: 512 KB, 25 MB. */
-export function formatBytes(bytes: number): string {
-	if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-	return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 /** `payload_too_large`: "`subject` is larger than the limit of 1 MB." */
 export function tooLarge(subject: string, limitBytes: number): AppError {

@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import { formatBytes, readBodyWithin } from './read-body';
+import { formatBytes } from '../../format-bytes';
+import { readBodyWithin } from './read-body';
 
 /**
  * Reads a multipart or url-encoded form: 415 for another content type, 413 when the request or

@@ -4,8 +4,6 @@ import { AppError } from '../errors';
 import { parseJsonWithin } from './json-depth';
 import { readBodyWithin } from './read-body';
 
-export { formatBytes } from './read-body';
-
 /**
  * Reads a JSON body and validates it: malformed JSON, JSON nested deeper than `JSON_DEPTH_LIMIT`
  * or a missing or wrongly typed field is an `invalid_input` naming the field; a body over the

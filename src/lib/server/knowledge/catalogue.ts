@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isObject } from '../../is-object';
 import type { ProductFields } from '../db/schema';
 import { AppError } from '../errors';
 
@@ -60,13 +61,13 @@ function jsonRecords(source: string): Record<string, unknown>[] {
 	}
 	const list = Array.isArray(parsed)
 		? parsed
-		: typeof parsed === 'object' && parsed !== null
-			? ['products', 'items', 'data'].map((key) => (parsed as Record<string, unknown>)[key]).find(Array.isArray)
+		: isObject(parsed)
+			? ['products', 'items', 'data'].map((key) => parsed[key]).find(Array.isArray)
 			: undefined;
 	if (!list) {
 		throw new AppError('invalid_input', 'A JSON catalogue must be an array of products (or hold one under "products").', { field: 'file' });
 	}
-	return list.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
+	return list.filter(isObject);
 }
 
 /** The records of a CSV catalogue, by its header row. */

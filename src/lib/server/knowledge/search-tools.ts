@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import { files } from '../db/schema';
 import { signedFileUrl } from '../files/signed-urls';
-import { ToolError } from '../tools/safe-fetch';
+import { ToolError } from '../tools/tool-error';
 import type { ToolContext } from '../tools/tool-context';
 import type { HybridHit, HybridSearchResult, SearchScope } from './hybrid-search';
 import { searchKnowledge } from './knowledge';

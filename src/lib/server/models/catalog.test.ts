@@ -10,7 +10,7 @@ import {
 	OFFLINE_MODEL_ID,
 	parseModelId
 } from './catalog';
-import { OfflineModel } from './offline-model';
+import { OfflineModel } from './offline/offline-model';
 import { resolveModel } from './registry';
 
 const noKeys = parseConfig({});

@@ -6,7 +6,7 @@ import type { LanguageModel } from 'ai';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { isProviderConfigured, parseModelId } from './catalog';
-import { OfflineModel } from './offline-model';
+import { OfflineModel } from './offline/offline-model';
 
 /**
  * Resolves a `provider:model` id to an AI SDK model. An unknown provider, or one whose key is not

@@ -2,6 +2,7 @@ import type { ProviderMetadata, UIMessage } from 'ai';
 import { WIDGET_PART_TYPE } from '$lib/widgets/contract';
 import type { ToolState } from '$lib/tool-state-labels';
 import type { RunEvent } from './events';
+import { textOf } from '../../text-of';
 
 type Part = UIMessage['parts'][number];
 
@@ -153,7 +154,7 @@ export class MessagePartsBuilder {
 
 	/** The concatenated answer text. */
 	get text(): string {
-		return this.parts.flatMap((part) => (part.type === 'text' ? [(part as { text: string }).text] : [])).join('');
+		return textOf(this.parts, '');
 	}
 
 	/** A copy of the parts, safe to store. */

@@ -1,6 +1,7 @@
 import type { streamText } from 'ai';
 import type { Config } from '../config';
-import { parseAllowedHosts, safeFetch, type SafeFetchOptions } from '../tools/safe-fetch';
+import { parseAllowedHosts } from '../net/allowed-hosts';
+import { safeFetch, type SafeFetchOptions } from '../net/safe-fetch';
 
 /** How the AI SDK asks for the files a model cannot fetch itself. */
 export type DownloadFunction = NonNullable<Parameters<typeof streamText>[0]['experimental_download']>;

@@ -5,7 +5,7 @@ import { agents, agentTools, tools, toolKinds, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { builtinTools } from '../tools/builtin';
 import { parseHttpToolConfig } from '../tools/http-tool';
-import { ToolError } from '../tools/safe-fetch';
+import { ToolError } from '../tools/tool-error';
 import { assertAdmin, isUniqueViolation, type AdminContext } from './agent-admin';
 import { canUseAgent } from './agents';
 import { assertValidSchema } from './context-schema';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
 import { builtinTools, httpRequest } from './builtin';
-import { ToolError } from './safe-fetch';
+import { ToolError } from './tool-error';
 
 /** Echoes the request as JSON, except `/text`, which answers plain text with a 201. */
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { calculate } from './calculator';
 import { currentTime } from './current-time';
 import { searchKnowledgeTool, searchProductsTool } from '../knowledge/search-tools';
-import { parseAllowedHosts, safeFetch, ToolError } from './safe-fetch';
+import { parseAllowedHosts } from '../net/allowed-hosts';
+import { safeFetch } from '../net/safe-fetch';
+import { ToolError } from './tool-error';
 import type { ToolContext } from './tool-context';
 
 /** A built-in tool's implementation: it takes the validated input and its context, and returns JSON. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
 import { httpToolTimeoutMs, parseHttpToolConfig, runHttpTool, type HttpToolConfig } from './http-tool';
-import { ToolError } from './safe-fetch';
+import { ToolError } from './tool-error';
 
 /** What the echo route saw. */
 interface Echo {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_TIMEOUT_MS, parseAllowedHosts, safeFetch, ToolError } from './safe-fetch';
+import { parseAllowedHosts } from '../net/allowed-hosts';
+import { DEFAULT_TIMEOUT_MS, safeFetch } from '../net/safe-fetch';
+import { ToolError } from './tool-error';
 import type { ToolContext } from './tool-context';
 
 /** The methods an HTTP tool may use. */

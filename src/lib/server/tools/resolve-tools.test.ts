@@ -5,7 +5,7 @@ import { stepCountIs, streamText, type TextStreamPart, type ToolExecutionOptions
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config';
 import type { Tool } from '../db/schema';
-import { OfflineModel } from '../models/offline-model';
+import { OfflineModel } from '../models/offline/offline-model';
 import { BUILTIN_TOOL_TIMEOUT_MS, hideContextParameters, resolveCallerTools, resolveTools, runWithTimeout } from './resolve-tools';
 
 /** The URLs of the requests the test server received. */

@@ -5,8 +5,9 @@ import type { Tool } from '../db/schema';
 import { builtinTools, type BuiltinExecute } from './builtin';
 import { httpToolTimeoutMs, parseHttpToolConfig, runHttpTool } from './http-tool';
 import { inputChecker, toolInputSchema } from './tool-input-schema';
-import { formatDuration } from './safe-fetch';
+import { formatDuration } from '../net/format-duration';
 import type { ToolContext } from './tool-context';
+import { isObject } from '../../is-object';
 
 /** The time limit of a built-in tool's execution: 30 s. */
 export const BUILTIN_TOOL_TIMEOUT_MS = 30_000;
@@ -20,11 +21,6 @@ export interface ResolveToolsOptions {
 	db?: Db;
 	/** The agent the tools belong to. */
 	agentId?: number;
-}
-
-/** True for a plain JSON object (not an array or null). */
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The top-level properties of an object schema that are keys of the context, i.e. filled by the server. */

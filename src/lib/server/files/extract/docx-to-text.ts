@@ -1,5 +1,5 @@
 import mammoth from 'mammoth';
-import { formatBytes } from '../../http/read-json';
+import { formatBytes } from '../../../format-bytes';
 import { ExtractionLimitError, type ExtractionLimits } from './extraction-limits';
 import { inflatedSizeOf, readZipEntries, zipEntryCount, ZipFormatError } from './zip-limits';
 

@@ -30,6 +30,7 @@ import {
 import type { ThreadAnswer } from './response';
 import { toStateMessage } from './state-message';
 import { StateOperations } from './state-operations';
+import { textOf } from '../../../text-of';
 
 /** What one `POST /assistant` asks for. */
 export interface ThreadTurnInput {
@@ -144,7 +145,7 @@ async function newThread(
 	});
 	const task = await createTask(db, { viewer, agentId: agent.id, context: body.context ?? null });
 	const firstQuestion = history.find((message) => message.role === 'user');
-	const title = firstQuestion ? [touchTaskQuery(db, task.id, titleFrom(textOf(firstQuestion.parts)))] : [];
+	const title = firstQuestion ? [touchTaskQuery(db, task.id, titleFrom(textOf(firstQuestion.parts, ' ')))] : [];
 	// One batch for the whole history: one transaction, one disk sync; the task goes again if it fails.
 	await undoNewTaskOnFailure(db, task.id, () => appendMessages(db, task.id, rows, title));
 	return task;
@@ -238,7 +239,3 @@ function waitingAnswer(task: Task, messages: Message[]): ThreadTurn {
 	};
 }
 
-/** The text of some parts. */
-function textOf(parts: UIMessage['parts']): string {
-	return parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
-}

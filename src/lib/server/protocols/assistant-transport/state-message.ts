@@ -2,6 +2,7 @@ import type { UIMessage } from 'ai';
 import type { Message } from '../../db/schema';
 import { isToolPart, type ToolPart } from '../../runtime/message-parts';
 import { pendingToolCalls } from '../../runtime/turn-request';
+import { isObject } from '../../../is-object';
 
 /**
  * A part of a message in `state.messages`. The shapes are those of assistant-ui's
@@ -44,10 +45,6 @@ export type StateMessage = {
 
 /** What the answer of a denied tool call says. */
 export const DENIED_RESULT = 'The tool call was denied.';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The JSON text of a tool input; a string input (an unparsed one) is kept as it is. */
 function argsTextOf(input: unknown): string {

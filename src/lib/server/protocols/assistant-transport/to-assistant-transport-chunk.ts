@@ -3,6 +3,7 @@ import { DENIED_RESULT } from './state-message';
 import type { StateOperation } from './state-operations';
 import type { ChunkContext } from './stream-context';
 import { finishReasons, streamUsage, type FinishReason, type StreamUsage } from './to-data-stream-chunk';
+import { isObject } from '../../../is-object';
 
 /**
  * One chunk of assistant-stream's SSE format (`AssistantStreamChunk`). `path` addresses a part of
@@ -25,10 +26,6 @@ export type AssistantTransportChunk =
 	| { type: 'message-finish'; path: []; finishReason: FinishReason; usage: StreamUsage }
 	| { type: 'error'; path: []; error: string }
 	| { type: 'update-state'; path: []; operations: StateOperation[] };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A result chunk for the part at `index`, when the part was opened in this stream. */
 function resultAt(index: number | undefined, result: unknown, isError: boolean): AssistantTransportChunk[] {

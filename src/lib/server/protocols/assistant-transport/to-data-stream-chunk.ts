@@ -2,6 +2,7 @@ import type { RunEndReason, RunEvent, RunUsage } from '../../runtime/events';
 import { DENIED_RESULT } from './state-message';
 import type { StateOperation } from './state-operations';
 import type { ChunkContext } from './stream-context';
+import { isObject } from '../../../is-object';
 
 /** Why a step or a message finished, in the data stream's words. */
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'other';
@@ -42,10 +43,6 @@ export const finishReasons: Record<RunEndReason, FinishReason> = {
 /** Token counts with unknown ones as 0, as assistant-stream expects numbers. */
 export function streamUsage(usage: RunUsage): StreamUsage {
 	return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

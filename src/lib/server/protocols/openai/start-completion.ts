@@ -17,6 +17,7 @@ import { findTaskWaitingFor } from './find-task-waiting-for';
 import { planHistory } from './plan-history';
 import type { ChatCompletionRequest, OpenAITool } from './request';
 import { toStoredMessages, type StoredDraft } from './to-stored-messages';
+import { textOf } from '../../../text-of';
 
 /** A completion under way: its task and agent, and its answer as run events. */
 export interface StartedCompletion {
@@ -51,7 +52,7 @@ export function toCallerTools(tools: readonly OpenAITool[], agent: Pick<AgentWit
 /** A title for a new task: the first words of the first user message. */
 function titleOf(messages: readonly StoredDraft[]): string {
 	const first = messages.find((message) => message.role === 'user');
-	const text = (first?.parts ?? []).flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
+	const text = textOf(first?.parts ?? [], ' ');
 	return titleFrom(text) || 'New task';
 }
 

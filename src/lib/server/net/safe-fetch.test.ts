@@ -2,14 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	classifyAddress,
-	parseAllowedHosts,
-	safeFetch,
-	ToolError,
-	type AddressClass,
-	type HostLookup
-} from './safe-fetch';
+import { ToolError } from '../tools/tool-error';
+import { parseAllowedHosts } from './allowed-hosts';
+import type { HostLookup } from './checked-addresses';
+import { classifyAddress, type AddressClass } from './classify-address';
+import { safeFetch } from './safe-fetch';
 
 /** Requests the test server received, newest last. */
 const received: { method: string; url: string; headers: IncomingMessage['headers'] }[] = [];

@@ -1,0 +1,72 @@
+// Figure 1: request start → first text-delta chunk, sequential requests, zero token delay, on
+// Parley and on the baseline; each server's `GET /health` beside it as the floor of a request.
+import http from 'node:http';
+import { baselineRow, noiseRow } from './baseline-rows.mjs';
+import { chatBody, streamChat, taskId } from './client.mjs';
+import { SHORT_PROMPT } from './targets.mjs';
+import { fmt, median, percentile, startNoiseMeter, yesNo } from './util.mjs';
+
+/** Figure 1 on one target: `requests` sequential short requests. */
+export async function figure1(target, prefix, { requests, ticks }) {
+	const headers = await target.headersFor(requests);
+	const firstText = [];
+	const firstByte = [];
+	let errors = 0;
+	const noise = startNoiseMeter(target.server.pid, ticks);
+	for (let index = 0; index < requests; index++) {
+		const result = await streamChat({
+			url: target.url,
+			headers: headers[index],
+			body: chatBody(taskId(prefix, index), SHORT_PROMPT),
+			agent: target.agent
+		});
+		if (result.error || !Number.isFinite(result.tFirstText)) {
+			errors++;
+			continue;
+		}
+		firstText.push(result.tFirstText - result.tStart);
+		firstByte.push(result.tFirstByte - result.tStart);
+	}
+	return {
+		requests: requests,
+		errors,
+		cpu: noise.stop(),
+		firstTextMedianMs: median(firstText),
+		firstTextP90Ms: percentile(firstText, 90),
+		firstByteMedianMs: median(firstByte),
+		healthMedianMs: median(await timeHealth(target, 30)),
+		firstTextMs: firstText.map((value) => Math.round(value * 100) / 100)
+	};
+}
+
+/** Times `count` sequential `GET /health` requests: each server's floor for a plain request. */
+async function timeHealth(target, count) {
+	const times = [];
+	for (let index = 0; index < count; index++) {
+		const started = performance.now();
+		await new Promise((resolveGet) => {
+			const request = http.get(`${target.server.baseURL}/health`, { agent: target.agent }, (response) => {
+				response.resume();
+				response.on('end', resolveGet);
+				response.on('error', resolveGet);
+			});
+			request.on('error', resolveGet);
+		});
+		times.push(performance.now() - started);
+	}
+	return times;
+}
+
+/** Figure 1's rows for one run: Parley's values `p` beside the baseline's `b`. */
+export function figure1Rows(p, b, tag) {
+	const row = baselineRow(tag);
+	const added = p.firstTextMedianMs - b.firstTextMedianMs;
+	return [
+		row('first text-delta, median (ms)', p.firstTextMedianMs, b.firstTextMedianMs, 2, 'Parley adds < 10 ms', `${yesNo(added < 10)} (${added >= 0 ? '+' : ''}${fmt(added, 2)} ms)`),
+		row('first text-delta, p90 (ms)', p.firstTextP90Ms, b.firstTextP90Ms, 2, '—', '—'),
+		row('first byte, median (ms)', p.firstByteMedianMs, b.firstByteMedianMs, 2, '—', '—'),
+		row('GET /health, median (ms)', p.healthMedianMs, b.healthMedianMs, 2, '—', '—'),
+		row('failed requests', p.errors, b.errors, 0, '0', yesNo(p.errors === 0), { ratio: false }),
+		noiseRow(row, p, b)
+	];
+}
