@@ -5,7 +5,8 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, tasks, users } from '../../src/lib/server/db/schema';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
-import { parseSse, readRest, readUntil, textReader, type SseMessage } from '../support/streams';
+import { parseSse, readRest, textReader, type SseMessage } from '../support/streams';
+import { agentApiTextDelta, LONG_ANSWER_END, readTextDeltas } from '../support/text-deltas';
 
 let server: TestServer;
 /** The first account, hence an admin. */
@@ -254,7 +255,8 @@ describe('POST /api/agent/stream/', () => {
 			{ signal: controller.signal }
 		);
 		const reader = textReader(response.body);
-		const seen = await readUntil(reader, 'event: text_delta');
+		// Five deltas in, the caller goes away.
+		const { seen, text: received } = await readTextDeltas(reader, 5, agentApiTextDelta);
 		const created = parseSse(seen.slice(0, seen.indexOf('\n\n') + 2))[0];
 		const sessionId = String((created.data.response as { metadata: { session_id: string } }).metadata.session_id);
 		controller.abort();
@@ -266,20 +268,28 @@ describe('POST /api/agent/stream/', () => {
 		const stored = await storedMessages(sessionId);
 		expect(stored[1].status).toBe('interrupted');
 		const text = stored[1].parts.flatMap((part) => (part.type === 'text' ? [part.text ?? ''] : [])).join('');
-		expect(text.length).toBeGreaterThan(0);
-		expect(text.split(/\s+/).length).toBeLessThan(200);
+		expect(text.startsWith(received)).toBe(true);
+		expect(received.split(/\s+/).filter(Boolean)).toHaveLength(5);
+		expect(text).not.toContain(LONG_ANSWER_END);
 	});
 
 	it('ends with done interrupted when the run is stopped', async () => {
 		const response = await withKey('/api/agent/stream/', { message: 'Please write a long answer about rivers', agent_id: 'assistant' });
 		const reader = textReader(response.body);
-		const seen = await readUntil(reader, 'event: text_delta');
+		// Five deltas in, the run is stopped.
+		const { seen, text: received } = await readTextDeltas(reader, 5, agentApiTextDelta);
 		const created = parseSse(seen.slice(0, seen.indexOf('\n\n') + 2))[0];
 		const sessionId = String((created.data.response as { metadata: { session_id: string } }).metadata.session_id);
 		expect((await admin.fetch(`/api/chat/${sessionId}/stop`, { method: 'POST' })).status).toBe(200);
 		const events = parseSse(seen + (await readRest(reader)));
 		expect(doneOf(events)).toMatchObject({ session_id: sessionId, status: 'interrupted' });
 		expect(named(events, 'openai_event').at(-1)?.data.type).toBe('response.incomplete');
+		// The stream carried the answer up to the stop, and that is what was kept.
+		const streamed = textOf(events);
+		expect(streamed.startsWith(received)).toBe(true);
+		expect(streamed).not.toContain(LONG_ANSWER_END);
+		const stored = await storedMessages(sessionId);
+		expect(stored[1].parts.flatMap((part) => (part.type === 'text' ? [part.text ?? ''] : [])).join('')).toBe(streamed);
 	});
 });
 

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { startServer, type TestServer } from '../support/server';
 import { signUp, type SessionClient } from '../support/session';
+import { LONG_ANSWER_END } from '../support/text-deltas';
 
 let server: TestServer;
 let alice: SessionClient;
@@ -245,10 +246,17 @@ describe('runs belong to the server', () => {
 			messageId: undefined,
 			abortSignal: undefined
 		});
+		// Five deltas in, the answer is stopped.
 		const reader = stream.getReader();
-		let chunk: UIMessageChunk | undefined;
-		do chunk = (await reader.read()).value;
-		while (chunk && chunk.type !== 'text-delta');
+		let received = '';
+		for (let deltas = 0; deltas < 5; ) {
+			const { value, done } = await reader.read();
+			if (done) throw new Error('The answer ended before its fifth delta.');
+			if (value.type === 'text-delta') {
+				received += value.delta;
+				deltas++;
+			}
+		}
 
 		expect((await bob.fetch(`/api/chat/${taskId}/stop`, { method: 'POST' })).status).toBe(404);
 		const stop = await alice.fetch(`/api/chat/${taskId}/stop`, { method: 'POST' });
@@ -266,8 +274,12 @@ describe('runs belong to the server', () => {
 		const { body } = await trpc(alice, 'tasks.get', { id: taskId });
 		const answer = body.result.data.messages[1];
 		expect(answer.status).toBe('interrupted');
-		expect(textOf(answer).length).toBeGreaterThan(0);
-		expect(textOf(answer).split(/\s+/).length).toBeLessThan(200);
+		// What was streamed before the stop is kept, and the answer ends short of its last sentence.
+		expect(received.split(/\s+/).filter(Boolean)).toHaveLength(5);
+		expect(textOf(answer).startsWith(received)).toBe(true);
+		expect(textOf(answer)).not.toContain(LONG_ANSWER_END);
+		const afterStop = rest.flatMap((chunk) => (chunk.type === 'text-delta' ? [chunk.delta] : [])).join('');
+		expect(textOf(answer)).toBe(received + afterStop);
 		expect(body.result.data.messages[0].parts[0].text).toBe('Please write a long answer about rivers');
 	});
 });

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { users } from '../../src/lib/server/db/schema';
 import { startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';
+import { encodeImages } from '../support/image-formats';
 import { textPng } from '../support/text-png';
 
 let server: TestServer;
@@ -90,6 +91,26 @@ describe('OCR of uploaded images (built server)', () => {
 		expect(text).toContain('I received 1 attachment: sign.png (image). sign.png begins: "PARLEY OCR 42".');
 		// Nothing was downloaded or cached next to the server.
 		expect(readdirSync(workingDir)).toEqual([]);
+	}, 90_000);
+
+	it('reads the words of a JPEG and of a WebP as of a PNG', async () => {
+		const [jpeg, webp] = await encodeImages([
+			{ png: textPng(['JPEG SIGN 17']), type: 'image/jpeg' },
+			{ png: textPng(['WEBP SIGN 28']), type: 'image/webp' }
+		]);
+		// What the server reads the type from: the bytes themselves.
+		expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+		expect(Buffer.from(webp.subarray(8, 12)).toString('latin1')).toBe('WEBP');
+
+		const photo = await upload(jpeg, 'photo.jpg');
+		const picture = await upload(webp, 'picture.webp');
+		expect([photo.mime_type, picture.mime_type]).toEqual(['image/jpeg', 'image/webp']);
+		expect(await settledMeta(photo.id)).toMatchObject({ extraction_status: 'ready', text_length: 'JPEG SIGN 17'.length, extraction_error: null });
+		expect(await settledMeta(picture.id)).toMatchObject({ extraction_status: 'ready', text_length: 'WEBP SIGN 28'.length, extraction_error: null });
+		const text = await answer({ message: 'What do they say?', agent_id: 'assistant', files: [photo.id, picture.id] });
+		expect(text).toContain(
+			'I received 2 attachments: photo.jpg (image), picture.webp (image). photo.jpg begins: "JPEG SIGN 17". picture.webp begins: "WEBP SIGN 28".'
+		);
 	}, 90_000);
 
 	it('records an image without text as having none, and a damaged one as failed with a reason', async () => {

@@ -138,21 +138,23 @@ test('a file over the size limit shows the server’s 413 message on its chip', 
 
 test('a refused media type shows the server’s 415 message on its chip', async ({ page }) => {
 	await signUp(page, 'refused-type');
-	// The server takes every type today; a 415 is answered here exactly as its error body would be.
-	await page.route('**/api/files', (route) =>
-		route.fulfill({
-			status: 415,
-			contentType: 'application/json',
-			body: JSON.stringify({
-				error: { code: 'unsupported_media_type', message: 'Files of this type are not accepted.', field: 'file' }
-			})
-		})
-	);
+	// The server takes files of every type; it refuses (415) an upload that is not a form. The upload
+	// goes to the server as such here, and its own answer comes back to the page.
+	let refusal: { status: number; body: { error: { code: string; message: string; field: string } } } | undefined;
+	await page.route('**/api/files', async (route) => {
+		const headers = { ...route.request().headers(), 'content-type': 'application/octet-stream' };
+		const response = await route.fetch({ headers });
+		refusal = { status: response.status(), body: await response.json() };
+		await route.fulfill({ response });
+	});
 	await fileInput(page).setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
 
-	await expect(page.getByTestId('attachment').getByRole('alert')).toHaveText(
-		'setup.exe is not a supported type: Files of this type are not accepted.'
-	);
+	const alert = page.getByTestId('attachment').getByRole('alert');
+	await expect(alert).toHaveText('setup.exe is not a supported type: Send the request as multipart/form-data.');
+	expect(refusal).toEqual({
+		status: 415,
+		body: { error: { code: 'unsupported_media_type', message: 'Send the request as multipart/form-data.', field: 'content-type' } }
+	});
 	await expect(sendButton(page)).toBeDisabled();
 });
 

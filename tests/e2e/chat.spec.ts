@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
+import { LONG_ANSWER_END } from '../support/text-deltas';
 
 const password = 'correct horse battery';
 
@@ -84,14 +85,18 @@ test('Stop keeps the partial answer, marked as interrupted', async ({ page }) =>
 	await new AuthPage(page).signUp(uniqueEmail('stop'), password);
 	const chat = new ChatPage(page);
 	await chat.send('Please write a long answer about the sea');
-	await expect(chat.answers().first()).toContainText('Here is a long answer');
+	// Eight words in, the answer is stopped.
+	await expect(chat.answers().first()).toContainText('Here is a long answer about the sea.');
+	const stopped = page.waitForResponse((response) => /\/api\/chat\/[^/]+\/stop$/.test(new URL(response.url()).pathname));
 	await page.getByRole('button', { name: 'Stop' }).click();
+	expect(await (await stopped).json()).toMatchObject({ stopped: true });
 
 	await chat.waitForIdle();
 	await expect(page.getByTestId('interrupted')).toBeVisible();
 	await page.reload();
 	await expect(page.getByTestId('interrupted')).toBeVisible();
-	await expect(chat.answers().first()).toContainText('Here is a long answer');
+	await expect(chat.answers().first()).toContainText('Here is a long answer about the sea.');
+	await expect(chat.answers().first()).not.toContainText(LONG_ANSWER_END);
 });
 
 test('a reload while the answer streams reconnects to it', async ({ page }) => {

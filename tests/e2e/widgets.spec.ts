@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
-import { CannedChat, text, toolCall, widget } from './pages/canned-chat';
+import { CannedChat, text, widget, type ChatRequestBody } from './pages/canned-chat';
 import { ChatPage } from './pages/chat-page';
 
 const password = 'correct horse battery';
@@ -62,7 +62,12 @@ const appointments = {
 	]
 };
 
-/** Signs a new person up and sends a first message, answered with `chunks`. */
+/**
+ * Signs a new person up and sends a first message, answered with `chunks` by a canned
+ * `/api/chat`. Only for what no agent of this build sends: a product carousel, a choice of
+ * several, a form outside a tool call or with number, list and checkbox fields, an unknown widget
+ * type and malformed widget data. Everything else is tested against the server.
+ */
 async function startChat(page: Page, prefix: string, chunks: Parameters<CannedChat['answer']>[1]) {
 	const canned = await CannedChat.install(page);
 	await new AuthPage(page).signUp(uniqueEmail(prefix), password);
@@ -73,6 +78,30 @@ async function startChat(page: Page, prefix: string, chunks: Parameters<CannedCh
 	return { canned, chat };
 }
 
+/** Signs a new person up and opens a chat with an agent of this build. */
+async function chatWith(page: Page, prefix: string, agent: string): Promise<ChatPage> {
+	await new AuthPage(page).signUp(uniqueEmail(prefix), password);
+	const chat = new ChatPage(page);
+	await chat.pickAgent(agent);
+	return chat;
+}
+
+/** The body of the next chat request the page sends (start waiting before the click that sends it). */
+async function nextChatRequest(page: Page): Promise<ChatRequestBody> {
+	const request = await page.waitForRequest((candidate) => candidate.method() === 'POST' && new URL(candidate.url()).pathname === '/api/chat');
+	return request.postDataJSON() as ChatRequestBody;
+}
+
+/** Counts the chat requests the page sends from now on. */
+function countChatRequests(page: Page): () => number {
+	let count = 0;
+	page.on('request', (request) => {
+		if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/chat') count++;
+	});
+	return () => count;
+}
+
+// Canned: no agent sends a product carousel, an unknown widget type or malformed widget data.
 test('each built-in widget shows its content, and an unknown or malformed one a readable card', async ({ page }) => {
 	const errors: Error[] = [];
 	page.on('pageerror', (error) => errors.push(error));
@@ -139,35 +168,46 @@ test('each built-in widget shows its content, and an unknown or malformed one a 
 	await page.screenshot({ path: resolve(folder, 'widgets-phone-dark.png'), fullPage: true });
 });
 
-test('choosing an option sends its label and the widget’s answer; the widget then shows the choice', async ({ page }) => {
-	const { canned, chat } = await startChat(page, 'widgets-choice', [...text('t1', 'Sure.'), ...widget('w1', 'choice', choice)]);
+test('choosing an option sends its label and the widget’s answer; the agent answers it, and the choice is kept', async ({ page }) => {
+	// The support agent greets with a choice of topics.
+	const chat = await chatWith(page, 'widgets-choice', 'support');
+	await chat.send('Hello');
+	await chat.waitForIdle();
+	const topics = widgetsOf(page, 'choice');
+	await expect(topics.getByRole('group', { name: 'What can we help you with?' })).toBeVisible();
+	await expect(topics.getByRole('button', { name: 'My support plan' })).toHaveAccessibleDescription('What your plan includes and how fast we answer');
 
-	canned.answer('answer-2', text('t2', 'Billing will get back to you.'));
-	const sent = canned.nextRequest();
-	await widgetsOf(page, 'choice').getByRole('button', { name: 'Billing' }).click();
+	const sent = nextChatRequest(page);
+	await topics.getByRole('button', { name: 'Something else' }).click();
 	const body = await sent;
 	expect(body.messages).toHaveLength(1);
 	expect(body.messages[0].role).toBe('user');
 	expect(body.messages[0].parts).toEqual([
-		{ type: 'text', text: 'Billing' },
-		{ type: 'data-widget-submit', data: { widgetId: 'w1', type: 'choice', value: 'billing' } }
+		{ type: 'text', text: 'Something else' },
+		{ type: 'data-widget-submit', data: { widgetId: expect.any(String), type: 'choice', value: 'other' } }
 	]);
 
-	await expect(chat.answers().nth(1)).toContainText('Billing will get back to you.');
+	// The agent reads the value chosen: "other" has its own answer.
+	await expect(chat.answers().nth(1)).toContainText('Of course: what would you like to know?');
 	await chat.waitForIdle();
 	const question = chat.questions().nth(1);
-	await expect(question).toContainText('Billing');
+	await expect(question).toContainText('Something else');
 	await expect(question.getByTestId('via-widget')).toHaveText('via widget');
+	await expect(topics).toHaveAttribute('data-submitted', 'true');
+	await expect(topics).toContainText('Chosen: Something else');
+	await expect(topics.getByRole('button', { name: 'Something else' })).toHaveAttribute('aria-pressed', 'true');
+	await expect(topics.getByRole('button', { name: 'My support plan' })).toBeDisabled();
 
-	const answered = widgetsOf(page, 'choice');
-	await expect(answered).toHaveAttribute('data-submitted', 'true');
-	await expect(answered).toContainText('Chosen: Billing');
-	await expect(answered.getByRole('button', { name: 'Billing' })).toHaveAttribute('aria-pressed', 'true');
-	await expect(answered.getByRole('button', { name: 'Billing' })).toBeDisabled();
-	await expect(answered.getByRole('button', { name: 'Technical support' })).toBeDisabled();
-	expect(canned.requests).toHaveLength(2);
+	// The server kept the choice with the conversation.
+	await page.reload();
+	await expect(chat.questions()).toHaveCount(2);
+	await expect(chat.answers().nth(1)).toContainText('Of course: what would you like to know?');
+	await expect(topics).toContainText('Chosen: Something else');
+	await expect(topics.getByRole('button', { name: 'Something else' })).toHaveAttribute('aria-pressed', 'true');
+	await expect(topics.getByRole('button', { name: 'Open a ticket' })).toBeDisabled();
 });
 
+// Canned: no agent offers a choice of several options.
 test('a choice of several sends the options checked, in their order', async ({ page }) => {
 	const toppings = {
 		question: 'Which toppings?',
@@ -202,26 +242,22 @@ test('a choice of several sends the options checked, in their order', async ({ p
 	await expect(group.getByRole('checkbox', { name: 'Basil' })).toBeChecked();
 });
 
-test('a form checks its fields before it sends the object entered', async ({ page }) => {
+// Canned: the one form an agent shows (support's contact form) answers a tool call and has text fields only.
+test('a form outside a tool call checks its number field and sends the typed values in a message', async ({ page }) => {
 	const { canned, chat } = await startChat(page, 'widgets-form', widget('w-form', 'form', form));
 	const formWidget = widgetsOf(page, 'form');
 	const name = formWidget.getByRole('textbox', { name: 'Name' });
-	const email = formWidget.getByRole('textbox', { name: 'Email' });
-
-	await formWidget.getByRole('button', { name: 'Submit' }).click();
-	await expect(formWidget.getByText('Name is required.')).toBeVisible();
-	await expect(name).toHaveAttribute('aria-invalid', 'true');
-	await expect(name).toHaveAccessibleDescription('Name is required.');
-	await expect(name).toBeFocused();
-	await email.fill('ada');
-	await formWidget.getByRole('button', { name: 'Submit' }).click();
-	await expect(formWidget.getByText('Enter an email address such as name@example.com.')).toBeVisible();
-	expect(canned.requests).toHaveLength(1);
+	const guests = formWidget.getByRole('spinbutton', { name: 'Guests' });
 
 	await name.fill('Ada');
-	await expect(formWidget.getByText('Name is required.')).toHaveCount(0);
-	await email.fill('ada@example.com');
-	await formWidget.getByRole('spinbutton', { name: 'Guests' }).fill('3');
+	await formWidget.getByRole('textbox', { name: 'Email' }).fill('ada@example.com');
+	await guests.fill('9');
+	await formWidget.getByRole('button', { name: 'Submit' }).click();
+	await expect(guests).toHaveAccessibleDescription('Enter 8 or less.');
+	await expect(guests).toBeFocused();
+	expect(canned.requests).toHaveLength(1);
+
+	await guests.fill('3');
 	await formWidget.getByRole('combobox', { name: 'Plan' }).selectOption('pro');
 	await formWidget.getByRole('checkbox', { name: 'Send me news' }).check();
 	canned.answer('answer-2', text('t2', 'Thanks, Ada.'));
@@ -240,82 +276,98 @@ test('a form checks its fields before it sends the object entered', async ({ pag
 	await expect(formWidget).toHaveAttribute('data-submitted', 'true');
 	await expect(name).toHaveValue('Ada');
 	await expect(name).toBeDisabled();
-	await expect(formWidget.getByRole('spinbutton', { name: 'Guests' })).toHaveValue('3');
+	await expect(guests).toHaveValue('3');
 	await expect(formWidget.getByRole('checkbox', { name: 'Send me news' })).toBeChecked();
 	await expect(formWidget.getByRole('checkbox', { name: 'Send me news' })).toBeDisabled();
 	await expect(formWidget.getByRole('button', { name: 'Submit' })).toHaveCount(0);
 });
 
-test('a product and then a time are sent as chosen, and the older widget stays answered', async ({ page }) => {
+// Canned: no agent shows products.
+test('a product is sent as chosen, and the carousel shows the choice', async ({ page }) => {
 	const { canned, chat } = await startChat(page, 'widgets-products', widget('w-products', 'product_carousel', products));
 	const carousel = widgetsOf(page, 'product_carousel');
 
-	canned.answer('answer-2', [...text('t2', 'When shall we deliver?'), ...widget('w-slots', 'appointment_picker', appointments)]);
-	let sent = canned.nextRequest();
+	canned.answer('answer-2', text('t2', 'The blue one it is.'));
+	const sent = canned.nextRequest();
 	await carousel.getByRole('button', { name: 'Choose Blue mug' }).click();
-	let body = await sent;
-	expect(body.messages.at(-1)?.parts).toEqual([
+	expect((await sent).messages.at(-1)?.parts).toEqual([
 		{ type: 'text', text: 'Blue mug' },
 		{ type: 'data-widget-submit', data: { widgetId: 'w-products', type: 'product_carousel', value: { productId: 'mug-blue' } } }
 	]);
 
-	const picker = widgetsOf(page, 'appointment_picker');
-	await expect(picker.getByRole('button', { name: 'Tue 3 Dec, 11:00' })).toBeEnabled();
+	await expect(chat.answers().nth(1)).toContainText('The blue one it is.');
 	await expect(carousel).toContainText('Chosen: Blue mug');
 	await expect(carousel.getByRole('button', { name: 'Chosen Blue mug' })).toHaveAttribute('aria-pressed', 'true');
-	await expect(carousel.getByRole('button', { name: 'Choose Red mug' })).toBeDisabled();
-
-	canned.answer('answer-3', text('t3', 'Delivery is planned.'));
-	sent = canned.nextRequest();
-	await picker.getByRole('button', { name: 'Tue 3 Dec, 11:00' }).click();
-	body = await sent;
-	expect(body.messages.at(-1)?.parts).toEqual([
-		{ type: 'text', text: 'Tue 3 Dec, 11:00' },
-		{
-			type: 'data-widget-submit',
-			data: {
-				widgetId: 'w-slots',
-				type: 'appointment_picker',
-				value: { start: '2030-12-03T10:00:00.000Z', end: '2030-12-03T10:30:00.000Z' }
-			}
-		}
-	]);
-	await expect(chat.answers().nth(2)).toContainText('Delivery is planned.');
-	await expect(picker).toContainText('Chosen: Tue 3 Dec, 11:00');
-	await expect(picker.getByRole('button', { name: 'Tue 3 Dec, 11:00' })).toHaveAttribute('aria-pressed', 'true');
-	await expect(picker.getByRole('button', { name: 'Wed 4 Dec, 14:00' })).toBeDisabled();
 	await expect(carousel.getByRole('button', { name: 'Chosen Blue mug' })).toBeDisabled();
+	await expect(carousel.getByRole('button', { name: 'Choose Red mug' })).toBeDisabled();
 });
 
-test('a widget that answers a tool call sends its value as the call’s output', async ({ page }) => {
-	const { canned, chat } = await startChat(page, 'widgets-tool', [
-		...toolCall('call-1', 'choose_plan', { reason: 'pricing' }),
-		...widget('w-plan', 'choice', { question: 'Which plan?', options: [{ value: 'pro', label: 'Pro' }] }, {
-			toolCallId: 'call-1',
-			toolName: 'choose_plan'
-		})
-	]);
-	const planWidget = widgetsOf(page, 'choice');
-	// The widget asks for the call's output: the tool card offers no second way.
-	await expect(page.getByTestId('tool-call').getByRole('textbox')).toHaveCount(0);
+test('a form that answers a tool call checks its fields, then sends the object entered as the call’s output', async ({ page }) => {
+	// An older widget first: the support agent's topics, answered.
+	const chat = await chatWith(page, 'widgets-tool', 'support');
+	await chat.send('Hello');
+	const topics = widgetsOf(page, 'choice');
+	await chat.waitForIdle();
+	await topics.getByRole('button', { name: 'Something else' }).click();
+	await expect(chat.answers().nth(1)).toContainText('Of course: what would you like to know?');
+	await chat.waitForIdle();
 
-	canned.answer('answer-1', text('t2', 'Pro it is.'));
-	const sent = canned.nextRequest();
-	await planWidget.getByRole('button', { name: 'Pro' }).click();
-	const body = await sent;
-	const last = body.messages.at(-1);
+	// Named in a message, the contact_form tool is called; its call shows the form, titled from its input.
+	await chat.send('Please show the contact form reason="a late parcel"');
+	const contact = widgetsOf(page, 'form');
+	const fields = contact.getByRole('group', { name: 'How can we reach you? (a late parcel)' });
+	await expect(fields).toBeVisible();
+	await chat.waitForIdle();
+	// The form gives the call's output: the tool card offers no second way.
+	await expect(page.getByTestId('tool-call').filter({ hasText: 'contact_form' }).getByRole('textbox')).toHaveCount(0);
+
+	const count = countChatRequests(page);
+	const name = contact.getByRole('textbox', { name: 'Name' });
+	const email = contact.getByRole('textbox', { name: 'Email' });
+	const send = contact.getByRole('button', { name: 'Send details' });
+	await send.click();
+	await expect(contact.getByText('Name is required.')).toBeVisible();
+	await expect(name).toHaveAttribute('aria-invalid', 'true');
+	await expect(name).toHaveAccessibleDescription('Name is required.');
+	await expect(name).toBeFocused();
+	await email.fill('ada');
+	await send.click();
+	await expect(contact.getByText('Enter an email address such as name@example.com.')).toBeVisible();
+	await name.fill('Ada');
+	await expect(contact.getByText('Name is required.')).toHaveCount(0);
+	expect(count()).toBe(0);
+
+	await email.fill('ada@example.com');
+	const sent = nextChatRequest(page);
+	await send.click();
+	const last = (await sent).messages.at(-1);
 	expect(last?.role).toBe('assistant');
-	expect(last?.parts.find((part) => part.type === 'tool-choose_plan')).toMatchObject({
-		toolCallId: 'call-1',
+	expect(last?.parts.find((part) => part.type === 'tool-contact_form')).toMatchObject({
 		state: 'output-available',
-		output: 'pro'
+		output: { name: 'Ada', email: 'ada@example.com' }
 	});
 	expect(last?.parts.some((part) => part.type === 'data-widget-submit')).toBe(false);
 
-	await expect(chat.answers().first()).toContainText('Pro it is.');
-	await expect(chat.questions()).toHaveCount(1);
-	await expect(planWidget).toContainText('Chosen: Pro');
-	await expect(planWidget.getByRole('button', { name: 'Pro' })).toBeDisabled();
+	// The run goes on from the output: the same answer quotes it.
+	const answer = chat.answers().nth(2);
+	await expect(answer).toContainText('The contact_form tool returned: {"name":"Ada","email":"ada@example.com"}.');
+	await chat.waitForIdle();
+	expect(count()).toBe(1);
+	await expect(chat.questions()).toHaveCount(3);
+	await expect(contact).toHaveAttribute('data-submitted', 'true');
+	await expect(name).toBeDisabled();
+	// The older widget stays answered.
+	await expect(topics).toContainText('Chosen: Something else');
+	await expect(topics.getByRole('button', { name: 'My support plan' })).toBeDisabled();
+
+	// The server kept the output with the call: after a reload the form shows what was sent.
+	await page.reload();
+	await expect(contact).toHaveAttribute('data-submitted', 'true');
+	await expect(name).toHaveValue('Ada');
+	await expect(email).toHaveValue('ada@example.com');
+	await expect(name).toBeDisabled();
+	await expect(chat.answers().nth(2)).toContainText('The contact_form tool returned: {"name":"Ada","email":"ada@example.com"}.');
+	await expect(topics).toContainText('Chosen: Something else');
 });
 
 test('a widget submit continues the run', async ({ page }) => {
