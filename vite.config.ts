@@ -41,10 +41,12 @@ export default defineConfig(({ mode }) => {
 		plugins: [parleyWidget(), sveltekit(), parleyStartup()],
 		server: { port: 5173 },
 		test: {
-			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts'],
 			environment: 'node',
 			testTimeout: 20_000,
-			hookTimeout: 60_000
+			hookTimeout: 60_000,
+			// The demo database is migrated and seeded once per run; tests copy it.
+			globalSetup: ['tests/support/db-templates-setup.ts'],
+			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts']
 		}
 	};
 });
