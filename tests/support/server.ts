@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { copyTemplate } from './db-templates';
 
 /** A built Parley server running on its own port with its own database. */
 export interface TestServer {
@@ -40,8 +41,11 @@ function withoutUnset(env: Record<string, string | undefined>): Record<string, s
 
 /**
  * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
- * answers. `env` adds or overrides environment variables (`undefined` leaves one out); `cwd` is where it starts from; `entry:
- * 'ws'` starts `src/node/serve.mjs` (what `npm start` runs, with the WebSocket chat) instead.
+ * answers. Unless `env` names the database or where files go, that database is a copy of the
+ * demo database seeded once for the test run (tests/support/db-templates.ts), so the server's
+ * start-up finds nothing to migrate or seed. `env` adds or overrides environment variables
+ * (`undefined` leaves one out); `cwd` is where it starts from; `entry: 'ws'` starts
+ * `src/node/serve.mjs` (what `npm start` runs, with the WebSocket chat) instead.
  */
 export async function startServer(
 	env: Record<string, string | undefined> = {},
@@ -53,7 +57,13 @@ export async function startServer(
 	const folder = mkdtempSync(join(tmpdir(), 'parley-server-'));
 	const port = await freePort();
 	const baseURL = `http://127.0.0.1:${port}`;
-	const databaseUrl = `file:${join(folder, 'parley.db')}`;
+	const databasePath = join(folder, 'parley.db');
+	const databaseUrl = `file:${databasePath}`;
+	// A database of its own that keeps its files beside it starts as a copy of the demo database
+	// the run seeded once: the first start's migrations and seeding are already done.
+	if (!('DATABASE_URL' in env) && !('UPLOADS_DIR' in env) && (env.STORAGE_DRIVER ?? 'local') === 'local') {
+		copyTemplate('seeded', databasePath, join(folder, 'uploads'));
+	}
 	let output = '';
 	const entry = options.entry === 'ws' ? join(root, 'src', 'node', 'serve.mjs') : join(root, 'build');
 	const child: ChildProcess = spawn(process.execPath, [entry], {
