@@ -12,7 +12,7 @@ function uniqueEmail(prefix: string) {
 }
 
 test('sign up, chat with a streamed answer, and find it again after a reload', async ({ page }) => {
-	await new AuthPage(page).signUp(uniqueEmail('chat'), password);
+	await new AuthPage(page).signUpWithForm(uniqueEmail('chat'), password);
 	const chat = new ChatPage(page);
 
 	await expect(page.getByTestId('model-label')).toHaveText('Offline demo model');
