@@ -46,6 +46,9 @@ export default defineConfig(({ mode }) => {
 			hookTimeout: 60_000,
 			// The demo database is migrated and seeded once per run; tests copy it.
 			globalSetup: ['tests/support/db-templates-setup.ts'],
+			// A test that checks nothing fails, and in CI so does a forgotten `.only`.
+			expect: { requireAssertions: true },
+			allowOnly: !process.env.CI,
 			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts']
 		}
 	};

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromiumPath } from './support/chromium.mjs';
 
+/** When the run began, for the duration printed at its end. */
+const startedAt = performance.now();
 const root = resolve(import.meta.dirname, '..');
 const results = resolve(root, 'test-results');
 const unitSummary = resolve(results, 'unit-summary.json');
@@ -62,5 +64,7 @@ if (e2eCode !== 0 && !existsSync(e2eReport)) broken = true;
 if (e2eCode !== 0 && totals.failed === 0) broken = true;
 
 if (broken && totals.failed === 0) totals.failed = 1;
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+const seconds = Math.round((performance.now() - startedAt) / 1000);
+console.log(`\nnpm test took ${Math.floor(seconds / 60)} min ${seconds % 60} s (${seconds} s)`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 || unitCode !== 0 || e2eCode !== 0 ? 1 : 0);

@@ -231,7 +231,7 @@ describe('dataStreamResponse', () => {
 		await reader?.read();
 		await reader?.cancel();
 		// Cancelling travels up the pipe chain to the run's events (which stop the run).
-		await cancel;
+		await expect(cancel).resolves.toBeUndefined();
 	});
 });
 
