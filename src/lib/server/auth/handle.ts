@@ -2,7 +2,7 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { AppError, errorResponse } from '../errors';
-import { authenticate, bearerToken } from './authenticate';
+import { ANONYMOUS, authenticate, bearerToken } from './authenticate';
 import { isSameOriginRequest } from './origin-check';
 import type { CookiePolicy } from './session';
 
@@ -35,6 +35,8 @@ async function authenticateRequest(
 	if (event.url.pathname === '/health') return resolve(event);
 	const db = await getDb();
 	event.locals.db = db;
+	// Anonymous until proven otherwise, also for the handles around this one when it refuses.
+	Object.assign(event.locals, ANONYMOUS);
 	try {
 		Object.assign(
 			event.locals,
