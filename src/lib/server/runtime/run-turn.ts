@@ -38,6 +38,7 @@ import { safeDownload } from './safe-download';
 import { describeModelError, isModelCallError } from './describe-model-error';
 import type { RunEndReason, RunEvent, RunUsage } from './events';
 import { isWidgetPart } from '$lib/widgets/contract';
+import { textOf } from '$lib/text-of';
 import { MessagePartsBuilder, type ToolPart } from './message-parts';
 import { ActiveRun, runRegistry, type RunRegistry } from './run-registry';
 import { StreamSaver } from './stream-saver';
@@ -106,11 +107,6 @@ const MAX_RUN_SECONDS = 86_400;
 
 /** The abort reason of a run stopped by its agent's time limit. */
 const RUN_TIMEOUT = 'timeout';
-
-/** The first text of a list of parts. */
-function textOf(parts: UIMessage['parts']): string {
-	return parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
-}
 
 /**
  * What a turn will call, checked before anything is stored: the model (an unconfigured provider
@@ -221,7 +217,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 			writes.push(
 				insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent })
 			);
-			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts)) || 'New task'));
+			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts, ' ')) || 'New task'));
 		}
 		writes.push(
 			prepared.continued
@@ -384,7 +380,7 @@ async function drive({ db, config, run, task, agent, tools, model, history, init
 		const system = buildSystemPrompt(
 			agent,
 			task.context,
-			history.filter((message) => message.role === 'system').map((message) => textOf(message.parts))
+			history.filter((message) => message.role === 'system').map((message) => textOf(message.parts, ' '))
 		);
 		const result = streamText({
 			model,
