@@ -10,7 +10,8 @@ import { createTask } from '../services/tasks';
 import type { RunEvent } from './events';
 import type { ActiveRun } from './run-registry';
 import { RunRegistry } from './run-registry';
-import { answerToolCalls, startTurn } from './run-turn';
+import { answerToolCalls } from './answer-tool-calls';
+import { startTurn } from './start-turn';
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 

@@ -10,7 +10,7 @@ import { chooseVersion, listMessageNodes, listMessages, messageVersions } from '
 import { createTask, findTask } from '../services/tasks';
 import type { Viewer } from '../services/viewer';
 import { RunRegistry } from './run-registry';
-import { startTurn } from './run-turn';
+import { startTurn } from './start-turn';
 import type { TurnRequest } from './turn-request';
 
 const fast = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });

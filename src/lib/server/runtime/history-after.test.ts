@@ -1,7 +1,7 @@
 import type { UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../db/schema';
-import { historyAfter } from './run-turn';
+import { historyAfter } from './history-after';
 import { prepareHistory } from './turn-request';
 
 /** A stored message of the test task. */

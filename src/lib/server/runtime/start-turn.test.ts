@@ -17,7 +17,7 @@ import type { Viewer } from '../services/viewer';
 import type { RunEvent } from './events';
 import type { ActiveRun } from './run-registry';
 import { RunRegistry } from './run-registry';
-import { startTurn } from './run-turn';
+import { startTurn } from './start-turn';
 
 const fast = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 /** The offline model streams its first delta at once and then waits this long before each next one. */
