@@ -7,7 +7,6 @@ import { importX } from 'eslint-plugin-import-x';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
-import svelteConfig from './svelte.config.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -195,8 +194,7 @@ export default ts.config(
 			parserOptions: {
 				projectService: false,
 				extraFileExtensions: ['.svelte'],
-				parser: ts.parser,
-				svelteConfig
+				parser: ts.parser
 			}
 		}
 	},
@@ -232,7 +230,7 @@ export default ts.config(
 		plugins: { 'import-x': importX },
 		languageOptions: {
 			// import-x parses each imported module with these: Svelte components need the TS parser.
-			parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'], svelteConfig }
+			parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] }
 		},
 		settings: {
 			'import-x/ignore': ['node_modules'],
