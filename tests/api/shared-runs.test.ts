@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../support/redis';
-import type { TestServer } from '../support/server';
 import { startServerPair, type ServerPair } from '../support/server-pair';
 import type { SessionClient } from '../support/session';
 import { readRest, readUntil, textReader } from '../support/streams';
@@ -11,13 +10,11 @@ if ('reason' in redis) console.log(`Skipping the two-process tests: ${redis.reas
 
 describe.skipIf(!redis.url)('two server processes sharing Redis', () => {
 	let pair: ServerPair;
-	let first: TestServer;
-	let second: TestServer;
 	let alice: SessionClient;
 
 	beforeAll(async () => {
 		pair = await startServerPair(redis.url ?? '', { first: { MOCK_TOKEN_DELAY_MS: '15' } });
-		({ first, second, alice } = pair);
+		({ alice } = pair);
 	});
 
 	afterAll(async () => {

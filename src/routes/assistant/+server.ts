@@ -24,7 +24,6 @@ export const POST: RequestHandler = async (event) => {
 		const format = responseFormatOf(query.protocol, event.request.headers.get('accept'));
 		const body = await readJson(event.request, assistantRequestSchema);
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
-		const anonymousId = viewer.kind === 'anonymous' ? viewer.anonymousId : undefined;
 
 		const turn = await startThreadTurn({
 			db: event.locals.db,

@@ -58,7 +58,6 @@ export function chunkText(text: string, options: ChunkOptions = DEFAULT_CHUNKING
 			}
 			current = carried;
 			length = carriedLength;
-			fresh = false;
 		}
 		current.push(unit);
 		length += (length > 0 ? 1 : 0) + unit.length;

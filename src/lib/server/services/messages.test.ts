@@ -106,6 +106,7 @@ describe('appendMessages', () => {
 	it('keeps what drizzle would store: JSON parts and metadata, model, status, kind, times', async () => {
 		const parts = [
 			{ type: 'text' as const, text: 'Ünïcödé “quotes” \\ back\nslash 😀 \u2028' },
+			// eslint-disable-next-line no-loss-of-precision -- a number past 2^53, as a model may send one
 			{ type: 'tool-lookup', toolCallId: 'c1', state: 'output-available', input: { n: 12345678901234567890, f: 0.1 }, output: [null, true] }
 		] as unknown as StoredParts;
 		const before = Date.now();
