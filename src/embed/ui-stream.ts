@@ -71,7 +71,7 @@ export function isToolPart(part: ChatPart): part is ToolPart {
 
 /**
  * The `data:` payloads of a server-sent event stream, one per event, up to `[DONE]` (excluded)
- * or the end of the body.
+ * or the end of the body. The events are read by the app's own SSE parser (`$lib/sse`).
  */
 export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
 	const reader = body.getReader();
