@@ -9,9 +9,27 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte, vitePreprocess } from '@sveltejs/vite-plugin-svelte';
-import { build, defineConfig } from 'vite';
+import { build, defineConfig, transformWithOxc } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Strips the types of `.svelte.ts` modules (the element's state) before Svelte compiles them:
+ * Vite's own pass, which would do it, is off below (`oxc: false`). No tsconfig is read.
+ * @returns {import('vite').Plugin}
+ */
+function svelteModuleTypes() {
+	return {
+		name: 'parley-widget:svelte-module-types',
+		transform: {
+			filter: { id: /\.svelte\.ts$/ },
+			async handler(code, id) {
+				const result = await transformWithOxc(code, id, { lang: 'ts', tsconfig: false, sourcemap: false });
+				return { code: result.code, map: null };
+			}
+		}
+	};
+}
 
 /**
  * The widget's build settings.
@@ -25,6 +43,7 @@ export function widgetBuildConfig() {
 		logLevel: 'warn',
 		publicDir: false,
 		plugins: [
+			svelteModuleTypes(),
 			svelte({
 				configFile: false,
 				preprocess: vitePreprocess(),

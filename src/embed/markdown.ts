@@ -4,6 +4,8 @@
  * as HTML), so an answer cannot inject markup into the host page.
  */
 
+import { safeUrl } from '$lib/markdown/safe-url';
+
 export type Inline =
 	| { type: 'text'; text: string }
 	| { type: 'code'; text: string }
@@ -71,11 +73,6 @@ export function parseBlocks(source: string): Block[] {
 	return blocks;
 }
 
-/** Only these link targets become links; anything else stays text. */
-function safeHref(href: string): string | undefined {
-	return /^(https?:|mailto:)/i.test(href.trim()) ? href.trim() : undefined;
-}
-
 /** The inline tokens of a text. */
 export function parseInline(text: string): Inline[] {
 	const out: Inline[] = [];
@@ -88,7 +85,7 @@ export function parseInline(text: string): Inline[] {
 		else if (strong !== undefined || strong2 !== undefined) out.push({ type: 'strong', children: parseInline(strong ?? strong2) });
 		else if (em !== undefined || em2 !== undefined) out.push({ type: 'em', children: parseInline(em ?? em2) });
 		else {
-			const safe = safeHref(href);
+			const safe = safeUrl(href, { sameSitePaths: false });
 			out.push(safe ? { type: 'link', href: safe, children: parseInline(label) } : { type: 'text', text: whole });
 		}
 		last = match.index + whole.length;

@@ -4,6 +4,7 @@
  * the AI SDK out of the embed bundle.
  */
 import type { UIMessageChunk } from 'ai';
+import { SseParser } from '$lib/sse';
 import type { ToolState } from '$lib/tool-state-labels';
 import { WIDGET_PART_TYPE, WIDGET_SUBMIT_PART_TYPE, type WidgetData, type WidgetSubmission } from '$lib/widgets/contract';
 
@@ -70,36 +71,24 @@ export function isToolPart(part: ChatPart): part is ToolPart {
 
 /**
  * The `data:` payloads of a server-sent event stream, one per event, up to `[DONE]` (excluded)
- * or the end of the body.
+ * or the end of the body. The events are read by the app's own SSE parser (`$lib/sse`).
  */
 export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
 	const reader = body.getReader();
 	const decoder = new TextDecoder();
-	let buffer = '';
-	let data: string[] = [];
+	const parser = new SseParser();
 	try {
 		for (;;) {
 			const { value, done } = await reader.read();
-			if (done) break;
-			buffer += decoder.decode(value, { stream: true });
-			const lines = buffer.split(/\r\n|\r|\n/);
-			buffer = lines.pop() ?? '';
-			for (const line of lines) {
-				if (line === '') {
-					if (data.length > 0) {
-						const payload = data.join('\n');
-						data = [];
-						if (payload === '[DONE]') return;
-						yield payload;
-					}
-				} else if (line.startsWith('data:')) {
-					data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
-				}
-				// Comments (`:`), `event:`, `id:` and `retry:` lines carry nothing this stream uses.
+			const events = done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(value, { stream: true }));
+			// Comments (`:`), `event:`, `id:` and `retry:` lines carry nothing this stream uses.
+			for (const event of events) {
+				if (!event.hasData) continue;
+				if (event.data === '[DONE]') return;
+				yield event.data;
 			}
+			if (done) return;
 		}
-		if (buffer.startsWith('data:')) data.push(buffer.slice(buffer.startsWith('data: ') ? 6 : 5));
-		if (data.length > 0 && data.join('\n') !== '[DONE]') yield data.join('\n');
 	} finally {
 		reader.releaseLock();
 	}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { renderMarkdown, safeUrl } from './render';
+import { renderMarkdown } from './render';
 
 /** Tags and attributes the renderer may emit; anything else in the output is a bug. */
 const ALLOWED_TAGS = new Set([
@@ -303,31 +303,5 @@ describe('renderMarkdown: highlighting', () => {
 			['abc', 'ts'],
 			['<x>', 'py']
 		]);
-	});
-});
-
-describe('safeUrl', () => {
-	it('accepts http(s), mailto and same-site paths only', () => {
-		expect(safeUrl('https://example.com/a b')).toBe('https://example.com/a%20b');
-		expect(safeUrl('HTTP://example.com')).toBe('HTTP://example.com');
-		expect(safeUrl('mailto:me@example.com')).toBe('mailto:me@example.com');
-		expect(safeUrl('/chat/abc')).toBe('/chat/abc');
-		expect(safeUrl('https://example.com/?a=1&amp;b=2')).toBe('https://example.com/?a=1&b=2');
-		for (const href of [
-			'',
-			null,
-			'javascript:alert(1)',
-			' javascript:alert(1)',
-			'java\nscript:alert(1)',
-			'&#x6A;avascript:alert(1)',
-			'data:text/html,x',
-			'relative/path',
-			'#top',
-			'//evil.example',
-			'/\\evil.example',
-			'https://example.com/\u0000'
-		]) {
-			expect(safeUrl(href), String(href)).toBeUndefined();
-		}
 	});
 });

@@ -1,4 +1,5 @@
 import { Marked, type RendererObject, type Tokens } from 'marked';
+import { decodeCharacterReferences, safeUrl } from './safe-url';
 
 /** A code block met while rendering, so the caller can highlight it once it is finished. */
 export interface CodeBlock {
@@ -36,12 +37,6 @@ interface RenderState {
 
 /** Attributes of every link: model output opens in a new tab, without access to this page. */
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"';
-/** Schemes a link may use. Everything else (javascript:, data:, vbscript:, file:…) stays text. */
-const SAFE_SCHEME = /^(?:https?|mailto):/i;
-/** A path on this site: one slash, not `//` or `/\`, which browsers read as another host. */
-const SAME_SITE_PATH = /^\/(?![/\\])/;
-/** C0 controls, space, DEL and C1 controls: browsers drop some of them inside URLs. */
-const URL_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
 /** A language name after a fence that is safe to show and to use in a class name. */
 const LANGUAGE_NAME = /^[a-z0-9][a-z0-9_+#.-]{0,31}$/;
 
@@ -150,18 +145,6 @@ export function renderMarkdown(markdown: string, options: RenderOptions = {}): R
 	}
 }
 
-/**
- * The URL a link may point to, or `undefined` when it must stay text. Character references are
- * decoded first, as a browser would in an attribute (`javascript&#58;…`), and the result is
- * escaped completely when written out, so the checked string is exactly what the browser sees.
- */
-export function safeUrl(href: string | null | undefined): string | undefined {
-	if (!href) return undefined;
-	const url = decodeCharacterReferences(href).trim().replace(/ /g, '%20');
-	if (URL_CONTROL.test(url)) return undefined;
-	return SAFE_SCHEME.test(url) || SAME_SITE_PATH.test(url) ? url : undefined;
-}
-
 /** The fence's language, when it is a plain name (`ts`, `c++`, `objective-c`); else `''`. */
 function languageOf(lang: string | undefined): string {
 	const name = (lang ?? '').trim().split(/\s/, 1)[0].toLowerCase();
@@ -181,28 +164,6 @@ function fenceClosed(raw: string): boolean {
 
 function titleAttribute(title: string | null | undefined): string {
 	return title ? ` title="${escapeAttribute(decodeCharacterReferences(title))}"` : '';
-}
-
-const NAMED_REFERENCES: Record<string, string> = {
-	amp: '&',
-	lt: '<',
-	gt: '>',
-	quot: '"',
-	apos: "'",
-	nbsp: '\u00a0'
-};
-
-/**
- * Decodes numeric character references (with or without `;`, as browsers do in attributes) and
- * the common named ones. Other named references are left as they are; since the result is
- * escaped completely, they reach the browser as literal text and cannot hide a scheme.
- */
-function decodeCharacterReferences(text: string): string {
-	return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));?/gi, (match, decimal, hex, name) => {
-		if (name !== undefined) return NAMED_REFERENCES[name.toLowerCase()] ?? match;
-		const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex, 16);
-		return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-	});
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 	upsertTool
 } from './answer-state';
 import { previewWithout, sseEventParser, stringField } from './event-parsers';
-import { tryJson } from './sse-parser';
+import { tryJson } from './try-json';
 import { jsonRequest } from './request';
 import { newTaskSession, taskSession } from './task-session';
 import type { AnswerState, PendingCall, PlaygroundProtocol, RawEvent } from './types';

@@ -1,4 +1,4 @@
-import { tryJson } from './sse-parser';
+import { tryJson } from './try-json';
 import { isObject } from '../is-object';
 import { textOf } from '../text-of';
 import type { AnswerPart, AnswerState, AnswerStatus, PendingCall, ToolPart } from './types';

@@ -7,7 +7,7 @@ import {
 	statusOfFinish
 } from './assistant-request';
 import { lineEventParser, stringField } from './event-parsers';
-import { tryJson } from './sse-parser';
+import { tryJson } from './try-json';
 import { newTaskSession } from './task-session';
 import type { AnswerState, PlaygroundProtocol, RawEvent } from './types';
 

@@ -1,4 +1,5 @@
-import { SseParser, tryJson, type SseMessage } from './sse-parser';
+import { SseParser, type SseMessage } from '$lib/sse';
+import { tryJson } from './try-json';
 import type { EventParser, RawEvent } from './types';
 
 /** How a protocol names an event: its type, a finer detail, and the parsed payload. */

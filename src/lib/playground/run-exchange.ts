@@ -1,4 +1,4 @@
-import { tryJson } from './sse-parser';
+import { tryJson } from './try-json';
 import { toFetchInit } from './request';
 import type { EventParser, PlaygroundRequest, RawEvent } from './types';
 

@@ -1,52 +1,12 @@
 import { requireAdmin as requireAdminPage } from '$lib/server/http/require-admin';
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { ZodError } from 'zod';
-import { AppError } from '$lib/server/errors';
+import { FormFieldError } from '$lib/server/http/form-failure';
 import { JsonInputError, parseJsonWithin } from '$lib/server/http/json-depth';
 
 /** Sends visitors who are not signed in to the log-in page, and refuses everyone but admins (403). */
 export function requireAdmin(event: Pick<RequestEvent, 'locals' | 'url'>): void {
 	requireAdminPage(event.locals, event.url);
-}
-
-/** A form field that could not be read, e.g. JSON that does not parse. */
-export class FormFieldError extends Error {
-	constructor(
-		readonly field: string,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-/** What a failed admin form sends back: a message, the field at fault, and what was typed. */
-export interface FormFailure {
-	message: string;
-	field?: string;
-	values?: Record<string, unknown>;
-}
-
-/**
- * Turns an error of a tRPC call (or of reading the form) into a form failure with a clear message
- * naming its field; unexpected errors are rethrown for SvelteKit to log.
- */
-export function formFailure(thrown: unknown, values?: Record<string, unknown>) {
-	if (thrown instanceof FormFieldError) {
-		return fail(400, { message: thrown.message, field: thrown.field, values } satisfies FormFailure);
-	}
-	if (!(thrown instanceof TRPCError) || thrown.code === 'INTERNAL_SERVER_ERROR') throw thrown;
-	const status = getHTTPStatusCodeFromError(thrown);
-	const cause = thrown.cause;
-	if (cause instanceof ZodError) {
-		const [issue] = cause.issues;
-		const field = issue?.path.map(String).join('.') || undefined;
-		const message = issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The form is not valid.';
-		return fail(status, { message, field, values } satisfies FormFailure);
-	}
-	const field = cause instanceof AppError ? cause.field : undefined;
-	return fail(status, { message: thrown.message, field: field === 'id' ? undefined : field, values } satisfies FormFailure);
 }
 
 /** A text field of a form ('' when absent). */

@@ -3,7 +3,8 @@ import { TRPCError } from '@trpc/server';
 import { changePassword, confirmPassword, setDisplayName, setTheme } from '$lib/server/auth/account-settings';
 import { cookiePolicy } from '$lib/server/auth/handle';
 import { endSession } from '$lib/server/auth/session';
-import { AppError, toAppError } from '$lib/server/errors';
+import { AppError } from '$lib/server/errors';
+import { readFormError } from '$lib/server/http/form-failure';
 import { passwordAttempt } from '$lib/server/http/password-attempt';
 import { requireLogin } from '$lib/server/http/require-login';
 import { readActionForm } from '$lib/server/http/read-form';
@@ -29,12 +30,8 @@ type Section = 'name' | 'theme' | 'password' | 'share' | 'keys' | 'delete';
 
 /** A tRPC or Parley error as a form failure of a section, with its message and field. */
 function failure(section: Section, error: unknown) {
-	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
-		return fail(error.code === 'NOT_FOUND' ? 404 : 400, { section, message: error.message, field: null });
-	}
-	const appError = toAppError(error);
-	if (appError.code === 'internal') throw error;
-	return fail(appError.status, { section, message: appError.message, field: appError.field ?? null });
+	const { status, message, field } = readFormError(error);
+	return fail(status, { section, message, field: field ?? null });
 }
 
 /** The signed-in user of an action, with their form. */

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
+import { readFormError } from '$lib/server/http/form-failure';
 import { requireLogin } from '$lib/server/http/require-login';
 import { serverCaller } from '$lib/server/trpc/context';
 import { readActionForm } from '$lib/server/http/read-form';
@@ -40,10 +40,8 @@ async function act(run: () => Promise<unknown>) {
 		await run();
 		return { ok: true };
 	} catch (error) {
-		if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
-			return fail(error.code === 'NOT_FOUND' ? 404 : 400, { message: error.message });
-		}
-		throw error;
+		const { status, message } = readFormError(error);
+		return fail(status, { message });
 	}
 }
 

@@ -1,4 +1,5 @@
-import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
+import { formFailure } from '$lib/server/http/form-failure';
+import { requireAdmin } from '$lib/server/http/require-admin';
 import { serverCaller } from '$lib/server/trpc/context';
 import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,7 +24,7 @@ export const actions: Actions = {
 			const created = await serverCaller(event).admin.keys.create({ userId, name: String(form.get('name') ?? '') });
 			return { created: { name: created.name, key: created.key, userId } };
 		} catch (error) {
-			return adminFormFailure(error);
+			return formFailure(error);
 		}
 	},
 	revoke: async (event) => {
@@ -33,7 +34,7 @@ export const actions: Actions = {
 			await serverCaller(event).admin.keys.revoke({ id: String(form.get('id') ?? '') });
 			return { revoked: true };
 		} catch (error) {
-			return adminFormFailure(error);
+			return formFailure(error);
 		}
 	}
 };

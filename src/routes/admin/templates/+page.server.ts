@@ -1,5 +1,6 @@
 import { serverCaller } from '$lib/server/trpc/context';
-import { formFailure, numberField, requireAdmin } from '../catalog-form.server';
+import { numberField, requireAdmin } from '../catalog-form.server';
+import { formFailure } from '$lib/server/http/form-failure';
 import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,6 @@
 import type { ToolResource } from '$lib/server/services/tool-admin';
-import { FormFieldError, jsonObjectField, numberField, textField } from '../catalog-form.server';
+import { FormFieldError } from '$lib/server/http/form-failure';
+import { jsonObjectField, numberField, textField } from '../catalog-form.server';
 
 /** The tool form's fields as typed: what the form shows again after a failed save. */
 export interface ToolFormValues {

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
+import { formFailure } from '$lib/server/http/form-failure';
+import { requireAdmin } from '$lib/server/http/require-admin';
 import { serverCaller } from '$lib/server/trpc/context';
 import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,7 +21,7 @@ export const actions: Actions = {
 			await serverCaller(event).admin.users.setRole({ userId, role });
 			return { done: role === 'admin' ? 'Made an admin.' : 'Made a regular user.' };
 		} catch (error) {
-			return adminFormFailure(error);
+			return formFailure(error);
 		}
 	},
 	disabled: async (event) => {
@@ -32,7 +33,7 @@ export const actions: Actions = {
 			await serverCaller(event).admin.users.setDisabled({ userId, disabled });
 			return { done: disabled ? 'Disabled; their sessions were ended.' : 'Enabled again.' };
 		} catch (error) {
-			return adminFormFailure(error);
+			return formFailure(error);
 		}
 	}
 };

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/context';
-import { formFailure, requireAdmin } from '../../catalog-form.server';
+import { requireAdmin } from '../../catalog-form.server';
+import { formFailure } from '$lib/server/http/form-failure';
 import { agentFormValues, readAgentForm, typedAgentValues, type AgentFormValues } from '../agent-form.server';
 import { readActionForm } from '$lib/server/http/read-form';
 import type { Actions, PageServerLoad } from './$types';

@@ -2,7 +2,8 @@ import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { taskStatuses, type TaskStatus } from '$lib/server/db/schema';
 import { JsonInputError, parseJsonWithin } from '$lib/server/http/json-depth';
-import { adminFormFailure, requireAdmin } from '$lib/server/http/require-admin';
+import { formFailure } from '$lib/server/http/form-failure';
+import { requireAdmin } from '$lib/server/http/require-admin';
 import { liveCursor } from '$lib/server/live/live-tasks';
 import { toUIMessage } from '$lib/server/services/messages';
 import { serverCaller } from '$lib/server/trpc/context';
@@ -67,7 +68,7 @@ export const actions: Actions = {
 			if (cause instanceof TRPCError && cause.code === 'UNPROCESSABLE_CONTENT') {
 				return fail(422, { message: cause.message, field: 'context', values });
 			}
-			return adminFormFailure(cause);
+			return formFailure(cause);
 		}
 	}
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser, tryJson } from './sse-parser';
+import { SseParser } from './sse';
 
 describe('SseParser', () => {
 	it('returns an event once its blank line arrives, joining data lines', () => {
@@ -48,14 +48,5 @@ describe('SseParser', () => {
 		expect(parser.push('data: last')).toEqual([]);
 		expect(parser.end()).toEqual([{ data: 'last', hasData: true, comments: [], raw: 'data: last' }]);
 		expect(parser.end()).toEqual([]);
-	});
-});
-
-describe('tryJson', () => {
-	it('parses JSON and gives undefined for anything else', () => {
-		expect(tryJson('{"a":[1,null]}')).toEqual({ a: [1, null] });
-		expect(tryJson('"text"')).toBe('text');
-		expect(tryJson('[DONE]')).toBeUndefined();
-		expect(tryJson('')).toBeUndefined();
 	});
 });

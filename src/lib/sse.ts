@@ -1,3 +1,9 @@
+/**
+ * The one server-sent event reader of the browser code: the playground reads every face's stream
+ * with it, and the embeddable widget its chat stream. It stays small and imports nothing, since
+ * the widget's bundle has a budget.
+ */
+
 /** One server-sent event (or a comment), as the WHATWG rules read it. */
 export interface SseMessage {
 	/** The `event:` field, when there was one. */
@@ -72,14 +78,5 @@ export class SseParser {
 		message.hasData = data.length > 0;
 		message.data = data.join('\n');
 		return message;
-	}
-}
-
-/** Parses text as JSON; undefined when it is not JSON. */
-export function tryJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return undefined;
 	}
 }
