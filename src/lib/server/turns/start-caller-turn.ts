@@ -24,13 +24,9 @@ import { adoptIntoTeam, ensureTeam } from '../services/teams';
 import type { Viewer } from '../services/viewer';
 import { answerCallerTools } from './answer-caller-tools';
 import type { AgentRef, AskContext, CallerAsk, CallerPart, CallerSeed, CallerTurn, NewTaskSpec, TaskRef } from './caller-turn';
+import type { TurnDeps } from './deps';
 import { withFieldNames } from './field-names';
 
-/** What a turn runs with: the database and the settings. */
-export interface TurnDeps {
-	db: Db;
-	config: Config;
-}
 
 /** A turn under way (or, for tool answers while other calls still wait, only stored). */
 export type CallerTurnResult = {
