@@ -4,6 +4,7 @@ import type { CallerTool } from '../runtime/run-turn';
 import type { ToolCallAnswer, TurnRequest } from '../runtime/turn-request';
 import type { AgentWithTools } from '../services/agents';
 import type { StoredMessage } from '../services/messages';
+import type { SentCall } from '../services/task-waiting-for';
 import type { Task, TaskRunOptions } from '../services/tasks';
 import type { Viewer } from '../services/viewer';
 
@@ -57,7 +58,13 @@ export type TaskRef =
 	/** The task `id` when it exists (the viewer's, else `not_found` on `field`); else a new task with that id. */
 	| { kind: 'existing-or-new'; id: string; field: string; create: Omit<NewTaskSpec, 'id'> }
 	/** A task the face has already settled, or null for a new one. */
-	| { kind: 'resolved'; task: Task | null; create: NewTaskSpec };
+	| { kind: 'resolved'; task: Task | null; create: NewTaskSpec }
+	/**
+	 * The viewer's task whose last answer, written by the agent, waits for exactly these calls of
+	 * its server tools (`OPENAI_TASK_LOOKUP_LIMIT` most recent tasks searched); else a new task.
+	 */
+	| { kind: 'waiting-for'; calls: (context: ToolContext) => SentCall[]; create: NewTaskSpec }
+;
 
 /** A file of the caller's, by id, in the new message: `not_found` on `field` unless the viewer owns it. */
 export interface UploadedFilePart {
@@ -106,11 +113,15 @@ export interface CallerSeed {
 	ask?: CallerAsk;
 }
 
-/** What a face knows once the agent and task are settled: the tools the turn runs on the server, the stored history. */
-export interface SeedContext {
+/** What a face knows once the agent is settled. */
+export interface ToolContext {
 	agent: AgentWithTools;
 	/** The tools the turn runs on the server (a caller may never answer their calls itself). */
 	serverTools: Set<string>;
+}
+
+/** What a face knows once the agent and the task are settled. */
+export interface SeedContext extends ToolContext {
 	/** The task's stored history; null for a new task. */
 	stored: StoredMessage[] | null;
 }
@@ -132,7 +143,11 @@ export interface CallerTurn {
 	 */
 	files?: { field: string; resolveLinks?: boolean };
 	/** History to store before the turn (worked out once the agent and the stored history are known). */
-	seed?: (context: SeedContext) => CallerSeed;
+	seed?: (context: SeedContext) => CallerSeed | null;
+	/** Checks of the request that need the agent, run before the task is looked up (with a named agent). */
+	checks?: (context: ToolContext) => void;
+	/** Refused before anything is stored when the existing task is answering already. */
+	busy?: FaceError;
 	/** Tools the caller defines for this turn; it runs them. */
 	callerTools?: CallerTool[] | ((agent: AgentWithTools) => CallerTool[]);
 	/** Stored with the task: every tool call goes to the caller (the agent API's `auto_execute_tools: false`). */

@@ -8,7 +8,8 @@ import { toFilePart } from '../files/model-parts';
 import { assertFileCount, assertUploadableByType } from '../files/upload-checks';
 import type { ToolPart } from '../runtime/message-parts';
 import type { ActiveRun } from '../runtime/run-registry';
-import { checkTurn, serverToolsOf, startTurn, turnTools } from '../runtime/run-turn';
+import { runRegistry } from '../runtime/run-registry';
+import { checkTurn, serverToolsOf, startTurn, turnTools, type CallerTool } from '../runtime/run-turn';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
 import { validateTaskContext } from '../services/context-schema';
 import {
@@ -20,6 +21,7 @@ import {
 	type StoredMessage
 } from '../services/messages';
 import { createTask, findTask, getOwnTask, setTaskRunOptions, undoNewTaskOnFailure, type Task } from '../services/tasks';
+import { findTaskWaitingFor } from '../services/task-waiting-for';
 import { adoptIntoTeam, ensureTeam } from '../services/teams';
 import type { Viewer } from '../services/viewer';
 import { answerCallerTools } from './answer-caller-tools';
@@ -60,13 +62,13 @@ export function runOf(result: CallerTurnResult): ActiveRun {
 export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise<CallerTurnResult> {
 	const { db, config } = deps;
 	const { viewer } = turn;
-	const { agent, existing } = await settleTarget(db, config, viewer, turn.agent, turn.task);
-	const callerTools = typeof turn.callerTools === 'function' ? turn.callerTools(agent) : (turn.callerTools ?? []);
+	const { agent, existing, callerTools, serverTools } = await settleTarget(db, config, turn);
 	const spec = newTaskSpec(turn.task);
+	if (existing && turn.busy && runRegistry.get(existing.id)) {
+		throw new AppError(turn.busy.code, turn.busy.message, { field: turn.busy.field });
+	}
 	const stored = existing ? await listMessages(db, existing.id) : null;
-	const seed = turn.seed
-		? turn.seed({ agent, stored, serverTools: serverToolsOf(turnTools({ config, agent, callerTools }).tools) })
-		: null;
+	const seed = turn.seed ? turn.seed({ agent, stored, serverTools: serverTools() }) : null;
 	const ask = seed?.ask ?? (typeof turn.ask === 'function' ? await turn.ask(askContext(db, existing, stored)) : turn.ask);
 
 	if (!existing) validateTaskContext(agent.contextSchema, spec.context);
@@ -130,24 +132,34 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 	});
 }
 
-/** The agent and the existing task (null for a new one) a turn names, in the order the face looks them up. */
-async function settleTarget(
-	db: Db,
-	config: Config,
-	viewer: Viewer,
-	agentRef: AgentRef,
-	taskRef: TaskRef
-): Promise<{ agent: AgentWithTools; existing: Task | null }> {
+/** What a turn is settled on: its agent, its existing task (null for a new one), the caller's tools. */
+interface Target {
+	agent: AgentWithTools;
+	existing: Task | null;
+	callerTools: CallerTool[];
+	/** The tools the turn runs on the server. */
+	serverTools: () => Set<string>;
+}
+
+/** The agent, the existing task and the caller's tools of a turn, in the order the face looks them up. */
+async function settleTarget(db: Db, config: Config, turn: CallerTurn): Promise<Target> {
+	const { viewer, task: taskRef, agent: agentRef } = turn;
+	const withTools = (agent: AgentWithTools) => {
+		const callerTools = typeof turn.callerTools === 'function' ? turn.callerTools(agent) : (turn.callerTools ?? []);
+		const serverTools = () => serverToolsOf(turnTools({ config, agent, callerTools }).tools);
+		return { agent, callerTools, serverTools };
+	};
 	if (agentRef.kind === 'of-task') {
-		const existing = await existingTask(db, viewer, taskRef);
+		const existing = await existingTask(db, config, viewer, taskRef, null);
 		const agent = existing
 			? await getUsableAgent(db, viewer, existing.agentId, agentRef.field)
 			: await resolveAgent(db, config, viewer, agentRef.otherwise);
-		return { agent, existing };
+		return { ...withTools(agent), existing };
 	}
-	const agent = await resolveAgent(db, config, viewer, agentRef);
-	const existing = await existingTask(db, viewer, taskRef);
-	if (existing && taskRef.kind === 'existing' && existing.agentId !== agent.id) {
+	const tools = withTools(await resolveAgent(db, config, viewer, agentRef));
+	turn.checks?.({ agent: tools.agent, serverTools: tools.serverTools() });
+	const existing = await existingTask(db, config, viewer, taskRef, tools);
+	if (existing && taskRef.kind === 'existing' && existing.agentId !== tools.agent.id) {
 		const other = taskRef.otherAgent ?? {
 			code: 'conflict' as const,
 			message: `The task "${existing.id}" belongs to another agent.`,
@@ -155,7 +167,7 @@ async function settleTarget(
 		};
 		throw new AppError(other.code, other.message, { field: other.field });
 	}
-	return { agent, existing };
+	return { ...tools, existing };
 }
 
 /** The agent an agent reference names. */
@@ -171,8 +183,19 @@ export function resolveAgent(
 }
 
 /** The existing task a task reference names: the viewer's (else `not_found`), or null for a new one. */
-async function existingTask(db: Db, viewer: Viewer, ref: TaskRef): Promise<Task | null> {
+async function existingTask(
+	db: Db,
+	config: Config,
+	viewer: Viewer,
+	ref: TaskRef,
+	tools: Pick<Target, 'agent' | 'serverTools'> | null
+): Promise<Task | null> {
 	switch (ref.kind) {
+		case 'waiting-for': {
+			if (!tools) throw new Error('A task waiting for calls is looked up once the agent is known.');
+			const calls = ref.calls({ agent: tools.agent, serverTools: tools.serverTools() });
+			return findTaskWaitingFor(db, viewer, tools.agent.id, calls, config.OPENAI_TASK_LOOKUP_LIMIT);
+		}
 		case 'new':
 			return null;
 		case 'resolved':
