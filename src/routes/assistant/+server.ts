@@ -1,10 +1,9 @@
 import { getConfig } from '$lib/server/config';
-import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { checkHistory } from '$lib/server/protocols/history-limits';
 import { assistantRequestSchema, historyOf, readQuery } from '$lib/server/protocols/assistant-transport/request';
-import { assistantTransportResponse, dataStreamResponse } from '$lib/server/protocols/assistant-transport/response';
+import { assistantTransportResponse, dataStreamResponse, threadErrorResponse } from '$lib/server/protocols/assistant-transport/response';
 import { responseFormatOf } from '$lib/server/protocols/assistant-transport/response-format';
 import { toCallerTurn } from '$lib/server/protocols/assistant-transport/to-caller-turn';
 import { toThreadAnswer } from '$lib/server/protocols/assistant-transport/to-thread-answer';
@@ -37,6 +36,6 @@ export const POST: RequestHandler = async (event) => {
 			? assistantTransportResponse(turn, headers)
 			: dataStreamResponse(turn, headers);
 	} catch (error) {
-		return errorResponse(error, headers);
+		return threadErrorResponse(error, headers);
 	}
 };

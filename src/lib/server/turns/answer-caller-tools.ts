@@ -7,7 +7,6 @@ import { answerToolCalls, type CallerTool } from '../runtime/run-turn';
 import type { ToolCallAnswer } from '../runtime/turn-request';
 import type { AgentWithTools } from '../services/agents';
 import type { Task } from '../services/tasks';
-import { withFieldNames } from './field-names';
 
 /** What answering waiting tool calls led to. */
 export interface AnsweredToolCalls {
@@ -24,7 +23,7 @@ export interface AnsweredToolCalls {
 /**
  * Answers tool calls that wait in a task, for every face: outputs of calls its caller ran,
  * approvals of calls that wait for one. While other calls still wait, the answers are only
- * stored; the last continues the same answer. Errors blame fields as the face names them.
+ * stored; the last continues the same answer.
  */
 export function answerCallerTools(input: {
 	db: Db;
@@ -33,8 +32,7 @@ export function answerCallerTools(input: {
 	agent: AgentWithTools;
 	answers: ToolCallAnswer[];
 	callerTools?: CallerTool[];
-	fieldNames?: Readonly<Record<string, string>>;
 }): Promise<AnsweredToolCalls> {
-	const { db, config, task, agent, answers, callerTools, fieldNames } = input;
-	return withFieldNames(fieldNames, () => answerToolCalls({ db, config, task, agent, answers, callerTools }));
+	const { db, config, task, agent, answers, callerTools } = input;
+	return answerToolCalls({ db, config, task, agent, answers, callerTools });
 }

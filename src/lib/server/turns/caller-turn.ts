@@ -154,6 +154,4 @@ export interface CallerTurn {
 	runOptions?: TaskRunOptions;
 	/** The task joins this team when it has none (the team API). */
 	teamId?: string;
-	/** How the face names the fields the runtime blames (`id` → `session_id`…), from its `field-names.ts`. */
-	fieldNames?: Readonly<Record<string, string>>;
 }

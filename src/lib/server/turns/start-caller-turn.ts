@@ -27,7 +27,6 @@ import type { Viewer } from '../services/viewer';
 import { answerCallerTools } from './answer-caller-tools';
 import type { AgentRef, AskContext, CallerAsk, CallerPart, CallerSeed, CallerTurn, NewTaskSpec, TaskRef } from './caller-turn';
 import type { TurnDeps } from './deps';
-import { withFieldNames } from './field-names';
 
 
 /** A turn under way (or, for tool answers while other calls still wait, only stored). */
@@ -107,15 +106,13 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 				task,
 				agent,
 				answers: ask.answers,
-				callerTools,
-				fieldNames: turn.fieldNames
+				callerTools
 			});
 			return answered.run
 				? { ...base, kind: 'run', run: answered.run, parts: answered.parts }
 				: { ...base, kind: 'waiting', messageId: answered.messageId, pending: answered.pending, parts: answered.parts };
 		}
-		const run = await withFieldNames(turn.fieldNames, () =>
-			startTurn({
+		const run = await startTurn({
 				db,
 				config,
 				task,
@@ -125,8 +122,7 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 				handOverAllTools,
 				// A task made by this request without history has no messages yet: nothing to read.
 				storedMessages: created && history.length === 0 ? [] : undefined
-			})
-		);
+			});
 		await assignFilesToTask(db, viewer, uploadedIds, task.id);
 		return { ...base, kind: 'run', run, parts: [] };
 	});

@@ -1,7 +1,6 @@
 import { sanitizeFileName } from '../../files/file-names';
 import type { Viewer } from '../../services/viewer';
 import type { CallerPart, CallerTurn } from '../../turns/caller-turn';
-import { FIELD_NAMES } from './field-names';
 import { toInlineFilePart, type AgentRunRequest, type ToolOutputRequest } from './request';
 
 /**
@@ -38,8 +37,7 @@ export function toCallerTurn(body: AgentRunRequest, viewer: Viewer): CallerTurn 
 			parts: [...files, ...(body.message.trim() === '' ? [] : [{ type: 'text' as const, text: body.message }])]
 		},
 		files: { field: 'files' },
-		runOptions: { handOverAllTools: !body.auto_execute_tools },
-		fieldNames: FIELD_NAMES
+		runOptions: { handOverAllTools: !body.auto_execute_tools }
 	};
 }
 
@@ -52,7 +50,6 @@ export function toolOutputToCallerTurn(body: ToolOutputRequest, viewer: Viewer):
 		viewer,
 		agent: { kind: 'of-task', field: 'session_id', otherwise: { kind: 'default' } },
 		task: { kind: 'existing', id: body.session_id, field: 'session_id' },
-		ask: { type: 'answers', answers: [{ toolCallId: body.call_id, output: body.output }] },
-		fieldNames: FIELD_NAMES
+		ask: { type: 'answers', answers: [{ toolCallId: body.call_id, output: body.output }] }
 	};
 }

@@ -7,7 +7,6 @@ import { titleFrom } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import type { AgentRef, CallerAsk, CallerSeed, CallerTurn, SeedContext } from '../../turns/caller-turn';
 import { textOf } from '../../../text-of';
-import { FIELD_NAMES } from './field-names';
 import { fromStateMessages } from './from-state-message';
 import {
 	keptBefore,
@@ -50,8 +49,7 @@ export function toCallerTurn(body: AssistantRequest, viewer: Viewer, agent?: str
 			: { kind: 'new', create: { context: body.context ?? null } },
 		callerTools: (agent) => callerToolsOf(body.tools, agent),
 		...(named ? {} : { seed: (context: SeedContext) => newThread(body, commands, context) }),
-		ask: ({ stored }) => askOf(commands, stored, placeOf(commands.message, body.parentId)),
-		fieldNames: FIELD_NAMES
+		ask: ({ stored }) => askOf(commands, stored, placeOf(commands.message, body.parentId))
 	};
 }
 

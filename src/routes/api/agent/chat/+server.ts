@@ -1,9 +1,8 @@
 import { getConfig } from '$lib/server/config';
-import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { agentRunRequestSchema } from '$lib/server/protocols/agent-api/request';
-import { agentApiChatResponse } from '$lib/server/protocols/agent-api/response';
+import { agentApiChatResponse, agentApiErrorResponse } from '$lib/server/protocols/agent-api/response';
 import { toCallerTurn } from '$lib/server/protocols/agent-api/to-caller-turn';
 import { checkHistory } from '$lib/server/protocols/history-limits';
 import { runOf, startCallerTurn } from '$lib/server/turns/start-caller-turn';
@@ -26,6 +25,6 @@ export const POST: RequestHandler = async (event) => {
 		const run = runOf(await startCallerTurn({ db: event.locals.db, config }, toCallerTurn(body, viewer)));
 		return agentApiChatResponse(run.subscribe({ onCancel: () => run.stop('caller-gone') }), headers);
 	} catch (error) {
-		return errorResponse(error, headers);
+		return agentApiErrorResponse(error, headers);
 	}
 };

@@ -1,9 +1,8 @@
 import { getConfig } from '$lib/server/config';
-import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { toolOutputRequestSchema } from '$lib/server/protocols/agent-api/request';
-import { agentApiDoneResponse, agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
+import { agentApiDoneResponse, agentApiErrorResponse, agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
 import { toolPartToAgentApiToolCall } from '$lib/server/protocols/agent-api/to-agent-api-chunk';
 import { toolOutputToCallerTurn } from '$lib/server/protocols/agent-api/to-caller-turn';
 import { startCallerTurn } from '$lib/server/turns/start-caller-turn';
@@ -36,6 +35,6 @@ export const POST: RequestHandler = async (event) => {
 			messageId: run.messageId
 		});
 	} catch (error) {
-		return errorResponse(error);
+		return agentApiErrorResponse(error);
 	}
 };
