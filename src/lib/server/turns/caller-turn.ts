@@ -63,8 +63,7 @@ export type TaskRef =
 	 * The viewer's task whose last answer, written by the agent, waits for exactly these calls of
 	 * its server tools (`OPENAI_TASK_LOOKUP_LIMIT` most recent tasks searched); else a new task.
 	 */
-	| { kind: 'waiting-for'; calls: (context: ToolContext) => SentCall[]; create: NewTaskSpec }
-;
+	| { kind: 'waiting-for'; calls: (context: ToolContext) => SentCall[]; create: NewTaskSpec };
 
 /** A file of the caller's, by id, in the new message: `not_found` on `field` unless the viewer owns it. */
 export interface UploadedFilePart {

@@ -7,8 +7,7 @@ import { fileIdOfUrl } from '../files/file-urls';
 import { toFilePart } from '../files/model-parts';
 import { assertFileCount, assertUploadableByType } from '../files/upload-checks';
 import type { ToolPart } from '../runtime/message-parts';
-import type { ActiveRun } from '../runtime/run-registry';
-import { runRegistry } from '../runtime/run-registry';
+import { runRegistry, type ActiveRun } from '../runtime/run-registry';
 import { checkTurn, serverToolsOf, startTurn, turnTools, type CallerTool } from '../runtime/run-turn';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
 import { validateTaskContext } from '../services/context-schema';
@@ -25,7 +24,8 @@ import { findTaskWaitingFor } from '../services/task-waiting-for';
 import { adoptIntoTeam, ensureTeam } from '../services/teams';
 import type { Viewer } from '../services/viewer';
 import { answerCallerTools } from './answer-caller-tools';
-import type { AgentRef, AskContext, CallerAsk, CallerPart, CallerSeed, CallerTurn, NewTaskSpec, TaskRef } from './caller-turn';
+import type { AgentRef, AskContext, CallerPart, CallerSeed, CallerTurn, NewTaskSpec, TaskRef } from './caller-turn';
+export type { TurnDeps } from './deps';
 import type { TurnDeps } from './deps';
 
 
@@ -306,5 +306,3 @@ async function makeTask(
 function joinTeam(db: Db, task: Task, teamId: string | undefined): Promise<Task> {
 	return teamId ? adoptIntoTeam(db, task, teamId) : Promise.resolve(task);
 }
-
-export type { CallerAsk };
