@@ -1,11 +1,14 @@
 import { getConfig } from '$lib/server/config';
-import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
-import { assistantRequestSchema, readQuery } from '$lib/server/protocols/assistant-transport/request';
-import { assistantTransportResponse, dataStreamResponse } from '$lib/server/protocols/assistant-transport/response';
+import { checkHistory } from '$lib/server/protocols/history-limits';
+import { assistantRequestSchema, historyOf, readQuery } from '$lib/server/protocols/assistant-transport/request';
+import { assistantTransportResponse, dataStreamResponse, threadErrorResponse } from '$lib/server/protocols/assistant-transport/response';
 import { responseFormatOf } from '$lib/server/protocols/assistant-transport/response-format';
-import { startThreadTurn } from '$lib/server/protocols/assistant-transport/start-thread-turn';
+import { toCallerTurn } from '$lib/server/protocols/assistant-transport/to-caller-turn';
+import { toThreadAnswer } from '$lib/server/protocols/assistant-transport/to-thread-answer';
+import { listMessages } from '$lib/server/services/messages';
+import { startCallerTurn } from '$lib/server/turns/start-caller-turn';
 import type { RequestHandler } from './$types';
 
 /** The header that names the task (thread) an answer belongs to. */
@@ -24,19 +27,15 @@ export const POST: RequestHandler = async (event) => {
 		const format = responseFormatOf(query.protocol, event.request.headers.get('accept'));
 		const body = await readJson(event.request, assistantRequestSchema);
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
-
-		const turn = await startThreadTurn({
-			db: event.locals.db,
-			config,
-			viewer,
-			body,
-			agent: query.agent
-		});
+		checkHistory(historyOf(body), config, 'state.messages');
+		const db = event.locals.db;
+		const started = await startCallerTurn({ db, config }, toCallerTurn(body, viewer, query.agent));
+		const turn = toThreadAnswer(started, await listMessages(db, started.task.id));
 		headers.set(TASK_ID_HEADER, turn.taskId);
 		return format === 'assistant-transport'
 			? assistantTransportResponse(turn, headers)
 			: dataStreamResponse(turn, headers);
 	} catch (error) {
-		return errorResponse(error, headers);
+		return threadErrorResponse(error, headers);
 	}
 };

@@ -13,6 +13,9 @@ import {
 } from '../db/schema';
 import { newId } from '../ids';
 
+/** A stored message, as services hand it out. */
+export type StoredMessage = Message;
+
 /** The UIMessage form of a stored message. */
 export function toUIMessage(message: Message): UIMessage {
 	return { id: message.id, role: message.role, parts: message.parts };

@@ -7,7 +7,10 @@ import { limitAnonymousTask } from '../http/rate-limit';
 import { clientTaskIdPattern, newId } from '../ids';
 import { endDeletedTask } from '../live/live-tasks';
 import { announceTask, announceTaskDeleted } from '../task-list/live-task-list';
+import { insertMessagesQuery, type HistoryMessageInput } from './messages';
 import { isAdmin, type Viewer } from './viewer';
+
+export type { Task, TaskRunOptions, TaskStatus };
 
 /** A task as lists show it. */
 export interface TaskSummary {
@@ -61,7 +64,8 @@ function isTombstoneRefusal(error: unknown): boolean {
  * otherwise); the id of a deleted task is never used again (`conflict` too), so that nothing
  * bound to that task follows the id to a new one. An anonymous caller's task counts against its
  * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over). A viewer calling from the playground
- * makes a playground task.
+ * makes a playground task. `history` is stored in the same transaction: the task and its
+ * history are made together, or not at all.
  */
 export async function createTask(
 	db: Db,
@@ -74,30 +78,35 @@ export async function createTask(
 		teamId?: string | null;
 		driver?: Task['driver'];
 		runOptions?: TaskRunOptions | null;
+		history?: readonly HistoryMessageInput[];
 	}
 ): Promise<Task> {
 	if (input.id !== undefined && !clientTaskIdPattern.test(input.id)) {
 		throw new AppError('invalid_input', 'A task id must be 8–64 letters, digits, "_" or "-".', { field: 'id' });
 	}
 	if (input.viewer.kind === 'anonymous') await limitAnonymousTask(input.viewer);
+	const values = {
+		id: input.id ?? newId(),
+		agentId: input.agentId,
+		...ownerOf(input.viewer),
+		title: input.title ?? '',
+		context: input.context ?? null,
+		teamId: input.teamId ?? null,
+		driver: input.driver ?? 'auto',
+		runOptions: input.runOptions ?? null,
+		playground: input.viewer.playground === true
+	};
 	let task: Task | undefined;
 	try {
-		[task] = await db
-			.insert(tasks)
-			.values({
-				id: input.id ?? newId(),
-				agentId: input.agentId,
-				...ownerOf(input.viewer),
-				title: input.title ?? '',
-				context: input.context ?? null,
-				teamId: input.teamId ?? null,
-				driver: input.driver ?? 'auto',
-				runOptions: input.runOptions ?? null,
-				playground: input.viewer.playground === true
-			})
-			.onConflictDoNothing({ target: tasks.id })
-			.returning();
+		const history = insertMessagesQuery(db, values.id, input.history ?? []);
+		if (history) {
+			// A taken id fails the whole batch, so that no history is ever added to another task.
+			[[task]] = await db.batch([db.insert(tasks).values(values).returning(), history]);
+		} else {
+			[task] = await db.insert(tasks).values(values).onConflictDoNothing({ target: tasks.id }).returning();
+		}
 	} catch (error) {
+		if (isIdTaken(error)) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
 		if (!isTombstoneRefusal(error)) throw error;
 		throw new AppError('conflict', `The task id "${input.id}" belonged to a deleted task and cannot be used again.`, {
 			field: 'id'
@@ -105,6 +114,26 @@ export async function createTask(
 	}
 	if (!task) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
 	return task;
+}
+
+/** Whether an error (or one of its causes) is the unique constraint on task ids. */
+function isIdTaken(error: unknown): boolean {
+	for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+		if (/UNIQUE constraint failed: tasks\.id/.test(cause.message)) return true;
+	}
+	return false;
+}
+
+/** Stores a task's run options (whether every tool call goes to the caller); unchanged options write nothing. */
+export async function setTaskRunOptions(db: Db, task: Task, runOptions: TaskRunOptions): Promise<Task> {
+	const current = task.runOptions ?? {};
+	const changed = (Object.keys(runOptions) as (keyof TaskRunOptions)[]).some(
+		(key) => (current[key] ?? false) !== (runOptions[key] ?? false)
+	);
+	if (!changed) return task;
+	const merged = { ...task.runOptions, ...runOptions };
+	await db.update(tasks).set({ runOptions: merged }).where(eq(tasks.id, task.id));
+	return { ...task, runOptions: merged };
 }
 
 /** Finds a task by id, whoever owns it. */

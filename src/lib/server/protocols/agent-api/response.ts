@@ -13,6 +13,9 @@ import {
 	type AgentApiStatus,
 	type AgentApiToolCall
 } from './to-agent-api-chunk';
+import { errorResponse } from '../../errors';
+import { renameField } from '../field-names';
+import { FIELD_NAMES } from './field-names';
 
 /** Headers of the agent API's event stream. */
 export const AGENT_API_STREAM_HEADERS = SSE_HEADERS;
@@ -160,4 +163,9 @@ export function agentApiChatResponse(events: ReadableStream<RunEvent>, headers?:
 		})
 	);
 	return new Response(body, { headers: headersWith(headers, AGENT_API_JSON_HEADERS) });
+}
+
+/** An error as the agent API answers it: Parley's JSON error, its field named as this face names it. */
+export function agentApiErrorResponse(error: unknown, headers?: HeadersInit): Response {
+	return errorResponse(renameField(error, FIELD_NAMES), headers);
 }

@@ -4,6 +4,9 @@ import type { StateOperations } from './state-operations';
 import { StreamContext } from './stream-context';
 import { toAssistantTransportChunks, type AssistantTransportChunk } from './to-assistant-transport-chunk';
 import { formatDataStreamLine, toDataStreamChunks, type DataStreamChunk } from './to-data-stream-chunk';
+import { errorResponse } from '../../errors';
+import { renameField } from '../field-names';
+import { FIELD_NAMES } from './field-names';
 
 /** Headers of assistant-stream's data stream format (its `DataStreamEncoder` headers, uncached). */
 export const DATA_STREAM_HEADERS = {
@@ -83,4 +86,9 @@ export function assistantTransportResponse(answer: ThreadAnswer, headers?: Heade
 		)
 		.pipeThrough(sseStream({ last: { data: '[DONE]' } }));
 	return new Response(body, { headers: responseHeaders(ASSISTANT_TRANSPORT_HEADERS, headers) });
+}
+
+/** An error as assistant-ui answers it: Parley's JSON error, its field named as this face names it. */
+export function threadErrorResponse(error: unknown, headers?: HeadersInit): Response {
+	return errorResponse(renameField(error, FIELD_NAMES), headers);
 }

@@ -1,5 +1,5 @@
 import type { UIMessage } from 'ai';
-import type { Message } from '../../db/schema';
+import type { StoredMessage as Message } from '../../services/messages';
 import { isToolPart, type ToolPart } from '../../runtime/message-parts';
 import { pendingToolCalls } from '../../runtime/turn-request';
 import { isObject } from '../../../is-object';

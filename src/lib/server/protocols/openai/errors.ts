@@ -1,4 +1,5 @@
 import { toAppError, type AppError, type AppErrorCode } from '../../errors';
+import { FIELD_NAMES } from './field-names';
 
 /** The error body of `/v1/*`, in OpenAI's shape. */
 export interface OpenAIErrorBody {
@@ -22,27 +23,10 @@ const openAIKinds: Record<AppErrorCode, { type: string; code: string | null }> =
 	internal: { type: 'server_error', code: null }
 };
 
-/**
- * The request parameter for fields the shared services name in their own terms: the runtime
- * speaks of tool call ids and outputs, which OpenAI callers send as messages; a task is
- * `metadata.task_id`, an agent is `model`; a malformed body has no parameter.
- */
-const paramOfField: Record<string, string | null> = {
-	body: null,
-	agentId: 'model',
-	id: 'metadata.task_id',
-	taskId: 'metadata.task_id',
-	call_id: 'messages',
-	toolCallId: 'messages',
-	approvalId: 'messages',
-	messageId: 'messages',
-	output: 'messages'
-};
-
 /** An error in OpenAI's shape; an unknown model is `model_not_found`. */
 export function toOpenAIError(error: AppError): OpenAIErrorBody {
 	const field = error.field;
-	const param = field === undefined ? null : Object.hasOwn(paramOfField, field) ? paramOfField[field] : field;
+	const param = field === undefined ? null : Object.hasOwn(FIELD_NAMES, field) ? FIELD_NAMES[field] : field;
 	const kind = openAIKinds[error.code];
 	const code = error.code === 'not_found' && param === 'model' ? 'model_not_found' : kind.code;
 	return { error: { message: error.message, type: kind.type, param, code } };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, Task } from '../../db/schema';
+import type { StoredMessage as Message } from '../../services/messages';
+import type { Task } from '../../services/tasks';
 import { teamTaskSchema } from './schemas';
 import { fileIdsOf } from '../../files/model-parts';
 import { toTeamTask } from './to-team-task';

@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
-import type { Message, Task } from '../../db/schema';
+import type { StoredMessage as Message } from '../../services/messages';
+import type { Task } from '../../services/tasks';
 import type { FileRecord } from '../../files/file-records';
 import { fileUrl } from '../../files/file-urls';
 import { fileKindOf } from '../../files/media-types';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WIDGET_SUBMIT_PART_TYPE } from '$lib/widgets/contract';
-import type { Message } from '../../db/schema';
+import type { StoredMessage as Message } from '../../services/messages';
 import { AppError } from '../../errors';
 import {
 	pendingToolCalls,

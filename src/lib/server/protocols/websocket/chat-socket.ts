@@ -1,7 +1,5 @@
 import type { Cookies } from '@sveltejs/kit';
-import { getConfig, type Config } from '../../config';
-import { getDb, type Db } from '../../db';
-import type { Task } from '../../db/schema';
+import { getConfig } from '../../config';
 import { authenticate, bearerToken } from '../../auth/authenticate';
 import { isSameOrigin } from '../../auth/origin-check';
 import { AppError, toAppError } from '../../errors';
@@ -10,11 +8,11 @@ import { limitStreamingRequest } from '../../http/rate-limit';
 import { viewerOf } from '../../http/viewer';
 import { watchTaskDeletion } from '../../live/live-tasks';
 import type { ActiveRun } from '../../runtime/run-registry';
-import { startTurn } from '../../runtime/run-turn';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../../services/agents';
-import { validateTaskContext } from '../../services/context-schema';
-import { createTask, findTask, getOwnTask, undoNewTaskOnFailure } from '../../services/tasks';
+import { findTask, getOwnTask, type Task } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
+import { turnDeps, type TurnDeps } from '../../turns/deps';
+import { runOf, startCallerTurn } from '../../turns/start-caller-turn';
 import { AnswerFrames, errorFrame, parseClientFrame, type FrameMetadata, type ServerFrame } from './frames';
 
 /** The parts of a `ws` WebSocket the chat uses. */
@@ -115,7 +113,7 @@ export function isSameOriginSocket(origin: string | undefined, host: string | un
 }
 
 /** The locals a request of this caller would have: who it is and how it was authenticated. */
-async function authenticateSocket(db: Db, config: Config, request: UpgradeRequest, url: URL): Promise<App.Locals> {
+async function authenticateSocket({ db, config }: TurnDeps, request: UpgradeRequest, url: URL): Promise<App.Locals> {
 	const authentication = await authenticate(db, {
 		apiKey: url.searchParams.get('key') ?? bearerToken(header(request, 'authorization')),
 		cookies: cookieJar(header(request, 'cookie')),
@@ -131,8 +129,7 @@ async function authenticateSocket(db: Db, config: Config, request: UpgradeReques
 
 /** The agent and task a connection talks to, as its query names them. */
 async function agentAndTask(
-	db: Db,
-	config: Config,
+	{ db, config }: TurnDeps,
 	viewer: Viewer,
 	url: URL
 ): Promise<{ agent: AgentWithTools; task: Task | null }> {
@@ -161,8 +158,7 @@ class ChatConnection {
 
 	constructor(
 		private readonly socket: ChatSocket,
-		private readonly db: Db,
-		private readonly config: Config,
+		private readonly deps: TurnDeps,
 		private readonly locals: App.Locals,
 		private readonly viewer: Viewer,
 		private readonly agent: AgentWithTools,
@@ -185,7 +181,7 @@ class ChatConnection {
 		const unwatch = await watchTaskDeletion(task.id, () => void this.taskDeleted(task.id));
 		if (this.closed) return unwatch();
 		this.unwatch = unwatch;
-		const found = await findTask(this.db, task.id);
+		const found = await findTask(this.deps.db, task.id);
 		if (!found || found.userId !== task.userId || found.anonymousId !== task.anonymousId) await this.taskDeleted(task.id);
 	}
 
@@ -242,13 +238,15 @@ class ChatConnection {
 
 	private async answer(text: string): Promise<void> {
 		await limitStreamingRequest(this.locals, this.viewer);
-		const { db, config, agent } = this;
 		const existing = this.task;
-		if (!existing) validateTaskContext(agent.contextSchema, null);
-		const task = existing ?? (await createTask(db, { viewer: this.viewer, agentId: agent.id, context: null }));
-		const run = await undoNewTaskOnFailure(db, existing ? null : task.id, () =>
-			startTurn({ db, config, task, agent, request: { type: 'message', parts: [{ type: 'text', text }] } })
-		);
+		const turn = await startCallerTurn(this.deps, {
+			viewer: this.viewer,
+			agent: { kind: 'resolved', agent: this.agent },
+			task: { kind: 'resolved', task: existing, create: { context: null } },
+			ask: { type: 'message', parts: [{ type: 'text', text }] }
+		});
+		const { task } = turn;
+		const run = runOf(turn);
 		this.task = task;
 		this.run = run;
 		if (this.closed) run.stop('caller-gone');
@@ -278,14 +276,13 @@ class ChatConnection {
 async function openConnection(socket: ChatSocket, request: UpgradeRequest): Promise<ChatConnection | null> {
 	try {
 		const url = new URL(request.url ?? '/', 'http://localhost');
-		const db = await getDb();
-		const config = getConfig();
-		const locals = await authenticateSocket(db, config, request, url);
+		const deps = await turnDeps();
+		const locals = await authenticateSocket(deps, request, url);
 		// The client address is settled here (socket, or X-Forwarded-For by TRUSTED_PROXY).
 		const getClientAddress = () => clientAddressOfUpgrade(request);
 		const { viewer } = viewerOf({ locals, request: new Request(url), getClientAddress }, url.searchParams.get('anonymous_id') ?? undefined);
-		const { agent, task } = await agentAndTask(db, config, viewer, url);
-		const connection = new ChatConnection(socket, db, config, locals, viewer, agent, task);
+		const { agent, task } = await agentAndTask(deps, viewer, url);
+		const connection = new ChatConnection(socket, deps, locals, viewer, agent, task);
 		// Without the feed the socket still works; tombstoned ids keep it from ever reaching another task.
 		if (task) await connection.watch(task).catch((error) => console.error('[parley] could not follow a chat task', error));
 		return connection;

@@ -1,10 +1,11 @@
 import { getConfig } from '$lib/server/config';
-import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { streamingCaller } from '$lib/server/http/streaming-caller';
 import { agentRunRequestSchema } from '$lib/server/protocols/agent-api/request';
-import { agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
-import { startAgentTurn } from '$lib/server/protocols/agent-api/start-agent-turn';
+import { agentApiErrorResponse, agentApiStreamResponse } from '$lib/server/protocols/agent-api/response';
+import { toCallerTurn } from '$lib/server/protocols/agent-api/to-caller-turn';
+import { checkHistory } from '$lib/server/protocols/history-limits';
+import { runOf, startCallerTurn } from '$lib/server/turns/start-caller-turn';
 import type { RequestHandler } from './$types';
 
 export const trailingSlash = 'ignore';
@@ -20,9 +21,11 @@ export const POST: RequestHandler = async (event) => {
 		const config = getConfig();
 		const body = await readJson(event.request, agentRunRequestSchema);
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
-		const run = await startAgentTurn({ db: event.locals.db, config, viewer, body });
+		// The history this face carries is the new message; the server keeps the rest.
+		checkHistory([body.message], config, 'message');
+		const run = runOf(await startCallerTurn({ db: event.locals.db, config }, toCallerTurn(body, viewer)));
 		return agentApiStreamResponse(run.subscribe({ onCancel: () => run.stop('caller-gone') }), headers);
 	} catch (error) {
-		return errorResponse(error, headers);
+		return agentApiErrorResponse(error, headers);
 	}
 };

@@ -7,7 +7,6 @@ import { parseForm, teamTaskCreateFormSchema } from '$lib/server/protocols/team-
 import { toTeamTasks } from '$lib/server/protocols/team-tasks/to-team-task';
 import { getUsableAgent } from '$lib/server/services/agents';
 import { validateTaskContext } from '$lib/server/services/context-schema';
-import { appendMessage } from '$lib/server/services/messages';
 import { createTask, titleFrom } from '$lib/server/services/tasks';
 import { ensureTeam, listAgentTasks, loadTaskHistories } from '$lib/server/services/teams';
 import type { RequestHandler } from './$types';
@@ -45,9 +44,10 @@ export const POST: RequestHandler = async (event) => {
 			title: titleFrom(form.text),
 			context: form.context ?? null,
 			teamId: form.id_team,
-			driver: 'user'
+			driver: 'user',
+			// The task and its question are stored together, or not at all.
+			history: [{ role: 'user', parts: [{ type: 'text', text: form.text }] }]
 		});
-		await appendMessage(db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: form.text }] });
 		const [teamTask] = toTeamTasks([task], await loadTaskHistories(db, [task]), event.params.id_team_agent);
 		return Response.json(teamTask, { status: 201, headers });
 	} catch (error) {

@@ -1,14 +1,20 @@
 import { isDeepEqualData } from 'ai';
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db';
-import { messages, tasks, type Task } from '../../db/schema';
-import { isToolPart, type ToolPart } from '../../runtime/message-parts';
-import { pendingToolCalls } from '../../runtime/turn-request';
-import type { Viewer } from '../../services/viewer';
-import type { ServerCall } from './to-stored-messages';
+import type { Db } from '../db';
+import { messages, tasks, type Task } from '../db/schema';
+import { isToolPart, type ToolPart } from '../runtime/message-parts';
+import { pendingToolCalls } from '../runtime/turn-request';
+import type { Viewer } from './viewer';
+
+/** A call of a tool the server runs, as a caller sent it back: which task waits for it? */
+export interface SentCall {
+	toolCallId: string;
+	toolName: string;
+	input: unknown;
+}
 
 /** Whether a stored waiting call is the call a caller sent back: same id, same tool, same input. */
-function isSameCall(part: ToolPart, call: ServerCall): boolean {
+function isSameCall(part: ToolPart, call: SentCall): boolean {
 	return part.toolCallId === call.toolCallId && part.type === `tool-${call.toolName}` && isDeepEqualData(part.input, call.input);
 }
 
@@ -24,7 +30,7 @@ export async function findTaskWaitingFor(
 	db: Db,
 	viewer: Viewer,
 	agentId: number,
-	calls: readonly ServerCall[],
+	calls: readonly SentCall[],
 	recentTasks: number
 ): Promise<Task | null> {
 	const [first] = calls;

@@ -1,15 +1,15 @@
 import type { UIMessage } from 'ai';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
-import { createAccount } from '../../auth/accounts';
-import { tasks, type Task } from '../../db/schema';
-import { getUsableAgent } from '../../services/agents';
-import { appendMessage } from '../../services/messages';
-import { createTask } from '../../services/tasks';
-import type { Viewer } from '../../services/viewer';
-import { findTaskWaitingFor } from './find-task-waiting-for';
-import type { ServerCall } from './to-stored-messages';
+import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
+import { createAccount } from '../auth/accounts';
+import { tasks, type Task } from '../db/schema';
+import { getUsableAgent } from './agents';
+import { appendMessage } from './messages';
+import { createTask } from './tasks';
+import type { Viewer } from './viewer';
+import { findTaskWaitingFor } from './task-waiting-for';
+import type { ServerCall } from '../protocols/openai/to-stored-messages';
 
 let temp: TempDb;
 let alice: Viewer;

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { useCallerDb } from '../../../../../tests/support/caller-db';
-import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
-import { parseConfig } from '../../config';
-import { AppError } from '../../errors';
-import { appendMessages, listMessages } from '../../services/messages';
-import { createTask } from '../../services/tasks';
-import { getUsableAgent } from '../../services/agents';
-import type { AssistantRequest } from './request';
-import { startThreadTurn } from './start-thread-turn';
+import { useCallerDb } from '../../../../tests/support/caller-db';
+import { insertsMessages, recordStatements } from '../../../../tests/support/record-statements';
+import { parseConfig, type Config } from '../config';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import { checkHistory } from '../protocols/history-limits';
+import { historyOf, type AssistantRequest } from '../protocols/assistant-transport/request';
+import { toCallerTurn } from '../protocols/assistant-transport/to-caller-turn';
+import { toThreadAnswer } from '../protocols/assistant-transport/to-thread-answer';
+import { appendMessages, listMessages } from '../services/messages';
+import { createTask } from '../services/tasks';
+import { getUsableAgent } from '../services/agents';
+import type { Viewer } from '../services/viewer';
+import { startCallerTurn } from './start-caller-turn';
+
+/** One `POST /assistant` as its route starts it. */
+async function startThreadTurn(input: { db: Db; config: Config; viewer: Viewer; body: AssistantRequest; agent?: string }) {
+	checkHistory(historyOf(input.body), input.config, 'state.messages');
+	const started = await startCallerTurn(input, toCallerTurn(input.body, input.viewer, input.agent));
+	return toThreadAnswer(started, await listMessages(input.db, started.task.id));
+}
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 

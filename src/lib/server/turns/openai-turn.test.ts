@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { useCallerDb } from '../../../../../tests/support/caller-db';
-import { insertsMessages, recordStatements } from '../../../../../tests/support/record-statements';
-import { parseConfig } from '../../config';
-import { AppError } from '../../errors';
-import { listMessages } from '../../services/messages';
-import type { ChatCompletionRequest } from './request';
-import { startCompletion } from './start-completion';
+import { useCallerDb } from '../../../../tests/support/caller-db';
+import { insertsMessages, recordStatements } from '../../../../tests/support/record-statements';
+import { parseConfig, type Config } from '../config';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import { checkHistory } from '../protocols/history-limits';
+import type { ChatCompletionRequest } from '../protocols/openai/request';
+import { toCallerTurn } from '../protocols/openai/to-caller-turn';
+import { listMessages } from '../services/messages';
+import type { Viewer } from '../services/viewer';
+import { runOf, startCallerTurn } from './start-caller-turn';
+
+/** A Chat Completions request as its route starts it. */
+async function startCompletion(input: { db: Db; config: Config; viewer: Viewer; body: ChatCompletionRequest }) {
+	checkHistory(input.body.messages, input.config, 'messages');
+	const turn = await startCallerTurn(input, toCallerTurn(input.body, input.viewer));
+	return { task: turn.task, subscribe: () => runOf(turn).subscribe() };
+}
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 
