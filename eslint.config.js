@@ -83,29 +83,10 @@ function otherProtocols(folder) {
 }
 
 /**
- * Being moved out: these protocol files still import db/ while their queries move to services/ and
- * turns/. Remove each entry when its file stops importing db/, and the list once it is empty.
+ * A test that crosses the runtime's boundary on purpose: it reads a run's events as the chat does,
+ * through the UI-message mapper, to check the answer a user would see.
  */
-const PROTOCOL_DB_EXCEPTIONS = [
-	'src/lib/server/protocols/agent-api/answer-agent-tool-call.ts',
-	'src/lib/server/protocols/agent-api/start-agent-turn.ts',
-	'src/lib/server/protocols/assistant-transport/start-thread-turn.ts',
-	'src/lib/server/protocols/assistant-transport/state-message.ts',
-	'src/lib/server/protocols/openai/find-task-waiting-for.test.ts',
-	'src/lib/server/protocols/openai/find-task-waiting-for.ts',
-	'src/lib/server/protocols/openai/start-completion.ts',
-	'src/lib/server/protocols/team-tasks/to-team-task.test.ts',
-	'src/lib/server/protocols/team-tasks/to-team-task.ts',
-	'src/lib/server/protocols/ui-message/request.ts',
-	'src/lib/server/protocols/websocket/chat-socket.ts'
-];
-
-/**
- * Being moved out: the runtime's own test reads its events through the UI-message mapper (as
- * run-turn.test.ts, and as start-turn.test.ts once run-turn.ts is split). Remove when that test no
- * longer imports protocols/.
- */
-const RUNTIME_EXCEPTIONS = ['src/lib/server/runtime/run-turn.test.ts', 'src/lib/server/runtime/start-turn.test.ts'];
+const RUNTIME_EXCEPTIONS = ['src/lib/server/runtime/start-turn.test.ts'];
 
 const restrict = (...patterns) => ['error', { patterns: patterns.flat() }];
 const RULE = '@typescript-eslint/no-restricted-imports';
@@ -149,22 +130,11 @@ const boundaries = [
 		files: [`${protocolsDir}/*.ts`],
 		rules: { [RULE]: restrict(LUCIA, DB_FROM_PROTOCOL) }
 	},
-	...protocolFolders.flatMap((folder) => [
-		{
-			name: `parley/boundaries/protocols/${folder}`,
-			files: [`${protocolsDir}/${folder}/**`],
-			rules: { [RULE]: restrict(LUCIA, DB_FROM_PROTOCOL, otherProtocols(folder)) }
-		},
-		...(PROTOCOL_DB_EXCEPTIONS.some((file) => file.startsWith(`${protocolsDir}/${folder}/`))
-			? [
-					{
-						name: `parley/boundaries/protocols/${folder}/db-exceptions`,
-						files: PROTOCOL_DB_EXCEPTIONS.filter((file) => file.startsWith(`${protocolsDir}/${folder}/`)),
-						rules: { [RULE]: restrict(LUCIA, otherProtocols(folder)) }
-					}
-				]
-			: [])
-	]),
+	...protocolFolders.map((folder) => ({
+		name: `parley/boundaries/protocols/${folder}`,
+		files: [`${protocolsDir}/${folder}/**`],
+		rules: { [RULE]: restrict(LUCIA, DB_FROM_PROTOCOL, otherProtocols(folder)) }
+	})),
 	{
 		name: 'parley/boundaries/auth',
 		files: ['src/lib/server/auth/**'],
