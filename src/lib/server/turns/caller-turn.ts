@@ -1,6 +1,6 @@
 import type { UIMessage } from 'ai';
 import type { AppErrorCode } from '../errors';
-import type { CallerTool } from '../runtime/run-turn';
+import type { CallerTool } from '../runtime/turn-input';
 import type { ToolCallAnswer, TurnRequest } from '../runtime/turn-request';
 import type { AgentWithTools } from '../services/agents';
 import type { StoredMessage } from '../services/messages';

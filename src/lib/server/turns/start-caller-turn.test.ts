@@ -23,8 +23,8 @@ import { runOf, startCallerTurn } from './start-caller-turn';
 
 /** Lets a test make the runtime refuse to start, after the task is stored. */
 const control = vi.hoisted(() => ({ failStart: false }));
-vi.mock('../runtime/run-turn', async (importOriginal) => {
-	const actual = await importOriginal<typeof import('../runtime/run-turn')>();
+vi.mock('../runtime/start-turn', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('../runtime/start-turn')>();
 	return {
 		...actual,
 		startTurn: (input: Parameters<typeof actual.startTurn>[0]) =>

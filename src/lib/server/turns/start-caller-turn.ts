@@ -8,7 +8,10 @@ import { toFilePart } from '../files/model-parts';
 import { assertFileCount, assertUploadableByType } from '../files/upload-checks';
 import type { ToolPart } from '../runtime/message-parts';
 import { runRegistry, type ActiveRun } from '../runtime/run-registry';
-import { checkTurn, serverToolsOf, startTurn, turnTools, type CallerTool } from '../runtime/run-turn';
+import { checkTurn } from '../runtime/check-turn';
+import { startTurn } from '../runtime/start-turn';
+import type { CallerTool } from '../runtime/turn-input';
+import { serverToolsOf, turnTools } from '../runtime/turn-tools';
 import { getDefaultAgent, getUsableAgent, type AgentWithTools } from '../services/agents';
 import { validateTaskContext } from '../services/context-schema';
 import {

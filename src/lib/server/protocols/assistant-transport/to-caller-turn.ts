@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
 import { assertFileCount, countFileParts } from '../../files/upload-checks';
-import type { CallerTool } from '../../runtime/run-turn';
+import type { CallerTool } from '../../runtime/turn-input';
 import type { ToolCallAnswer } from '../../runtime/turn-request';
 import type { AgentWithTools } from '../../services/agents';
 import { titleFrom } from '../../services/tasks';

@@ -5,12 +5,12 @@
 import type { UIMessage } from 'ai';
 import { AppError } from '../errors';
 import { listMessages, updateMessage } from '../services/messages';
-import type { ToolPart } from './message-parts';
-import { runRegistry, type ActiveRun } from './run-registry';
-import { applyAnswers, isWrittenByAgent, pendingToolCalls, sortAnswers, type ToolCallAnswer } from './turn-request';
-import type { TurnInput } from './turn-input';
-import { serverToolsOf, turnTools } from './turn-tools';
-import { startTurn } from './start-turn';
+import type { ToolPart } from '../runtime/message-parts';
+import { runRegistry, type ActiveRun } from '../runtime/run-registry';
+import { applyAnswers, isWrittenByAgent, pendingToolCalls, sortAnswers, type ToolCallAnswer } from '../runtime/turn-request';
+import type { TurnInput } from '../runtime/turn-input';
+import { serverToolsOf, turnTools } from '../runtime/turn-tools';
+import { startTurn } from '../runtime/start-turn';
 
 /**
  * Answers tool calls that wait for the caller, one request at a time: while others still wait,

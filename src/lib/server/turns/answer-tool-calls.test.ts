@@ -7,11 +7,11 @@ import type { Task } from '../db/schema';
 import { getUsableAgent, type AgentWithTools } from '../services/agents';
 import { appendMessage, listMessages } from '../services/messages';
 import { createTask } from '../services/tasks';
-import type { RunEvent } from './events';
-import type { ActiveRun } from './run-registry';
-import { RunRegistry } from './run-registry';
+import type { RunEvent } from '../runtime/events';
+import type { ActiveRun } from '../runtime/run-registry';
+import { RunRegistry } from '../runtime/run-registry';
 import { answerToolCalls } from './answer-tool-calls';
-import { startTurn } from './start-turn';
+import { startTurn } from '../runtime/start-turn';
 
 const config = parseConfig({ MOCK_TOKEN_DELAY_MS: '0' });
 
