@@ -1,6 +1,6 @@
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../runtime/events';
+import type { RunEvent } from '../runtime/events';
 import {
 	usageOf,
 	ResponsesEventBuilder,

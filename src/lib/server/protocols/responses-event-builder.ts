@@ -1,5 +1,5 @@
-import { newId } from '../../ids';
-import type { RunEvent, RunUsage } from '../../runtime/events';
+import { newId } from '../ids';
+import type { RunEvent, RunUsage } from '../runtime/events';
 
 /** A text part of an output message. */
 export interface ResponsesOutputText {
