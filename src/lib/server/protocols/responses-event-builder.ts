@@ -42,7 +42,8 @@ type ReasoningItem = Extract<ResponsesOutputItem, { type: 'reasoning' }>;
 /** Token counts in the Responses API's shape. */
 export interface ResponsesUsage {
 	input_tokens: number;
-	input_tokens_details: { cached_tokens: number };
+	/** `cache_write_tokens` on the Responses face only (the SDK's type requires it; unknown, so 0). */
+	input_tokens_details: { cached_tokens: number; cache_write_tokens?: number };
 	output_tokens: number;
 	output_tokens_details: { reasoning_tokens: number };
 	total_tokens: number;
@@ -185,18 +186,21 @@ interface SummaryAddress {
 	summary_index: number;
 }
 
+/** One event type with the given fields, for each type of a union (so each is its own member). */
+type Each<T extends string, Fields> = T extends string ? { type: T } & Fields : never;
+
 /** The events of an OpenAI Responses stream that a run produces, without their sequence number. */
 export type ResponsesStreamEventBody =
-	| { type: 'response.created' | 'response.in_progress'; response: ResponsesResponse }
-	| { type: 'response.completed' | 'response.incomplete' | 'response.failed'; response: ResponsesResponse }
-	| { type: 'response.output_item.added' | 'response.output_item.done'; output_index: number; item: ResponsesOutputItem }
-	| ({ type: 'response.content_part.added' | 'response.content_part.done'; part: ResponsesOutputText } & ContentAddress)
+	| Each<'response.created' | 'response.in_progress', { response: ResponsesResponse }>
+	| Each<'response.completed' | 'response.incomplete' | 'response.failed', { response: ResponsesResponse }>
+	| Each<'response.output_item.added' | 'response.output_item.done', { output_index: number; item: ResponsesOutputItem }>
+	| Each<'response.content_part.added' | 'response.content_part.done', { part: ResponsesOutputText } & ContentAddress>
 	| ({ type: 'response.output_text.delta'; delta: string; logprobs: never[] } & ContentAddress)
 	| ({ type: 'response.output_text.done'; text: string; logprobs: never[] } & ContentAddress)
-	| ({
-			type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done';
-			part: ResponsesSummaryText;
-	  } & SummaryAddress)
+	| Each<
+			'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done',
+			{ part: ResponsesSummaryText } & SummaryAddress
+	  >
 	| ({ type: 'response.reasoning_summary_text.delta'; delta: string } & SummaryAddress)
 	| ({ type: 'response.reasoning_summary_text.done'; text: string } & SummaryAddress)
 	| { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string }
@@ -510,7 +514,10 @@ export class ResponsesEventBuilder {
 		}
 		const response = open.response;
 		response.status = status;
-		if (usage) response.usage = usageOf(usage);
+		if (usage) {
+			response.usage = usageOf(usage);
+			if (this.face) response.usage.input_tokens_details.cache_write_tokens = 0;
+		}
 		if (incompleteReason) response.incomplete_details = { reason: incompleteReason };
 		if (error) response.error = error;
 		if (this.face && status === 'completed') response.completed_at = Math.floor(this.now() / 1000);
