@@ -1,7 +1,7 @@
 import type { PendingToolCall, RunEndReason, RunEvent } from '../../runtime/events';
 import { summarizeRun, type RunSummary } from '../../runtime/summarize-run';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
-import { ResponsesEventBuilder, type ResponsesEventBuilderOptions } from './responses-event-builder';
+import { ResponsesEventBuilder, type ResponsesEventBuilderOptions } from '../responses-event-builder';
 import {
 	agentApiStatusOf,
 	toAgentApiChunk,

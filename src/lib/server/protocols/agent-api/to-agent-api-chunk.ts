@@ -1,6 +1,6 @@
 import type { PendingToolCall, RunEndReason, RunEvent } from '../../runtime/events';
 import type { ToolPart } from '../../runtime/message-parts';
-import { toolCallArguments, type ResponsesStreamEvent } from './responses-event-builder';
+import { toolCallArguments, type ResponsesStreamEvent } from '../responses-event-builder';
 
 /** How a run of the agent API ended, as `done` and the chat answer say it. */
 export type AgentApiStatus = 'completed' | 'requires_action' | 'interrupted' | 'error';

@@ -1,18 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
+import { openAIErrorSchema } from '../openai-error-schema';
 import { chatCompletionRequestSchema } from './request';
-
-/** The error body of `/v1/*`, in OpenAI's shape. */
-const openAIErrorSchema = z
-	.object({
-		error: z.object({
-			message: z.string().meta({ example: 'No agent "gpt-4o" is available to you.' }),
-			type: z.string().meta({ example: 'invalid_request_error' }),
-			param: z.string().nullable().meta({ example: 'model' }),
-			code: z.string().nullable().meta({ example: 'model_not_found' })
-		})
-	})
-	.meta({ id: 'OpenAIError', description: 'An error in OpenAI’s shape; the SDK picks its error class by status.' });
 
 const errorDescriptions = {
 	400: 'Malformed JSON, or a missing or wrongly typed parameter (named in `error.param`), or a history OpenAI would refuse too.',

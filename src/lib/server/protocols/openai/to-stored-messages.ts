@@ -2,6 +2,7 @@ import type { UIMessage } from 'ai';
 import { AppError } from '../../errors';
 import { parseJsonWithin } from '../../http/json-depth';
 import type { ToolPart } from '../../runtime/message-parts';
+import { dataUrlMediaType, mediaTypeOfFilename, quoteUrl } from '../attachments';
 import type { ToolCallAnswer } from '../../runtime/turn-request';
 import type { OpenAIAssistantMessage, OpenAIMessage, OpenAIUserContent } from './request';
 
@@ -53,38 +54,11 @@ interface AssistantGroup {
 	afterTool: boolean;
 }
 
-/** Media types of files sent as bare base64, by file name extension. */
-const mediaTypesByExtension: Record<string, string> = {
-	pdf: 'application/pdf',
-	txt: 'text/plain',
-	md: 'text/markdown',
-	csv: 'text/csv',
-	json: 'application/json',
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	gif: 'image/gif',
-	webp: 'image/webp'
-};
-
-/** The longest address quoted in a note about a left-out attachment. */
-const MAX_QUOTED_URL = 200;
-
-/** The media type of a data URL, or undefined when the text is not one. */
-export function dataUrlMediaType(url: string): string | undefined {
-	const match = /^data:([^;,]*)((?:;[^;,]*)*),/i.exec(url);
-	if (!match) return undefined;
-	return match[1] ? match[1].toLowerCase() : 'text/plain';
-}
+export { dataUrlMediaType };
 
 /** The text of content that may only hold text. */
 function textOf(content: string | { type: 'text'; text: string }[]): string {
 	return typeof content === 'string' ? content : content.map((part) => part.text).join('\n');
-}
-
-/** A short quotation of an address for a note. */
-function quoteUrl(url: string): string {
-	return url.length > MAX_QUOTED_URL ? `${url.slice(0, MAX_QUOTED_URL)}…` : url;
 }
 
 /** The parts of a user message: text as is; images, audio and files as file parts when sent inline. */
@@ -112,8 +86,7 @@ function userParts(content: OpenAIUserContent): Part[] {
 				if (data) {
 					const mediaType = dataUrlMediaType(data);
 					if (mediaType) return { type: 'file', mediaType, url: data, ...named };
-					const extension = filename?.split('.').pop()?.toLowerCase() ?? '';
-					const guessed = mediaTypesByExtension[extension] ?? 'application/octet-stream';
+					const guessed = mediaTypeOfFilename(filename);
 					return { type: 'file', mediaType: guessed, url: `data:${guessed};base64,${data}`, ...named };
 				}
 				return {

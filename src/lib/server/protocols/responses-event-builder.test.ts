@@ -1,10 +1,11 @@
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../runtime/events';
+import type { RunEvent } from '../runtime/events';
 import {
 	usageOf,
 	ResponsesEventBuilder,
 	type ResponsesOutputItem,
+	type ResponsesRequestEcho,
 	type ResponsesResponse,
 	type ResponsesStreamEvent
 } from './responses-event-builder';
@@ -348,6 +349,129 @@ describe('usageOf', () => {
 			...responsesUsage,
 			input_tokens_details: { cached_tokens: 6 },
 			output_tokens_details: { reasoning_tokens: 3 }
+		});
+	});
+});
+
+describe('ResponsesEventBuilder for the Responses face', () => {
+	const request: ResponsesRequestEcho = {
+		model: 'assistant',
+		instructions: 'Be brief.',
+		metadata: { ticket: '42' },
+		parallel_tool_calls: true,
+		temperature: null,
+		top_p: null,
+		tool_choice: 'auto',
+		tools: [],
+		max_output_tokens: null,
+		previous_response_id: null,
+		store: true
+	};
+
+	/** All events of a run on the face, with predictable ids and a fixed clock. */
+	function faceEventsOf(run: RunEvent[]): ResponsesStreamEvent[] {
+		let next = 0;
+		const responses = new ResponsesEventBuilder({
+			makeId: (prefix) => `${prefix}_${++next}`,
+			now: () => NOW,
+			face: { id: 'resp_face', request }
+		});
+		return run.flatMap((event) => responses.push(event));
+	}
+
+	const serverToolStep: RunEvent[] = [
+		{ type: 'step-start' },
+		{ type: 'tool-call-ready', toolCallId: 'call_s', toolName: 'now', input: {}, clientExecuted: false },
+		{ type: 'tool-output', toolCallId: 'call_s', output: { time: 'noon' } },
+		{ type: 'step-end', usage }
+	];
+
+	it('makes one response of the whole run, created at its start, with every step’s items', () => {
+		const runEnd: RunEvent = { type: 'run-end', reason: 'completed', usage: { inputTokens: 20, outputTokens: 8 } };
+		const events = faceEventsOf([runStart, ...serverToolStep, ...textStep, runEnd]);
+		expect(events.slice(0, 2).map((event) => event.type)).toStrictEqual(['response.created', 'response.in_progress']);
+		expect(events.filter((event) => event.type === 'response.created')).toHaveLength(1);
+		const last = events.at(-1);
+		expect(last?.type).toBe('response.completed');
+		const final = last && 'response' in last ? last.response : undefined;
+		expect(final).toMatchObject({
+			id: 'resp_face',
+			model: 'assistant',
+			status: 'completed',
+			completed_at: Math.floor(NOW / 1000),
+			instructions: 'Be brief.',
+			metadata: { ticket: '42' },
+			temperature: 1,
+			top_p: 1,
+			store: true,
+			usage: { input_tokens: 20, output_tokens: 8, total_tokens: 28 }
+		});
+		expect(final?.output.map((item) => item.type)).toStrictEqual([
+			'function_call',
+			'function_call_output',
+			'reasoning',
+			'message'
+		]);
+		expect(final?.output[1]).toMatchObject({ call_id: 'call_s', output: '{"time":"noon"}', status: 'completed' });
+		expect(final?.output[3]).toMatchObject({ content: [{ type: 'output_text', text: 'Hello there', annotations: [], logprobs: [] }] });
+		expect(events.map((event) => event.sequence_number)).toStrictEqual(events.map((_event, index) => index));
+	});
+
+	it('shows a call waiting for approval as an approval request item', () => {
+		const events = faceEventsOf([
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'tool-call-ready', toolCallId: 'call_a', toolName: 'delete_file', input: { path: 'a' }, clientExecuted: false },
+			{ type: 'tool-approval-request', toolCallId: 'call_a', approvalId: 'approval_1' },
+			{ type: 'step-end', usage },
+			{
+				type: 'input-required',
+				toolCalls: [{ toolCallId: 'call_a', toolName: 'delete_file', input: { path: 'a' }, approvalId: 'approval_1' }]
+			},
+			{ type: 'run-end', reason: 'awaiting-input', usage }
+		]);
+		const added = events
+			.filter((event) => event.type === 'response.output_item.added')
+			.map((event) => ('item' in event ? event.item : null));
+		expect(added[1]).toStrictEqual({
+			id: 'approval_1',
+			type: 'mcp_approval_request',
+			name: 'delete_file',
+			arguments: '{"path":"a"}',
+			server_label: 'parley'
+		});
+		expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { status: 'completed' } });
+	});
+
+	it('ends a stopped run as cancelled, a run at its limit as incomplete, keeping the partial output', () => {
+		const partial: RunEvent[] = [
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'text-start', id: 't' },
+			{ type: 'text-delta', id: 't', delta: 'Part' }
+		];
+		const stopped = faceEventsOf([...partial, { type: 'run-end', reason: 'interrupted', usage }]).at(-1);
+		expect(stopped).toMatchObject({
+			type: 'response.incomplete',
+			response: {
+				status: 'cancelled',
+				incomplete_details: null,
+				completed_at: null,
+				output: [{ status: 'incomplete', content: [{ text: 'Part' }] }]
+			}
+		});
+		const limited = faceEventsOf([...partial, { type: 'run-end', reason: 'limit', usage }]).at(-1);
+		expect(limited).toMatchObject({
+			type: 'response.incomplete',
+			response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } }
+		});
+	});
+
+	it('fails the response on a run error, even before any step, never sending a bare error event', () => {
+		const events = faceEventsOf([runStart, { type: 'run-error', message: 'The model failed.' }]);
+		expect(events.map((event) => event.type)).toStrictEqual(['response.created', 'response.in_progress', 'response.failed']);
+		expect(events.at(-1)).toMatchObject({
+			response: { status: 'failed', error: { code: 'server_error', message: 'The model failed.' } }
 		});
 	});
 });

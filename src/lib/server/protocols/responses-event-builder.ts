@@ -1,11 +1,12 @@
-import { newId } from '../../ids';
-import type { RunEvent, RunUsage } from '../../runtime/events';
+import { newId } from '../ids';
+import type { RunEvent, RunUsage } from '../runtime/events';
 
-/** A text part of an output message. */
+/** A text part of an output message (`logprobs` only on the Responses face, where it is required). */
 export interface ResponsesOutputText {
 	type: 'output_text';
 	text: string;
 	annotations: never[];
+	logprobs?: never[];
 }
 
 /** A part of a reasoning summary. */
@@ -28,7 +29,11 @@ export type ResponsesOutputItem =
 			arguments: string;
 			status: ResponsesItemStatus;
 	  }
-	| { id: string; type: 'reasoning'; summary: ResponsesSummaryText[] };
+	| { id: string; type: 'reasoning'; summary: ResponsesSummaryText[] }
+	/** The result of a call the server ran (the agent's own tools; Responses face only). */
+	| { id: string; type: 'function_call_output'; call_id: string; output: string; status: ResponsesItemStatus }
+	/** A call of the agent's tool that waits for the caller's approval (Responses face only). */
+	| { id: string; type: 'mcp_approval_request'; name: string; arguments: string; server_label: string };
 
 type MessageItem = Extract<ResponsesOutputItem, { type: 'message' }>;
 type FunctionCallItem = Extract<ResponsesOutputItem, { type: 'function_call' }>;
@@ -37,30 +42,134 @@ type ReasoningItem = Extract<ResponsesOutputItem, { type: 'reasoning' }>;
 /** Token counts in the Responses API's shape. */
 export interface ResponsesUsage {
 	input_tokens: number;
-	input_tokens_details: { cached_tokens: number };
+	/** `cache_write_tokens` on the Responses face only (the SDK's type requires it; unknown, so 0). */
+	input_tokens_details: { cached_tokens: number; cache_write_tokens?: number };
 	output_tokens: number;
 	output_tokens_details: { reasoning_tokens: number };
 	total_tokens: number;
 }
 
-/** A response object (one step of a run), as the Responses API streams it. */
+/** A caller's function tool, as a response echoes it. */
+export interface ResponsesFunctionTool {
+	type: 'function';
+	name: string;
+	description: string | null;
+	parameters: Record<string, unknown> | null;
+	strict: boolean | null;
+}
+
+/** Which tools the model may call: any, none, at least one, or the named function. */
+export type ResponsesToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
+
+/** Where a response got to. */
+export type ResponsesStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled';
+
+/**
+ * A response object (one step of a run), as the Responses API streams it. The optional fields are
+ * those the agent API leaves out and the Responses face always sends (`FullResponsesResponse`).
+ */
 export interface ResponsesResponse {
 	id: string;
 	object: 'response';
 	created_at: number;
-	status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+	status: ResponsesStatus;
 	model: string;
 	output: ResponsesOutputItem[];
 	error: { code: string; message: string } | null;
 	incomplete_details: { reason: string } | null;
-	instructions: null;
+	instructions: string | null;
 	metadata: Record<string, string>;
 	parallel_tool_calls: boolean;
-	temperature: null;
-	tool_choice: 'auto';
-	tools: never[];
-	top_p: null;
+	temperature: number | null;
+	tool_choice: ResponsesToolChoice;
+	tools: ResponsesFunctionTool[];
+	top_p: number | null;
 	usage: ResponsesUsage | null;
+	completed_at?: number | null;
+	previous_response_id?: string | null;
+	store?: boolean;
+	text?: { format: { type: 'text' } };
+	truncation?: 'disabled';
+	reasoning?: null;
+	user?: null;
+	presence_penalty?: number;
+	frequency_penalty?: number;
+	top_logprobs?: number;
+	max_output_tokens?: number | null;
+	max_tool_calls?: null;
+	background?: boolean;
+	service_tier?: 'default';
+	safety_identifier?: null;
+	prompt_cache_key?: null;
+}
+
+/** A response object with every field the Open Responses specification requires. */
+export type FullResponsesResponse = Required<ResponsesResponse>;
+
+/** What the caller asked for, as a Responses face echoes it on its response. */
+export interface ResponsesRequestEcho {
+	/** The agent's slug, as the caller sent it in `model`. */
+	model: string;
+	instructions: string | null;
+	metadata: Record<string, string>;
+	parallel_tool_calls: boolean;
+	temperature: number | null;
+	top_p: number | null;
+	tool_choice: ResponsesToolChoice;
+	tools: ResponsesFunctionTool[];
+	max_output_tokens: number | null;
+	previous_response_id: string | null;
+	store: boolean;
+}
+
+/**
+ * The Responses face: one response for the whole run (a request is one response, its output every
+ * step's items), created before the run's first event, with a known id and the request echoed.
+ */
+export interface ResponsesFaceOptions {
+	/** The response's id, `resp_…`. */
+	id: string;
+	request: ResponsesRequestEcho;
+}
+
+/** A response object as the Responses face starts it: every required field, no output yet. */
+export function newFullResponse(face: ResponsesFaceOptions, createdAt: number): FullResponsesResponse {
+	const { request } = face;
+	return {
+		id: face.id,
+		object: 'response',
+		created_at: createdAt,
+		completed_at: null,
+		status: 'in_progress',
+		error: null,
+		incomplete_details: null,
+		instructions: request.instructions,
+		model: request.model,
+		output: [],
+		parallel_tool_calls: request.parallel_tool_calls,
+		previous_response_id: request.previous_response_id,
+		store: request.store,
+		// The agent's settings apply: a caller's value is echoed, an unset one shows the usual default.
+		temperature: request.temperature ?? 1,
+		top_p: request.top_p ?? 1,
+		presence_penalty: 0,
+		frequency_penalty: 0,
+		top_logprobs: 0,
+		tool_choice: request.tool_choice,
+		tools: request.tools,
+		text: { format: { type: 'text' } },
+		truncation: 'disabled',
+		reasoning: null,
+		user: null,
+		usage: null,
+		metadata: { ...request.metadata },
+		max_output_tokens: request.max_output_tokens,
+		max_tool_calls: null,
+		background: false,
+		service_tier: 'default',
+		safety_identifier: null,
+		prompt_cache_key: null
+	};
 }
 
 /** Fields of the events about one content part of an output item. */
@@ -77,18 +186,21 @@ interface SummaryAddress {
 	summary_index: number;
 }
 
+/** One event type with the given fields, for each type of a union (so each is its own member). */
+type Each<T extends string, Fields> = T extends string ? { type: T } & Fields : never;
+
 /** The events of an OpenAI Responses stream that a run produces, without their sequence number. */
 export type ResponsesStreamEventBody =
-	| { type: 'response.created' | 'response.in_progress'; response: ResponsesResponse }
-	| { type: 'response.completed' | 'response.incomplete' | 'response.failed'; response: ResponsesResponse }
-	| { type: 'response.output_item.added' | 'response.output_item.done'; output_index: number; item: ResponsesOutputItem }
-	| ({ type: 'response.content_part.added' | 'response.content_part.done'; part: ResponsesOutputText } & ContentAddress)
+	| Each<'response.created' | 'response.in_progress', { response: ResponsesResponse }>
+	| Each<'response.completed' | 'response.incomplete' | 'response.failed', { response: ResponsesResponse }>
+	| Each<'response.output_item.added' | 'response.output_item.done', { output_index: number; item: ResponsesOutputItem }>
+	| Each<'response.content_part.added' | 'response.content_part.done', { part: ResponsesOutputText } & ContentAddress>
 	| ({ type: 'response.output_text.delta'; delta: string; logprobs: never[] } & ContentAddress)
 	| ({ type: 'response.output_text.done'; text: string; logprobs: never[] } & ContentAddress)
-	| ({
-			type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done';
-			part: ResponsesSummaryText;
-	  } & SummaryAddress)
+	| Each<
+			'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done',
+			{ part: ResponsesSummaryText } & SummaryAddress
+	  >
 	| ({ type: 'response.reasoning_summary_text.delta'; delta: string } & SummaryAddress)
 	| ({ type: 'response.reasoning_summary_text.done'; text: string } & SummaryAddress)
 	| { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string }
@@ -104,7 +216,12 @@ export interface ResponsesEventBuilderOptions {
 	makeId?: (prefix: string) => string;
 	/** The time in milliseconds. */
 	now?: () => number;
+	/** Build the Responses face's single response rather than the agent API's one per step. */
+	face?: ResponsesFaceOptions;
 }
+
+/** What a server tool's result says when the call failed or was not approved. */
+export const DENIED_OUTPUT = 'The call was not approved.';
 
 /** The error code of a failed step, as the Responses API names a server-side failure. */
 const SERVER_ERROR = 'server_error';
@@ -116,6 +233,17 @@ interface OpenResponse {
 	texts: Map<string, number>;
 	reasoning: Map<string, number>;
 	calls: Map<string, number>;
+}
+
+/** The sum of two token counts (unknown counts as 0). */
+function addUsage(a: RunUsage, b: RunUsage): RunUsage {
+	const sum = (x: number | undefined, y: number | undefined) => (x ?? 0) + (y ?? 0);
+	return {
+		inputTokens: sum(a.inputTokens, b.inputTokens),
+		outputTokens: sum(a.outputTokens, b.outputTokens),
+		reasoningTokens: sum(a.reasoningTokens, b.reasoningTokens),
+		cachedInputTokens: sum(a.cachedInputTokens, b.cachedInputTokens)
+	};
 }
 
 /** The arguments of a tool call as OpenAI sends them: a JSON string. */
@@ -153,10 +281,23 @@ export class ResponsesEventBuilder {
 	private metadata: Record<string, string> = {};
 	private open: OpenResponse | null = null;
 	private sequence = 0;
+	private readonly face: ResponsesFaceOptions | undefined;
+	/** The face's one response, once started: it stays after the run ends, for the final object. */
+	private faceResponse: ResponsesResponse | null = null;
+	/** The usage of the steps so far (face only: its response covers the whole run). */
+	private stepUsage: RunUsage = { inputTokens: 0, outputTokens: 0 };
+	/** The name and arguments of each ready call, for the approval requests and results that follow (face only). */
+	private readyCalls = new Map<string, { name: string; arguments: string }>();
 
 	constructor(options: ResponsesEventBuilderOptions = {}) {
 		this.makeId = options.makeId ?? ((prefix) => `${prefix}_${newId()}`);
 		this.now = options.now ?? Date.now;
+		this.face = options.face;
+	}
+
+	/** The Responses face's response as it stands (a copy), or null before it starts or without a face. */
+	response(): ResponsesResponse | null {
+		return this.faceResponse ? structuredClone(this.faceResponse) : null;
 	}
 
 	/** The Responses events for one run event, in order (often none). */
@@ -169,8 +310,9 @@ export class ResponsesEventBuilder {
 			case 'run-start':
 				this.model = event.model;
 				this.metadata = { session_id: event.taskId, message_id: event.messageId };
-				return [];
+				return this.face && !this.faceResponse ? this.start() : [];
 			case 'step-start':
+				if (this.face) return this.open || this.faceResponse ? [] : this.start();
 				return [...this.finish('completed'), ...this.start()];
 			case 'reasoning-start': {
 				const item: ReasoningItem = { id: this.makeId('rs'), type: 'reasoning', summary: [] };
@@ -201,6 +343,7 @@ export class ResponsesEventBuilder {
 				const item: MessageItem = { id: this.makeId('msg'), type: 'message', role: 'assistant', status: 'in_progress', content: [] };
 				return this.addItem('texts', event.id, item, (output_index) => {
 					const part: ResponsesOutputText = { type: 'output_text', text: '', annotations: [] };
+					if (this.face) part.logprobs = [];
 					item.content.push(part);
 					return [{ type: 'response.content_part.added', item_id: item.id, output_index, content_index: 0, part }];
 				});
@@ -247,6 +390,7 @@ export class ResponsesEventBuilder {
 					...this.withItem('calls', event.toolCallId, 'function_call', (item, output_index) => {
 						this.open?.calls.delete(event.toolCallId);
 						item.arguments = toolCallArguments(event.input);
+						if (this.face) this.readyCalls.set(event.toolCallId, { name: item.name, arguments: item.arguments });
 						item.status = 'completed';
 						return [
 							{
@@ -261,20 +405,48 @@ export class ResponsesEventBuilder {
 					})
 				];
 			}
-			case 'tool-approval-request':
+			case 'tool-approval-request': {
+				const call = this.face && this.readyCalls.get(event.toolCallId);
+				if (!call) return [];
+				return this.addWholeItem({
+					id: event.approvalId,
+					type: 'mcp_approval_request',
+					name: call.name,
+					arguments: call.arguments,
+					server_label: 'parley'
+				});
+			}
 			case 'tool-output':
+				return this.callOutput(event.toolCallId, typeof event.output === 'string' ? event.output : toolCallArguments(event.output));
 			case 'tool-error':
+				return this.callOutput(event.toolCallId, event.errorText);
 			case 'tool-denied':
+				return this.callOutput(event.toolCallId, DENIED_OUTPUT);
 			case 'input-required':
 			case 'widget':
 				return [];
 			case 'step-end':
+				if (this.face) {
+					this.stepUsage = addUsage(this.stepUsage, event.usage);
+					return [];
+				}
 				return this.finish('completed', event.usage);
 			case 'run-end':
+				if (this.face) {
+					const unknown = event.usage.inputTokens === undefined && event.usage.outputTokens === undefined;
+					const usage = unknown ? this.stepUsage : event.usage;
+					if (event.reason === 'interrupted') return this.finish('cancelled', usage);
+					if (event.reason === 'limit') return this.finish('incomplete', usage, 'max_output_tokens');
+					return this.finish('completed', usage);
+				}
 				if (event.reason === 'interrupted') return this.finish('incomplete', undefined, 'interrupted');
 				if (event.reason === 'limit') return this.finish('incomplete', undefined, 'max_output_tokens');
 				return this.finish('completed', event.usage);
 			case 'run-error':
+				if (this.face) {
+					const started = this.open || this.faceResponse ? [] : this.start();
+					return [...started, ...this.finish('failed', this.stepUsage, undefined, { code: SERVER_ERROR, message: event.message })];
+				}
 				if (!this.open) return [{ type: 'error', code: SERVER_ERROR, message: event.message, param: null }];
 				return this.finish('failed', undefined, undefined, { code: SERVER_ERROR, message: event.message });
 			default: {
@@ -286,6 +458,15 @@ export class ResponsesEventBuilder {
 
 	/** Opens the response of a new step. */
 	private start(): ResponsesStreamEventBody[] {
+		if (this.face) {
+			const response: ResponsesResponse = newFullResponse(this.face, Math.floor(this.now() / 1000));
+			this.faceResponse = response;
+			this.open = { response, texts: new Map(), reasoning: new Map(), calls: new Map() };
+			return [
+				{ type: 'response.created', response },
+				{ type: 'response.in_progress', response }
+			];
+		}
 		const response: ResponsesResponse = {
 			id: this.makeId('resp'),
 			object: 'response',
@@ -316,7 +497,7 @@ export class ResponsesEventBuilder {
 	 * step completed), then the closing event.
 	 */
 	private finish(
-		status: 'completed' | 'incomplete' | 'failed',
+		status: 'completed' | 'incomplete' | 'failed' | 'cancelled',
 		usage?: RunUsage,
 		incompleteReason?: string,
 		error?: { code: string; message: string }
@@ -328,15 +509,21 @@ export class ResponsesEventBuilder {
 		const openIndexes = [...open.texts.values(), ...open.reasoning.values(), ...open.calls.values()].sort((a, b) => a - b);
 		for (const output_index of openIndexes) {
 			const item = open.response.output[output_index];
-			if (item.type !== 'reasoning') item.status = status === 'completed' ? 'completed' : 'incomplete';
+			if ('status' in item) item.status = status === 'completed' ? 'completed' : 'incomplete';
 			bodies.push({ type: 'response.output_item.done', output_index, item });
 		}
 		const response = open.response;
 		response.status = status;
-		if (usage) response.usage = usageOf(usage);
+		if (usage) {
+			response.usage = usageOf(usage);
+			if (this.face) response.usage.input_tokens_details.cache_write_tokens = 0;
+		}
 		if (incompleteReason) response.incomplete_details = { reason: incompleteReason };
 		if (error) response.error = error;
-		const type = status === 'completed' ? 'response.completed' : status === 'failed' ? 'response.failed' : 'response.incomplete';
+		if (this.face && status === 'completed') response.completed_at = Math.floor(this.now() / 1000);
+		// A cancelled response has no event of its own: it ends the stream as incomplete does.
+		const type =
+			status === 'completed' ? 'response.completed' : status === 'failed' ? 'response.failed' : 'response.incomplete';
 		bodies.push({ type, response });
 		return bodies;
 	}
@@ -357,6 +544,32 @@ export class ResponsesEventBuilder {
 		// The `added` event shows the item as it was before its first part.
 		const added: ResponsesStreamEventBody = { type: 'response.output_item.added', output_index, item: structuredClone(item) };
 		return [...started, added, ...then(output_index)];
+	}
+
+	/** Adds an item that is complete from the start: its `added` and `done` events. */
+	private addWholeItem(item: ResponsesOutputItem): ResponsesStreamEventBody[] {
+		const started = this.open ? [] : this.start();
+		const open = this.open;
+		if (!open) return started;
+		const output_index = open.response.output.length;
+		open.response.output.push(item);
+		return [
+			...started,
+			{ type: 'response.output_item.added', output_index, item },
+			{ type: 'response.output_item.done', output_index, item }
+		];
+	}
+
+	/** The result of a call the server ran, as a `function_call_output` item (face only). */
+	private callOutput(toolCallId: string, output: string): ResponsesStreamEventBody[] {
+		if (!this.face || !this.readyCalls.has(toolCallId)) return [];
+		return this.addWholeItem({
+			id: this.makeId('fco'),
+			type: 'function_call_output',
+			call_id: toolCallId,
+			output,
+			status: 'completed'
+		});
 	}
 
 	/** Starts a function call item. */
