@@ -56,7 +56,9 @@ export default defineConfig({
 			PORT: String(port),
 			ORIGIN: baseURL,
 			DATABASE_URL: `file:${join(dataFolder, 'parley.db')}`,
-			MOCK_TOKEN_DELAY_MS: '20',
+			// Answers stream fast; a test that must act while one streams asks the offline model for
+			// it "slowly" or "until I interrupt you" (src/lib/server/models/offline/pace.ts).
+			MOCK_TOKEN_DELAY_MS: '2',
 			CORS_ORIGINS: `http://localhost:${embedSitePort}`,
 			BODY_SIZE_LIMIT: '100M'
 		}
