@@ -49,7 +49,16 @@ export default defineConfig(({ mode }) => {
 			// A test that checks nothing fails, and in CI so does a forgotten `.only`.
 			expect: { requireAssertions: true },
 			allowOnly: !process.env.CI,
-			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts']
+			// Files of both projects share the workers. An API test mostly waits for its server (a
+			// process of its own), so more workers than cores keep both cores busy.
+			maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
+			projects: [
+				// Logic beside the code: needs no build.
+				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+				// The built server (`npm run build` first), started by the tests. A test that starts a
+				// server of its own may wait for it on a busy machine (tests/support/server.ts).
+				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'], testTimeout: 60_000 } }
+			]
 		}
 	};
 });
