@@ -42,7 +42,9 @@ export default defineConfig(({ mode }) => {
 		server: { port: 5173 },
 		test: {
 			environment: 'node',
-			testTimeout: 20_000,
+			// A test's budget, not its pace: CPU-heavy tests (compiling every component, OCR, worker
+			// processes) share two cores with the other workers and the browser tests.
+			testTimeout: 60_000,
 			hookTimeout: 60_000,
 			// The demo database is migrated and seeded once per run; tests copy it.
 			globalSetup: ['tests/support/db-templates-setup.ts'],
@@ -55,9 +57,8 @@ export default defineConfig(({ mode }) => {
 			projects: [
 				// Logic beside the code: needs no build.
 				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-				// The built server (`npm run build` first), started by the tests. A test that starts a
-				// server of its own may wait for it on a busy machine (tests/support/server.ts).
-				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'], testTimeout: 60_000 } }
+				// The built server (`npm run build` first), started by the tests.
+				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } }
 			]
 		}
 	};

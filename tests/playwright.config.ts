@@ -50,7 +50,8 @@ export default defineConfig({
 		cwd: resolve(import.meta.dirname, '..'),
 		url: `${baseURL}/health`,
 		reuseExistingServer: false,
-		timeout: 30_000,
+		// The admin's creation (tsx) and the start can take long while vitest runs beside it.
+		timeout: 90_000,
 		env: {
 			HOST: '127.0.0.1',
 			PORT: String(port),
