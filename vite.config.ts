@@ -42,14 +42,24 @@ export default defineConfig(({ mode }) => {
 		server: { port: 5173 },
 		test: {
 			environment: 'node',
-			testTimeout: 20_000,
+			// A test's budget, not its pace: CPU-heavy tests (compiling every component, OCR, worker
+			// processes) share two cores with the other workers and the browser tests.
+			testTimeout: 60_000,
 			hookTimeout: 60_000,
 			// The demo database is migrated and seeded once per run; tests copy it.
 			globalSetup: ['tests/support/db-templates-setup.ts'],
 			// A test that checks nothing fails, and in CI so does a forgotten `.only`.
 			expect: { requireAssertions: true },
 			allowOnly: !process.env.CI,
-			include: ['src/**/*.test.ts', 'tests/api/**/*.test.ts']
+			// Files of both projects share the workers. An API test mostly waits for its server (a
+			// process of its own), so more workers than cores keep both cores busy.
+			maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
+			projects: [
+				// Logic beside the code: needs no build.
+				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+				// The built server (`npm run build` first), started by the tests.
+				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } }
+			]
 		}
 	};
 });

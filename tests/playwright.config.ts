@@ -50,13 +50,16 @@ export default defineConfig({
 		cwd: resolve(import.meta.dirname, '..'),
 		url: `${baseURL}/health`,
 		reuseExistingServer: false,
-		timeout: 30_000,
+		// The admin's creation (tsx) and the start can take long while vitest runs beside it.
+		timeout: 90_000,
 		env: {
 			HOST: '127.0.0.1',
 			PORT: String(port),
 			ORIGIN: baseURL,
 			DATABASE_URL: `file:${join(dataFolder, 'parley.db')}`,
-			MOCK_TOKEN_DELAY_MS: '20',
+			// Answers stream fast; a test that must act while one streams asks the offline model for
+			// it "slowly" or "until I interrupt you" (src/lib/server/models/offline/pace.ts).
+			MOCK_TOKEN_DELAY_MS: '2',
 			CORS_ORIGINS: `http://localhost:${embedSitePort}`,
 			BODY_SIZE_LIMIT: '100M'
 		}

@@ -1,6 +1,9 @@
-// `npm test`: builds the app, runs the vitest suite (unit and API tests against the built
-// server) and the Playwright suite in Chromium, then prints one closing line with the totals.
-import { spawnSync } from 'node:child_process';
+// `npm test`: builds the app, then runs the vitest suite (the `unit` and `api` projects, the API
+// tests against the built server) and the Playwright suite in Chromium at the same time, and
+// prints one closing line with the totals. Both mostly wait (for servers, for the browser), so
+// together they keep two cores busy. Vitest's output streams as it comes; Playwright's is printed
+// when it ends. `TEST_SEQUENTIAL=1` runs one after the other instead.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromiumPath } from './support/chromium.mjs';
@@ -43,16 +46,58 @@ if (process.env.SKIP_BUILD !== '1') {
 	}
 }
 
-const unitCode = run(bin('vitest'), ['--run', '--reporter=default', '--reporter=./tests/support/summary-reporter.ts'], {
-	VITEST_SUMMARY_FILE: unitSummary
-});
+/**
+ * Starts a command in the project root and resolves with its exit code; its output is streamed,
+ * or with `quiet` kept and printed in one piece when it ends (so two runs do not interleave).
+ */
+function start(command, args, env = {}, { quiet = false } = {}) {
+	console.log(`\n$ ${command} ${args.join(' ')}${quiet ? ' (its output follows when it ends)' : ''}`);
+	const child = spawn(command, args, {
+		cwd: root,
+		stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+		env: { ...process.env, ...env }
+	});
+	const output = [];
+	child.stdout?.on('data', (chunk) => output.push(chunk));
+	child.stderr?.on('data', (chunk) => output.push(chunk));
+	return new Promise((resolveCode) => {
+		let ended = false;
+		const end = (code) => {
+			if (ended) return;
+			ended = true;
+			if (quiet) {
+				console.log(`\n$ ${command} ${args.join(' ')} (ended with code ${code}):`);
+				process.stdout.write(Buffer.concat(output));
+			}
+			resolveCode(code ?? 1);
+		};
+		// A command that cannot start fails the run.
+		child.once('error', (error) => {
+			output.push(Buffer.from(`${error}\n`));
+			if (!quiet) console.error(String(error));
+			end(1);
+		});
+		child.once('close', end);
+	});
+}
+
+const sequential = process.env.TEST_SEQUENTIAL === '1';
+const vitest = () =>
+	start(bin('vitest'), ['--run', '--reporter=default', '--reporter=./tests/support/summary-reporter.ts'], {
+		VITEST_SUMMARY_FILE: unitSummary
+	});
+const playwright = () =>
+	start(bin('playwright'), ['test', '--config', 'tests/playwright.config.ts'], {}, { quiet: !sequential });
+const [unitCode, e2eCode] = sequential
+	? [await vitest(), await playwright()]
+	: await Promise.all([vitest(), playwright()]);
+
 if (existsSync(unitSummary)) {
 	const counts = JSON.parse(readFileSync(unitSummary, 'utf8'));
 	for (const key of Object.keys(totals)) totals[key] += counts[key];
 }
 if (unitCode !== 0 && totals.failed === 0) broken = true;
 
-const e2eCode = run(bin('playwright'), ['test', '--config', 'tests/playwright.config.ts']);
 if (existsSync(e2eReport)) {
 	const { stats } = JSON.parse(readFileSync(e2eReport, 'utf8'));
 	console.log(`e2e: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`);

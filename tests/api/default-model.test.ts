@@ -95,7 +95,7 @@ describe('a provider whose model list never comes', () => {
 		});
 		await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
 		const silentURL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
-		// Waiting a minute for the list would exceed the start-up deadline of startServer (20 s).
+		// Waiting a minute for the list would exceed the start-up deadline of startServer (45 s).
 		const slow = await startServer({
 			OPENAI_COMPATIBLE_BASE_URL: silentURL,
 			OPENAI_COMPATIBLE_MODELS: 'pinned-model',

@@ -5,6 +5,13 @@ import { textPdf } from '../support/minimal-pdf';
 
 const app = useServerWithUser({ email: 'alice@example.com', keyName: 'extraction limit tests', env: { PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' } });
 
+/**
+ * A legal 20 MB JSON file: parsed and pretty-printed, it needs several times 64 MB. Made before the
+ * server starts: on a busy machine making it blocks this process for seconds, and a request sent
+ * right after could pick a kept-alive connection the server is just closing ("fetch failed").
+ */
+const BIG_JSON = `[${Array(10_000_000).fill('0').join(',')}]`;
+
 async function upload(file: File): Promise<{ id: string }> {
 	const form = new FormData();
 	form.append('file', file);
@@ -48,8 +55,7 @@ describe('extraction limits (built server)', () => {
 	});
 
 	it('fails a file whose reading needs more than EXTRACTION_MEMORY_LIMIT_MB; the server answers and reads the next file', async () => {
-		// A legal 20 MB JSON file: parsed and pretty-printed, it needs several times 64 MB.
-		const big = new File([`[${Array(10_000_000).fill('0').join(',')}]`], 'big.json');
+		const big = new File([BIG_JSON], 'big.json');
 		const { id } = await upload(big);
 		const next = await upload(new File(['{"still":"reading"}'], 'next.json'));
 		expect(await settledMeta(id)).toMatchObject({

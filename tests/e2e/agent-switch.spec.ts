@@ -59,7 +59,7 @@ for (const viewport of VIEWPORTS) {
 			const chat = new ChatPage(page);
 			const sidebar = new Sidebar(page);
 
-			await chat.send('Write a long answer about rivers');
+			await chat.send('Until I interrupt you, write a long answer about rivers');
 			await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 
 			// Escape in an open menu closes the menu and leaves the answer running.

@@ -120,7 +120,7 @@ test('in a long task the view follows a streaming answer, and stays where the re
 	await expect(chat.answers().last()).toContainText(task.lastAnswer);
 	await waitForInteractive(list);
 
-	await chat.send('Please write a long answer about rivers');
+	await chat.send('Please write a long answer about rivers. Slowly, please.');
 	const answer = chat.answers().last();
 	await expect(answer).toContainText('Here is a long answer about rivers');
 	// While it streams, its end is kept in view.

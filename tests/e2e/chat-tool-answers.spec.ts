@@ -163,7 +163,7 @@ test('a client tool’s call is answered with the "Send output" form, and the an
 test('Escape in the composer stops the answer: the server keeps what was written, marked as interrupted', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('escape'), password);
 	const chat = new ChatPage(page);
-	await chat.send('Please write a long answer about the sea');
+	await chat.send('Until I interrupt you, please write a long answer about the sea');
 	const answer = chat.answers().first();
 	// Some words have arrived; the focus is still in the composer.
 	await expect(answer).toContainText('Here is a long answer about the sea.');

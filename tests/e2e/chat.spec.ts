@@ -16,12 +16,13 @@ test('sign up, chat with a streamed answer, and find it again after a reload', a
 	const chat = new ChatPage(page);
 
 	await expect(page.getByTestId('model-label')).toHaveText('Offline demo model');
-	await chat.send('Hello Parley, how are you today?');
+	// Asked for slowly, it is still streaming when the Stop button is looked for.
+	await chat.send('Hello Parley, how are you today? Answer slowly.');
 
 	// The answer streams in word by word: first a Stop button and a partial answer, then the whole.
 	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 	const answer = chat.answers().first();
-	await expect(answer).toContainText('You said: "Hello Parley, how are you today?"');
+	await expect(answer).toContainText('You said: "Hello Parley, how are you today? Answer slowly."');
 	await chat.waitForIdle();
 	await expect(answer).toContainText('offline demo model');
 	await expect(page).toHaveURL(/\/chat\/[a-z0-9]+$/);
@@ -29,8 +30,8 @@ test('sign up, chat with a streamed answer, and find it again after a reload', a
 	await page.reload();
 	await expect(chat.questions()).toHaveCount(1);
 	await expect(chat.questions().first()).toContainText('Hello Parley, how are you today?');
-	await expect(chat.answers().first()).toContainText('You said: "Hello Parley, how are you today?"');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Parley, how are you today?');
+	await expect(chat.answers().first()).toContainText('You said: "Hello Parley, how are you today? Answer slowly."');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello Parley, how are you today? Answer slowly.');
 
 	await page.getByRole('link', { name: 'Tasks' }).click();
 	await expect(page.getByTestId('task-list')).toContainText('Hello Parley, how are you today?');
@@ -84,7 +85,8 @@ test('pages that need an account send visitors to log in', async ({ page }) => {
 test('Stop keeps the partial answer, marked as interrupted', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('stop'), password);
 	const chat = new ChatPage(page);
-	await chat.send('Please write a long answer about the sea');
+	// It waits before its last paragraph until stopped: Stop always finds it streaming.
+	await chat.send('Until I interrupt you, please write a long answer about the sea');
 	// Eight words in, the answer is stopped.
 	await expect(chat.answers().first()).toContainText('Here is a long answer about the sea.');
 	const stopped = page.waitForResponse((response) => /\/api\/chat\/[^/]+\/stop$/.test(new URL(response.url()).pathname));
@@ -102,7 +104,8 @@ test('Stop keeps the partial answer, marked as interrupted', async ({ page }) =>
 test('a reload while the answer streams reconnects to it', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('resume'), password);
 	const chat = new ChatPage(page);
-	await chat.send('Please write a long answer about mountains');
+	// Asked for slowly, it is still streaming after the reload.
+	await chat.send('Please write a long answer about mountains. Slowly, please.');
 	await expect(chat.answers().first()).toContainText('Here is a long answer');
 	await page.reload();
 

@@ -172,7 +172,7 @@ test('shows tool calls with their results, and stops an answer', async ({ page }
 	});
 	expect(overflow).toBe(0);
 
-	await send(page, widget.input, 'Please write a long answer about tents');
+	await send(page, widget.input, 'Until I interrupt you, please write a long answer about tents');
 	const answer = widget.answers.nth(1);
 	await expect(answer).toContainText(/tents/i);
 	await widget.root.getByTestId('stop').click();

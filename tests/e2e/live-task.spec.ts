@@ -46,7 +46,7 @@ test('two tabs of one user on a task see each other’s questions and answers st
 	await markWindow(second);
 
 	// The first tab asks; the second sees the question, then the answer streaming in.
-	await first.send('Write a long answer about rain');
+	await first.send('Write a long answer about rain. Slowly, please.');
 	await expect(seen.questions()).toHaveCount(2);
 	await expect(seen.questions().nth(1)).toContainText('Write a long answer about rain');
 	await expect(seen.answers().nth(1)).toContainText('Here is a long answer about rain');
@@ -90,7 +90,7 @@ test('an admin watching a user’s task sees the new question and the answer as 
 	await expect(messages).toHaveCount(2);
 	await markWindow(admin);
 
-	await new ChatPage(page).send('Write a long answer about the sea');
+	await new ChatPage(page).send('Write a long answer about the sea. Slowly, please.');
 	await expect(messages).toHaveCount(4);
 	await expect(messages.nth(2)).toContainText('Write a long answer about the sea');
 	await expect(messages.nth(3)).toContainText('Here is a long answer about the sea');

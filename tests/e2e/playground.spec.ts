@@ -192,7 +192,7 @@ test('errors, Stop, and Copy as curl', async ({ page, context, baseURL }) => {
 
 	// Stop on the UI stream ends the run on the server too, keeping the partial answer.
 	await playground.pickProtocol('ui-stream');
-	await playground.send('Please write a long answer about the sea');
+	await playground.send('Until I interrupt you, please write a long answer about the sea');
 	await expect(playground.lastAnswer()).toContainText('Here is a long answer');
 	await page.getByRole('button', { name: 'Stop', exact: true }).click();
 	await playground.waitForIdle();

@@ -50,14 +50,16 @@ for (const viewport of VIEWPORTS) {
 			await otherSidebar.open();
 			await expect(otherSidebar.root.getByTestId('sidebar-empty')).toBeVisible();
 
-			await chat.send('Tell me about lighthouses, a long answer please');
+			// Asked for slowly, it is still answering when the other tab looks (about 12 s).
+			test.slow();
+			const title = 'Tell me about lighthouses, a long answer please, slowly';
+			await chat.send(title);
 			await expect(page).toHaveURL(/\/chat\//);
-			const title = 'Tell me about lighthouses, a long answer please';
 			const row = otherSidebar.row(title);
 			await expect(row).toBeVisible();
 			await expect(row).toHaveAttribute('data-running', 'true');
 			await expect(otherSidebar.group('Today')).toBeVisible();
-			await expect(row).not.toHaveAttribute('data-running');
+			await expect(row).not.toHaveAttribute('data-running', { timeout: 40_000 });
 			await chat.waitForIdle();
 
 			// The sending tab lists it too, as the chat on screen.

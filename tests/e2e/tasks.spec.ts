@@ -32,12 +32,17 @@ test('search, rename, archive and delete tasks', async ({ page, baseURL }) => {
 	await rows.first().getByRole('button', { name: 'Rename' }).click();
 	await page.getByRole('textbox', { name: 'Title' }).fill('Rivers of the world');
 	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(rows.first()).toContainText('Rivers of the world');
 	await page.goto('/tasks?q=world');
 	await expect(rows).toHaveCount(1);
 	await expect(rows.first()).toContainText('Rivers of the world');
 
 	// Archive it: it shows under Archived.
+	const archived = page.waitForResponse(
+		(response) => response.request().method() === 'POST' && new URL(response.url()).search === '?/status'
+	);
 	await rows.first().getByRole('button', { name: 'Archive' }).click();
+	expect((await archived).ok()).toBe(true);
 	await page.goto('/tasks?status=archived');
 	await expect(rows).toHaveCount(1);
 	await expect(rows.first()).toContainText('Archived');

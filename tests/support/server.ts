@@ -21,6 +21,13 @@ export interface TestServer {
 
 const root = resolve(import.meta.dirname, '../..');
 
+/**
+ * How long a server may take to answer `/health`. A start takes about a second, but on a busy
+ * machine (two cores running test workers, a browser and other servers) it can take many times
+ * that; a test file's hooks allow a minute (vite.config.ts `hookTimeout`).
+ */
+export const START_TIMEOUT_MS = 45_000;
+
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
 	return new Promise((resolvePort, reject) => {
@@ -86,18 +93,26 @@ export async function startServer(
 	child.stderr?.on('data', (chunk) => (output += chunk));
 	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
 
-	const deadline = Date.now() + 20_000;
+	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`The server exited early:\n${output}`);
+		if (child.exitCode !== null || child.signalCode !== null) {
+			rmSync(folder, { recursive: true, force: true });
+			throw new Error(`The server (${entry}) exited early (${child.signalCode ?? `code ${child.exitCode}`}); it printed:\n${output}`);
+		}
 		try {
-			const response = await fetch(`${baseURL}/health`);
+			const response = await fetch(`${baseURL}/health`, { signal: AbortSignal.timeout(5_000) });
+			await response.body?.cancel();
 			if (response.ok) break;
 		} catch {
-			// not listening yet
+			// not listening yet, or too busy to answer in time
 		}
 		if (Date.now() > deadline) {
-			child.kill();
-			throw new Error(`The server did not answer /health within 20 s:\n${output}`);
+			child.kill('SIGKILL');
+			await exited;
+			rmSync(folder, { recursive: true, force: true });
+			throw new Error(
+				`The server (${entry}) did not answer ${baseURL}/health within ${START_TIMEOUT_MS / 1000} s; it printed:\n${output || '(nothing)'}`
+			);
 		}
 		await new Promise((wake) => setTimeout(wake, 50));
 	}

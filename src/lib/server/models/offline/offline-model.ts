@@ -6,6 +6,7 @@ import type {
 	LanguageModelV3StreamResult
 } from '@ai-sdk/provider';
 import { finishReasonOf, planContent, planStreamParts, responseMetadata, usageOf } from './model-output';
+import { holdIndex, NORMAL_PACE } from './pace';
 import { planResponse } from './plan-response';
 import { streamParts, throwIfAborted } from './stream-parts';
 
@@ -52,7 +53,10 @@ export class OfflineModel implements LanguageModelV3 {
 		};
 	}
 
-	/** Streams the answer word by word, pausing `tokenDelayMs` between words; honours the abort signal. */
+	/**
+	 * Streams the answer word by word, pausing `tokenDelayMs` between words (or as the message's
+	 * pace asks, ./pace.ts); honours the abort signal.
+	 */
 	async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
 		throwIfAborted(options.abortSignal);
 		const plan = planResponse(options);
@@ -62,6 +66,11 @@ export class OfflineModel implements LanguageModelV3 {
 			...planStreamParts(plan),
 			{ type: 'finish', finishReason: finishReasonOf(plan), usage: usageOf(options.prompt, plan) }
 		];
-		return { stream: streamParts(parts, this.tokenDelayMs, options.abortSignal) };
+		const pace = plan.pace ?? NORMAL_PACE;
+		return {
+			stream: streamParts(parts, Math.max(this.tokenDelayMs, pace.minDelayMs), options.abortSignal, {
+				holdBefore: pace.holdUntilStopped ? holdIndex(parts) : undefined
+			})
+		};
 	}
 }

@@ -1,6 +1,7 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import { attachmentsOf, describeAttachments } from './attachments';
 import { describeSearchResult, searchToolOf } from './knowledge-search';
+import { paceOf, type Pace } from './pace';
 import { asksQuestion, introReasoning, plainReply } from './plain-reply';
 import { countToolCalls, lastUserMessage, userText, type ToolMessage } from './read-prompt';
 import { joinNames, plural, unique } from './text';
@@ -26,6 +27,8 @@ export interface Plan {
 	reasoning: string;
 	text: string;
 	toolCalls: PlannedToolCall[];
+	/** How fast it streams, when the user asked for a pace (./pace.ts). */
+	pace?: Pace;
 }
 
 /** Decides the reasoning, the text and the tool calls for one call. */
@@ -103,5 +106,5 @@ function planUserAnswer(options: LanguageModelV3CallOptions): Plan {
 		reasoning.push(reply.reasoning);
 		blocks.push(reply.text);
 	}
-	return { reasoning: reasoning.join(' '), text: blocks.join('\n\n'), toolCalls };
+	return { reasoning: reasoning.join(' '), text: blocks.join('\n\n'), toolCalls, pace: paceOf(text) };
 }

@@ -7,13 +7,15 @@ const PARTS_PER_YIELD = 64;
 
 /**
  * A pull-based stream of `parts`. Every text or reasoning delta after the first waits `delayMs`;
- * with no delay it still yields to the event loop every few parts. When `signal` aborts, the
- * stream errors with an `AbortError` at once, even in the middle of a pause.
+ * with no delay it still yields to the event loop every few parts. With `holdBefore`, the part at
+ * that index waits until the stream is stopped (aborted or cancelled), so it never comes. When
+ * `signal` aborts, the stream errors with an `AbortError` at once, even in the middle of a pause.
  */
 export function streamParts(
 	parts: LanguageModelV3StreamPart[],
 	delayMs: number,
-	signal: AbortSignal | undefined
+	signal: AbortSignal | undefined,
+	options: { holdBefore?: number } = {}
 ): ReadableStream<LanguageModelV3StreamPart> {
 	const stop = new AbortController();
 	const onAbort = () => stop.abort(signal?.reason);
@@ -35,6 +37,7 @@ export function streamParts(
 						return;
 					}
 					const isDelta = part.type === 'text-delta' || part.type === 'reasoning-delta';
+					if (index - 1 === options.holdBefore) await pause(Infinity, stop.signal);
 					if (isDelta && deltas++ > 0 && delayMs > 0) await pause(delayMs, stop.signal);
 					else if (index % PARTS_PER_YIELD === 0) await yieldToEventLoop();
 					throwIfAborted(stop.signal);
@@ -54,7 +57,7 @@ export function streamParts(
 	);
 }
 
-/** Waits `ms`, rejecting with an `AbortError` as soon as `signal` aborts. */
+/** Waits `ms` (`Infinity`: until aborted), rejecting with an `AbortError` as soon as `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (signal.aborted) return reject(abortError(signal.reason));
@@ -62,10 +65,13 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 			clearTimeout(timer);
 			reject(abortError(signal.reason));
 		};
-		const timer = setTimeout(() => {
-			signal.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
+		const timer =
+			ms === Infinity
+				? undefined
+				: setTimeout(() => {
+						signal.removeEventListener('abort', onAbort);
+						resolve();
+					}, ms);
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 }
