@@ -5,6 +5,7 @@ import { AdminPage, loginAsAdmin } from './pages/admin-page';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
 import { answerConfirmation } from './pages/confirm-dialog';
+import { gotoInteractive } from './pages/goto-interactive';
 
 const password = 'correct horse battery';
 const screenshots = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -76,7 +77,7 @@ test('an admin creates an agent with the calculator, and a user chats with it', 
 	await page.screenshot({ path: `${screenshots}/admin-agents-list.png`, fullPage: true });
 
 	// A taken slug is refused next to its field.
-	await page.goto('/admin/agents/new');
+	await gotoInteractive(page, '/admin/agents/new');
 	await admin.fillAgent({ name: 'Clash', slug });
 	await page.getByRole('button', { name: 'Create agent' }).click();
 	await expect(page.getByTestId('field-error-slug')).toContainText(`An agent with the slug "${slug}" already exists.`);
@@ -124,7 +125,7 @@ test('an agent with tasks cannot be deleted, and says why', async ({ page }) => 
 	const admin = new AdminPage(page);
 	await loginAsAdmin(page);
 	const slug = unique('busy');
-	await page.goto('/admin/agents/new');
+	await gotoInteractive(page, '/admin/agents/new');
 	await admin.fillAgent({ name: slug, slug });
 	await admin.save('Create agent', /\/admin\/agents\?saved=/);
 
@@ -143,7 +144,7 @@ test('an agent with tasks cannot be deleted, and says why', async ({ page }) => 
 
 test('the context schema and input schema are checked as you type', async ({ page }) => {
 	await loginAsAdmin(page);
-	await page.goto('/admin/agents/new');
+	await gotoInteractive(page, '/admin/agents/new');
 	const contextSchema = page.getByLabel('Context schema (JSON Schema, optional)');
 	await contextSchema.fill('{ "type": "object", ');
 	await expect(page.getByTestId('json-error-context_schema')).toContainText('Not valid JSON');
@@ -151,7 +152,7 @@ test('the context schema and input schema are checked as you type', async ({ pag
 	await contextSchema.fill('{ "type": "object" }');
 	await expect(page.getByTestId('json-error-context_schema')).toHaveCount(0);
 
-	await page.goto('/admin/tools/new');
+	await gotoInteractive(page, '/admin/tools/new');
 	const inputSchema = page.getByLabel('Input schema (JSON Schema)');
 	await inputSchema.fill('{ "type": "string" }');
 	await expect(page.getByTestId('json-error-input_schema')).toContainText('"type": "object"');
@@ -200,7 +201,7 @@ test('templates: the preview fills variables, agents use them, and deleting warn
 	const admin = new AdminPage(page);
 	const name = unique('Support tone');
 	await loginAsAdmin(page);
-	await page.goto('/admin/templates/new');
+	await gotoInteractive(page, '/admin/templates/new');
 	await page.getByLabel('Name', { exact: true }).fill(name);
 	await page.getByLabel('Template', { exact: true }).fill('Answer {{customer.name}} politely in {{language}}.');
 	await page.getByLabel('Sample context (JSON)').fill('{ "customer": { "name": "Ada" }, "language": "French" }');
@@ -210,7 +211,7 @@ test('templates: the preview fills variables, agents use them, and deleting warn
 
 	// An agent uses it.
 	const slug = unique('templated');
-	await page.goto('/admin/agents/new');
+	await gotoInteractive(page, '/admin/agents/new');
 	await admin.fillAgent({ name: slug, slug });
 	await page.getByLabel('Prompt template').selectOption({ label: name });
 	await admin.save('Create agent', /\/admin\/agents\?saved=/);

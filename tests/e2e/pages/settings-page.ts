@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { answerConfirmation } from './confirm-dialog';
+import { gotoInteractive } from './goto-interactive';
 
 /** The settings page: profile, theme, password, shared links, API keys and account deletion. */
 export class SettingsPage {
@@ -10,7 +11,7 @@ export class SettingsPage {
 	}
 
 	async open() {
-		await this.page.goto('/settings');
+		await gotoInteractive(this.page, '/settings');
 		await expect(this.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
 	}
 
