@@ -4,8 +4,7 @@ import adapterVercel from '@sveltejs/adapter-vercel';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
 /** `ADAPTER=vercel npm run build` targets Vercel; anything else builds the Node server. */
-const adapter =
-	process.env.ADAPTER === 'vercel' ? adapterVercel({ runtime: 'nodejs24.x' }) : adapterNode({ out: 'build' });
+const adapter = process.env.ADAPTER === 'vercel' ? adapterVercel({ runtime: 'nodejs24.x' }) : adapterNode({ out: 'build' });
 
 /** The hash of `this.__e=event`, the inline handler Svelte renders to replay early image events. */
 const SVELTE_EVENT_REPLAY_HASH = `sha256-${createHash('sha256').update('this.__e=event').digest('base64')}`;

@@ -51,8 +51,7 @@ export function widgetBuildConfig() {
 				compilerOptions: { css: 'injected' },
 				// Only the element itself is a custom element; the components inside it are plain ones
 				// whose styles Svelte appends to the shadow root they render in.
-				dynamicCompileOptions: ({ filename }) =>
-					filename.endsWith('/src/embed/ParleyChat.svelte') ? { customElement: true } : undefined
+				dynamicCompileOptions: ({ filename }) => (filename.endsWith('/src/embed/ParleyChat.svelte') ? { customElement: true } : undefined)
 			})
 		],
 		resolve: { alias: { $lib: resolve(root, 'src', 'lib') } },
@@ -82,7 +81,9 @@ export function widgetBuildConfig() {
  * @typedef {{ close(): unknown; on(event: 'event', listener: (event: { code: string; error?: unknown; result?: { close?(): unknown } }) => void): unknown }} WidgetWatcher
  */
 /** One build per process, however often the config is loaded. */
-const shared = /** @type {typeof globalThis & { __parleyWidgetBuild?: Promise<unknown>; __parleyWidgetWatcher?: WidgetWatcher }} */ (globalThis);
+const shared = /** @type {typeof globalThis & { __parleyWidgetBuild?: Promise<unknown>; __parleyWidgetWatcher?: WidgetWatcher }} */ (
+	globalThis
+);
 
 /**
  * Builds `widget.js` with the app: once per `vite build` (SvelteKit loads the config again for

@@ -38,7 +38,32 @@ function random(seed: number) {
 
 /** A vocabulary of English-like words from syllables; earlier words are drawn more often (Zipf-like). */
 function vocabulary(size: number, next: () => number): string[] {
-	const syllables = ['ka', 'lo', 're', 'ti', 'mon', 'sar', 'ven', 'dul', 'pra', 'sto', 'ner', 'bel', 'cor', 'fin', 'gal', 'hes', 'jun', 'mir', 'pol', 'tor', 'un', 'vis', 'wel', 'zan'];
+	const syllables = [
+		'ka',
+		'lo',
+		're',
+		'ti',
+		'mon',
+		'sar',
+		'ven',
+		'dul',
+		'pra',
+		'sto',
+		'ner',
+		'bel',
+		'cor',
+		'fin',
+		'gal',
+		'hes',
+		'jun',
+		'mir',
+		'pol',
+		'tor',
+		'un',
+		'vis',
+		'wel',
+		'zan'
+	];
 	const words = new Set<string>();
 	while (words.size < size) {
 		const count = 1 + Math.floor(next() * 3);

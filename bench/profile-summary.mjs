@@ -40,8 +40,7 @@ function areaOf(url) {
 	if (src) return `${src[1]}/${src[2]}`;
 	return url;
 }
-const keyOf = (frame) =>
-	`${frame.functionName || '(anonymous)'}  ${areaOf(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+const keyOf = (frame) => `${frame.functionName || '(anonymous)'}  ${areaOf(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
 
 const self = new Map();
 const inclusive = new Map();

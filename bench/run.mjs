@@ -317,8 +317,7 @@ try {
 					modes[mode] = await session(
 						'parley',
 						0,
-						(target) =>
-							figure10(target, fake, { mode, warmUp: SETTINGS.fig10WarmUp, requests: SETTINGS.fig10Requests, ticks: TICKS }),
+						(target) => figure10(target, fake, { mode, warmUp: SETTINGS.fig10WarmUp, requests: SETTINGS.fig10Requests, ticks: TICKS }),
 						{ env: { ...parleyEnv(mode, fake), RATE_LIMIT_PER_MINUTE: String(SETTINGS.fig10RateLimitPerMinute) } }
 					);
 				} finally {
@@ -412,7 +411,9 @@ function printTable({ title, header, rows, leftFrom }) {
 	const widths = header.map((_, column) => Math.max(...all.map((row) => String(row[column]).length)));
 	const line = (row) =>
 		row
-			.map((cell, column) => (column === 0 || column >= leftFrom ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column])))
+			.map((cell, column) =>
+				column === 0 || column >= leftFrom ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column])
+			)
 			.join(' | ');
 	console.log(`\n${title}`);
 	console.log(line(header));
@@ -495,7 +496,19 @@ if (results[5].some((pair) => pair?.parley)) {
 			'budget',
 			'within budget?'
 		],
-		keys: ['face', 'deltasPerSecond', 'deltasPerSecondFromStart', 'ratio', 'pairedRatioMedian', 'deltasPerStream', 'kibPerStream', 'serverCpuMsPerStream', 'clientCpuMsPerStream', 'budget', 'within'],
+		keys: [
+			'face',
+			'deltasPerSecond',
+			'deltasPerSecondFromStart',
+			'ratio',
+			'pairedRatioMedian',
+			'deltasPerStream',
+			'kibPerStream',
+			'serverCpuMsPerStream',
+			'clientCpuMsPerStream',
+			'budget',
+			'within'
+		],
 		rows: throughput,
 		within: 10,
 		leftFrom: 9
@@ -516,7 +529,14 @@ if (results[5].some((pair) => pair?.parley)) {
 function printParleyTable(figure, title, rowsOf) {
 	if (!results[figure].some((pair) => pair?.parley)) return false;
 	const rows = results[figure].flatMap((pair, index) => (pair?.parley ? rowsOf(pair.parley, tagOf(index + 1), SETTINGS) : []));
-	tables[figure] = { title, header: ['figure', 'value', 'budget', 'within budget?'], keys: ['name', 'value', 'budget', 'within'], rows, within: 3, leftFrom: 2 };
+	tables[figure] = {
+		title,
+		header: ['figure', 'value', 'budget', 'within budget?'],
+		keys: ['name', 'value', 'budget', 'within'],
+		rows,
+		within: 3,
+		leftFrom: 2
+	};
 	printTable(tables[figure]);
 	return true;
 }
@@ -556,7 +576,9 @@ if (
 		figure7Rows
 	)
 ) {
-	console.log('  (the text is read in a worker thread; the main thread\'s CPU is what the event loop spent meanwhile, from /proc/<pid>/schedstat)');
+	console.log(
+		"  (the text is read in a worker thread; the main thread's CPU is what the event loop spent meanwhile, from /proc/<pid>/schedstat)"
+	);
 }
 
 if (
@@ -566,7 +588,9 @@ if (
 		figure8Rows
 	)
 ) {
-	console.log('  (the database is kept in the system\'s temporary folder and reused while its shape is unchanged; building it takes minutes)');
+	console.log(
+		"  (the database is kept in the system's temporary folder and reused while its shape is unchanged; building it takes minutes)"
+	);
 }
 
 printParleyTable(

@@ -23,10 +23,7 @@ export default defineConfig({
 	timeout: 30_000,
 	expect: { timeout: 10_000 },
 	forbidOnly: Boolean(process.env.CI),
-	reporter: [
-		['list'],
-		['json', { outputFile: resolve(import.meta.dirname, '../test-results/e2e-report.json') }]
-	],
+	reporter: [['list'], ['json', { outputFile: resolve(import.meta.dirname, '../test-results/e2e-report.json') }]],
 	use: {
 		baseURL,
 		trace: 'retain-on-failure',

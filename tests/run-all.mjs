@@ -86,11 +86,8 @@ const vitest = () =>
 	start(bin('vitest'), ['--run', '--reporter=default', '--reporter=./tests/support/summary-reporter.ts'], {
 		VITEST_SUMMARY_FILE: unitSummary
 	});
-const playwright = () =>
-	start(bin('playwright'), ['test', '--config', 'tests/playwright.config.ts'], {}, { quiet: !sequential });
-const [unitCode, e2eCode] = sequential
-	? [await vitest(), await playwright()]
-	: await Promise.all([vitest(), playwright()]);
+const playwright = () => start(bin('playwright'), ['test', '--config', 'tests/playwright.config.ts'], {}, { quiet: !sequential });
+const [unitCode, e2eCode] = sequential ? [await vitest(), await playwright()] : await Promise.all([vitest(), playwright()]);
 
 if (existsSync(unitSummary)) {
 	const counts = JSON.parse(readFileSync(unitSummary, 'utf8'));

@@ -16,5 +16,5 @@ export function baselineRow(tag) {
 
 /** The row of the other processes' CPU during the measurement: noise, not Parley. */
 export function noiseRow(row, p, b) {
-	return row('other processes\' CPU meanwhile (cores)', p.cpu?.otherCores, b.cpu?.otherCores, 2, 'noise, not Parley', '—', { ratio: false });
+	return row("other processes' CPU meanwhile (cores)", p.cpu?.otherCores, b.cpu?.otherCores, 2, 'noise, not Parley', '—', { ratio: false });
 }

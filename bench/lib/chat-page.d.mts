@@ -20,8 +20,4 @@ export declare function figure6(options: {
 }): Promise<Record<string, unknown>>;
 
 /** Figure 6's table rows for one run (`tag` follows every name): [figure, value, budget, within]. */
-export declare function figure6Rows(
-	figure: Record<string, unknown>,
-	tag: string,
-	settings: Record<string, unknown>
-): string[][];
+export declare function figure6Rows(figure: Record<string, unknown>, tag: string, settings: Record<string, unknown>): string[][];

@@ -36,9 +36,7 @@ export function readClientManifest() {
 	};
 	const keys = Object.keys(manifest);
 	const shikiRoots = keys.filter((key) => SHIKI_SOURCE.test(key));
-	const appRoots = keys.filter(
-		(key) => !SHIKI_SOURCE.test(key) && (manifest[key].isEntry || manifest[key].isDynamicEntry)
-	);
+	const appRoots = keys.filter((key) => !SHIKI_SOURCE.test(key) && (manifest[key].isEntry || manifest[key].isDynamicEntry));
 	const app = reach(appRoots);
 	const highlighting = new Set();
 	for (const key of reach(shikiRoots)) if (!app.has(key)) highlighting.add(manifest[key].file);
@@ -245,24 +243,49 @@ export function figure6Rows(f, tag, settings) {
 	const paintWithin = f.newestPaintMedianMs < settings.fig6NewestPaintBudgetMs;
 	const elementsWithin = f.elementsMax < settings.fig6ElementsBudget;
 	const rows = [
-		[`chat page JS, gzipped (KB)${tag}`, kb(f.jsGzipBytes), `< ${settings.fig6JsBudgetKB} KB`, `${yesNo(jsWithin)} (${kb(f.jsGzipBytes)} KB)`],
+		[
+			`chat page JS, gzipped (KB)${tag}`,
+			kb(f.jsGzipBytes),
+			`< ${settings.fig6JsBudgetKB} KB`,
+			`${yesNo(jsWithin)} (${kb(f.jsGzipBytes)} KB)`
+		],
 		[`  scripts counted · their raw size (KB)${tag}`, `${f.jsFiles} · ${kb(f.jsBytes)}`, '—', '—'],
 		[`  code highlighting on demand, gzipped (KB)${tag}`, `${kb(f.onDemandGzipBytes)} (${f.onDemandFiles} files)`, 'excluded', '—'],
-		[`${f.taskMessages}-message task: newest message painted in view, median (ms)${tag}`, ms(f.newestPaintMedianMs), `< ${fmt(settings.fig6NewestPaintBudgetMs, 0)} ms`, `${yesNo(paintWithin)} (${ms(f.newestPaintMedianMs)} ms)`],
+		[
+			`${f.taskMessages}-message task: newest message painted in view, median (ms)${tag}`,
+			ms(f.newestPaintMedianMs),
+			`< ${fmt(settings.fig6NewestPaintBudgetMs, 0)} ms`,
+			`${yesNo(paintWithin)} (${ms(f.newestPaintMedianMs)} ms)`
+		],
 		[`  slowest of ${f.loads} loads (ms)${tag}`, ms(f.newestPaintMaxMs), '—', '—'],
 		[`  first contentful paint, median (ms)${tag}`, ms(f.firstContentfulPaintMedianMs), '—', '—'],
 		[`  load event end, median (ms)${tag}`, ms(f.loadMedianMs), '—', '—'],
 		[`  frames with the newest message out of view after it showed (worst load)${tag}`, String(f.framesOutOfViewMax), '—', '—'],
-		[`elements in the page after load (worst load)${tag}`, String(f.elementsMax), `< ${fmt(settings.fig6ElementsBudget, 0)}`, `${yesNo(elementsWithin)} (${f.elementsMax})`],
+		[
+			`elements in the page after load (worst load)${tag}`,
+			String(f.elementsMax),
+			`< ${fmt(settings.fig6ElementsBudget, 0)}`,
+			`${yesNo(elementsWithin)} (${f.elementsMax})`
+		],
 		[`  messages in the page${tag}`, `${f.messagesInPage} of ${f.taskMessages}`, '—', '—'],
 		[`  page HTML, raw · gzipped (KB)${tag}`, `${kb(f.htmlBytes)} · ${kb(f.htmlGzipBytes)}`, '—', '—']
 	];
 	if (f.scroll) {
 		rows.push(
-			[`scroll to the first message, ${f.scroll.step} px a frame: frames · reached it${tag}`, `${f.scroll.frames} · ${f.scroll.reachedTop ? 'yes' : 'no'}`, '—', '—'],
+			[
+				`scroll to the first message, ${f.scroll.step} px a frame: frames · reached it${tag}`,
+				`${f.scroll.frames} · ${f.scroll.reachedTop ? 'yes' : 'no'}`,
+				'—',
+				'—'
+			],
 			[`  frame time, median · longest (ms)${tag}`, `${fmt(f.scroll.medianFrameMs, 1)} · ${fmt(f.scroll.longestFrameMs, 1)}`, '—', '—'],
 			[`  frames over 50 ms${tag}`, String(f.scroll.framesOver50Ms), '—', '—'],
-			[`  elements in the page while scrolling (max)${tag}`, String(f.scroll.maxElements), `< ${fmt(settings.fig6ElementsBudget, 0)}`, `${yesNo(f.scroll.maxElements < settings.fig6ElementsBudget)} (${f.scroll.maxElements})`]
+			[
+				`  elements in the page while scrolling (max)${tag}`,
+				String(f.scroll.maxElements),
+				`< ${fmt(settings.fig6ElementsBudget, 0)}`,
+				`${yesNo(f.scroll.maxElements < settings.fig6ElementsBudget)} (${f.scroll.maxElements})`
+			]
 		);
 	}
 	return rows;

@@ -108,11 +108,26 @@ export function figure3Rows(p, b, tag) {
 	return [
 		row(`streams ending in [DONE] (of ${n})`, p.done, b.done, 0, `all ${n}`, yesNo(p.done === n), { ratio: false }),
 		row(`streams complete, all deltas (of ${n})`, p.completed, b.completed, 0, `all ${n}`, yesNo(p.completed === n), { ratio: false }),
-		row('streams with errors or cut', p.errors + p.cutAtDeadline, b.errors + b.cutAtDeadline, 0, '0', yesNo(p.errors + p.cutAtDeadline === 0), { ratio: false }),
+		row(
+			'streams with errors or cut',
+			p.errors + p.cutAtDeadline,
+			b.errors + b.cutAtDeadline,
+			0,
+			'0',
+			yesNo(p.errors + p.cutAtDeadline === 0),
+			{ ratio: false }
+		),
 		row('answers stored complete (SQLite)', p.storedComplete, 'n/a', 0, `all ${n}`, yesNo(p.storedComplete === n), { ratio: false }),
 		row('p99 gap between deltas (ms)', p.gapP99Ms, b.gapP99Ms, 1, '≤ 1.5× baseline', yesNo(ratioOf(p.gapP99Ms, b.gapP99Ms) <= 1.5)),
 		row('p50 gap between deltas (ms)', p.gapP50Ms, b.gapP50Ms, 1, '—', '—'),
-		row('server RSS per stream (KiB)', p.rssPerStreamKiB, b.rssPerStreamKiB, 0, '≤ 1.2× baseline', yesNo(ratioOf(p.rssPerStreamKiB, b.rssPerStreamKiB) <= 1.2)),
+		row(
+			'server RSS per stream (KiB)',
+			p.rssPerStreamKiB,
+			b.rssPerStreamKiB,
+			0,
+			'≤ 1.2× baseline',
+			yesNo(ratioOf(p.rssPerStreamKiB, b.rssPerStreamKiB) <= 1.2)
+		),
 		row('server peak RSS over idle (MiB)', (p.peakRssKiB - p.idleRssKiB) / 1024, (b.peakRssKiB - b.idleRssKiB) / 1024, 1, '—', '—'),
 		row('server CPU per stream (ms)', p.serverCpuMsPerStream, b.serverCpuMsPerStream, 1, '—', '—'),
 		row('server text deltas/s, all streams', p.deliveredPerSecond, b.deliveredPerSecond, 0, '—', '—'),

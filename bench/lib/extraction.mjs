@@ -172,11 +172,26 @@ export function figure7Rows(f, tag, settings) {
 				`${yesNo(health)} (${ms(round.healthMaxMs)} ms)`
 			],
 			[`  GET /health: p95 · median (ms)${tag}`, `${ms(round.healthP95Ms)} · ${ms(round.healthMedianMs)}`, '—', '—'],
-			[`  GET /health: samples · over ${settings.fig7HealthBudgetMs} ms · failed${tag}`, `${round.healthSamples} · ${round.healthOver100Ms} · ${round.healthFailures}`, '—', '—'],
-			[`  server CPU meanwhile: main thread · whole process (ms)${tag}`, `${ms(round.serverMainThreadCpuMs, 0)} · ${ms(round.serverProcessCpuMs, 0)}`, '—', '—'],
+			[
+				`  GET /health: samples · over ${settings.fig7HealthBudgetMs} ms · failed${tag}`,
+				`${round.healthSamples} · ${round.healthOver100Ms} · ${round.healthFailures}`,
+				'—',
+				'—'
+			],
+			[
+				`  server CPU meanwhile: main thread · whole process (ms)${tag}`,
+				`${ms(round.serverMainThreadCpuMs, 0)} · ${ms(round.serverProcessCpuMs, 0)}`,
+				'—',
+				'—'
+			],
 			[`  other processes' CPU meanwhile (cores)${tag}`, fmt(round.otherCores, 2), 'noise, not Parley', '—']
 		);
 	}
-	rows.push([`GET /health with nothing to read: median · max (ms)${tag}`, `${ms(f.idleHealthMedianMs)} · ${ms(f.idleHealthMaxMs)}`, '—', '—']);
+	rows.push([
+		`GET /health with nothing to read: median · max (ms)${tag}`,
+		`${ms(f.idleHealthMedianMs)} · ${ms(f.idleHealthMaxMs)}`,
+		'—',
+		'—'
+	]);
 	return rows;
 }

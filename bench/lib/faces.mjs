@@ -202,7 +202,9 @@ export function streamFace({ face, baseURL, key, text, index = 0, agent, timeout
 					}
 				}
 			});
-			response.on('end', () => finish(result.errorEvent ? `error event: ${result.errorEvent}` : result.done ? undefined : 'stream ended without its end event'));
+			response.on('end', () =>
+				finish(result.errorEvent ? `error event: ${result.errorEvent}` : result.done ? undefined : 'stream ended without its end event')
+			);
 			response.on('error', (error) => finish(error.message));
 			response.on('aborted', () => finish('response aborted'));
 		});

@@ -62,7 +62,14 @@ export function figure1Rows(p, b, tag) {
 	const row = baselineRow(tag);
 	const added = p.firstTextMedianMs - b.firstTextMedianMs;
 	return [
-		row('first text-delta, median (ms)', p.firstTextMedianMs, b.firstTextMedianMs, 2, 'Parley adds < 10 ms', `${yesNo(added < 10)} (${added >= 0 ? '+' : ''}${fmt(added, 2)} ms)`),
+		row(
+			'first text-delta, median (ms)',
+			p.firstTextMedianMs,
+			b.firstTextMedianMs,
+			2,
+			'Parley adds < 10 ms',
+			`${yesNo(added < 10)} (${added >= 0 ? '+' : ''}${fmt(added, 2)} ms)`
+		),
 		row('first text-delta, p90 (ms)', p.firstTextP90Ms, b.firstTextP90Ms, 2, '—', '—'),
 		row('first byte, median (ms)', p.firstByteMedianMs, b.firstByteMedianMs, 2, '—', '—'),
 		row('GET /health, median (ms)', p.healthMedianMs, b.healthMedianMs, 2, '—', '—'),

@@ -35,9 +35,19 @@ export function figure8({ chunks = 100_000, queries = 300 } = {}) {
 export function figure8Rows(f, tag, settings) {
 	const within = f.p95Ms < settings.fig8P95BudgetMs;
 	const rows = [
-		[`one search, p95 (ms), ${f.queries} queries${tag}`, fmt(f.p95Ms, 1), `< ${settings.fig8P95BudgetMs} ms`, `${yesNo(within)} (${fmt(f.p95Ms, 1)} ms)`],
+		[
+			`one search, p95 (ms), ${f.queries} queries${tag}`,
+			fmt(f.p95Ms, 1),
+			`< ${settings.fig8P95BudgetMs} ms`,
+			`${yesNo(within)} (${fmt(f.p95Ms, 1)} ms)`
+		],
 		[`  p50 / max (ms)${tag}`, `${fmt(f.p50Ms, 1)} / ${fmt(f.maxMs, 1)}`, '—', '—'],
-		[`  results a search, and the share the vector side found${tag}`, `${fmt(f.meanHits, 1)}, ${fmt(f.vectorShareOfHits * 100, 0)} %`, '—', '—']
+		[
+			`  results a search, and the share the vector side found${tag}`,
+			`${fmt(f.meanHits, 1)}, ${fmt(f.vectorShareOfHits * 100, 0)} %`,
+			'—',
+			'—'
+		]
 	];
 	if (f.builtNow) rows.push([`  building the ${f.chunks} chunks with their vectors (s)${tag}`, fmt(f.buildMs / 1000, 0), '—', '—']);
 	return rows;

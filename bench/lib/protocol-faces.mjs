@@ -47,8 +47,7 @@ export async function figure5(target, { settings, ticks }) {
 	};
 	const failed = (result) => result.error || !Number.isFinite(result.tFirstText);
 	const rotated = (round) => FACES.map((_, k) => FACES[(round + k) % FACES.length]);
-	const tally = () =>
-		Object.fromEntries(FACES.map((face) => [face.id, { results: [], errors: 0, errorKinds: {} }]));
+	const tally = () => Object.fromEntries(FACES.map((face) => [face.id, { results: [], errors: 0, errorKinds: {} }]));
 	const record = (bucket, result) => {
 		if (failed(result)) {
 			bucket.errors++;
@@ -75,7 +74,7 @@ export async function figure5(target, { settings, ticks }) {
 	const short = tally();
 	const shortNoise = startNoiseMeter(pid, ticks);
 	let shortRounds = 0;
-	for (let started = performance.now(); shortRounds < settings.fig5Rounds; ) {
+	for (let started = performance.now(); shortRounds < settings.fig5Rounds;) {
 		for (const face of rotated(shortRounds)) record(short[face.id], await measure(face, SHORT_PROMPT));
 		shortRounds++;
 		if (performance.now() - started > settings.fig5PhaseCapMs) break;
@@ -90,23 +89,20 @@ export async function figure5(target, { settings, ticks }) {
 	const rates = FACES.map(() => []); // rates[face][round], NaN when that stream failed
 	const longNoise = startNoiseMeter(pid, ticks);
 	let longRounds = 0;
-	for (let started = performance.now(); longRounds < settings.fig5LongRounds; ) {
+	for (let started = performance.now(); longRounds < settings.fig5LongRounds;) {
 		const round = longRounds++;
 		for (const face of rotated(round)) {
 			let result = await measure(face, LONG_PROMPT);
 			if (result.textDeltas < 2 && !result.error) result = { ...result, error: 'fewer than 2 text deltas' };
 			record(long[face.id], result);
-			rates[FACES.indexOf(face)][round] = failed(result)
-				? NaN
-				: (result.textDeltas / (result.tLastText - result.tFirstText)) * 1000;
+			rates[FACES.indexOf(face)][round] = failed(result) ? NaN : (result.textDeltas / (result.tLastText - result.tFirstText)) * 1000;
 		}
 		if (performance.now() - started > settings.fig5PhaseCapMs) break;
 	}
 	const longCpu = longNoise.stop();
 	phaseDone('longMs');
 	const uiRates = rates[FACES.findIndex((face) => face.id === 'ui')];
-	const pairedRatio = (faceIndex) =>
-		median(rates[faceIndex].map((rate, round) => rate / uiRates[round]).filter(Number.isFinite));
+	const pairedRatio = (faceIndex) => median(rates[faceIndex].map((rate, round) => rate / uiRates[round]).filter(Number.isFinite));
 
 	const faces = {};
 	for (const face of FACES) {

@@ -97,8 +97,7 @@ export default defineAgent({
 	name: 'Appointments',
 	description: 'Books a 30-minute appointment: say “book an appointment” and pick a free time.',
 	visibility: 'public',
-	systemPrompt:
-		'You book 30-minute appointments. When someone wants one, tell them to say "book an appointment" to see the free times.',
+	systemPrompt: 'You book 30-minute appointments. When someone wants one, tell them to say "book an appointment" to see the free times.',
 	Context,
 	async respond({ task, context, messages, input, submission, stream, displayWidget, callModel }) {
 		const timeZone = context.timeZone;

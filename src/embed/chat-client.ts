@@ -142,7 +142,11 @@ export class ChatClient {
 	 * Sends one message of the conversation (a user message, or the assistant's with new tool
 	 * outputs) to `POST /api/chat`, which answers with the UI message stream.
 	 */
-	async send(taskId: string, message: { id: string; role: 'user' | 'assistant'; parts: unknown[] }, signal: AbortSignal): Promise<Response> {
+	async send(
+		taskId: string,
+		message: { id: string; role: 'user' | 'assistant'; parts: unknown[] },
+		signal: AbortSignal
+	): Promise<Response> {
 		const response = await fetch(this.url('/api/chat'), {
 			method: 'POST',
 			credentials: 'omit',
@@ -182,10 +186,11 @@ export class ChatClient {
 	 * calls and widgets are not part of that view). `null` when the task is gone or not ours.
 	 */
 	async history(taskId: string, signal?: AbortSignal): Promise<{ messages: ChatMessage[]; running: boolean } | null> {
-		const response = await fetch(
-			this.url(`/api/teams/tasks/${encodeURIComponent(this.agent)}/${encodeURIComponent(taskId)}`),
-			{ credentials: 'omit', headers: this.headers(true), signal }
-		);
+		const response = await fetch(this.url(`/api/teams/tasks/${encodeURIComponent(this.agent)}/${encodeURIComponent(taskId)}`), {
+			credentials: 'omit',
+			headers: this.headers(true),
+			signal
+		});
 		if (!response.ok) return null;
 		return historyOf(await response.json().catch(() => null));
 	}

@@ -56,8 +56,7 @@ export class WidgetChat {
 	readonly lastAnswer = $derived(this.messages.findLast((message) => message.role === 'assistant'));
 	/** Whether an answer is on its way but shows nothing yet (the typing dots). */
 	readonly waiting = $derived(
-		this.busy &&
-			(this.lastAnswer === undefined || this.messages.at(-1)?.role === 'user' || !this.lastAnswer.parts.some(visible))
+		this.busy && (this.lastAnswer === undefined || this.messages.at(-1)?.role === 'user' || !this.lastAnswer.parts.some(visible))
 	);
 
 	/** Widgets already answered: by a later user message, or by their tool call's output. */
@@ -226,11 +225,7 @@ export class WidgetChat {
 		assembler.close();
 		const end = assembler.end;
 		answer.status =
-			end?.type === 'error' || answer.error
-				? 'error'
-				: end?.type === 'finish' && !controller.signal.aborted
-					? 'complete'
-					: 'interrupted';
+			end?.type === 'error' || answer.error ? 'error' : end?.type === 'finish' && !controller.signal.aborted ? 'complete' : 'interrupted';
 	}
 
 	/** Sends what the composer holds. */
@@ -291,7 +286,9 @@ export class WidgetChat {
 		void this.#post({
 			id: message.id,
 			role: 'assistant',
-			parts: [{ type: call.type, toolCallId: call.toolCallId, toolName: call.toolName, state: 'approval-responded', input: call.input, approval }]
+			parts: [
+				{ type: call.type, toolCallId: call.toolCallId, toolName: call.toolName, state: 'approval-responded', input: call.input, approval }
+			]
 		});
 	}
 }

@@ -76,7 +76,8 @@ export function parseBlocks(source: string): Block[] {
 /** The inline tokens of a text. */
 export function parseInline(text: string): Inline[] {
 	const out: Inline[] = [];
-	const pattern = /`([^`]+)`|\*\*([^*]+?)\*\*|(?<!\w)__([^_]+?)__(?!\w)|\*([^*\s][^*]*?)\*|(?<!\w)_([^_\s][^_]*?)_(?!\w)|\[([^\]]+)\]\(([^)\s]+)\)/g;
+	const pattern =
+		/`([^`]+)`|\*\*([^*]+?)\*\*|(?<!\w)__([^_]+?)__(?!\w)|\*([^*\s][^*]*?)\*|(?<!\w)_([^_\s][^_]*?)_(?!\w)|\[([^\]]+)\]\(([^)\s]+)\)/g;
 	let last = 0;
 	for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
 		if (match.index > last) out.push({ type: 'text', text: text.slice(last, match.index) });

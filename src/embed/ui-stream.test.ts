@@ -44,10 +44,9 @@ async function assemble(chunks: unknown[], message: ChatMessage = { id: 'local',
 
 describe('readSseData', () => {
 	it('yields each event’s data up to [DONE], across pieces and line endings', async () => {
-		expect(await collect(bodyOf(['data: {"a":1}\n', '\ndata: two\r\n\r\n: comment\n\nevent: x\ndata: [DONE]\n\ndata: after\n\n']))).toEqual([
-			'{"a":1}',
-			'two'
-		]);
+		expect(await collect(bodyOf(['data: {"a":1}\n', '\ndata: two\r\n\r\n: comment\n\nevent: x\ndata: [DONE]\n\ndata: after\n\n']))).toEqual(
+			['{"a":1}', 'two']
+		);
 	});
 
 	it('joins multi-line data and keeps a last event without its blank line', async () => {
@@ -148,7 +147,10 @@ describe('createAssembler', () => {
 	});
 
 	it('reports errors and aborts as the end of the stream', async () => {
-		const failed = await assemble([{ type: 'text-delta', id: 't', delta: 'Part' }, { type: 'error', errorText: 'The model failed.' }]);
+		const failed = await assemble([
+			{ type: 'text-delta', id: 't', delta: 'Part' },
+			{ type: 'error', errorText: 'The model failed.' }
+		]);
 		expect(failed.end).toEqual({ type: 'error', errorText: 'The model failed.' });
 		expect(failed.message.error).toBe('The model failed.');
 		const stopped = await assemble([{ type: 'text-delta', id: 't', delta: 'Part' }, { type: 'abort' }]);

@@ -21,9 +21,7 @@ describe('SseParser', () => {
 		const parser = new SseParser();
 		expect(parser.push('da')).toEqual([]);
 		expect(parser.push('ta: hel')).toEqual([]);
-		expect(parser.push('lo\n\ndata: [DO')).toEqual([
-			{ data: 'hello', hasData: true, comments: [], raw: 'data: hello' }
-		]);
+		expect(parser.push('lo\n\ndata: [DO')).toEqual([{ data: 'hello', hasData: true, comments: [], raw: 'data: hello' }]);
 		expect(parser.push('NE]\n\n')).toEqual([{ data: '[DONE]', hasData: true, comments: [], raw: 'data: [DONE]' }]);
 	});
 

@@ -162,8 +162,7 @@ function hostInUrl(address) {
 server.listen({ path: socketPath || undefined, host, port }, () => {
 	listening = true;
 	const address = server.address();
-	const where =
-		typeof address === 'string' ? address : `http://${hostInUrl(address?.address ?? host)}:${address?.port ?? port}`;
+	const where = typeof address === 'string' ? address : `http://${hostInUrl(address?.address ?? host)}:${address?.port ?? port}`;
 	if (globalThis.__parleyStartupSummary) globalThis.__parleyStartupSummary(where);
 	else console.log(`Listening on ${where}`);
 });

@@ -50,7 +50,10 @@ async function stream(path: string, body: unknown): Promise<SseMessage[]> {
 }
 
 const named = (events: SseMessage[], name: string) => events.filter((event) => event.event === name);
-const textOf = (events: SseMessage[]) => named(events, 'text_delta').map((event) => event.data.delta).join('');
+const textOf = (events: SseMessage[]) =>
+	named(events, 'text_delta')
+		.map((event) => event.data.delta)
+		.join('');
 const doneOf = (events: SseMessage[]) => {
 	expect(events.at(-1)?.event).toBe('done');
 	return events.at(-1)?.data ?? {};
@@ -369,7 +372,11 @@ describe('client tools and approval tools made through the CRUD endpoints', () =
 		const done = doneOf(events);
 		expect(done).toMatchObject({ status: 'requires_action', pending_tool_calls: [toolCall.data] });
 
-		const refused = await withKey('/api/agent/tool-output/', { session_id: done.session_id, call_id: toolCall.data.call_id, output: 'yes' });
+		const refused = await withKey('/api/agent/tool-output/', {
+			session_id: done.session_id,
+			call_id: toolCall.data.call_id,
+			output: 'yes'
+		});
 		expect(refused.status).toBe(400);
 		expect(await refused.json()).toMatchObject({ error: { field: 'output' } });
 

@@ -110,7 +110,12 @@ async function read(body: ReadableStream<Uint8Array> | null, sentState: unknown,
 }
 
 /** Sends commands on a thread and reads the answer with the data stream decoder. */
-async function turn(client: SessionClient, commands: unknown[], state: unknown, options: { query?: string; extra?: Record<string, unknown> } = {}) {
+async function turn(
+	client: SessionClient,
+	commands: unknown[],
+	state: unknown,
+	options: { query?: string; extra?: Record<string, unknown> } = {}
+) {
 	const response = await post(client, bodyOf(commands, state, options.extra), options);
 	expect(response.status).toBe(200);
 	return { response, ...(await read(response.body, state)) };
@@ -182,9 +187,7 @@ describe('a thread over the data stream (the stock client’s default)', () => {
 
 	it('a new thread stores state.messages as its history first', async () => {
 		const state = {
-			messages: [
-				{ id: 'greet_1', role: 'assistant', content: [{ type: 'text', text: 'Hi! Ask me anything.' }] }
-			]
+			messages: [{ id: 'greet_1', role: 'assistant', content: [{ type: 'text', text: 'Hi! Ask me anything.' }] }]
 		};
 		const { state: after } = await turn(alice, [addMessage('Thanks', 'greet_1')], state);
 		expect(after.messages.map((entry) => [entry.role, textOf(entry).slice(0, 20)])).toStrictEqual([
@@ -282,8 +285,16 @@ describe('tools', () => {
 	});
 
 	it('a call waiting for approval runs after {approved: true}', async () => {
-		const paused = await turn(alice, [addMessage('What is the current time timezone=UTC')], {}, { extra: { config: { agent: 'tool-demo' } } });
-		const call = paused.state.messages[1].content.find((part) => part.type === 'tool-call') as { toolCallId: string; approval?: { id: string } };
+		const paused = await turn(
+			alice,
+			[addMessage('What is the current time timezone=UTC')],
+			{},
+			{ extra: { config: { agent: 'tool-demo' } } }
+		);
+		const call = paused.state.messages[1].content.find((part) => part.type === 'tool-call') as {
+			toolCallId: string;
+			approval?: { id: string };
+		};
 		expect(call.approval).toMatchObject({ id: expect.any(String) });
 		const approved = await turn(
 			alice,

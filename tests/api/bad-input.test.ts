@@ -180,7 +180,16 @@ const chatBody = (changes: Record<string, unknown> = {}) => ({
 });
 const withFile = (url: string) =>
 	chatBody({
-		messages: [{ id: 'matrix-q-1', role: 'user', parts: [{ type: 'text', text: 'See this' }, { type: 'file', mediaType: 'image/png', url }] }]
+		messages: [
+			{
+				id: 'matrix-q-1',
+				role: 'user',
+				parts: [
+					{ type: 'text', text: 'See this' },
+					{ type: 'file', mediaType: 'image/png', url }
+				]
+			}
+		]
 	});
 const agentBody = (changes: Record<string, unknown> = {}) => ({ message: 'Hello', agent_id: 'assistant', ...changes });
 const toolOutputBody = (changes: Record<string, unknown> = {}) => ({ session_id: '{task}', call_id: 'call_1', output: 1, ...changes });
@@ -290,7 +299,9 @@ const chatCases: Case[] = [
 	bad('POST /api/chat', 'an agent whose provider is not configured', 400, undefined, { json: chatBody({ agentId: 'broken' }) }),
 	bad('POST /api/chat', 'a link to someone else’s upload', 404, 'messages', { as: 'bob', json: withFile('/api/files/{file}') }),
 	bad('POST /api/chat', 'a link to no upload', 404, 'messages', { json: withFile('/api/files/nothing-here') }),
-	bad('POST /api/chat', 'a file part with a remote address', 400, 'messages', { json: withFile('http://169.254.169.254/latest/meta-data') }),
+	bad('POST /api/chat', 'a file part with a remote address', 400, 'messages', {
+		json: withFile('http://169.254.169.254/latest/meta-data')
+	}),
 	bad('GET /api/chat/{id}/stream', 'an unknown task', 404, 'taskId', { path: '/api/chat/no-such-task/stream' }),
 	bad('GET /api/chat/{id}/stream', 'someone else’s task', 404, 'taskId', { as: 'bob', path: '/api/chat/{task}/stream' }),
 	bad('POST /api/chat/{id}/stop', 'an unknown task', 404, 'taskId', { path: '/api/chat/no-such-task/stop' }),
@@ -403,7 +414,12 @@ const assistantCases: Case[] = (() => {
 		row('no commands', {}, 400, 'commands'),
 		row('commands not a list', { commands: 'add-message' }, 400, 'commands'),
 		row('an unknown command', { commands: [{ type: 'delete-everything' }] }, 400, 'commands.0.type'),
-		row('a message without parts', { commands: [{ type: 'add-message', message: { role: 'user', parts: [] } }] }, 400, 'commands.0.message.parts'),
+		row(
+			'a message without parts',
+			{ commands: [{ type: 'add-message', message: { role: 'user', parts: [] } }] },
+			400,
+			'commands.0.message.parts'
+		),
 		row('state.messages of the wrong type', assistantBody({ state: { messages: 'Hello' } }), 400, 'state.messages'),
 		row('a message and tool results at once', { commands: [...assistantBody().commands, toolResult] }, 400, 'commands'),
 		row('nothing to answer', { commands: [] }, 400, 'commands'),
@@ -418,7 +434,15 @@ const assistantCases: Case[] = (() => {
 		row('a tool result for a call that does not wait', { commands: [toolResult], state: { taskId: '{task}' } }, 404, 'toolCallId'),
 		row(
 			'a tool result on a new thread whose history has no such call',
-			{ commands: [toolResult], state: { messages: [{ role: 'user', content: 'Hello' }, { role: 'assistant', content: 'Hi.' }] } },
+			{
+				commands: [toolResult],
+				state: {
+					messages: [
+						{ role: 'user', content: 'Hello' },
+						{ role: 'assistant', content: 'Hi.' }
+					]
+				}
+			},
 			404,
 			'toolCallId'
 		),
@@ -498,7 +522,12 @@ const openAICases: Case[] = (() => {
 		row('a message of an unknown role', completionBody({ messages: [{ role: 'wizard', content: 'Hello' }] }), 400, 'messages.0.role'),
 		row('stream of the wrong type', completionBody({ stream: 'yes' }), 400, 'stream'),
 		row('more than one choice', completionBody({ n: 2 }), 400, 'n'),
-		row('a tool with a bad name', completionBody({ tools: [{ type: 'function', function: { name: 'bad name!' } }] }), 400, 'tools.0.function.name'),
+		row(
+			'a tool with a bad name',
+			completionBody({ tools: [{ type: 'function', function: { name: 'bad name!' } }] }),
+			400,
+			'tools.0.function.name'
+		),
 		row('a tool message answering no call', completionBody({ messages: toolAnswerWithoutCall }), 400, 'messages.1.tool_call_id'),
 		row('an unknown model', completionBody({ model: 'nobody' }), 404, 'model'),
 		row('an unknown metadata.task_id', completionBody({ metadata: { task_id: 'no-such-task' } }), 404, 'metadata.task_id'),

@@ -108,7 +108,10 @@ describe('every face reads and extends the active branch', () => {
 				.pipeThrough(accumulator)) {
 				last = message;
 			}
-			return last!.metadata.unstable_state as unknown as { taskId: string; messages: { id: string; role: string; content: { type: string; text?: string }[] }[] };
+			return last!.metadata.unstable_state as unknown as {
+				taskId: string;
+				messages: { id: string; role: string; content: { type: string; text?: string }[] }[];
+			};
 		};
 		const post = async (text: string, state: unknown, parentId: string | null, sourceId: string | null = null) => {
 			const response = await app.user.fetch('/assistant', {
@@ -128,10 +131,7 @@ describe('every face reads and extends the active branch', () => {
 		expect(second.messages).toHaveLength(4);
 
 		const edited = await post('uno', second, null, second.messages[0].id);
-		expect(edited.messages.map((message) => (message.role === 'user' ? textOf(message.content) : 'answer'))).toEqual([
-			'uno',
-			'answer'
-		]);
+		expect(edited.messages.map((message) => (message.role === 'user' ? textOf(message.content) : 'answer'))).toEqual(['uno', 'answer']);
 		expect(await history(edited.taskId)).toEqual(['uno', 'answer']);
 		const [question] = await listMessages(app.db, edited.taskId);
 		expect(question.parentId).toBeNull();

@@ -96,12 +96,7 @@ describe('POST /api/chat with the AI SDK client', () => {
 		await ask(alice, taskId, 'First question');
 		await ask(alice, taskId, 'Second question');
 		const { body } = await trpc(alice, 'tasks.get', { id: taskId });
-		expect(body.result.data.messages.map((message: UIMessage) => message.role)).toEqual([
-			'user',
-			'assistant',
-			'user',
-			'assistant'
-		]);
+		expect(body.result.data.messages.map((message: UIMessage) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
 		const list = await trpc(alice, 'tasks.list', {});
 		expect(list.body.result.data.items.map((task: { id: string }) => task.id)).toContain(taskId);
 	});
@@ -249,7 +244,7 @@ describe('runs belong to the server', () => {
 		// Five deltas in, the answer is stopped.
 		const reader = stream.getReader();
 		let received = '';
-		for (let deltas = 0; deltas < 5; ) {
+		for (let deltas = 0; deltas < 5;) {
 			const { value, done } = await reader.read();
 			if (done) throw new Error('The answer ended before its fifth delta.');
 			if (value.type === 'text-delta') {
@@ -289,7 +284,13 @@ describe('tRPC', () => {
 		const { status, body } = await trpc(alice, 'agents.list', undefined);
 		expect(status).toBe(200);
 		const agents = body.result.data;
-		expect(agents.map((agent: { slug: string }) => agent.slug).sort()).toEqual(['appointment', 'assistant', 'shop', 'support', 'tool-demo']);
+		expect(agents.map((agent: { slug: string }) => agent.slug).sort()).toEqual([
+			'appointment',
+			'assistant',
+			'shop',
+			'support',
+			'tool-demo'
+		]);
 		expect(agents[0]).toMatchObject({ model: 'mock:offline', modelLabel: 'Offline demo model', offline: true });
 	});
 

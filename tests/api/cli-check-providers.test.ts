@@ -6,7 +6,10 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-providers'
 const root = resolve(import.meta.dirname, '../..');
 
 /** Runs `npm run cli -- check-providers …` as an operator would, without blocking the fakes (in this process). */
-function checkProviders(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function checkProviders(
+	env: Record<string, string>,
+	...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
 	return new Promise((done, fail) => {
 		const child = spawn('npm', ['run', '--silent', 'cli', '--', 'check-providers', ...args], {
 			cwd: root,

@@ -82,8 +82,7 @@ describe('agents defined in code', () => {
 		);
 		expect(textOf(offer)).toBe('Here are the next free times. Pick the one that suits you:');
 		const widget = offer.parts.find((part) => part.type === 'data-widget') as
-			| { id: string; data: { type: string; data: { slots: { start: string; end: string }[]; timeZone: string } } }
-			| undefined;
+			{ id: string; data: { type: string; data: { slots: { start: string; end: string }[]; timeZone: string } } } | undefined;
 		expect(widget?.data).toMatchObject({ type: 'appointment_picker', data: { timeZone: 'UTC' } });
 		expect(widget!.data.data.slots).toHaveLength(12);
 
@@ -145,7 +144,10 @@ describe('agents defined in code', () => {
 		expect(body).toMatchObject({ status: 'completed', text: 'Here are the next free times. Pick the one that suits you:' });
 		const [, answer] = await listMessages(db, body.session_id);
 		expect(answer.parts).toContainEqual(
-			expect.objectContaining({ type: 'data-widget', data: expect.objectContaining({ data: expect.objectContaining({ timeZone: 'Asia/Tokyo' }) }) })
+			expect.objectContaining({
+				type: 'data-widget',
+				data: expect.objectContaining({ data: expect.objectContaining({ timeZone: 'Asia/Tokyo' }) })
+			})
 		);
 	});
 });

@@ -24,10 +24,7 @@ beforeAll(async () => {
 			inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
 		})
 		.returning();
-	const [weather] = await db
-		.insert(agents)
-		.values({ slug: 'weather', name: 'Weather', model: 'mock:offline' })
-		.returning();
+	const [weather] = await db.insert(agents).values({ slug: 'weather', name: 'Weather', model: 'mock:offline' }).returning();
 	await db.insert(agentTools).values({ agentId: weather.id, toolId: lookup.id });
 	await db.update(tools).set({ requiresApproval: true }).where(eq(tools.name, 'current_time'));
 });
@@ -78,8 +75,7 @@ function question(text: string, id = `q_${crypto.randomUUID().slice(0, 8)}`): UI
 const newTaskId = () => `task_${crypto.randomUUID().slice(0, 8)}`;
 
 type ToolPart = { type: string; toolCallId: string; state: string; output?: unknown; approval?: { id: string } };
-const toolPartOf = (message: UIMessage, name: string) =>
-	message.parts.find((part) => part.type === `tool-${name}`) as ToolPart | undefined;
+const toolPartOf = (message: UIMessage, name: string) => message.parts.find((part) => part.type === `tool-${name}`) as ToolPart | undefined;
 const textOf = (message: { parts: UIMessage['parts'] }) =>
 	message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
 
@@ -147,9 +143,7 @@ describe('tools that need approval', () => {
 		return {
 			...paused,
 			parts: paused.parts.map((part) =>
-				part === (call as unknown)
-					? { ...part, state: 'approval-responded', approval: { id: call.approval.id, approved } }
-					: part
+				part === (call as unknown) ? { ...part, state: 'approval-responded', approval: { id: call.approval.id, approved } } : part
 			) as UIMessage['parts']
 		};
 	}

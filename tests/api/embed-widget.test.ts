@@ -89,9 +89,7 @@ describe('the widget’s chat from another site', () => {
 		expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
 		expect(allowed.headers.get('access-control-allow-headers')).toContain('x-anonymous-id');
 		// Listed with a trailing slash: normalised.
-		expect((await preflight('https://second.example.com')).headers.get('access-control-allow-origin')).toBe(
-			'https://second.example.com'
-		);
+		expect((await preflight('https://second.example.com')).headers.get('access-control-allow-origin')).toBe('https://second.example.com');
 		const refused = await preflight(OTHER_SITE);
 		expect(refused.headers.get('access-control-allow-origin')).toBeNull();
 	});
@@ -120,10 +118,7 @@ describe('the widget’s chat from another site', () => {
 		expect(history.status).toBe(200);
 		expect(history.headers.get('access-control-allow-origin')).toBe(SITE);
 		const task = await history.json();
-		expect(task.content.map((turn: { request: { text: string } }) => turn.request.text)).toEqual([
-			'Hello from the shop',
-			'And again'
-		]);
+		expect(task.content.map((turn: { request: { text: string } }) => turn.request.text)).toEqual(['Hello from the shop', 'And again']);
 		expect(task.content[1].response.text).toContain('You said:');
 		const stranger = await fetch(`${server.baseURL}/api/teams/tasks/front-desk/${taskId}`, {
 			headers: { 'x-anonymous-id': 'anon_somebody-else' }

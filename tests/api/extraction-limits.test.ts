@@ -3,7 +3,11 @@ import { useServerWithUser } from '../support/api-user';
 import { inflatingDocx } from '../support/minimal-docx';
 import { textPdf } from '../support/minimal-pdf';
 
-const app = useServerWithUser({ email: 'alice@example.com', keyName: 'extraction limit tests', env: { PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' } });
+const app = useServerWithUser({
+	email: 'alice@example.com',
+	keyName: 'extraction limit tests',
+	env: { PDF_PAGE_LIMIT: '3', EXTRACTION_MEMORY_LIMIT_MB: '64' }
+});
 
 /**
  * A legal 20 MB JSON file: parsed and pretty-printed, it needs several times 64 MB. Made before the

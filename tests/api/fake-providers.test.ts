@@ -9,24 +9,11 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { JSONValue, LanguageModelV3 } from '@ai-sdk/provider';
-import {
-	APICallError,
-	generateText,
-	stepCountIs,
-	streamText,
-	tool,
-	type TextStreamPart,
-	type ToolSet
-} from 'ai';
+import { APICallError, generateText, stepCountIs, streamText, tool, type TextStreamPart, type ToolSet } from 'ai';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-	startFakeProvider,
-	type FakeProvider,
-	type FakeProviderOptions,
-	type ProviderKind
-} from '../support/fake-providers';
+import { startFakeProvider, type FakeProvider, type FakeProviderOptions, type ProviderKind } from '../support/fake-providers';
 
 const API_KEY = 'sk-fake-key-0123456789';
 
@@ -127,9 +114,7 @@ const CASES: Case[] = [
 		name: 'OpenAI-compatible',
 		kind: 'openai-chat',
 		model: (fake, apiKey = API_KEY) =>
-			createOpenAICompatible({ name: 'compatible', baseURL: fake.baseURL, apiKey, includeUsage: true })(
-				'qwen3-8b'
-			),
+			createOpenAICompatible({ name: 'compatible', baseURL: fake.baseURL, apiKey, includeUsage: true })('qwen3-8b'),
 		reasoningOptions: {},
 		streamPath: /^\/v1\/chat\/completions$/,
 		checkReplay: chatReplay,
@@ -163,8 +148,7 @@ const CASES: Case[] = [
 	{
 		name: 'Google Gemini',
 		kind: 'google',
-		model: (fake, apiKey = API_KEY) =>
-			createGoogleGenerativeAI({ baseURL: fake.baseURL, apiKey })('gemini-2.5-flash'),
+		model: (fake, apiKey = API_KEY) => createGoogleGenerativeAI({ baseURL: fake.baseURL, apiKey })('gemini-2.5-flash'),
 		reasoningOptions: { google: { thinkingConfig: { includeThoughts: true } } },
 		streamPath: /^\/v1beta\/models\/gemini-2\.5-flash:streamGenerateContent\?alt=sse$/,
 		checkReasoningMetadata(metadata) {
@@ -366,9 +350,7 @@ for (const c of CASES) {
 
 			fake.enqueue({ httpError: { status: 500 } });
 			const failed = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
-			await expect(failed).rejects.toSatisfy(
-				(error: unknown) => APICallError.isInstance(error) && error.statusCode === 500
-			);
+			await expect(failed).rejects.toSatisfy((error: unknown) => APICallError.isInstance(error) && error.statusCode === 500);
 		});
 
 		it('names the requested model in a 404', async () => {
@@ -377,19 +359,14 @@ for (const c of CASES) {
 			const model = c.model(fake);
 			const failed = generateText({ model, prompt: 'Hi', maxRetries: 0 });
 			await expect(failed).rejects.toSatisfy(
-				(error: unknown) =>
-					APICallError.isInstance(error) &&
-					error.statusCode === 404 &&
-					error.message.includes(model.modelId)
+				(error: unknown) => APICallError.isInstance(error) && error.statusCode === 404 && error.message.includes(model.modelId)
 			);
 		});
 
 		it('refuses a wrong API key with the provider’s own status', async () => {
 			const fake = await start(c.kind, { apiKey: API_KEY });
 			const failed = generateText({ model: c.model(fake, 'wrong-key-123456789'), prompt: 'Hi', maxRetries: 0 });
-			await expect(failed).rejects.toSatisfy(
-				(error: unknown) => APICallError.isInstance(error) && error.statusCode === c.wrongKeyStatus
-			);
+			await expect(failed).rejects.toSatisfy((error: unknown) => APICallError.isInstance(error) && error.statusCode === c.wrongKeyStatus);
 			expect(fake.modelRequests()).toHaveLength(1);
 		});
 
@@ -429,9 +406,7 @@ for (const c of CASES) {
 				(error: unknown) => APICallError.isInstance(error) && (error.statusCode ?? 0) >= 500 && error.isRetryable
 			);
 			const dropped = generateText({ model: c.model(fake), prompt: 'Hi', maxRetries: 0 });
-			await expect(dropped).rejects.toSatisfy(
-				(error: unknown) => APICallError.isInstance(error) && error.statusCode === undefined
-			);
+			await expect(dropped).rejects.toSatisfy((error: unknown) => APICallError.isInstance(error) && error.statusCode === undefined);
 			expect(fake.modelRequests()).toHaveLength(2);
 		});
 
@@ -620,9 +595,7 @@ describe('refusals the real APIs make', () => {
 		await expect(dropped).rejects.toThrow(/a final `assistant` message must start with a thinking block/);
 		const forged = generateText({
 			model,
-			messages: history([
-				{ type: 'reasoning', text: 'Hmm.', providerOptions: { anthropic: { signature: 'forged' } } }
-			]),
+			messages: history([{ type: 'reasoning', text: 'Hmm.', providerOptions: { anthropic: { signature: 'forged' } } }]),
 			providerOptions: thinking,
 			maxRetries: 0
 		});
@@ -631,12 +604,7 @@ describe('refusals the real APIs make', () => {
 
 		const headers = { 'anthropic-version': '2023-06-01' };
 		const base = { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] };
-		const small = await post(
-			fake,
-			'/messages',
-			{ ...base, max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 512 } },
-			headers
-		);
+		const small = await post(fake, '/messages', { ...base, max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 512 } }, headers);
 		expect(small).toMatchObject({
 			status: 400,
 			body: { type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('budget_tokens') } }
@@ -694,8 +662,7 @@ describe('refusals the real APIs make', () => {
 		const [reasoning, call] = first.body.output;
 		expect(reasoning.type).toBe('reasoning');
 		const output = { type: 'function_call_output', call_id: call.call_id, output: '{"forecast":"sunny"}' };
-		const again = (input: object[], extra: object = {}) =>
-			post(fake, '/responses', { model: 'gpt-5-mini', store: false, input, ...extra });
+		const again = (input: object[], extra: object = {}) => post(fake, '/responses', { model: 'gpt-5-mini', store: false, input, ...extra });
 
 		const withoutReasoning = await again([call, output]);
 		expect(withoutReasoning.status).toBe(400);
@@ -763,8 +730,7 @@ describe('refusals the real APIs make', () => {
 describe('model lists', () => {
 	it('answers GET …/models in each provider’s shape and records it', async () => {
 		const expected: Record<ProviderKind, (body: Json) => void> = {
-			'openai-responses': (body) =>
-				expect(body.data.map((model: Json) => model.id)).toEqual(['a-model', 'b-model']),
+			'openai-responses': (body) => expect(body.data.map((model: Json) => model.id)).toEqual(['a-model', 'b-model']),
 			'openai-chat': (body) =>
 				expect(body).toMatchObject({
 					object: 'list',
@@ -772,7 +738,10 @@ describe('model lists', () => {
 				}),
 			anthropic: (body) =>
 				expect(body).toMatchObject({
-					data: [{ type: 'model', id: 'a-model' }, { type: 'model', id: 'b-model' }],
+					data: [
+						{ type: 'model', id: 'a-model' },
+						{ type: 'model', id: 'b-model' }
+					],
 					has_more: false
 				}),
 			google: (body) => expect(body.models[1]).toMatchObject({ name: 'models/b-model' })
@@ -879,9 +848,7 @@ describe('the official openai SDK', () => {
 		});
 		await expect(failed).rejects.toSatisfy(
 			(error: unknown) =>
-				error instanceof OpenAI.RateLimitError &&
-				error.code === 'rate_limit_exceeded' &&
-				error.headers.get('retry-after') === '3'
+				error instanceof OpenAI.RateLimitError && error.code === 'rate_limit_exceeded' && error.headers.get('retry-after') === '3'
 		);
 	});
 });

@@ -42,7 +42,7 @@ describe('files of a deleted task (built server)', () => {
 		expect(deleted.status).toBe(200);
 		const left = await app.db.select({ name: files.name }).from(files).where(eq(files.name, 'mine.txt'));
 		expect(left).toEqual([]);
-		expect((await app.db.select({ name: files.name }).from(files).where(eq(files.name, 'shared.txt')))).toEqual([]);
+		expect(await app.db.select({ name: files.name }).from(files).where(eq(files.name, 'shared.txt'))).toEqual([]);
 		expect(stored('only in this task')).toBe(false);
 		expect(stored('kept elsewhere')).toBe(true);
 	});

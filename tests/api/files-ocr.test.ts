@@ -105,8 +105,16 @@ describe('OCR of uploaded images (built server)', () => {
 		const photo = await upload(jpeg, 'photo.jpg');
 		const picture = await upload(webp, 'picture.webp');
 		expect([photo.mime_type, picture.mime_type]).toEqual(['image/jpeg', 'image/webp']);
-		expect(await settledMeta(photo.id)).toMatchObject({ extraction_status: 'ready', text_length: 'JPEG SIGN 17'.length, extraction_error: null });
-		expect(await settledMeta(picture.id)).toMatchObject({ extraction_status: 'ready', text_length: 'WEBP SIGN 28'.length, extraction_error: null });
+		expect(await settledMeta(photo.id)).toMatchObject({
+			extraction_status: 'ready',
+			text_length: 'JPEG SIGN 17'.length,
+			extraction_error: null
+		});
+		expect(await settledMeta(picture.id)).toMatchObject({
+			extraction_status: 'ready',
+			text_length: 'WEBP SIGN 28'.length,
+			extraction_error: null
+		});
 		const text = await answer({ message: 'What do they say?', agent_id: 'assistant', files: [photo.id, picture.id] });
 		expect(text).toContain(
 			'I received 2 attachments: photo.jpg (image), picture.webp (image). photo.jpg begins: "JPEG SIGN 17". picture.webp begins: "WEBP SIGN 28".'

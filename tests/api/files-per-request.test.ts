@@ -56,7 +56,11 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 				postJson('/api/agent/chat/', {
 					message: 'Look at these',
 					agent_id: 'assistant',
-					files: tooMany().map((_, index) => ({ name: `n${index}.txt`, mime_type: 'text/plain', base64: Buffer.from(`n${index}`).toString('base64') }))
+					files: tooMany().map((_, index) => ({
+						name: `n${index}.txt`,
+						mime_type: 'text/plain',
+						base64: Buffer.from(`n${index}`).toString('base64')
+					}))
 				}),
 			'files'
 		],
@@ -71,7 +75,12 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 							role: 'user',
 							parts: [
 								{ type: 'text', text: 'Look at these' },
-								...tooMany().map((_, index) => ({ type: 'file', mediaType: 'text/plain', url: dataUrl(`n${index}`), filename: `n${index}.txt` }))
+								...tooMany().map((_, index) => ({
+									type: 'file',
+									mediaType: 'text/plain',
+									url: dataUrl(`n${index}`),
+									filename: `n${index}.txt`
+								}))
 							]
 						}
 					]
@@ -113,7 +122,10 @@ describe('FILES_PER_REQUEST_LIMIT on every path that takes files (built server)'
 							content: [
 								{ type: 'text', text: 'Look at these' },
 								...Array.from({ length: 11 }, () => ({ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } })),
-								...Array.from({ length: 10 }, (_, index) => ({ type: 'file', file: { file_data: dataUrl(`n${index}`), filename: `n${index}.txt` } }))
+								...Array.from({ length: 10 }, (_, index) => ({
+									type: 'file',
+									file: { file_data: dataUrl(`n${index}`), filename: `n${index}.txt` }
+								}))
 							]
 						}
 					]

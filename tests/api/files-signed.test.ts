@@ -66,9 +66,7 @@ describe('GET /api/files/signed/{token}', () => {
 		const response = await fetch(linkTo(row, 600));
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toBe('image/png');
-		expect(response.headers.get('content-disposition')).toBe(
-			`inline; filename="red shoe.png"; filename*=UTF-8''red%20shoe.png`
-		);
+		expect(response.headers.get('content-disposition')).toBe(`inline; filename="red shoe.png"; filename*=UTF-8''red%20shoe.png`);
 		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
 		const maxAge = Number(/^private, max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '')?.[1]);
 		expect(maxAge).toBeGreaterThan(590);

@@ -172,7 +172,9 @@ describe('GET /api/files/{id}', () => {
 
 describe('GET /api/files/{id}/meta', () => {
 	it('gives the summary plus the extraction status and text length: text is read in the background', async () => {
-		const { files } = (await (await upload([new File(['hello'], 'hello.txt', { type: 'text/plain' }), new File([PNG], 'a.png')])).json()) as {
+		const { files } = (await (
+			await upload([new File(['hello'], 'hello.txt', { type: 'text/plain' }), new File([PNG], 'a.png')])
+		).json()) as {
 			files: StoredFile[];
 		};
 		const response = await api(`/api/files/${files[0].id}/meta`);
@@ -192,11 +194,7 @@ describe('GET /api/files/{id}/meta', () => {
 		const pdf = minimalPdf(['Platypuses glow under ultraviolet light.']);
 		const docx = await minimalDocx(['Echidnas lay eggs.']);
 		const { files } = (await (
-			await upload([
-				new File([pdf], 'glow.pdf', { type: 'application/pdf' }),
-				new File([PDF], 'broken.pdf'),
-				new File([docx], 'eggs.docx')
-			])
+			await upload([new File([pdf], 'glow.pdf', { type: 'application/pdf' }), new File([PDF], 'broken.pdf'), new File([docx], 'eggs.docx')])
 		).json()) as { files: StoredFile[] };
 		const meta = await settledMeta(files[0].id);
 		expect(meta).toMatchObject({ mime_type: 'application/pdf', extraction_status: 'ready' });
@@ -214,7 +212,9 @@ describe('GET /api/files/{id}/meta', () => {
 
 describe('uploads in the app’s chat (POST /api/chat)', () => {
 	it('a link to an upload becomes the stored file: the model reads its content, and the file joins the task', async () => {
-		const stored = (await (await upload([new File(['Otters hold hands while sleeping.'], 'otters.txt', { type: 'text/plain' })])).json()) as {
+		const stored = (await (
+			await upload([new File(['Otters hold hands while sleeping.'], 'otters.txt', { type: 'text/plain' })])
+		).json()) as {
 			files: StoredFile[];
 		};
 		const file = stored.files[0];

@@ -28,10 +28,7 @@ const PUBLIC_AGENT = 'open';
 
 beforeAll(async () => {
 	const common = { JSON_BODY_LIMIT: String(8 * 1024 * 1024), RATE_LIMIT_PER_MINUTE: '100000' };
-	[main, small] = await Promise.all([
-		startServer(common),
-		startServer({ ...common, HISTORY_TEXT_LIMIT: String(SMALL_TEXT_LIMIT) })
-	]);
+	[main, small] = await Promise.all([startServer(common), startServer({ ...common, HISTORY_TEXT_LIMIT: String(SMALL_TEXT_LIMIT) })]);
 	mainDb = await openDatabase({ url: main.databaseUrl });
 	smallDb = await openDatabase({ url: small.databaseUrl });
 	for (const db of [mainDb, smallDb]) {
@@ -171,9 +168,7 @@ describe('POST /assistant', () => {
 		const before = await stored(mainDb);
 		const response = await postAssistant({
 			state: { messages: stateHistory(DEFAULT_MESSAGE_LIMIT) },
-			commands: [
-				{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'One more.' }] }, parentId: null }
-			]
+			commands: [{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'One more.' }] }, parentId: null }]
 		});
 		expect(response.status).toBe(413);
 		await response.body?.cancel();
@@ -185,9 +180,7 @@ describe('POST /assistant', () => {
 		const history = stateHistory(DEFAULT_MESSAGE_LIMIT).slice(0, -1);
 		const response = await postAssistant({
 			state: { messages: history },
-			commands: [
-				{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'And now?' }] }, parentId: null }
-			]
+			commands: [{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'And now?' }] }, parentId: null }]
 		});
 		expect(response.status).toBe(200);
 		await response.text();

@@ -18,7 +18,8 @@ async function catalogueReady(): Promise<void> {
 	for (;;) {
 		const [source] = await db.select().from(knowledgeSources).where(eq(knowledgeSources.name, 'shop-catalogue.csv'));
 		if (source?.status === 'ready') return;
-		if (source?.status === 'failed' || Date.now() > deadline) throw new Error(`The catalogue is ${source?.status ?? 'missing'}: ${source?.error}`);
+		if (source?.status === 'failed' || Date.now() > deadline)
+			throw new Error(`The catalogue is ${source?.status ?? 'missing'}: ${source?.error}`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
@@ -64,11 +65,12 @@ describe('the seeded shop on a fresh install', () => {
 		for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
 		expect(text).toContain('Merino Hiking Socks (3 pairs)');
 
-		const rows = await db.$client.execute("SELECT task_id FROM messages WHERE parts LIKE '%Merino Hiking Socks%' AND role = 'assistant' LIMIT 1");
+		const rows = await db.$client.execute(
+			"SELECT task_id FROM messages WHERE parts LIKE '%Merino Hiking Socks%' AND role = 'assistant' LIMIT 1"
+		);
 		const messages = await listMessages(db, String(rows.rows[0].task_id));
-		const toolPart = messages
-			.flatMap((message) => message.parts)
-			.find((part) => part.type === 'tool-search_products') as { state: string; input: unknown; output: Record<string, unknown> } | undefined;
+		const toolPart = messages.flatMap((message) => message.parts).find((part) => part.type === 'tool-search_products') as
+			{ state: string; input: unknown; output: Record<string, unknown> } | undefined;
 		expect(toolPart?.state).toBe('output-available');
 		expect(toolPart?.input).toEqual({ query: 'I need warm hiking socks', limit: 5 });
 		const output = toolPart!.output as {

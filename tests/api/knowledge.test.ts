@@ -124,14 +124,15 @@ describe('who may call the knowledge endpoints', () => {
 		await expectError(await upload(999_999, notes(), 'document'), 404, 'not_found');
 		await expectError(await search(999_999, { query: 'lantern' }), 404, 'not_found');
 		await expectError(await admin.fetch(`${knowledgePath(shopId)}/no-such-source`, { method: 'DELETE' }), 404, 'not_found', 'sourceId');
-		await expectError(await admin.fetch(`${knowledgePath(shopId)}/no-such-source/reindex`, { method: 'POST' }), 404, 'not_found', 'sourceId');
+		await expectError(
+			await admin.fetch(`${knowledgePath(shopId)}/no-such-source/reindex`, { method: 'POST' }),
+			404,
+			'not_found',
+			'sourceId'
+		);
 		// A source of another agent is not this agent's.
 		const [shopCatalogue] = await listOf(shopId);
-		await expectError(
-			await admin.fetch(`${knowledgePath(assistantId)}/${shopCatalogue.id}`, { method: 'DELETE' }),
-			404,
-			'not_found'
-		);
+		await expectError(await admin.fetch(`${knowledgePath(assistantId)}/${shopCatalogue.id}`, { method: 'DELETE' }), 404, 'not_found');
 		expect((await listOf(shopId)).map((source) => source.id)).toContain(shopCatalogue.id);
 	});
 

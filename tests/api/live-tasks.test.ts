@@ -100,7 +100,10 @@ async function ask(client: (path: string, init?: RequestInit) => Promise<Respons
 	const response = await client('/api/chat', {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ id: taskId, messages: [{ id: `q_${crypto.randomUUID().slice(0, 8)}`, role: 'user', parts: [{ type: 'text', text }] }] })
+		body: JSON.stringify({
+			id: taskId,
+			messages: [{ id: `q_${crypto.randomUUID().slice(0, 8)}`, role: 'user', parts: [{ type: 'text', text }] }]
+		})
 	});
 	expect(response.status).toBe(200);
 	return response.text();
@@ -134,7 +137,10 @@ function startChat(client: (path: string, init?: RequestInit) => Promise<Respons
 	return client('/api/chat', {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ id: taskId, messages: [{ id: `q_${crypto.randomUUID().slice(0, 8)}`, role: 'user', parts: [{ type: 'text', text }] }] })
+		body: JSON.stringify({
+			id: taskId,
+			messages: [{ id: `q_${crypto.randomUUID().slice(0, 8)}`, role: 'user', parts: [{ type: 'text', text }] }]
+		})
 	});
 }
 
@@ -155,7 +161,8 @@ const newRunEnd =
 function runOf(events: LiveEvent[], question: string): LiveEvent[] {
 	const start = events.findIndex(
 		({ data }) =>
-			data.type === 'messages' && data.messages.some((message) => message.role === 'user' && textOfParts(message.parts as never) === question)
+			data.type === 'messages' &&
+			data.messages.some((message) => message.role === 'user' && textOfParts(message.parts as never) === question)
 	);
 	expect(start).toBeGreaterThanOrEqual(0);
 	const end = events.findIndex((event, index) => index > start && event.data.type === 'run-end');
@@ -206,9 +213,7 @@ describe('tasks.live on one server', () => {
 			expect(stored.type).toBe('messages');
 			if (stored.type !== 'messages') return;
 			expect(stored.messages).toMatchObject([{ id: draft.id, status: 'complete' }]);
-			expect(textOfParts(stored.messages[0].parts as { type: string; text?: string }[])).toContain(
-				'You said: "Tell me about tides"'
-			);
+			expect(textOfParts(stored.messages[0].parts as { type: string; text?: string }[])).toContain('You said: "Tell me about tides"');
 
 			// Ids are tracked and grow one by one: nothing missed, nothing twice.
 			const seqs = viewer.events.map((event) => Number(event.id.split('-')[1]));

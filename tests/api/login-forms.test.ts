@@ -39,20 +39,35 @@ describe('failed log-ins behind one proxy (TRUSTED_PROXY=1, so each test has its
 	it('refuses the 11th failed log-in for an account with 429 and retry-after, even with the right password', async () => {
 		for (let i = 0; i < 10; i++) {
 			// From changing addresses: the account's limit holds whatever the address.
-			const wrong = await postForm(server.baseURL, '/login', { email: 'bob@example.com', password: `wrong password ${i}` }, {
-				'x-forwarded-for': `10.1.0.${i}`
-			});
+			const wrong = await postForm(
+				server.baseURL,
+				'/login',
+				{ email: 'bob@example.com', password: `wrong password ${i}` },
+				{
+					'x-forwarded-for': `10.1.0.${i}`
+				}
+			);
 			expect(await statusOf(wrong)).toBe(401);
 		}
-		const limited = await postForm(server.baseURL, '/login', { email: 'bob@example.com', password: 'wrong password 11' }, {
-			'x-forwarded-for': '10.1.0.100'
-		});
+		const limited = await postForm(
+			server.baseURL,
+			'/login',
+			{ email: 'bob@example.com', password: 'wrong password 11' },
+			{
+				'x-forwarded-for': '10.1.0.100'
+			}
+		);
 		expect(limited.status).toBe(429);
 		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
 		expect(await limited.text()).toContain('Too many failed log-ins. Try again in 15 minutes.');
-		const right = await postForm(server.baseURL, '/login', { email: 'bob@example.com', password: PASSWORD }, {
-			'x-forwarded-for': '10.1.0.101'
-		});
+		const right = await postForm(
+			server.baseURL,
+			'/login',
+			{ email: 'bob@example.com', password: PASSWORD },
+			{
+				'x-forwarded-for': '10.1.0.101'
+			}
+		);
 		expect(right.status).toBe(429);
 		expect(right.headers.get('set-cookie')).toBeNull();
 		await right.text();
@@ -69,9 +84,14 @@ describe('failed log-ins behind one proxy (TRUSTED_PROXY=1, so each test has its
 		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 		await limited.text();
 		// Carol elsewhere is not affected.
-		const elsewhere = await postForm(server.baseURL, '/login', { email: 'carol@example.com', password: PASSWORD }, {
-			'x-forwarded-for': '10.2.0.2'
-		});
+		const elsewhere = await postForm(
+			server.baseURL,
+			'/login',
+			{ email: 'carol@example.com', password: PASSWORD },
+			{
+				'x-forwarded-for': '10.2.0.2'
+			}
+		);
 		expect(elsewhere.status).toBe(303);
 	});
 
@@ -98,15 +118,25 @@ describe('the log-in and sign-up forms', () => {
 	});
 
 	it('refuse posts from another site with 403', async () => {
-		const login = await postForm(server.baseURL, '/login', { email: 'dave@example.com', password: PASSWORD }, {
-			origin: 'https://evil.example'
-		});
+		const login = await postForm(
+			server.baseURL,
+			'/login',
+			{ email: 'dave@example.com', password: PASSWORD },
+			{
+				origin: 'https://evil.example'
+			}
+		);
 		expect(login.status).toBe(403);
 		expect(login.headers.get('set-cookie')).toBeNull();
 		await login.text();
-		const signup = await postForm(server.baseURL, '/signup', { email: 'eve@example.com', password: PASSWORD }, {
-			origin: 'https://evil.example'
-		});
+		const signup = await postForm(
+			server.baseURL,
+			'/signup',
+			{ email: 'eve@example.com', password: PASSWORD },
+			{
+				origin: 'https://evil.example'
+			}
+		);
 		expect(signup.status).toBe(403);
 		expect(signup.headers.get('set-cookie')).toBeNull();
 		await signup.text();
@@ -152,7 +182,11 @@ describe('the log-in and sign-up forms', () => {
 		expect(crlf.headers.get('location')).toBe('/tasksSet-Cookie:%20x=1');
 		expect(crlf.headers.getSetCookie().some((cookie) => cookie.startsWith('x='))).toBe(false);
 		// Already logged in, the page itself redirects the same way.
-		const cookie = crlf.headers.getSetCookie().find((value) => value.startsWith('parley_session='))?.split(';')[0] ?? '';
+		const cookie =
+			crlf.headers
+				.getSetCookie()
+				.find((value) => value.startsWith('parley_session='))
+				?.split(';')[0] ?? '';
 		const page = await fetch(`${server.baseURL}/login?next=/%09/evil.example`, { headers: { cookie }, redirect: 'manual' });
 		expect(page.status).toBe(303);
 		expect(page.headers.get('location')).toBe('/');

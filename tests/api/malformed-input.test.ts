@@ -141,8 +141,7 @@ const contextFaces: { name: string; send: (context: string) => Promise<Response>
 	},
 	{
 		name: 'POST /api/teams/messages',
-		send: (context) =>
-			postForm('/api/teams/messages', { id_team_agent: 'assistant', id_team: 'team-deep', text: 'Hi', context })
+		send: (context) => postForm('/api/teams/messages', { id_team_agent: 'assistant', id_team: 'team-deep', text: 'Hi', context })
 	}
 ];
 
@@ -338,10 +337,7 @@ describe('bodies over their limit', () => {
 	it('Node’s fetch gets the JSON 413 every time, not a reset connection, and the connection closes', async () => {
 		const { bytes, type } = await bigUpload();
 		const sends: [string, () => Promise<Response>][] = [
-			[
-				'json',
-				() => app.user.api('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })
-			],
+			['json', () => app.user.api('/api/agent/chat/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigJson })],
 			['multipart', () => app.user.api('/api/files', { method: 'POST', headers: { 'content-type': type }, body: bytes })],
 			[
 				'trpc',

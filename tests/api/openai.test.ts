@@ -79,7 +79,15 @@ describe('GET /v1/models', () => {
 	it('lists the agents the key may use, by slug', async () => {
 		const models = [];
 		for await (const model of alice.models.list()) models.push(model);
-		expect(models.map((model) => model.id).sort()).toEqual(['appointment', 'assistant', 'ctx-demo', 'open-demo', 'shop', 'support', 'tool-demo']);
+		expect(models.map((model) => model.id).sort()).toEqual([
+			'appointment',
+			'assistant',
+			'ctx-demo',
+			'open-demo',
+			'shop',
+			'support',
+			'tool-demo'
+		]);
 		for (const model of models) {
 			expect(model).toMatchObject({ object: 'model', owned_by: 'parley' });
 			expect(model.created).toBeGreaterThan(1_600_000_000);
@@ -175,9 +183,7 @@ describe('POST /v1/chat/completions', () => {
 
 	it('returns the caller’s tools as tool_calls, and a tool message continues', async () => {
 		const question: ChatCompletionMessageParam = { role: 'user', content: 'get weather city=Paris' };
-		const first = await alice.chat.completions
-			.create({ model: 'assistant', messages: [question], tools: [weatherTool] })
-			.withResponse();
+		const first = await alice.chat.completions.create({ model: 'assistant', messages: [question], tools: [weatherTool] }).withResponse();
 		const taskId = first.response.headers.get('x-parley-task-id');
 		const choice = first.data.choices[0];
 		expect(choice.finish_reason).toBe('tool_calls');
@@ -195,11 +201,7 @@ describe('POST /v1/chat/completions', () => {
 		const second = await alice.chat.completions.create({
 			model: 'assistant',
 			tools: [weatherTool],
-			messages: [
-				question,
-				choice.message,
-				{ role: 'tool', tool_call_id: call.id, content: '{"temperature":21,"sky":"clear"}' }
-			]
+			messages: [question, choice.message, { role: 'tool', tool_call_id: call.id, content: '{"temperature":21,"sky":"clear"}' }]
 		});
 		expect(second.choices[0].finish_reason).toBe('stop');
 		expect(second.choices[0].message.content).toContain('The get_weather tool returned: {"temperature":21,"sky":"clear"}');
@@ -310,8 +312,7 @@ describe('POST /v1/chat/completions', () => {
 	});
 
 	it('passes images sent as data URLs on as files, and notes the others', async () => {
-		const png =
-			'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+		const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 		const { data, response } = await alice.chat.completions
 			.create({
 				model: 'assistant',
@@ -405,9 +406,7 @@ describe('POST /v1/chat/completions', () => {
 			}
 		}
 		expect(received.split(/\s+/).filter(Boolean)).toHaveLength(5);
-		await expect
-			.poll(async () => (await listMessages(db, taskId))[1]?.status, { timeout: 10_000, interval: 50 })
-			.toBe('interrupted');
+		await expect.poll(async () => (await listMessages(db, taskId))[1]?.status, { timeout: 10_000, interval: 50 }).toBe('interrupted');
 		const stored = await listMessages(db, taskId);
 		const storedText = stored[1].parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
 		expect(storedText.startsWith(received)).toBe(true);
@@ -427,9 +426,7 @@ describe('POST /v1/chat/completions', () => {
 		await expect.poll(async () => (await listMessages(db, taskId))[1]?.status, { interval: 10 }).toBe('streaming');
 		controller.abort();
 		expect(await request).toBeInstanceOf(OpenAI.APIUserAbortError);
-		await expect
-			.poll(async () => (await listMessages(db, taskId))[1]?.status, { timeout: 10_000, interval: 50 })
-			.toBe('interrupted');
+		await expect.poll(async () => (await listMessages(db, taskId))[1]?.status, { timeout: 10_000, interval: 50 }).toBe('interrupted');
 	});
 });
 

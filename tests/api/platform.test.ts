@@ -18,8 +18,7 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const chatBody = (id: string, text = 'Hello') =>
-	JSON.stringify({ id, messages: [{ role: 'user', parts: [{ type: 'text', text }] }] });
+const chatBody = (id: string, text = 'Hello') => JSON.stringify({ id, messages: [{ role: 'user', parts: [{ type: 'text', text }] }] });
 
 describe('CORS', () => {
 	it('answers a preflight from a listed origin, and exposes Parley’s headers on the response', async () => {

@@ -155,7 +155,9 @@ const SETUPS: Setup[] = [
 		reportsReasoningTokens: false,
 		files(body, png, pdf) {
 			const content = body.messages.at(-1).content;
-			expect(content).toContainEqual(expect.objectContaining({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }));
+			expect(content).toContainEqual(
+				expect.objectContaining({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } })
+			);
 			expect(content).toContainEqual(
 				expect.objectContaining({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf } })
 			);
@@ -235,7 +237,9 @@ function deltasOf(chunks: UIMessageChunk[], type: 'text-delta' | 'reasoning-delt
 }
 
 function textOf(parts: Parts): string {
-	return partsOf(parts).flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+	return partsOf(parts)
+		.flatMap((part) => (part.type === 'text' ? [part.text] : []))
+		.join('');
 }
 
 let taskCount = 0;
@@ -429,7 +433,9 @@ describe.each(SETUPS)('$name through POST /api/chat', (setup) => {
 		const [answer] = await storedAnswers(taskId);
 		expect(answer.status).toBe('error');
 		expect(textOf(answer.parts)).toBe('Partial answer that will break.');
-		expect(answer.error).toBe(kind === 'provider' ? setup.midStreamError : `The connection to ${setup.label} was lost (terminated). Try again.`);
+		expect(answer.error).toBe(
+			kind === 'provider' ? setup.midStreamError : `The connection to ${setup.label} was lost (terminated). Try again.`
+		);
 		expect(chunks).toContainEqual({ type: 'error', errorText: answer.error });
 	});
 
@@ -441,9 +447,7 @@ describe.each(SETUPS)('$name through POST /api/chat', (setup) => {
 		expect(requestsFrom(from)).toHaveLength(2);
 		const [answer] = await storedAnswers(taskId);
 		expect(answer.status).toBe('error');
-		expect(answer.error).toBe(
-			`${setup.label} is rate limiting requests (HTTP 429, ${rateLimitCode[setup.fake]}). Try again in 1 s.`
-		);
+		expect(answer.error).toBe(`${setup.label} is rate limiting requests (HTTP 429, ${rateLimitCode[setup.fake]}). Try again in 1 s.`);
 	});
 
 	it('stop aborts the upstream request and stores the partial answer as interrupted', async () => {

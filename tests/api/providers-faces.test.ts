@@ -123,9 +123,7 @@ const SETUPS: Setup[] = [
 			expect(body.temperature).toBeUndefined();
 		},
 		toolResult(body, callId) {
-			const result = body.messages
-				.at(-1)
-				.content.find((part: Json) => part.type === 'tool_result' && part.tool_use_id === callId);
+			const result = body.messages.at(-1).content.find((part: Json) => part.type === 'tool_result' && part.tool_use_id === callId);
 			return JSON.parse(result.content);
 		},
 		replayedReasoning(body, answer) {
@@ -282,7 +280,10 @@ describe.each(SETUPS)('$name behind the public faces', (setup) => {
 	it('continues a client-tool call over /v1 and sends the tool result, with the reasoning replayed', async () => {
 		const before = fake.modelRequests().length;
 		fake.enqueue(
-			{ reasoning: 'The user asks about Oslo, so I should look up its weather.', toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] },
+			{
+				reasoning: 'The user asks about Oslo, so I should look up its weather.',
+				toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }]
+			},
 			{ text: 'It is 21 degrees and clear in Oslo.' }
 		);
 		const question: ChatCompletionMessageParam = { role: 'user', content: 'What is the weather in Oslo?' };
@@ -330,7 +331,10 @@ describe.each(SETUPS)('$name behind the public faces', (setup) => {
 		expect(response.status).toBe(200);
 		const events = parseSse<Json>(await response.text());
 		const error = events.find((event) => event.event === 'error');
-		expect(error?.data).toEqual({ code: 'upstream', message: expect.stringMatching(new RegExp(`^${setup.label} rejected the API key \\(HTTP 401`)) });
+		expect(error?.data).toEqual({
+			code: 'upstream',
+			message: expect.stringMatching(new RegExp(`^${setup.label} rejected the API key \\(HTTP 401`))
+		});
 		const done = events.at(-1);
 		expect(done).toMatchObject({ event: 'done', data: { status: 'error' } });
 		const answer = await storedAnswer(done?.data.session_id);

@@ -291,9 +291,7 @@ describe('agent API events, parsed as SSE', () => {
 		const errors = named(events, 'error').map((event) => event.data);
 		expect(errors).toEqual([{ code: 'upstream', message: expect.any(String) }]);
 		// The error comes after the partial text, and the stream then ends cleanly with done.
-		expect(events.findIndex((event) => event.event === 'error')).toBeGreaterThan(
-			events.findIndex((event) => event.event === 'text_delta')
-		);
+		expect(events.findIndex((event) => event.event === 'error')).toBeGreaterThan(events.findIndex((event) => event.event === 'text_delta'));
 		expect(openaiTypes(events).at(-1)).toBe('response.failed');
 		expect(done).toMatchObject({ status: 'error', pending_tool_calls: [] });
 		const wire = JSON.stringify(events);
@@ -312,8 +310,8 @@ describe('agent API events, parsed as SSE', () => {
 		const head = await reader.until((message) => message.event === 'text_delta');
 		const created = toAgentEvent(head[0]);
 		if (created.event !== 'openai_event') throw new Error('The stream did not start with an openai_event');
-		const sessionId = z.object({ response: z.object({ metadata: z.object({ session_id: z.string() }) }) }).parse(created.data)
-			.response.metadata.session_id;
+		const sessionId = z.object({ response: z.object({ metadata: z.object({ session_id: z.string() }) }) }).parse(created.data).response
+			.metadata.session_id;
 
 		const stop = await fetch(`${server.baseURL}/api/chat/${sessionId}/stop`, {
 			method: 'POST',
@@ -489,12 +487,7 @@ function tinyPng(): Uint8Array<ArrayBuffer> {
 	const header = new Uint8Array([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 	// One scanline: filter type 0, then R G B A.
 	const pixels = new Uint8Array(deflateSync(new Uint8Array([0, 255, 0, 0, 255])));
-	return new Uint8Array([
-		...signature,
-		...pngChunk('IHDR', header),
-		...pngChunk('IDAT', pixels),
-		...pngChunk('IEND', new Uint8Array())
-	]);
+	return new Uint8Array([...signature, ...pngChunk('IHDR', header), ...pngChunk('IDAT', pixels), ...pngChunk('IEND', new Uint8Array())]);
 }
 
 describe('team-agent tasks events, parsed as SSE', () => {

@@ -142,7 +142,9 @@ describe('POST /api/teams/messages', () => {
 		expect(events[0]).toBe('started');
 		expect(events.slice(-2)).toEqual(['finished', '[DONE]']);
 		const steps = lines.filter((line) => line !== '[DONE]' && line.event === 'step');
-		expect(steps).toEqual([{ event: 'step', step: 1, content: 'calculator({"expression":"6*7"}) returned {"expression":"6*7","result":42}' }]);
+		expect(steps).toEqual([
+			{ event: 'step', step: 1, content: 'calculator({"expression":"6*7"}) returned {"expression":"6*7","result":42}' }
+		]);
 		const stepAt = events.indexOf('step');
 		// A loading line while the tool runs, and the quoting text after the step.
 		expect(events.slice(0, stepAt)).toContain('loading');
@@ -246,7 +248,10 @@ describe('POST /api/teams/messages', () => {
 		expect(await wrong.json()).toMatchObject({ error: { code: 'unprocessable', field: 'context.plan' } });
 
 		const lines = await ask({ id_team_agent: 'planner', id_team: 't', text: 'Hi', context: '{"plan":"pro"}' });
-		const [task] = await db.select().from(tasks).where(eq(tasks.id, started(lines).id_task));
+		const [task] = await db
+			.select()
+			.from(tasks)
+			.where(eq(tasks.id, started(lines).id_task));
 		expect(task.context).toEqual({ plan: 'pro' });
 	});
 

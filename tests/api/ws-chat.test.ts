@@ -153,7 +153,12 @@ describe('WebSocket chat', () => {
 		const task = await findTask(db, taskId);
 		expect(task?.agentId).toBe((await db.select().from(agents).where(eq(agents.slug, 'assistant')))[0].id);
 		const stored = await storedAnswer(taskId, (status) => status === 'complete');
-		expect(stored.parts.filter((part) => part.type === 'text').map((part) => (part as { text: string }).text).join('')).toBe(text);
+		expect(
+			stored.parts
+				.filter((part) => part.type === 'text')
+				.map((part) => (part as { text: string }).text)
+				.join('')
+		).toBe(text);
 
 		// The same connection keeps the same task.
 		client.send('And again');
@@ -176,7 +181,7 @@ describe('WebSocket chat', () => {
 		client.socket.close();
 	});
 
-	it('continues a task of the caller named by task=, and refuses someone else\'s (1008)', async () => {
+	it("continues a task of the caller named by task=, and refuses someone else's (1008)", async () => {
 		const first = await connect({ key: aliceKey });
 		first.send('Remember this');
 		const taskId = (await first.answer()).at(-1)!.metadata.task_id!;
@@ -237,7 +242,11 @@ describe('WebSocket chat', () => {
 	it('answers an error frame to bad input: non-JSON closes with 1003, a wrong frame keeps the socket', async () => {
 		const client = await connect({ key: aliceKey });
 		client.socket.send(JSON.stringify({ type: 'hello' }));
-		expect(await client.frame(0)).toMatchObject({ type: 'error', role: 'assistant', metadata: { error: 'system_error', code: 'invalid_input' } });
+		expect(await client.frame(0)).toMatchObject({
+			type: 'error',
+			role: 'assistant',
+			metadata: { error: 'system_error', code: 'invalid_input' }
+		});
 		client.send('Still here?');
 		expect((await client.answer(1)).at(-1)?.type).toBe('message');
 		client.socket.send('not json');
@@ -279,7 +288,10 @@ describe('WebSocket chat', () => {
 		client.socket.close();
 		const stored = await storedAnswer(taskId, (status) => status !== 'streaming');
 		expect(stored.status).toBe('interrupted');
-		const text = stored.parts.filter((part) => part.type === 'text').map((part) => (part as { text: string }).text).join('');
+		const text = stored.parts
+			.filter((part) => part.type === 'text')
+			.map((part) => (part as { text: string }).text)
+			.join('');
 		expect(text.startsWith(received)).toBe(true);
 		expect(text).not.toContain(LONG_ANSWER_END);
 	});

@@ -243,7 +243,9 @@ describe('hostile WebSocket frames', () => {
 			`Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
 			'Sec-WebSocket-Version: 13'
 		].join('\r\n');
-		raw.socket.write(Buffer.concat([Buffer.from(`${handshake}\r\n\r\n`), clientFrame(0x1, Buffer.alloc(0), { declaredLength: 5 * 1024 * 1024 })]));
+		raw.socket.write(
+			Buffer.concat([Buffer.from(`${handshake}\r\n\r\n`), clientFrame(0x1, Buffer.alloc(0), { declaredLength: 5 * 1024 * 1024 })])
+		);
 		const received = await raw.read((bytes) => closeCodeIn(bytes) !== null);
 		raw.socket.destroy();
 		// Either the frame or the refusal of the caller closes it; the server lives on either way.

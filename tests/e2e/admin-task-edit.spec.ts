@@ -20,11 +20,7 @@ async function startTask(page: Page, baseURL: string, id: string, agentId: strin
 	await response.text();
 }
 
-test("an admin edits a user's task status and context; the agent's context schema is enforced", async ({
-	page,
-	browser,
-	baseURL
-}) => {
+test("an admin edits a user's task status and context; the agent's context schema is enforced", async ({ page, browser, baseURL }) => {
 	const base = baseURL ?? '';
 	const stamp = Date.now();
 	const slug = `trip-planner-${stamp}`;

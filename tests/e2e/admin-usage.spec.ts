@@ -59,7 +59,9 @@ const overflow = (page: Page) => page.evaluate(() => document.documentElement.sc
 /** The serious and critical accessibility violations axe-core finds, by rule. */
 async function seriousViolations(page: Page): Promise<string[]> {
 	const { violations } = await new AxeBuilder({ page }).analyze();
-	return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+	return violations
+		.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+		.map((violation) => violation.id);
 }
 
 for (const viewport of VIEWPORTS) {

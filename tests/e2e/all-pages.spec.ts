@@ -42,8 +42,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 /** Where a violation is, with the colours and ratio of a contrast failure. */
 function describeNode(node: { target: unknown[]; any: { data?: unknown }[] }): string {
 	const data = node.any.find((check) => check.data && typeof check.data === 'object' && 'contrastRatio' in check.data)?.data as
-		| { fgColor: string; bgColor: string; contrastRatio: number }
-		| undefined;
+		{ fgColor: string; bgColor: string; contrastRatio: number } | undefined;
 	const where = node.target.join(' ');
 	return data ? `${where} (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : where;
 }

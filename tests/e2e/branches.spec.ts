@@ -44,9 +44,7 @@ for (const viewport of VIEWPORTS) {
 	test.describe(`branches (${viewport.name})`, () => {
 		test.use({ viewport: { width: viewport.width, height: viewport.height } });
 
-		test('editing the first question of a long task makes a version to switch to and back, after a reload too', async ({
-			page
-		}) => {
+		test('editing the first question of a long task makes a version to switch to and back, after a reload too', async ({ page }) => {
 			const { task, chat } = await openTask(page, 30);
 			const first = await messageAtTop(page, task.firstQuestion);
 			await first.getByRole('button', { name: 'Edit message' }).click();

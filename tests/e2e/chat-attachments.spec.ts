@@ -6,10 +6,7 @@ import { minimalPdf } from '../support/minimal-pdf';
 const password = 'correct horse battery';
 
 /** A valid 1×1 PNG (one opaque pixel), small enough to write out. */
-const pixelPng = Buffer.from(
-	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-	'base64'
-);
+const pixelPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The server's default `FILE_SIZE_LIMIT` (25 MB), which the e2e server keeps. */
 const fileSizeLimit = 25 * 1024 * 1024;
@@ -43,7 +40,14 @@ function sendButton(page: Page) {
 
 /** Whether a URL still loads in the page (object URLs stop loading once revoked). */
 function loads(page: Page, url: string) {
-	return page.evaluate((address) => fetch(address).then(() => true, () => false), url);
+	return page.evaluate(
+		(address) =>
+			fetch(address).then(
+				() => true,
+				() => false
+			),
+		url
+	);
 }
 
 test('attached files show as chips, go with the message, and stay on it after a reload', async ({ page }) => {
@@ -52,11 +56,9 @@ test('attached files show as chips, go with the message, and stay on it after a 
 
 	const chooser = page.waitForEvent('filechooser');
 	await page.getByRole('button', { name: 'Attach files' }).click();
-	await (await chooser).setFiles([
-		{ name: 'pixel.png', mimeType: 'image/png', buffer: pixelPng },
-		notes,
-		textFile('draft.txt', 'Not meant to be sent.')
-	]);
+	await (
+		await chooser
+	).setFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: pixelPng }, notes, textFile('draft.txt', 'Not meant to be sent.')]);
 
 	await expect(chips(page)).toHaveCount(3);
 	await expect(page.locator('[data-testid="attachment"][data-status="ready"]')).toHaveCount(3);
@@ -125,9 +127,7 @@ test('a file over the size limit shows the server’s 413 message on its chip', 
 
 	const chip = page.getByTestId('attachment');
 	await expect(chip).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
-	await expect(chip.getByRole('alert')).toHaveText(
-		'report.pdf is too large: The file "report.pdf" is larger than the limit of 25 MB.'
-	);
+	await expect(chip.getByRole('alert')).toHaveText('report.pdf is too large: The file "report.pdf" is larger than the limit of 25 MB.');
 	// Nothing uploaded and no text: there is nothing to send.
 	await expect(sendButton(page)).toBeDisabled();
 
@@ -207,9 +207,7 @@ test('Send waits for uploads; dropped and pasted files go as a message of files 
 	await expect(question.getByRole('img', { name: 'pasted.png' })).toBeVisible();
 	await expect(question.getByRole('link', { name: /dropped\.txt/ })).toBeVisible();
 	await chat.waitForIdle();
-	await expect(chat.answers().first()).toContainText(
-		'I received 2 attachments: dropped.txt (document), pasted.png (image).'
-	);
+	await expect(chat.answers().first()).toContainText('I received 2 attachments: dropped.txt (document), pasted.png (image).');
 });
 
 test('a file name made of markup is shown as text and runs nothing', async ({ page }) => {

@@ -114,10 +114,7 @@ test('answers render as markdown and none of the markup in them runs', async ({ 
 	expect(dialogs).toEqual([]);
 });
 
-test('a code block is highlighted for light and dark and its Copy button copies the code', async ({
-	page,
-	context
-}) => {
+test('a code block is highlighted for light and dark and its Copy button copies the code', async ({ page, context }) => {
 	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 	const chat = await signUp(page, 'code');
 	await chat.send('Please show me a code example');

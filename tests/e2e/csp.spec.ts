@@ -22,7 +22,9 @@ async function watchPolicy(page: Page): Promise<string[]> {
 	await page.addInitScript(() => {
 		document.addEventListener('securitypolicyviolation', (event) => {
 			const report = (window as unknown as { __reportPolicyViolation(text: string): void }).__reportPolicyViolation;
-			report(`${location.pathname}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+			report(
+				`${location.pathname}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`
+			);
 		});
 	});
 	page.on('console', (message) => {
@@ -43,7 +45,10 @@ async function open(page: Page, path: string, { nonce = true } = {}) {
 	expect(policy, path).toContain("frame-ancestors 'self'");
 	const scripts = /(?:^|;)\s*script-src ([^;]*)/.exec(policy)?.[1].split(' ') ?? [];
 	expect(scripts, path).toContain("'self'");
-	expect(scripts.filter((source) => source.startsWith("'nonce-")), path).toHaveLength(nonce ? 1 : 0);
+	expect(
+		scripts.filter((source) => source.startsWith("'nonce-")),
+		path
+	).toHaveLength(nonce ? 1 : 0);
 	expect(scripts, path).not.toContain("'unsafe-inline'");
 }
 
@@ -66,7 +71,10 @@ test('chat with highlighted code, tasks, settings and the playground run without
 	// Streaming markdown, then shiki's highlighting (token colours are inline styles).
 	const chat = new ChatPage(page);
 	await chat.send('Please show me a code example');
-	const keyword = chat.answers().first().locator('.code-block pre code span[style]', { hasText: /^export$/ });
+	const keyword = chat
+		.answers()
+		.first()
+		.locator('.code-block pre code span[style]', { hasText: /^export$/ });
 	await chat.waitForIdle();
 	await expect(keyword).toHaveCSS('color', 'rgb(160, 17, 31)');
 	// Server-rendered, then hydrated and highlighted again.
@@ -88,14 +96,9 @@ test('chat with highlighted code, tasks, settings and the playground run without
 });
 
 /** A valid 1×1 PNG (one opaque pixel). */
-const pixelPng = Buffer.from(
-	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-	'base64'
-);
+const pixelPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-test('an attached image, previewed from its object URL and later server-rendered, runs without a policy violation', async ({
-	page
-}) => {
+test('an attached image, previewed from its object URL and later server-rendered, runs without a policy violation', async ({ page }) => {
 	const violations = await watchPolicy(page);
 	await new AuthPage(page).signUp(`${unique('policy-image')}@example.com`, 'correct horse battery');
 	const chat = new ChatPage(page);
@@ -159,9 +162,7 @@ test('Swagger UI runs without a policy violation and loads nothing from other si
 	expect(foreign).toEqual([]);
 });
 
-test('ReDoc, its search worker included, runs without a policy violation and loads nothing from other sites', async ({
-	page
-}) => {
+test('ReDoc, its search worker included, runs without a policy violation and loads nothing from other sites', async ({ page }) => {
 	// Its bundle is large: parsing it on a busy machine takes a while.
 	test.slow();
 	const violations = await watchPolicy(page);

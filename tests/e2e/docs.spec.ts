@@ -13,7 +13,5 @@ test('Swagger UI renders the OpenAPI document from installed assets', async ({ p
 test('ReDoc renders the OpenAPI document', async ({ page }) => {
 	await page.goto('/redoc');
 	await expect(page.getByRole('heading', { name: /Parley/ }).first()).toBeVisible();
-	await expect(
-		page.getByRole('heading', { level: 2, name: /Send a message \(or a tool output\) and stream the answer/ })
-	).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: /Send a message \(or a tool output\) and stream the answer/ })).toBeVisible();
 });

@@ -27,10 +27,7 @@ async function windowIsMarked(page: Page): Promise<boolean> {
 	return page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark === true);
 }
 
-test('two tabs of one user on a task see each other’s questions and answers stream in, without reloading', async ({
-	page,
-	browser
-}) => {
+test('two tabs of one user on a task see each other’s questions and answers stream in, without reloading', async ({ page, browser }) => {
 	// Long answers stream for several seconds at the test server's token delay.
 	test.slow();
 	await new AuthPage(page).signUp(uniqueEmail('live'), password);

@@ -50,7 +50,6 @@ test('the UI stream shows raw events as they arrive, filters them, and renders t
 	await playground.filter.fill('');
 	await expect(playground.events).toHaveCount(total);
 
-
 	// A follow-up continues the same task; New session starts over.
 	const task = await playground.sessionId.innerText();
 	await playground.send('And a second message');

@@ -88,7 +88,9 @@ async function chatWith(page: Page, prefix: string, agent: string): Promise<Chat
 
 /** The body of the next chat request the page sends (start waiting before the click that sends it). */
 async function nextChatRequest(page: Page): Promise<ChatRequestBody> {
-	const request = await page.waitForRequest((candidate) => candidate.method() === 'POST' && new URL(candidate.url()).pathname === '/api/chat');
+	const request = await page.waitForRequest(
+		(candidate) => candidate.method() === 'POST' && new URL(candidate.url()).pathname === '/api/chat'
+	);
 	return request.postDataJSON() as ChatRequestBody;
 }
 
@@ -175,7 +177,9 @@ test('choosing an option sends its label and the widget’s answer; the agent an
 	await chat.waitForIdle();
 	const topics = widgetsOf(page, 'choice');
 	await expect(topics.getByRole('group', { name: 'What can we help you with?' })).toBeVisible();
-	await expect(topics.getByRole('button', { name: 'My support plan' })).toHaveAccessibleDescription('What your plan includes and how fast we answer');
+	await expect(topics.getByRole('button', { name: 'My support plan' })).toHaveAccessibleDescription(
+		'What your plan includes and how fast we answer'
+	);
 
 	const sent = nextChatRequest(page);
 	await topics.getByRole('button', { name: 'Something else' }).click();

@@ -103,8 +103,17 @@ async function main(): Promise<void> {
 			const counts = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`);
 			console.log(`${failures.length > before ? '✗' : '✓'} ${label}: ${counts.join(' ')}`);
 		}
-		const alive = await fetch(`${server.baseURL}/health`).then((response) => response.ok).catch(() => false);
-		if (!alive) failures.push({ operation: 'GET /health', problem: 'the server stopped answering', request: { caller: 'anonymous', params: {}, body: null, documentedType: true }, status: 0, body: server.output().slice(-2000) });
+		const alive = await fetch(`${server.baseURL}/health`)
+			.then((response) => response.ok)
+			.catch(() => false);
+		if (!alive)
+			failures.push({
+				operation: 'GET /health',
+				problem: 'the server stopped answering',
+				request: { caller: 'anonymous', params: {}, body: null, documentedType: true },
+				status: 0,
+				body: server.output().slice(-2000)
+			});
 	} finally {
 		await server.stop();
 	}
@@ -175,15 +184,19 @@ async function prepare(server: TestServer): Promise<FuzzContext> {
 	const userKey = await createKey(user);
 	const auth = { authorization: `Bearer ${adminKey}` };
 
-	const agents = (await (await fetch(`${server.baseURL}/api/agents/`, { headers: auth })).json()) as { data?: { id: string; slug?: string }[] } | { id: string; slug?: string }[];
+	const agents = (await (await fetch(`${server.baseURL}/api/agents/`, { headers: auth })).json()) as
+		{ data?: { id: string; slug?: string }[] } | { id: string; slug?: string }[];
 	const agentList = Array.isArray(agents) ? agents : (agents.data ?? []);
 	const agentIds = agentList.flatMap((agent) => [agent.id, agent.slug ?? agent.id]);
-	const tools = (await (await fetch(`${server.baseURL}/api/tools/`, { headers: auth })).json()) as { data?: { id: string }[] } | { id: string }[];
+	const tools = (await (await fetch(`${server.baseURL}/api/tools/`, { headers: auth })).json()) as
+		{ data?: { id: string }[] } | { id: string }[];
 	const toolIds = (Array.isArray(tools) ? tools : (tools.data ?? [])).map((tool) => tool.id);
 
 	const form = new FormData();
 	form.append('file', new Blob(['hello fuzz'], { type: 'text/plain' }), 'hello.txt');
-	const file = (await (await fetch(`${server.baseURL}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as { id?: string };
+	const file = (await (await fetch(`${server.baseURL}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as {
+		id?: string;
+	};
 
 	const stream = await fetch(`${server.baseURL}/api/agent/stream/`, {
 		method: 'POST',
@@ -259,7 +272,8 @@ function encodeBody(operation: Operation, request: FuzzRequest): { body?: BodyIn
 		const properties = isObject(documented.schema) && isObject(documented.schema.properties) ? documented.schema.properties : {};
 		for (const [name, value] of Object.entries(fields)) {
 			const property = properties[name];
-			const binary = isObject(property) && (property.format === 'binary' || (isObject(property.items) && property.items.format === 'binary'));
+			const binary =
+				isObject(property) && (property.format === 'binary' || (isObject(property.items) && property.items.format === 'binary'));
 			const values = Array.isArray(value) ? value : [value];
 			for (const item of values) {
 				if (binary) form.append(name, new Blob([typeof item === 'string' ? item : JSON.stringify(item)]), 'fuzz.bin');
@@ -295,7 +309,10 @@ async function probe(
 	request: FuzzRequest
 ): Promise<{ status: number; failure?: Omit<Failure, 'operation' | 'request'> }> {
 	const failure = await check(server, context, ajv, operation, request);
-	return { status: failure.status, failure: failure.problem ? { problem: failure.problem, status: failure.status, body: failure.body } : undefined };
+	return {
+		status: failure.status,
+		failure: failure.problem ? { problem: failure.problem, status: failure.status, body: failure.body } : undefined
+	};
 }
 
 /** The answer's status and, when something is wrong with it, the problem. */
@@ -330,7 +347,8 @@ async function check(
 	if (response.status >= 500) return { problem: `answered ${response.status}`, status: response.status, body: text };
 	if (!type.includes('json')) {
 		// Streams, file contents and redirects are not JSON; an error always is.
-		if (response.status >= 400) return { problem: `an error that is not JSON (${type || 'no content type'})`, status: response.status, body: text };
+		if (response.status >= 400)
+			return { problem: `an error that is not JSON (${type || 'no content type'})`, status: response.status, body: text };
 		return { status: response.status, body: '' };
 	}
 	let json: unknown;
@@ -341,15 +359,24 @@ async function check(
 	}
 	const responses = (operation.node.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
 	const documented = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`] ?? responses.default;
-	if (!documented) return { problem: `status ${response.status} is not documented for this operation`, status: response.status, body: text };
+	if (!documented)
+		return { problem: `status ${response.status} is not documented for this operation`, status: response.status, body: text };
 	const mediaType = Object.keys(documented.content ?? {}).find((key) => key.includes('json'));
 	if (!mediaType) return { status: response.status, body: '' };
-	const statusKey = responses[String(response.status)] ? String(response.status) : responses[`${String(response.status)[0]}XX`] ? `${String(response.status)[0]}XX` : 'default';
+	const statusKey = responses[String(response.status)]
+		? String(response.status)
+		: responses[`${String(response.status)[0]}XX`]
+			? `${String(response.status)[0]}XX`
+			: 'default';
 	const ref = `openapi.json${pointer('paths', operation.path, operation.method, 'responses', statusKey, 'content', mediaType, 'schema')}`;
 	const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
 	if (!validate(json)) {
 		const issue = validate.errors?.[0];
-		return { problem: `the answer breaks its documented schema: ${issue?.instancePath || '/'} ${issue?.message}`, status: response.status, body: text };
+		return {
+			problem: `the answer breaks its documented schema: ${issue?.instancePath || '/'} ${issue?.message}`,
+			status: response.status,
+			body: text
+		};
 	}
 	return { status: response.status, body: '' };
 }

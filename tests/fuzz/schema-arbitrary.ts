@@ -33,7 +33,10 @@ const NASTY_STRINGS = [
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 
 /** A hostile string: mostly random, sometimes one of the known nasty ones. */
-const hostileString = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) });
+const hostileString = fc.oneof(
+	{ weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
+	{ weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) }
+);
 
 function asObject(schema: unknown): Record<string, unknown> {
 	return isObject(schema) ? schema : {};
@@ -125,7 +128,10 @@ function fittingArbitrary(schema: Schema, resolve: ResolveRef, hostility: number
 					Object.entries(properties).map(([name, property]) => {
 						const known = hints[name];
 						const arbitrary = child(property);
-						return [name, known?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary }) : arbitrary];
+						return [
+							name,
+							known?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary }) : arbitrary
+						];
 					})
 				),
 				{ requiredKeys: [...required].filter((name) => name in properties) }

@@ -15,26 +15,29 @@ export async function encodeImages(images: { png: Uint8Array; type: EncodedImage
 	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 	try {
 		const page = await browser.newPage();
-		const encoded = await page.evaluate(async (sources) => {
-			const results: string[] = [];
-			for (const { base64, type } of sources) {
-				const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
-				const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-				const context = canvas.getContext('2d');
-				if (!context) throw new Error('No 2D canvas in this browser.');
-				// JPEG has no transparency: the paper is white in every format.
-				context.fillStyle = '#fff';
-				context.fillRect(0, 0, bitmap.width, bitmap.height);
-				context.drawImage(bitmap, 0, 0);
-				const blob = await canvas.convertToBlob({ type, quality: 0.9 });
-				// A browser that cannot write a type writes PNG instead, without a word.
-				if (blob.type !== type) throw new Error(`This browser cannot encode ${type} (it wrote ${blob.type}).`);
-				let binary = '';
-				for (const byte of new Uint8Array(await blob.arrayBuffer())) binary += String.fromCharCode(byte);
-				results.push(btoa(binary));
-			}
-			return results;
-		}, images.map(({ png, type }) => ({ base64: Buffer.from(png).toString('base64'), type })));
+		const encoded = await page.evaluate(
+			async (sources) => {
+				const results: string[] = [];
+				for (const { base64, type } of sources) {
+					const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+					const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+					const context = canvas.getContext('2d');
+					if (!context) throw new Error('No 2D canvas in this browser.');
+					// JPEG has no transparency: the paper is white in every format.
+					context.fillStyle = '#fff';
+					context.fillRect(0, 0, bitmap.width, bitmap.height);
+					context.drawImage(bitmap, 0, 0);
+					const blob = await canvas.convertToBlob({ type, quality: 0.9 });
+					// A browser that cannot write a type writes PNG instead, without a word.
+					if (blob.type !== type) throw new Error(`This browser cannot encode ${type} (it wrote ${blob.type}).`);
+					let binary = '';
+					for (const byte of new Uint8Array(await blob.arrayBuffer())) binary += String.fromCharCode(byte);
+					results.push(btoa(binary));
+				}
+				return results;
+			},
+			images.map(({ png, type }) => ({ base64: Buffer.from(png).toString('base64'), type }))
+		);
 		return encoded.map((base64) => Uint8Array.from(Buffer.from(base64, 'base64')));
 	} finally {
 		await browser.close();

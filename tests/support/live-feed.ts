@@ -20,7 +20,6 @@ export function announceListening(store: FeedStore): { store: FeedStore; listeni
 				return listening;
 			}
 		},
-		listening: (count = 1) =>
-			started >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))
+		listening: (count = 1) => (started >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })))
 	};
 }

@@ -19,7 +19,13 @@ export interface ManyTasksOptions {
  * with `email`: the newest changed now, each next one `spacingMs` older, titled "Chat N about
  * tides, rivers and lighthouses" (N = 1 for the newest). Much faster than the chat API.
  */
-export async function seedTasks({ databaseUrl, email, count, spacingMs = 60 * 60 * 1000, playgroundEvery }: ManyTasksOptions): Promise<void> {
+export async function seedTasks({
+	databaseUrl,
+	email,
+	count,
+	spacingMs = 60 * 60 * 1000,
+	playgroundEvery
+}: ManyTasksOptions): Promise<void> {
 	const client = createClient({ url: databaseUrl });
 	try {
 		// The server holds the same file open; wait for its lock rather than fail.

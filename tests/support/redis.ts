@@ -11,11 +11,9 @@ export async function startRedis(): Promise<TestRedis> {
 		return { url: null, reason: 'redis-server is not installed (apt-get install -y redis-server)' };
 	}
 	const port = await freePort();
-	const child: ChildProcess = spawn(
-		'redis-server',
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-		{ stdio: 'ignore' }
-	);
+	const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+		stdio: 'ignore'
+	});
 	const url = `redis://127.0.0.1:${port}`;
 	const deadline = Date.now() + 10_000;
 	for (;;) {

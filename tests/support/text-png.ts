@@ -140,6 +140,11 @@ export function blankPng(side: number): Uint8Array<ArrayBuffer> {
 	const rows = Buffer.alloc(side * (side + 1), 0x80);
 	for (let row = 0; row < side; row++) rows[row * (side + 1)] = 0;
 	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-	const png = Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+	const png = Buffer.concat([
+		signature,
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(rows, { level: 9 })),
+		chunk('IEND', Buffer.alloc(0))
+	]);
 	return Uint8Array.from(png);
 }

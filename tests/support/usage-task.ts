@@ -64,7 +64,15 @@ export async function seedUsageTask({
 				{
 					sql: `INSERT INTO messages (id, task_id, position, parent_id, role, kind, parts, status, created_at, updated_at)
 						VALUES (?, ?, ?, ?, 'user', 'user', ?, 'complete', ?, ?)`,
-					args: [`${taskId}-${question}`, taskId, question, parent, JSON.stringify([{ type: 'text', text: `Question ${index + 1}` }]), at(question), at(question)]
+					args: [
+						`${taskId}-${question}`,
+						taskId,
+						question,
+						parent,
+						JSON.stringify([{ type: 'text', text: `Question ${index + 1}` }]),
+						at(question),
+						at(question)
+					]
 				},
 				{
 					sql: `INSERT INTO messages (id, task_id, position, parent_id, role, kind, parts, status, model,

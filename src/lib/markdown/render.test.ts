@@ -3,13 +3,50 @@ import { renderMarkdown } from './render';
 
 /** Tags and attributes the renderer may emit; anything else in the output is a bug. */
 const ALLOWED_TAGS = new Set([
-	'a', 'blockquote', 'br', 'button', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-	'hr', 'input', 'li', 'ol', 'p', 'pre', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead',
-	'tr', 'ul'
+	'a',
+	'blockquote',
+	'br',
+	'button',
+	'code',
+	'del',
+	'div',
+	'em',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'hr',
+	'input',
+	'li',
+	'ol',
+	'p',
+	'pre',
+	'span',
+	'strong',
+	'table',
+	'tbody',
+	'td',
+	'th',
+	'thead',
+	'tr',
+	'ul'
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
-	'align', 'aria-label', 'checked', 'class', 'disabled', 'href', 'rel', 'start', 'style', 'tabindex',
-	'target', 'title', 'type'
+	'align',
+	'aria-label',
+	'checked',
+	'class',
+	'disabled',
+	'href',
+	'rel',
+	'start',
+	'style',
+	'tabindex',
+	'target',
+	'title',
+	'type'
 ]);
 const SAFE_HREF = /^(?:https?:|mailto:|\/(?![/\\]))/i;
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"';
@@ -127,13 +164,10 @@ describe('renderMarkdown: nothing from the text becomes executable markup', () =
 		expect(markup).not.toMatch(/<(?:script|img|svg|iframe|object|embed|style|form|meta|details)\b/i);
 		expect(markup).not.toMatch(/\son[a-z]+=/i);
 		expect(tagsOf(output)).not.toMatch(/href="(?!https?:|mailto:|\/(?![/\\]))/i);
-
 	});
 
 	it('shows raw HTML as escaped text', () => {
-		expect(html('<script>window.__xss = 1</script>')).toBe(
-			'<p>&lt;script&gt;window.__xss = 1&lt;/script&gt;</p>\n'
-		);
+		expect(html('<script>window.__xss = 1</script>')).toBe('<p>&lt;script&gt;window.__xss = 1&lt;/script&gt;</p>\n');
 		expect(html('a <img src=x onerror=alert(1)> b')).toBe('<p>a &lt;img src=x onerror=alert(1)&gt; b</p>\n');
 		expect(html('<div>\n<b>x</b>\n</div>')).toBe('<p>&lt;div&gt;<br>&lt;b&gt;x&lt;/b&gt;<br>&lt;/div&gt;</p>\n');
 		expect(html('a <pre>x<img src=x onerror=alert(1)// y</pre>')).toBe(
@@ -192,12 +226,40 @@ describe('renderMarkdown: nothing from the text becomes executable markup', () =
 
 	it('stays safe for any mix of dangerous fragments', () => {
 		const fragments = [
-			'<script>', '</script>', '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>', '<pre>', '</pre>',
-			'[', ']', '(', ')', '![', '](javascript:alert(1))', '](https://example.com)', '"', "'", '`', '```',
-			'\n', '**', '_', '|', '&#58;', '&lt;', '<', '>', 'javascript:', ' onerror=', '\\', '- ', '> ', '<a href="'
+			'<script>',
+			'</script>',
+			'<img src=x onerror=alert(1)>',
+			'<svg onload=alert(1)>',
+			'<pre>',
+			'</pre>',
+			'[',
+			']',
+			'(',
+			')',
+			'![',
+			'](javascript:alert(1))',
+			'](https://example.com)',
+			'"',
+			"'",
+			'`',
+			'```',
+			'\n',
+			'**',
+			'_',
+			'|',
+			'&#58;',
+			'&lt;',
+			'<',
+			'>',
+			'javascript:',
+			' onerror=',
+			'\\',
+			'- ',
+			'> ',
+			'<a href="'
 		];
 		let seed = 1;
-		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let round = 0; round < 500; round++) {
 			const length = 1 + Math.floor(random() * 14);
 			const markdown = Array.from({ length }, () => fragments[Math.floor(random() * fragments.length)]).join('');

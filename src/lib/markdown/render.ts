@@ -91,9 +91,7 @@ const renderer: RendererObject = {
 	// Images are never loaded from model output (tracking pixels, spoofed content): an image
 	// becomes a link to it, labelled with its alt text.
 	image(token: Tokens.Image) {
-		const alt = token.tokens
-			? this.parser.parseInline(token.tokens, this.parser.textRenderer)
-			: token.text;
+		const alt = token.tokens ? this.parser.parseInline(token.tokens, this.parser.textRenderer) : token.text;
 		const label = escapeText(alt.trim() ? `Image: ${alt.trim()}` : 'Image');
 		const href = safeUrl(token.href);
 		if (href === undefined || state.linkDepth > 0) return label;
@@ -106,8 +104,7 @@ const renderer: RendererObject = {
 
 	// Wide tables scroll inside their own box instead of widening the chat bubble.
 	table(token: Tokens.Table) {
-		const row = (cells: Tokens.TableCell[]) =>
-			`<tr>${cells.map((cell) => this.tablecell(cell)).join('')}</tr>\n`;
+		const row = (cells: Tokens.TableCell[]) => `<tr>${cells.map((cell) => this.tablecell(cell)).join('')}</tr>\n`;
 		const body = token.rows.length > 0 ? `<tbody>\n${token.rows.map(row).join('')}</tbody>\n` : '';
 		return `<div class="table-scroll"><table>\n<thead>\n${row(token.header)}</thead>\n${body}</table></div>\n`;
 	},

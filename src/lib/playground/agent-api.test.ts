@@ -12,16 +12,72 @@ const responseObject = (status: string) => ({ id: 'resp_1', object: 'response', 
 /** A real agent API stream of a client tool call (Responses events shortened). */
 const toolCallBody = [
 	event('openai_event', { type: 'response.created', response: responseObject('in_progress'), sequence_number: 0 }),
-	event('openai_event', { type: 'response.output_item.added', output_index: 0, item: { id: 'rs_1', type: 'reasoning', summary: [] }, sequence_number: 1 }),
-	event('openai_event', { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', output_index: 0, summary_index: 0, delta: 'Calling it.', sequence_number: 2 }),
-	event('openai_event', { type: 'response.output_item.added', output_index: 1, item: { id: 'msg_1', type: 'message', role: 'assistant', status: 'in_progress', content: [] }, sequence_number: 3 }),
-	event('openai_event', { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 1, content_index: 0, delta: 'Let ', logprobs: [], sequence_number: 4 }),
+	event('openai_event', {
+		type: 'response.output_item.added',
+		output_index: 0,
+		item: { id: 'rs_1', type: 'reasoning', summary: [] },
+		sequence_number: 1
+	}),
+	event('openai_event', {
+		type: 'response.reasoning_summary_text.delta',
+		item_id: 'rs_1',
+		output_index: 0,
+		summary_index: 0,
+		delta: 'Calling it.',
+		sequence_number: 2
+	}),
+	event('openai_event', {
+		type: 'response.output_item.added',
+		output_index: 1,
+		item: { id: 'msg_1', type: 'message', role: 'assistant', status: 'in_progress', content: [] },
+		sequence_number: 3
+	}),
+	event('openai_event', {
+		type: 'response.output_text.delta',
+		item_id: 'msg_1',
+		output_index: 1,
+		content_index: 0,
+		delta: 'Let ',
+		logprobs: [],
+		sequence_number: 4
+	}),
 	event('text_delta', { delta: 'Let ' }),
-	event('openai_event', { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 1, content_index: 0, delta: 'me look.', logprobs: [], sequence_number: 5 }),
+	event('openai_event', {
+		type: 'response.output_text.delta',
+		item_id: 'msg_1',
+		output_index: 1,
+		content_index: 0,
+		delta: 'me look.',
+		logprobs: [],
+		sequence_number: 5
+	}),
 	event('text_delta', { delta: 'me look.' }),
-	event('openai_event', { type: 'response.output_item.added', output_index: 2, item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'lookup_weather', arguments: '', status: 'in_progress' }, sequence_number: 6 }),
-	event('openai_event', { type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 2, delta: '{"city":"Paris"}', sequence_number: 7 }),
-	event('openai_event', { type: 'response.output_item.done', output_index: 2, item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'lookup_weather', arguments: '{"city":"Paris"}', status: 'completed' }, sequence_number: 8 }),
+	event('openai_event', {
+		type: 'response.output_item.added',
+		output_index: 2,
+		item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'lookup_weather', arguments: '', status: 'in_progress' },
+		sequence_number: 6
+	}),
+	event('openai_event', {
+		type: 'response.function_call_arguments.delta',
+		item_id: 'fc_1',
+		output_index: 2,
+		delta: '{"city":"Paris"}',
+		sequence_number: 7
+	}),
+	event('openai_event', {
+		type: 'response.output_item.done',
+		output_index: 2,
+		item: {
+			id: 'fc_1',
+			type: 'function_call',
+			call_id: 'call_1',
+			name: 'lookup_weather',
+			arguments: '{"city":"Paris"}',
+			status: 'completed'
+		},
+		sequence_number: 8
+	}),
 	event('openai_event', { type: 'response.completed', response: responseObject('completed'), sequence_number: 9 }),
 	event('tool_call', { call_id: 'call_1', name: 'lookup_weather', arguments: '{"city":"Paris"}', requires_approval: false }),
 	event('done', {
@@ -46,7 +102,13 @@ describe('agent API: requests', () => {
 	});
 
 	it('posts a tool output to /api/agent/tool-output/ once the session is known', () => {
-		const call = { toolCallId: 'call_1', toolName: 'lookup_weather', input: { city: 'Paris' }, argumentsText: '{"city":"Paris"}', requiresApproval: false };
+		const call = {
+			toolCallId: 'call_1',
+			toolName: 'lookup_weather',
+			input: { city: 'Paris' },
+			argumentsText: '{"city":"Paris"}',
+			requiresApproval: false
+		};
 		expect(continuation({ agent, session: newTaskSession(), call, output: 1 })).toBeNull();
 		expect(continuation({ agent, session: { kind: 'task', taskId: 's1' }, call, output: { temperature: 21 } })?.request).toEqual({
 			method: 'POST',
@@ -99,29 +161,55 @@ describe('agent API: events', () => {
 			finishReason: 'requires_action',
 			taskId: 's1',
 			messageId: 'm1',
-			pending: [{ toolCallId: 'call_1', toolName: 'lookup_weather', input: { city: 'Paris' }, argumentsText: '{"city":"Paris"}', requiresApproval: false }]
+			pending: [
+				{
+					toolCallId: 'call_1',
+					toolName: 'lookup_weather',
+					input: { city: 'Paris' },
+					argumentsText: '{"city":"Paris"}',
+					requiresApproval: false
+				}
+			]
 		});
 		expect(afterResponse(newTaskSession(), { answer, headers: {} })).toEqual({ kind: 'task', taskId: 's1' });
 	});
 
 	it('marks calls of an earlier step as run on the server when a new step starts', () => {
 		const body =
-			event('openai_event', { type: 'response.output_item.done', output_index: 0, item: { type: 'function_call', call_id: 'c1', name: 'calculator', arguments: '{"expression":"6*7"}' } }) +
+			event('openai_event', {
+				type: 'response.output_item.done',
+				output_index: 0,
+				item: { type: 'function_call', call_id: 'c1', name: 'calculator', arguments: '{"expression":"6*7"}' }
+			}) +
 			event('openai_event', { type: 'response.created', response: responseObject('in_progress') }) +
 			event('text_delta', { delta: 'It is 42.' }) +
 			event('done', { session_id: 's1', message_id: 'm1', status: 'completed', pending_tool_calls: [] });
 		const { answer } = replayBody(agentApiProtocol, body);
 		expect(answer.parts).toEqual([
-			{ type: 'tool', toolCallId: 'c1', toolName: 'calculator', inputText: '{"expression":"6*7"}', input: { expression: '6*7' }, state: 'executed' },
+			{
+				type: 'tool',
+				toolCallId: 'c1',
+				toolName: 'calculator',
+				inputText: '{"expression":"6*7"}',
+				input: { expression: '6*7' },
+				state: 'executed'
+			},
 			{ type: 'text', text: 'It is 42.' }
 		]);
 		expect(answer.status).toBe('completed');
 	});
 
 	it('reports errors and approval calls', () => {
-		const failed = replayBody(agentApiProtocol, event('error', { code: 'upstream', message: 'Model down' }) + event('done', { session_id: 's1', message_id: 'm1', status: 'error', pending_tool_calls: [] }));
+		const failed = replayBody(
+			agentApiProtocol,
+			event('error', { code: 'upstream', message: 'Model down' }) +
+				event('done', { session_id: 's1', message_id: 'm1', status: 'error', pending_tool_calls: [] })
+		);
 		expect(failed.answer).toMatchObject({ status: 'error', error: 'Model down', taskId: 's1' });
-		const approval = replayBody(agentApiProtocol, event('tool_call', { call_id: 'c9', name: 'wipe', arguments: '{}', requires_approval: true }));
+		const approval = replayBody(
+			agentApiProtocol,
+			event('tool_call', { call_id: 'c9', name: 'wipe', arguments: '{}', requires_approval: true })
+		);
 		expect(approval.answer.parts[0]).toMatchObject({ state: 'approval-requested', toolName: 'wipe' });
 	});
 });

@@ -104,7 +104,10 @@ function applyResponsesEvent(state: AnswerState, event: unknown): AnswerState {
 		case 'response.output_item.done': {
 			if (stringField(item, 'type') !== 'function_call') return state;
 			const callId = stringField(item, 'call_id') ?? '';
-			return completeToolInput(state, callId, { toolName: stringField(item, 'name') ?? '', inputText: stringField(item, 'arguments') ?? '' });
+			return completeToolInput(state, callId, {
+				toolName: stringField(item, 'name') ?? '',
+				inputText: stringField(item, 'arguments') ?? ''
+			});
 		}
 		case 'response.failed':
 			return failAnswer(state, stringField(field(field(event, 'response'), 'error'), 'message') ?? 'The response failed.');

@@ -46,7 +46,14 @@ describe('tool calls', () => {
 		state = appendToolInput(state, 'c1', '"6*7"}');
 		state = completeToolInput(state, 'c1');
 		expect(state.parts).toEqual([
-			{ type: 'tool', toolCallId: 'c1', toolName: 'calc', inputText: '{"expression":"6*7"}', input: { expression: '6*7' }, state: 'input-available' }
+			{
+				type: 'tool',
+				toolCallId: 'c1',
+				toolName: 'calc',
+				inputText: '{"expression":"6*7"}',
+				input: { expression: '6*7' },
+				state: 'input-available'
+			}
 		]);
 	});
 
@@ -68,12 +75,26 @@ describe('endAnswer and answerPendingCall', () => {
 	});
 
 	it('shows the output the caller sent and stops waiting for that call', () => {
-		const call = { toolCallId: 'c1', toolName: 'lookup', input: { city: 'Paris' }, argumentsText: '{"city":"Paris"}', requiresApproval: false };
+		const call = {
+			toolCallId: 'c1',
+			toolName: 'lookup',
+			input: { city: 'Paris' },
+			argumentsText: '{"city":"Paris"}',
+			requiresApproval: false
+		};
 		const waiting = endAnswer(initialAnswer(), 'requires-action', { pending: [call] });
 		const answered = answerPendingCall(waiting, call, { temperature: 21 });
 		expect(answered.pending).toEqual([]);
 		expect(answered.parts).toEqual([
-			{ type: 'tool', toolCallId: 'c1', toolName: 'lookup', inputText: '{"city":"Paris"}', input: { city: 'Paris' }, state: 'output-available', output: { temperature: 21 } }
+			{
+				type: 'tool',
+				toolCallId: 'c1',
+				toolName: 'lookup',
+				inputText: '{"city":"Paris"}',
+				input: { city: 'Paris' },
+				state: 'output-available',
+				output: { temperature: 21 }
+			}
 		]);
 		const denied = answerPendingCall(waiting, { ...call, requiresApproval: true }, { approved: false });
 		expect(denied.parts[0]).toMatchObject({ state: 'output-denied' });

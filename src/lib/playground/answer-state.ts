@@ -43,11 +43,7 @@ export function findTool(state: AnswerState, toolCallId: string): ToolPart | und
 }
 
 /** Creates or changes the part of a tool call; a new part starts with empty arguments, streaming. */
-export function upsertTool(
-	state: AnswerState,
-	toolCallId: string,
-	change: Partial<Omit<ToolPart, 'type' | 'toolCallId'>>
-): AnswerState {
+export function upsertTool(state: AnswerState, toolCallId: string, change: Partial<Omit<ToolPart, 'type' | 'toolCallId'>>): AnswerState {
 	const index = state.keys[toolKey(toolCallId)];
 	const part = index === undefined ? undefined : state.parts[index];
 	if (index !== undefined && part?.type === 'tool') return replacePart(state, index, { ...part, ...change });

@@ -34,7 +34,9 @@ describe('assistant transport, data stream', () => {
 			body: {
 				kind: 'json',
 				value: {
-					commands: [{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'hi' }] }, parentId: null, sourceId: null }],
+					commands: [
+						{ type: 'add-message', message: { role: 'user', parts: [{ type: 'text', text: 'hi' }] }, parentId: null, sourceId: null }
+					],
 					state: {}
 				}
 			}
@@ -67,7 +69,14 @@ describe('assistant transport, data stream', () => {
 		expect(answer.parts).toEqual([
 			{ type: 'reasoning', text: 'Calling it.' },
 			{ type: 'text', text: 'Let me look.' },
-			{ type: 'tool', toolCallId: 'call_1', toolName: 'lookup_weather', inputText: '{"city":"Paris"}', input: { city: 'Paris' }, state: 'input-available' }
+			{
+				type: 'tool',
+				toolCallId: 'call_1',
+				toolName: 'lookup_weather',
+				inputText: '{"city":"Paris"}',
+				input: { city: 'Paris' },
+				state: 'input-available'
+			}
 		]);
 		expect(answer).toMatchObject({ status: 'requires-action', finishReason: 'tool-calls', taskId: 't1', messageId: 'a1' });
 		expect(answer.pending.map((call) => call.toolCallId)).toEqual(['call_1']);
@@ -84,14 +93,19 @@ describe('assistant transport, data stream', () => {
 		expect(next?.request.body).toEqual({
 			kind: 'json',
 			value: {
-				commands: [{ type: 'add-tool-result', toolCallId: 'call_1', toolName: 'lookup_weather', result: { temperature: 21 }, isError: false }],
+				commands: [
+					{ type: 'add-tool-result', toolCallId: 'call_1', toolName: 'lookup_weather', result: { temperature: 21 }, isError: false }
+				],
 				state: { taskId: 't1' }
 			}
 		});
 	});
 
 	it('shows results, errors, and a stopped answer', () => {
-		const result = replayBody(assistantDataStreamProtocol, '9:{"toolCallId":"c","toolName":"calc","args":{}}\na:{"toolCallId":"c","result":42}\nd:{"finishReason":"stop","usage":{}}\n');
+		const result = replayBody(
+			assistantDataStreamProtocol,
+			'9:{"toolCallId":"c","toolName":"calc","args":{}}\na:{"toolCallId":"c","result":42}\nd:{"finishReason":"stop","usage":{}}\n'
+		);
 		expect(result.answer.parts[0]).toMatchObject({ state: 'output-available', output: 42 });
 		expect(result.answer.status).toBe('completed');
 		expect(replayBody(assistantDataStreamProtocol, '3:"Model down"\n').answer).toMatchObject({ status: 'error', error: 'Model down' });

@@ -1,4 +1,14 @@
-import { appendText, appendToolInput, asText, completeToolInput, endAnswer, failAnswer, field, setToolResult, upsertTool } from './answer-state';
+import {
+	appendText,
+	appendToolInput,
+	asText,
+	completeToolInput,
+	endAnswer,
+	failAnswer,
+	field,
+	setToolResult,
+	upsertTool
+} from './answer-state';
 import {
 	applyThreadOperations,
 	assistantAfterResponse,
@@ -93,7 +103,8 @@ export const assistantDataStreamProtocol: PlaygroundProtocol = {
 		id: 'assistant-data-stream',
 		label: 'Assistant transport (data stream)',
 		endpoint: 'POST /assistant',
-		description: 'assistant-ui’s default format: `code:JSON` lines (`aui-state`, `0` text, `b`/`c`/`9` tool calls, `a` results, `d` finish).',
+		description:
+			'assistant-ui’s default format: `code:JSON` lines (`aui-state`, `0` text, `b`/`c`/`9` tool calls, `a` results, `d` finish).',
 		sessionName: 'state.taskId',
 		continues: true
 	},

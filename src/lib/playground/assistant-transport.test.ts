@@ -10,7 +10,14 @@ const sse = (chunks: unknown[]) => chunks.map((chunk) => `data: ${JSON.stringify
 
 /** A real assistant-transport continuation: the earlier call's result is in the state only. */
 const continuedBody = sse([
-	{ type: 'update-state', path: [], operations: [{ type: 'set', path: ['taskId'], value: 't1' }, { type: 'set', path: ['messages'], value: [] }] },
+	{
+		type: 'update-state',
+		path: [],
+		operations: [
+			{ type: 'set', path: ['taskId'], value: 't1' },
+			{ type: 'set', path: ['messages'], value: [] }
+		]
+	},
 	{ type: 'step-start', path: [], messageId: 'a1' },
 	{ type: 'part-start', path: [], part: { type: 'reasoning' } },
 	{ type: 'text-delta', path: [0], textDelta: 'Reporting.' },
@@ -67,10 +74,22 @@ describe('assistant transport, SSE', () => {
 		]);
 		const { answer } = replayBody(assistantTransportProtocol, body);
 		expect(answer.parts).toEqual([
-			{ type: 'tool', toolCallId: 'call_1', toolName: 'lookup_weather', inputText: '{"city":"Paris"}', input: { city: 'Paris' }, state: 'input-available' }
+			{
+				type: 'tool',
+				toolCallId: 'call_1',
+				toolName: 'lookup_weather',
+				inputText: '{"city":"Paris"}',
+				input: { city: 'Paris' },
+				state: 'input-available'
+			}
 		]);
 		expect(answer.pending.map((call) => call.toolName)).toEqual(['lookup_weather']);
-		const next = assistantTransportProtocol.continuation({ agent, session: { kind: 'task', taskId: 't1' }, call: answer.pending[0], output: 'sunny' });
+		const next = assistantTransportProtocol.continuation({
+			agent,
+			session: { kind: 'task', taskId: 't1' },
+			call: answer.pending[0],
+			output: 'sunny'
+		});
 		expect(next?.request).toEqual({
 			method: 'POST',
 			url: '/assistant?agent=weather&protocol=assistant-transport',

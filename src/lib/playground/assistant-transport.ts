@@ -1,4 +1,14 @@
-import { appendToolInput, asText, completeToolInput, endAnswer, failAnswer, field, pushPart, setToolResult, upsertTool } from './answer-state';
+import {
+	appendToolInput,
+	asText,
+	completeToolInput,
+	endAnswer,
+	failAnswer,
+	field,
+	pushPart,
+	setToolResult,
+	upsertTool
+} from './answer-state';
 import {
 	applyThreadOperations,
 	assistantAfterResponse,
@@ -12,7 +22,11 @@ import type { AnswerState, PlaygroundProtocol, RawEvent } from './types';
 
 /** A parser for assistant-stream's SSE format: `data: {"type": …}` chunks, `[DONE]` last. */
 export function createParser() {
-	return sseEventParser((_message, data) => ({ type: stringField(data, 'type') ?? 'message', data, preview: previewWithout(data, ['type']) }));
+	return sseEventParser((_message, data) => ({
+		type: stringField(data, 'type') ?? 'message',
+		data,
+		preview: previewWithout(data, ['type'])
+	}));
 }
 
 /** The index a chunk's `path: [i]` points at: the i-th part this stream started. */
@@ -87,7 +101,8 @@ export const assistantTransportProtocol: PlaygroundProtocol = {
 		id: 'assistant-transport',
 		label: 'Assistant transport (SSE)',
 		endpoint: 'POST /assistant?protocol=assistant-transport',
-		description: 'assistant-stream’s SSE format: `update-state`, `part-start`, `text-delta` by part path, `result`, `message-finish`, `[DONE]` last.',
+		description:
+			'assistant-stream’s SSE format: `update-state`, `part-start`, `text-delta` by part path, `result`, `message-finish`, `[DONE]` last.',
 		sessionName: 'state.taskId',
 		continues: true
 	},

@@ -9,7 +9,11 @@ const parse = (body: string) => uiStreamProtocol.createParser().parseChunk(body,
 
 describe('exchanges', () => {
 	it('collects events and renders the answer through them', () => {
-		const exchange = withEvents(start(), uiStreamProtocol, parse('data: {"type":"text-start","id":"t"}\n\ndata: {"type":"text-delta","id":"t","delta":"Hi"}\n\n'));
+		const exchange = withEvents(
+			start(),
+			uiStreamProtocol,
+			parse('data: {"type":"text-start","id":"t"}\n\ndata: {"type":"text-delta","id":"t","delta":"Hi"}\n\n')
+		);
 		expect(exchange.phase).toBe('streaming');
 		expect(exchange.events.map((event) => event.type)).toEqual(['text-start', 'text-delta']);
 		expect(exchange.answer.parts).toEqual([{ type: 'text', text: 'Hi' }]);
@@ -18,7 +22,11 @@ describe('exchanges', () => {
 
 	it('keeps a finished answer as it is, and marks one cut short', () => {
 		const finished = withEvents(start(), uiStreamProtocol, parse('data: {"type":"finish","finishReason":"stop"}\n\n'));
-		expect(finishExchange(finished, { kind: 'streamed', head }, 120)).toMatchObject({ phase: 'done', durationMs: 120, answer: { status: 'completed' } });
+		expect(finishExchange(finished, { kind: 'streamed', head }, 120)).toMatchObject({
+			phase: 'done',
+			durationMs: 120,
+			answer: { status: 'completed' }
+		});
 		expect(finishExchange(start(), { kind: 'streamed', head }, 9).answer).toMatchObject({ status: 'interrupted', notice: ENDED_EARLY });
 		expect(finishExchange(start(), { kind: 'aborted', head }, 9)).toMatchObject({ stopped: true, answer: { status: 'interrupted' } });
 	});

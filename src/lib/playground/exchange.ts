@@ -4,13 +4,11 @@ import type { AnswerState, PlaygroundProtocol, PlaygroundRequest, ProtocolId, Ra
 
 /** What the person sent: a message, or a tool's output. */
 export type ExchangeInput =
-	| { kind: 'message'; text: string }
-	| { kind: 'tool-output'; toolName: string; toolCallId: string; output: unknown };
+	{ kind: 'message'; text: string } | { kind: 'tool-output'; toolName: string; toolCallId: string; output: unknown };
 
 /** Why an exchange has no (or no complete) answer. */
 export type ExchangeFailure =
-	| { kind: 'http-error'; status: number; statusText: string; body: unknown }
-	| { kind: 'failed'; message: string };
+	{ kind: 'http-error'; status: number; statusText: string; body: unknown } | { kind: 'failed'; message: string };
 
 /** One request of the playground and everything its response brought. */
 export interface Exchange {

@@ -115,18 +115,39 @@ describe('OpenAI-compatible: events', () => {
 		expect(answer).toMatchObject({
 			parts: [
 				{ type: 'text', text: 'Let me look.' },
-				{ type: 'tool', toolCallId: 'call_1', toolName: 'lookup_weather', inputText: '{"city":"Paris"}', input: { city: 'Paris' }, state: 'input-available' }
+				{
+					type: 'tool',
+					toolCallId: 'call_1',
+					toolName: 'lookup_weather',
+					inputText: '{"city":"Paris"}',
+					input: { city: 'Paris' },
+					state: 'input-available'
+				}
 			],
 			status: 'requires-action',
 			finishReason: 'tool_calls',
 			usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 },
-			pending: [{ toolCallId: 'call_1', toolName: 'lookup_weather', input: { city: 'Paris' }, argumentsText: '{"city":"Paris"}', requiresApproval: false }]
+			pending: [
+				{
+					toolCallId: 'call_1',
+					toolName: 'lookup_weather',
+					input: { city: 'Paris' },
+					argumentsText: '{"city":"Paris"}',
+					requiresApproval: false
+				}
+			]
 		});
 	});
 
 	it('ends on stop, and fails on a mid-stream error object', () => {
-		expect(replayBody(openAIProtocol, chunk({ content: 'Hi' }) + chunk({}, 'stop')).answer).toMatchObject({ status: 'completed', pending: [] });
-		const failed = replayBody(openAIProtocol, 'data: {"error":{"message":"Model down","type":"server_error","param":null,"code":"run_failed"}}\n\n');
+		expect(replayBody(openAIProtocol, chunk({ content: 'Hi' }) + chunk({}, 'stop')).answer).toMatchObject({
+			status: 'completed',
+			pending: []
+		});
+		const failed = replayBody(
+			openAIProtocol,
+			'data: {"error":{"message":"Model down","type":"server_error","param":null,"code":"run_failed"}}\n\n'
+		);
 		expect(failed.events[0].type).toBe('error');
 		expect(failed.answer).toMatchObject({ status: 'error', error: 'Model down' });
 	});

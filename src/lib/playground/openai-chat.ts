@@ -1,7 +1,27 @@
-import { answerText, appendText, appendToolInput, asText, completeToolInput, endAnswer, failAnswer, field, upsertTool } from './answer-state';
+import {
+	answerText,
+	appendText,
+	appendToolInput,
+	asText,
+	completeToolInput,
+	endAnswer,
+	failAnswer,
+	field,
+	upsertTool
+} from './answer-state';
 import { sseEventParser, stringField } from './event-parsers';
 import { jsonRequest } from './request';
-import type { AgentRef, AnswerPart, AnswerState, OpenAIMessage, PlaygroundProtocol, PlaygroundRequest, PlaygroundSession, RawEvent, ToolPart } from './types';
+import type {
+	AgentRef,
+	AnswerPart,
+	AnswerState,
+	OpenAIMessage,
+	PlaygroundProtocol,
+	PlaygroundRequest,
+	PlaygroundSession,
+	RawEvent,
+	ToolPart
+} from './types';
 
 type OpenAISession = Extract<PlaygroundSession, { kind: 'openai' }>;
 
@@ -145,7 +165,8 @@ export const openAIProtocol: PlaygroundProtocol = {
 		id: 'openai',
 		label: 'OpenAI-compatible',
 		endpoint: 'POST /v1/chat/completions',
-		description: 'Chat Completions with `stream: true`: `chat.completion.chunk` events, `[DONE]` last; the task id comes back in `X-Parley-Task-Id`.',
+		description:
+			'Chat Completions with `stream: true`: `chat.completion.chunk` events, `[DONE]` last; the task id comes back in `X-Parley-Task-Id`.',
 		sessionName: 'metadata.task_id',
 		continues: true
 	},

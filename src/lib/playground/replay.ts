@@ -6,7 +6,11 @@ import type { AnswerState, PlaygroundProtocol, RawEvent } from './types';
  * `chunkSize` characters (events that straddle chunks included), and folds the events into the
  * rendered answer.
  */
-export function replayBody(protocol: PlaygroundProtocol, body: string, chunkSize = body.length || 1): { events: RawEvent[]; answer: AnswerState } {
+export function replayBody(
+	protocol: PlaygroundProtocol,
+	body: string,
+	chunkSize = body.length || 1
+): { events: RawEvent[]; answer: AnswerState } {
 	const parser = protocol.createParser();
 	const events: RawEvent[] = [];
 	for (let offset = 0; offset < body.length; offset += chunkSize) {

@@ -17,7 +17,13 @@ describe('toFetchInit', () => {
 			method: 'POST',
 			url: '/api/teams/messages',
 			headers: { accept: 'text/event-stream' },
-			body: { kind: 'form', fields: [['text', 'hi'], ['id_team', 'playground']] }
+			body: {
+				kind: 'form',
+				fields: [
+					['text', 'hi'],
+					['id_team', 'playground']
+				]
+			}
 		});
 		expect(init.headers).toEqual({ accept: 'text/event-stream', 'x-parley-playground': '1' });
 		expect(init.body).toBeInstanceOf(FormData);

@@ -45,7 +45,16 @@ describe('team-agent API', () => {
 			{ event: 'finished' }
 		]);
 		const { events, answer } = replayBody(teamTasksProtocol, body, 5);
-		expect(events.map((event) => event.type)).toEqual(['started', 'loading', 'reasoning-chunk', 'step', 'text-chunk', 'text-chunk', 'finished', '[DONE]']);
+		expect(events.map((event) => event.type)).toEqual([
+			'started',
+			'loading',
+			'reasoning-chunk',
+			'step',
+			'text-chunk',
+			'text-chunk',
+			'finished',
+			'[DONE]'
+		]);
 		expect(answer).toMatchObject({
 			parts: [
 				{ type: 'reasoning', text: 'Calculating.' },
@@ -59,10 +68,16 @@ describe('team-agent API', () => {
 	});
 
 	it('ends interrupted with the reason, and cannot send tool outputs', () => {
-		const { answer } = replayBody(teamTasksProtocol, sse([{ event: 'interrupted', reason: 'The agent stopped to wait for the result of lookup_weather.' }]));
+		const { answer } = replayBody(
+			teamTasksProtocol,
+			sse([{ event: 'interrupted', reason: 'The agent stopped to wait for the result of lookup_weather.' }])
+		);
 		expect(answer).toMatchObject({ status: 'interrupted', notice: 'The agent stopped to wait for the result of lookup_weather.' });
 		const call = { toolCallId: 'c', toolName: 'x', input: {}, argumentsText: '{}', requiresApproval: false };
 		expect(teamTasksProtocol.continuation({ agent, session: { kind: 'task', taskId: 't7' }, call, output: 1 })).toBeNull();
-		expect(replayBody(teamTasksProtocol, sse([{ event: 'error', error: 'Model down' }])).answer).toMatchObject({ status: 'error', error: 'Model down' });
+		expect(replayBody(teamTasksProtocol, sse([{ event: 'error', error: 'Model down' }])).answer).toMatchObject({
+			status: 'error',
+			error: 'Model down'
+		});
 	});
 });

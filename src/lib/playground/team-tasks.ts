@@ -26,7 +26,11 @@ export const buildRequest: PlaygroundProtocol['buildRequest'] = ({ agent, text, 
 
 /** A parser for the team-agent stream: `data: {"event": …}` lines without SSE event names, `[DONE]` last. */
 export function createParser() {
-	return sseEventParser((_message, data) => ({ type: stringField(data, 'event') ?? 'message', data, preview: previewWithout(data, ['event']) }));
+	return sseEventParser((_message, data) => ({
+		type: stringField(data, 'event') ?? 'message',
+		data,
+		preview: previewWithout(data, ['event'])
+	}));
 }
 
 /** The rendered answer after one team-agent event. */
@@ -76,7 +80,8 @@ export const teamTasksProtocol: PlaygroundProtocol = {
 		id: 'team-tasks',
 		label: 'Team-agent API',
 		endpoint: 'POST /api/teams/messages',
-		description: 'Multipart in, `data: {"event": …}` lines out: `started`, `text-chunk`, `step`, then `finished`, `error` or `interrupted`; `[DONE]` last.',
+		description:
+			'Multipart in, `data: {"event": …}` lines out: `started`, `text-chunk`, `step`, then `finished`, `error` or `interrupted`; `[DONE]` last.',
 		sessionName: 'id_task',
 		continues: false
 	},

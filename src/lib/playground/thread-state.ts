@@ -1,9 +1,7 @@
 import { field } from './answer-state';
 
 /** One change to assistant-ui's thread state: `set` a value or `append-text` to a string, at a path. */
-export type StateOperation =
-	| { type: 'set'; path: string[]; value: unknown }
-	| { type: 'append-text'; path: string[]; value: string };
+export type StateOperation = { type: 'set'; path: string[]; value: unknown } | { type: 'append-text'; path: string[]; value: string };
 
 type Container = Record<string, unknown> | unknown[];
 

@@ -1,11 +1,5 @@
 /** The wire formats the playground can speak. */
-export type ProtocolId =
-	| 'ui-stream'
-	| 'agent-api'
-	| 'assistant-data-stream'
-	| 'assistant-transport'
-	| 'team-tasks'
-	| 'openai';
+export type ProtocolId = 'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai';
 
 /** The agent a request goes to, as the pages list it. */
 export interface AgentRef {
@@ -15,10 +9,7 @@ export interface AgentRef {
 }
 
 /** A request body: JSON, multipart form fields (text only), or none. */
-export type RequestBody =
-	| { kind: 'json'; value: unknown }
-	| { kind: 'form'; fields: [name: string, value: string][] }
-	| { kind: 'none' };
+export type RequestBody = { kind: 'json'; value: unknown } | { kind: 'form'; fields: [name: string, value: string][] } | { kind: 'none' };
 
 /** One HTTP request the playground sends, described fully enough to replay it with curl. */
 export interface PlaygroundRequest {
@@ -192,12 +183,7 @@ export interface PlaygroundProtocol {
 	/** The rendered answer after one more event. */
 	applyEvent(state: AnswerState, event: RawEvent): AnswerState;
 	/** The request that posts a pending call's output back and continues the run; null when the protocol cannot. */
-	continuation(input: {
-		agent: AgentRef;
-		session: PlaygroundSession;
-		call: PendingCall;
-		output: unknown;
-	}): PreparedRequest | null;
+	continuation(input: { agent: AgentRef; session: PlaygroundSession; call: PendingCall; output: unknown }): PreparedRequest | null;
 	/** The session once a response has ended: the task id it named, the answer added to the history. */
 	afterResponse(session: PlaygroundSession, result: { answer: AnswerState; headers: Record<string, string> }): PlaygroundSession;
 	/** A request that stops the run on the server, for protocols where closing the stream does not. */

@@ -43,7 +43,10 @@ const continuedBody = [
 	.map((line) => `${line}\n\n`)
 	.join('');
 
-const ids = (...values: string[]) => () => values.shift() ?? 'spare';
+const ids =
+	(...values: string[]) =>
+	() =>
+		values.shift() ?? 'spare';
 
 describe('UI message stream: requests', () => {
 	it('proposes the task id and posts the history with the new message', () => {

@@ -60,7 +60,11 @@ export const buildRequest: PlaygroundProtocol['buildRequest'] = ({ agent, text, 
 
 /** A parser for the UI message stream: `data: {"type": …}` events, `[DONE]` last. */
 export function createParser() {
-	return sseEventParser((_message, data) => ({ type: stringField(data, 'type') ?? 'message', data, preview: previewWithout(data, ['type']) }));
+	return sseEventParser((_message, data) => ({
+		type: stringField(data, 'type') ?? 'message',
+		data,
+		preview: previewWithout(data, ['type'])
+	}));
 }
 
 const finishStatus: Record<string, 'completed' | 'requires-action' | 'error'> = {

@@ -49,12 +49,16 @@ describe('parseConfig: defaults', () => {
 		expect(config.NODE_ENV).toBe('production');
 	});
 
-	it.each(['file:local.db', 'libsql://db.example.com', 'http://127.0.0.1:8080', 'https://db.example.com', 'ws://localhost:8080', 'wss://db.example.com'])(
-		'accepts DATABASE_URL %s',
-		(url) => {
-			expect(parseConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
-		}
-	);
+	it.each([
+		'file:local.db',
+		'libsql://db.example.com',
+		'http://127.0.0.1:8080',
+		'https://db.example.com',
+		'ws://localhost:8080',
+		'wss://db.example.com'
+	])('accepts DATABASE_URL %s', (url) => {
+		expect(parseConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+	});
 });
 
 describe('parseConfig: empty strings mean unset', () => {

@@ -3,13 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTempDb, type TempDb } from '../../../tests/support/temp-db';
 import { parseConfig } from './config';
 import { agents, users } from './db/schema';
-import {
-	announceStartup,
-	collectStartupFacts,
-	describeDatabaseUrl,
-	formatStartupSummary,
-	type StartupFacts
-} from './startup-summary';
+import { announceStartup, collectStartupFacts, describeDatabaseUrl, formatStartupSummary, type StartupFacts } from './startup-summary';
 
 /** The facts of a first start on the defaults. */
 const firstStart: StartupFacts = {

@@ -85,10 +85,7 @@ export async function collectStartupFacts(
 	done: { migrations: MigrationReport; seeded: SeedReport }
 ): Promise<StartupFacts> {
 	const defaultAgentSlug = config.DEFAULT_AGENT ?? 'assistant';
-	const [agent] = await db
-		.select({ name: agents.name, model: agents.model })
-		.from(agents)
-		.where(eq(agents.slug, defaultAgentSlug));
+	const [agent] = await db.select({ name: agents.name, model: agents.model }).from(agents).where(eq(agents.slug, defaultAgentSlug));
 	const [agentRows] = await db.select({ n: count() }).from(agents);
 	const [userRows] = await db.select({ n: count() }).from(users);
 	return {
@@ -118,9 +115,7 @@ function browsable(listening: string): string {
 function modelLines(facts: StartupFacts): string[] {
 	const agent = facts.defaultAgent;
 	if (!agent) {
-		return [
-			`no agent "${facts.defaultAgentSlug}" (the default): chats open on the first agent a person may use`
-		];
+		return [`no agent "${facts.defaultAgentSlug}" (the default): chats open on the first agent a person may use`];
 	}
 	const who = `${agent.name}, the default agent, answers with`;
 	const keys = 'OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_GENERATIVE_AI_API_KEY';
@@ -157,10 +152,7 @@ function addressLines(facts: StartupFacts, address: StartupAddress): string[] {
 	}
 	if (address.listening) {
 		const url = browsable(address.listening);
-		return [
-			`${url}${welcome}`,
-			`ORIGIN is not set, so forms over plain http are refused: start with ORIGIN=${url}`
-		];
+		return [`${url}${welcome}`, `ORIGIN is not set, so forms over plain http are refused: start with ORIGIN=${url}`];
 	}
 	return [`the server's address${welcome}`, 'under node build, set ORIGIN to it: forms are refused without it'];
 }

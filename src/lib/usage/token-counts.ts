@@ -46,10 +46,7 @@ export interface TokenDescription {
  * output with its reasoning part, each part shown when it was reported and is more than 0.
  * `null` when neither input nor output is known.
  */
-export function describeTokens(
-	counts: Partial<TokenCounts>,
-	numbers: Intl.NumberFormat = defaultNumbers
-): TokenDescription | null {
+export function describeTokens(counts: Partial<TokenCounts>, numbers: Intl.NumberFormat = defaultNumbers): TokenDescription | null {
 	const text: string[] = [];
 	const label: string[] = [];
 	const side = (total: number | null | undefined, part: number | null | undefined, short: string, long: string, partName: string) => {

@@ -32,9 +32,7 @@ export const POST: RequestHandler = async (event) => {
 		const started = await startCallerTurn({ db, config }, toCallerTurn(body, viewer, query.agent));
 		const turn = toThreadAnswer(started, await listMessages(db, started.task.id));
 		headers.set(TASK_ID_HEADER, turn.taskId);
-		return format === 'assistant-transport'
-			? assistantTransportResponse(turn, headers)
-			: dataStreamResponse(turn, headers);
+		return format === 'assistant-transport' ? assistantTransportResponse(turn, headers) : dataStreamResponse(turn, headers);
 	} catch (error) {
 		return threadErrorResponse(error, headers);
 	}

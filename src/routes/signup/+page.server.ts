@@ -9,6 +9,5 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: (event) =>
-		handleAuthForm(event, (credentials) => createAccount(event.locals.db, parseCredentials(credentials)))
+	default: (event) => handleAuthForm(event, (credentials) => createAccount(event.locals.db, parseCredentials(credentials)))
 };

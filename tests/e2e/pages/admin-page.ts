@@ -42,7 +42,10 @@ export class AdminPage {
 		if (options.systemPrompt) await this.page.getByLabel('System prompt').fill(options.systemPrompt);
 		if (options.visibility) await this.page.getByLabel('Visibility').selectOption(options.visibility);
 		for (const tool of options.tools ?? []) {
-			await this.page.getByTestId('agent-form').getByRole('checkbox', { name: new RegExp(`^${tool}\\b`) }).check();
+			await this.page
+				.getByTestId('agent-form')
+				.getByRole('checkbox', { name: new RegExp(`^${tool}\\b`) })
+				.check();
 		}
 	}
 

@@ -31,13 +31,7 @@ export function toolCall(toolCallId: string, toolName: string, input: unknown): 
 
 /** An answer's whole body: the chunks between start/finish, as SSE, ending with `[DONE]`. */
 export function uiMessageStream(messageId: string, chunks: UIChunk[]): string {
-	const all: UIChunk[] = [
-		{ type: 'start', messageId },
-		{ type: 'start-step' },
-		...chunks,
-		{ type: 'finish-step' },
-		{ type: 'finish' }
-	];
+	const all: UIChunk[] = [{ type: 'start', messageId }, { type: 'start-step' }, ...chunks, { type: 'finish-step' }, { type: 'finish' }];
 	return [...all.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`), 'data: [DONE]\n\n'].join('');
 }
 

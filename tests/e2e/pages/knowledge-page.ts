@@ -44,7 +44,10 @@ export class KnowledgeAdmin {
 	/** Opens an agent's admin page from the agents list, by slug. */
 	async open(slug: string) {
 		await this.page.goto('/admin/agents');
-		await new AdminPage(this.page).agentRow(slug).getByRole('link', { name: /^(Edit|View)$/ }).click();
+		await new AdminPage(this.page)
+			.agentRow(slug)
+			.getByRole('link', { name: /^(Edit|View)$/ })
+			.click();
 		await expect(this.section.getByRole('heading', { name: 'Knowledge' })).toBeVisible();
 	}
 

@@ -38,7 +38,10 @@ export class SettingsPage {
 
 	/** Revokes the link to a shared chat, confirming in the dialog. */
 	async revokeLink(title: string) {
-		await this.shareLinks.filter({ hasText: title }).getByRole('button', { name: `Revoke the link to ${title}` }).click();
+		await this.shareLinks
+			.filter({ hasText: title })
+			.getByRole('button', { name: `Revoke the link to ${title}` })
+			.click();
 		await answerConfirmation(this.page, 'Revoke link');
 		await expect(this.shareLinks.filter({ hasText: title })).toHaveCount(0);
 	}

@@ -46,12 +46,7 @@ function anthropicHeaders(): Record<string, string> {
 }
 
 /** Anthropic's error reply: `{ type: 'error', error: { type, message }, request_id }`. */
-export function anthropicError(
-	status: number,
-	message?: string,
-	retryAfter?: number,
-	model?: string
-): Reply {
+export function anthropicError(status: number, message?: string, retryAfter?: number, model?: string): Reply {
 	const known = ERROR_TYPES[status] ?? ERROR_TYPES[status >= 500 ? 500 : 400];
 	// An unknown model is answered `not_found_error` "model: <name>".
 	const defaultMessage = status === 404 && model ? `model: ${model}` : known.message;
@@ -156,8 +151,7 @@ function streamAnswer(call: ModelCall, issued: Set<string>) {
 		res.end();
 	};
 	for (const [index, block] of blocks.entries()) {
-		const delta = (delta: unknown) =>
-			emit(res, { type: 'content_block_delta', index, delta });
+		const delta = (delta: unknown) => emit(res, { type: 'content_block_delta', index, delta });
 		if (block.type === 'thinking') {
 			emit(res, {
 				type: 'content_block_start',
@@ -248,9 +242,7 @@ function validate(request: RecordedRequest, issued: Set<string>): Reply | null {
 			);
 		}
 		const lastIndex = body.messages.length - 1;
-		const answersTools = contentOf(body.messages[lastIndex]).some(
-			(block: Block) => block?.type === 'tool_result'
-		);
+		const answersTools = contentOf(body.messages[lastIndex]).some((block: Block) => block?.type === 'tool_result');
 		const assistant = body.messages[lastIndex - 1];
 		const assistantContent = contentOf(assistant);
 		if (

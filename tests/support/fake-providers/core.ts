@@ -156,11 +156,7 @@ interface Entry {
 }
 
 /** Starts a fake on 127.0.0.1 with a free port. */
-export async function serveFake(
-	kind: ProviderKind,
-	wire: WireFormat,
-	options: FakeProviderOptions = {}
-): Promise<FakeProvider> {
+export async function serveFake(kind: ProviderKind, wire: WireFormat, options: FakeProviderOptions = {}): Promise<FakeProvider> {
 	const models = options.models ?? ['fake-model'];
 	const queue: FakeStep[] = [];
 	const entries: Entry[] = [];
@@ -209,9 +205,7 @@ export async function serveFake(
 		requests.push(request);
 
 		const url = new URL(request.path, 'http://fake');
-		const segments = url.pathname.startsWith(wire.basePath + '/')
-			? url.pathname.slice(wire.basePath.length + 1).split('/')
-			: [];
+		const segments = url.pathname.startsWith(wire.basePath + '/') ? url.pathname.slice(wire.basePath.length + 1).split('/') : [];
 		const route = segments.length ? wire.route(request.method, segments) : null;
 		if (route === 'model') modelEntries.push(entry);
 		notifyArrival();
@@ -328,11 +322,7 @@ export function startEventStream(res: ServerResponse, headers: Record<string, st
  * Writes one SSE event: an optional `event:` line, one `data:` line, a blank line. `newline` is
  * `\r\n` for Google, whose `alt=sse` stream ends lines that way.
  */
-export function writeEvent(
-	res: ServerResponse,
-	data: unknown,
-	options: { event?: string; newline?: string } = {}
-) {
+export function writeEvent(res: ServerResponse, data: unknown, options: { event?: string; newline?: string } = {}) {
 	const newline = options.newline ?? '\n';
 	const payload = typeof data === 'string' ? data : JSON.stringify(data);
 	const eventLine = options.event ? `event: ${options.event}${newline}` : '';

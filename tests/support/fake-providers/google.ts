@@ -31,18 +31,16 @@ const STATUSES: Record<number, { status: string; message: string }> = {
 		status: 'RESOURCE_EXHAUSTED',
 		message: 'You exceeded your current quota, please check your plan and billing details.'
 	},
-	500: { status: 'INTERNAL', message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' },
+	500: {
+		status: 'INTERNAL',
+		message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'
+	},
 	503: { status: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' },
 	504: { status: 'DEADLINE_EXCEEDED', message: 'Deadline expired before operation could complete.' }
 };
 
 /** Google's error reply: `{ error: { code, message, status, details? } }`, indented by two spaces. */
-export function googleError(
-	status: number,
-	message?: string,
-	retryAfter?: number,
-	details?: unknown[]
-): Reply {
+export function googleError(status: number, message?: string, retryAfter?: number, details?: unknown[]): Reply {
 	const known = STATUSES[status] ?? STATUSES[status >= 500 ? 500 : 400];
 	const headers: Record<string, string> = {};
 	if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
@@ -72,11 +70,7 @@ export function googleError(
  * Gemini refuses a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401, and a
  * missing key with 403 PERMISSION_DENIED.
  */
-function checkAuth(
-	request: RecordedRequest,
-	query: URLSearchParams,
-	apiKey: string | undefined
-): Reply | null {
+function checkAuth(request: RecordedRequest, query: URLSearchParams, apiKey: string | undefined): Reply | null {
 	if (apiKey === undefined) return null;
 	const given = request.headers['x-goog-api-key'] ?? query.get('key');
 	if (!given) {
@@ -148,9 +142,7 @@ function streamAnswer(call: ModelCall, sign: () => string) {
 		writeEvent(
 			res,
 			{
-				candidates: [
-					{ content: { parts, role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }
-				],
+				candidates: [{ content: { parts, role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
 				usageMetadata: usage,
 				...base
 			},
@@ -292,8 +284,7 @@ export function googleWire(): WireFormat {
 						: undefined),
 				retryAfter
 			),
-		notFound: (request) =>
-			googleError(404, `Method not found: ${request.method} ${request.path.split('?')[0]}`),
+		notFound: (request) => googleError(404, `Method not found: ${request.method} ${request.path.split('?')[0]}`),
 		modelList(models) {
 			return {
 				models: models.map((id) => ({

@@ -13,24 +13,12 @@
  * one fake should serve all the turns of a conversation.
  */
 import { anthropicWire } from './anthropic';
-import {
-	serveFake,
-	type FakeProvider,
-	type FakeProviderOptions,
-	type ProviderKind,
-	type WireFormat
-} from './core';
+import { serveFake, type FakeProvider, type FakeProviderOptions, type ProviderKind, type WireFormat } from './core';
 import { googleWire } from './google';
 import { openaiChatWire } from './openai-chat';
 import { openaiResponsesWire } from './openai-responses';
 
-export type {
-	FakeProvider,
-	FakeProviderOptions,
-	FakeStep,
-	ProviderKind,
-	RecordedRequest
-} from './core';
+export type { FakeProvider, FakeProviderOptions, FakeStep, ProviderKind, RecordedRequest } from './core';
 
 /** Each fake gets its own wire format, which remembers the signatures and items it handed out. */
 const WIRE_FORMATS: Record<ProviderKind, () => WireFormat> = {
@@ -45,9 +33,6 @@ const WIRE_FORMATS: Record<ProviderKind, () => WireFormat> = {
  * (default `['fake-model']`); with `apiKey`, any other key gets the provider's own refusal
  * (OpenAI and Anthropic 401; Gemini 400 API_KEY_INVALID, or 403 without a key).
  */
-export function startFakeProvider(
-	kind: ProviderKind,
-	options?: FakeProviderOptions
-): Promise<FakeProvider> {
+export function startFakeProvider(kind: ProviderKind, options?: FakeProviderOptions): Promise<FakeProvider> {
 	return serveFake(kind, WIRE_FORMATS[kind](), options);
 }

@@ -105,9 +105,7 @@ function streamAnswer(call: ModelCall) {
 	if (step.midStreamError === 'provider') return fail();
 	for (const [index, toolCall] of (step.toolCalls ?? []).entries()) {
 		chunk({
-			tool_calls: [
-				{ index, id: callId(), type: 'function', function: { name: toolCall.name, arguments: '' } }
-			]
+			tool_calls: [{ index, id: callId(), type: 'function', function: { name: toolCall.name, arguments: '' } }]
 		});
 		for (const piece of splitArguments(JSON.stringify(toolCall.input))) {
 			chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
@@ -184,9 +182,7 @@ function validate(request: RecordedRequest): Reply | null {
 			for (let next = index + 1; messages[next]?.role === 'tool'; next++) {
 				answered.add(messages[next].tool_call_id);
 			}
-			const missing = message.tool_calls
-				.map((call: Json) => call?.id)
-				.filter((id: string) => !answered.has(id));
+			const missing = message.tool_calls.map((call: Json) => call?.id).filter((id: string) => !answered.has(id));
 			if (missing.length) {
 				return openaiInvalid(
 					`An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.join(', ')}`,

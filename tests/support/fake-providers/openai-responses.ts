@@ -109,8 +109,7 @@ interface Memory {
 function outputItems(step: FakeStep, body: Json, memory: Memory) {
 	const items: Json[] = [];
 	if (step.reasoning !== undefined) {
-		const wantsEncrypted =
-			Array.isArray(body?.include) && body.include.includes('reasoning.encrypted_content');
+		const wantsEncrypted = Array.isArray(body?.include) && body.include.includes('reasoning.encrypted_content');
 		const wantsSummary = body?.reasoning?.summary != null;
 		items.push({
 			id: itemId('rs'),

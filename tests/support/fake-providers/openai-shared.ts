@@ -9,8 +9,7 @@ const ERRORS: Record<number, { type: string; code: string | null; message: strin
 	401: {
 		type: 'invalid_request_error',
 		code: 'invalid_api_key',
-		message:
-			'Incorrect API key provided: sk-fake. You can find your API key at https://platform.openai.com/account/api-keys.'
+		message: 'Incorrect API key provided: sk-fake. You can find your API key at https://platform.openai.com/account/api-keys.'
 	},
 	403: {
 		type: 'invalid_request_error',
@@ -51,12 +50,7 @@ export function openaiHeaders(): Record<string, string> {
 }
 
 /** OpenAI's error reply: `{ error: { message, type, param, code } }`, indented by four spaces. */
-export function openaiError(
-	status: number,
-	message?: string,
-	retryAfter?: number,
-	model = 'gpt-5-mini'
-): Reply {
+export function openaiError(status: number, message?: string, retryAfter?: number, model = 'gpt-5-mini'): Reply {
 	const known = ERRORS[status] ?? ERRORS[status >= 500 ? 500 : 400];
 	const headers: Record<string, string> = openaiHeaders();
 	if (status === 429) {
@@ -77,11 +71,7 @@ export function openaiError(
 }
 
 /** OpenAI's refusal of a request it cannot take: `invalid_request_error` naming the parameter. */
-export function openaiInvalid(
-	message: string,
-	param: string | null,
-	options: { status?: number; code?: string | null } = {}
-): Reply {
+export function openaiInvalid(message: string, param: string | null, options: { status?: number; code?: string | null } = {}): Reply {
 	const body = {
 		error: { message, type: 'invalid_request_error', param, code: options.code ?? null }
 	};

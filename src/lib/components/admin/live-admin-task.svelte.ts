@@ -73,7 +73,12 @@ export function liveAdminTask(loaded: () => AdminTaskLoad): {
 			stored.clear();
 			entries = messages;
 		});
-		const stop = followTask(taskId, liveEventId, (event) => applier.apply(event), () => applier.clear());
+		const stop = followTask(
+			taskId,
+			liveEventId,
+			(event) => applier.apply(event),
+			() => applier.clear()
+		);
 		return () => {
 			stop();
 			applier.clear();

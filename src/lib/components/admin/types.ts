@@ -7,9 +7,7 @@ export interface AdminFormFailure {
 
 /** An action result, narrowed to a failure when it is one. */
 export function asFailure(form: unknown): AdminFormFailure | null {
-	return form && typeof form === 'object' && 'message' in form && typeof form.message === 'string'
-		? (form as AdminFormFailure)
-		: null;
+	return form && typeof form === 'object' && 'message' in form && typeof form.message === 'string' ? (form as AdminFormFailure) : null;
 }
 
 /** Suggests a slug from a name: lower case, words joined by "-". */

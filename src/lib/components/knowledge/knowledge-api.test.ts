@@ -3,7 +3,9 @@ import { errorMessageOf, isUnfinished } from './knowledge-api';
 
 describe('knowledge requests', () => {
 	it('shows the server’s message, else one for the status', () => {
-		const body = { error: { code: 'unsupported_media_type', message: '"photo.zip" is application/zip; a catalogue must be a CSV or JSON file.' } };
+		const body = {
+			error: { code: 'unsupported_media_type', message: '"photo.zip" is application/zip; a catalogue must be a CSV or JSON file.' }
+		};
 		expect(errorMessageOf(415, body)).toBe(body.error.message);
 		expect(errorMessageOf(413, 'Payload Too Large')).toBe('The file is larger than the server accepts.');
 		expect(errorMessageOf(422, undefined)).toBe('The file could not be read.');

@@ -40,7 +40,14 @@ describe('parseSearchEnvelope', () => {
 
 	it('reads passages with their source and position', () => {
 		const result = parseSearchEnvelope({
-			data: [{ text: 'Returns are free for 30 days.', source: { id: 's2', name: 'policy.md', file_id: 'f1' }, position: 2, scores: { hybrid: 0.02 } }],
+			data: [
+				{
+					text: 'Returns are free for 30 days.',
+					source: { id: 's2', name: 'policy.md', file_id: 'f1' },
+					position: 2,
+					scores: { hybrid: 0.02 }
+				}
+			],
 			metadata: { ...metadata, weights: 'heavy' }
 		});
 		expect(result?.kind).toBe('passages');

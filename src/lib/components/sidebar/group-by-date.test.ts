@@ -7,8 +7,7 @@ afterEach(() => {
 });
 
 /** A local time in the process's time zone. */
-const at = (year: number, month: number, day: number, hour = 12, minute = 0) =>
-	new Date(year, month - 1, day, hour, minute).getTime();
+const at = (year: number, month: number, day: number, hour = 12, minute = 0) => new Date(year, month - 1, day, hour, minute).getTime();
 
 describe('dateGroupOf', () => {
 	const now = new Date(2026, 11, 6, 9, 30); // 6 December 2026, 09:30 local

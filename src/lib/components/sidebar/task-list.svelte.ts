@@ -112,7 +112,9 @@ export class TaskList {
 		this.loading = true;
 		const run = this.searchRun;
 		try {
-			const page = await (await client()).tasks.sidebar.query({
+			const page = await (
+				await client()
+			).tasks.sidebar.query({
 				limit: SIDEBAR_PAGE_SIZE,
 				cursor,
 				query: searching ? this.query : undefined
@@ -163,9 +165,7 @@ export class TaskList {
 	apply(task: SidebarTask): void {
 		this.items = withTask(this.items, task, this.nextCursor === null);
 		if (this.results.some((result) => result.id === task.id)) {
-			this.results = this.results.flatMap((result) =>
-				result.id !== task.id ? [result] : task.status === 'archived' ? [] : [task]
-			);
+			this.results = this.results.flatMap((result) => (result.id !== task.id ? [result] : task.status === 'archived' ? [] : [task]));
 		}
 	}
 

@@ -90,8 +90,7 @@ function fieldOf(name: string, property: Fields, required: boolean): FormField |
 	if (type === 'string' || type === undefined) {
 		const minLength = finite(property.minLength);
 		const maxLength = finite(property.maxLength);
-		const kind =
-			property.format === 'email' ? 'email' : property.format === 'date' ? 'date' : (maxLength ?? 0) > 200 ? 'textarea' : 'text';
+		const kind = property.format === 'email' ? 'email' : property.format === 'date' ? 'date' : (maxLength ?? 0) > 200 ? 'textarea' : 'text';
 		return {
 			...base,
 			kind,

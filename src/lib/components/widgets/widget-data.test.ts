@@ -3,7 +3,9 @@ import { readAppointmentPicker, readChoice, readForm, readProductCarousel } from
 
 describe('readChoice', () => {
 	it('reads options, the label defaulting to the value', () => {
-		expect(readChoice({ question: 'Which team?', options: [{ value: 'billing', label: 'Billing', description: 'Invoices' }, { value: 'tech' }] })).toEqual({
+		expect(
+			readChoice({ question: 'Which team?', options: [{ value: 'billing', label: 'Billing', description: 'Invoices' }, { value: 'tech' }] })
+		).toEqual({
 			question: 'Which team?',
 			options: [
 				{ value: 'billing', label: 'Billing', description: 'Invoices' },

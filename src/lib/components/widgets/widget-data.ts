@@ -1,8 +1,4 @@
-import type {
-	AppointmentPickerWidgetData,
-	ChoiceWidgetData,
-	ProductCarouselWidgetData
-} from '../../widgets/contract';
+import type { AppointmentPickerWidgetData, ChoiceWidgetData, ProductCarouselWidgetData } from '../../widgets/contract';
 import { safeImageUrl } from '../knowledge/search-envelope';
 import { formFields, type FormField } from './form-fields';
 import { isTimeZone } from './group-slots-by-day';

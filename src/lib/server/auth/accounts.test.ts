@@ -51,7 +51,14 @@ describe('createAccount', () => {
 
 	it('returns the new user, enabled, with its name', async () => {
 		const user = await createAccount(temp.db, { email: 'ada@example.com', password: PASSWORD, name: 'Ada' });
-		expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', role: 'admin', disabled: false, theme: 'system' });
+		expect(user).toEqual({
+			id: expect.any(String),
+			email: 'ada@example.com',
+			name: 'Ada',
+			role: 'admin',
+			disabled: false,
+			theme: 'system'
+		});
 	});
 
 	it('stores the email trimmed and lower-cased', async () => {

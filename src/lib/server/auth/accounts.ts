@@ -50,9 +50,7 @@ export async function createAccount(
 	const id = newId();
 	const passwordHash = await hashPassword(password);
 	const now = Date.now();
-	const role = input.role
-		? sql`${input.role}`
-		: sql`(CASE WHEN EXISTS (SELECT 1 FROM ${users}) THEN 'user' ELSE 'admin' END)`;
+	const role = input.role ? sql`${input.role}` : sql`(CASE WHEN EXISTS (SELECT 1 FROM ${users}) THEN 'user' ELSE 'admin' END)`;
 	try {
 		await db.run(sql`INSERT INTO ${users} (id, email, name, password_hash, role, disabled, created_at, updated_at)
 			VALUES (${id}, ${email}, ${input.name ?? null}, ${passwordHash}, ${role}, 0, ${now}, ${now})`);
@@ -73,9 +71,7 @@ export async function checkCredentials(db: Db, input: unknown): Promise<SessionU
 	const { email, password } = parseCredentials(input);
 	const [row] = await db.select().from(users).where(eq(users.email, email));
 	// Hash even when the account is unknown, so timing does not reveal which emails exist.
-	const valid = row
-		? await verifyPassword(row.passwordHash, password)
-		: (await hashPassword(password), false);
+	const valid = row ? await verifyPassword(row.passwordHash, password) : (await hashPassword(password), false);
 	if (!row || !valid) throw new AppError('unauthorized', 'Wrong email or password.', { field: 'password' });
 	if (row.disabled) throw new AppError('forbidden', 'This account is disabled. Ask an admin to enable it.');
 	return toSessionUser(row);

@@ -59,9 +59,7 @@ describe('isSameOriginRequest', () => {
 		const internal = 'http://127.0.0.1:3000';
 		expect(check('POST', { origin: 'https://parley.example.com' }, 'https://parley.example.com', internal)).toBe(true);
 		expect(check('POST', { origin: 'https://parley.example.com' }, 'https://parley.example.com/', internal)).toBe(true);
-		expect(check('POST', { referer: 'https://parley.example.com/chat' }, 'https://parley.example.com', internal)).toBe(
-			true
-		);
+		expect(check('POST', { referer: 'https://parley.example.com/chat' }, 'https://parley.example.com', internal)).toBe(true);
 		// Without the configured origin the same request is foreign.
 		expect(check('POST', { origin: 'https://parley.example.com' }, undefined, internal)).toBe(false);
 	});
@@ -103,9 +101,7 @@ describe('isSameOriginRequest', () => {
 
 describe('ownOrigin and isSameOrigin', () => {
 	it('take ORIGIN when set, else the request URL', () => {
-		expect(ownOrigin(new URL('http://127.0.0.1:3000/api/x'), 'https://parley.example.com/app')).toBe(
-			'https://parley.example.com'
-		);
+		expect(ownOrigin(new URL('http://127.0.0.1:3000/api/x'), 'https://parley.example.com/app')).toBe('https://parley.example.com');
 		expect(ownOrigin(new URL('http://127.0.0.1:3000/api/x'))).toBe('http://127.0.0.1:3000');
 	});
 
@@ -130,9 +126,7 @@ describe('isSameOriginSocket (the WebSocket chat uses the same comparison)', () 
 		expect(isSameOriginSocket('https://127.0.0.1:3000', '127.0.0.1:3000')).toBe(false);
 		expect(isSameOriginSocket('http://127.0.0.1:3001', '127.0.0.1:3000')).toBe(false);
 		expect(isSameOriginSocket('http://parley.example.com', '127.0.0.1:3000', 'https://parley.example.com')).toBe(false);
-		expect(isSameOriginSocket('https://parley.example.com:8443', 'parley.example.com:8443', 'https://parley.example.com')).toBe(
-			false
-		);
+		expect(isSameOriginSocket('https://parley.example.com:8443', 'parley.example.com:8443', 'https://parley.example.com')).toBe(false);
 	});
 
 	it('refuses a missing, opaque or foreign origin, and a missing host without ORIGIN', () => {

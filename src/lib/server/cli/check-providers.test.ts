@@ -21,7 +21,10 @@ describe('describeFailure', () => {
 			'HTTP 500 Internal Server Error: boom'
 		);
 		expect(describeFailure(new DOMException('timed out', 'TimeoutError'), 30_000)).toBe('no answer within 30 s');
-		const refused = apiError({ message: 'Cannot connect to API: connect ECONNREFUSED', cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
+		const refused = apiError({
+			message: 'Cannot connect to API: connect ECONNREFUSED',
+			cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' })
+		});
 		expect(describeFailure(refused, 30_000)).toBe('cannot connect to http://provider/v1/chat/completions: connection refused');
 	});
 

@@ -20,10 +20,7 @@ type HostedProvider = (typeof hostedProviders)[number];
 
 /** How one check went: it worked, it failed (with a cause), the model did without it, or it was not tried. */
 export type CheckOutcome =
-	| { state: 'ok'; note?: string }
-	| { state: 'failed'; cause: string }
-	| { state: 'none'; note: string }
-	| { state: 'skipped' };
+	{ state: 'ok'; note?: string } | { state: 'failed'; cause: string } | { state: 'none'; note: string } | { state: 'skipped' };
 
 /** The checks of one provider. */
 export interface ProviderCheck {
@@ -162,9 +159,7 @@ export async function checkProvider(config: Config, provider: HostedProvider, ti
 	try {
 		const answer = await ask(config, model, timeoutMs, { prompt: 'Say OK.' });
 		note(answer.warnings);
-		check.text = answer.text.trim()
-			? { state: 'ok' }
-			: { state: 'failed', cause: 'the model answered with no text' };
+		check.text = answer.text.trim() ? { state: 'ok' } : { state: 'failed', cause: 'the model answered with no text' };
 		check.usage = usageOf(answer.usage);
 	} catch (error) {
 		check.text = { state: 'failed', cause: describeFailure(error, timeoutMs) };
@@ -177,12 +172,7 @@ export async function checkProvider(config: Config, provider: HostedProvider, ti
 }
 
 /** Asks the model to call a trivial tool. */
-async function checkTools(
-	config: Config,
-	model: string,
-	timeoutMs: number,
-	note: (warnings: string[]) => void
-): Promise<CheckOutcome> {
+async function checkTools(config: Config, model: string, timeoutMs: number, note: (warnings: string[]) => void): Promise<CheckOutcome> {
 	try {
 		const answer = await ask(config, model, timeoutMs, {
 			prompt: 'Call the tool "ping" now. Do not answer in words.',
@@ -191,21 +181,14 @@ async function checkTools(
 			}
 		});
 		note(answer.warnings);
-		return answer.toolCalls.includes('ping')
-			? { state: 'ok' }
-			: { state: 'failed', cause: 'the model answered without calling the tool' };
+		return answer.toolCalls.includes('ping') ? { state: 'ok' } : { state: 'failed', cause: 'the model answered without calling the tool' };
 	} catch (error) {
 		return { state: 'failed', cause: describeFailure(error, timeoutMs) };
 	}
 }
 
 /** Asks for an answer with reasoning at the low level, with the options Parley's agents send. */
-async function checkReasoning(
-	config: Config,
-	model: string,
-	timeoutMs: number,
-	note: (warnings: string[]) => void
-): Promise<CheckOutcome> {
+async function checkReasoning(config: Config, model: string, timeoutMs: number, note: (warnings: string[]) => void): Promise<CheckOutcome> {
 	const settings = reasoningSettings(model, 'low');
 	try {
 		const answer = await ask(config, model, timeoutMs, {

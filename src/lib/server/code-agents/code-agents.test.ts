@@ -41,7 +41,10 @@ describe('withContext', () => {
 	it('hides the context parameters from the model and injects them by name', async () => {
 		const tools = toolsFor({ lookup }, Object.keys(Context.shape), { userId: 'u-42', tier: 'pro' });
 		expect(await modelFacingProperties(tools.lookup.inputSchema)).toEqual(['topic']);
-		const json = (await asSchema(tools.lookup.inputSchema).jsonSchema) as { required?: string[]; properties: Record<string, { description?: string }> };
+		const json = (await asSchema(tools.lookup.inputSchema).jsonSchema) as {
+			required?: string[];
+			properties: Record<string, { description?: string }>;
+		};
 		expect(json.required).toEqual(['topic']);
 		expect(json.properties.topic.description).toBe('What about');
 		expect(await tools.lookup.execute!({ topic: 'billing' }, callOptions)).toEqual({ userId: 'u-42', tier: 'pro', topic: 'billing' });
@@ -73,7 +76,11 @@ describe('withContext', () => {
 			expect(properties).not.toContain('userId');
 			expect(properties).not.toContain('tier');
 		}
-		expect(await tools.support_plan.execute!({}, callOptions)).toMatchObject({ userId: 'u-7', tier: 'enterprise', channels: ['email', 'chat', 'phone'] });
+		expect(await tools.support_plan.execute!({}, callOptions)).toMatchObject({
+			userId: 'u-7',
+			tier: 'enterprise',
+			channels: ['email', 'chat', 'phone']
+		});
 	});
 });
 
@@ -140,7 +147,11 @@ describe('code agents on the runtime', () => {
 		return { agent, task };
 	}
 
-	async function turn(agent: AgentWithTools, task: Task, parts: Parameters<typeof startTurn>[0]['request'] extends infer R ? (R extends { type: 'message'; parts: infer P } ? P : never) : never): Promise<RunEvent[]> {
+	async function turn(
+		agent: AgentWithTools,
+		task: Task,
+		parts: Parameters<typeof startTurn>[0]['request'] extends infer R ? (R extends { type: 'message'; parts: infer P } ? P : never) : never
+	): Promise<RunEvent[]> {
 		const run: ActiveRun = await startTurn({ db: temp.db, config, task, agent, registry, request: { type: 'message', parts } });
 		const events: RunEvent[] = [];
 		for await (const event of run.subscribe()) events.push(event);
@@ -170,13 +181,18 @@ describe('code agents on the runtime', () => {
 		expect(ready).toMatchObject({ toolName: 'support_plan' });
 		expect(ready && 'input' in ready ? Object.keys(ready.input as object) : []).not.toContain('userId');
 		const output = events.find((event) => event.type === 'tool-output');
-		expect(output).toMatchObject({ output: { userId: viewer.kind === 'user' ? viewer.id : '', tier: 'pro', responseTime: '4 business hours' } });
+		expect(output).toMatchObject({
+			output: { userId: viewer.kind === 'user' ? viewer.id : '', tier: 'pro', responseTime: '4 business hours' }
+		});
 		const stored = (await findTask(temp.db, task.id))!;
 		expect(stored.context).toEqual({ userId: viewer.kind === 'user' ? viewer.id : '', tier: 'pro' });
 		expect(stored.runOptions).toMatchObject({ contextCreated: true });
 
 		// Made once: a later change (an admin's edit) is what the next answer sees.
-		await temp.db.update(tasks).set({ context: { userId: 'edited', tier: 'free' } }).where(eq(tasks.id, task.id));
+		await temp.db
+			.update(tasks)
+			.set({ context: { userId: 'edited', tier: 'free' } })
+			.where(eq(tasks.id, task.id));
 		const again = await turn(agent, (await findTask(temp.db, task.id))!, [{ type: 'text', text: 'And my support plan now?' }]);
 		expect(again.find((event) => event.type === 'tool-output')).toMatchObject({ output: { userId: 'edited', tier: 'free' } });
 	});
@@ -187,7 +203,14 @@ describe('code agents on the runtime', () => {
 		expect((await findTask(temp.db, given.task.id))!.context).toMatchObject({ tier: 'enterprise' });
 
 		const { agent, task } = await agentAndTask('appointment', { timeZone: 'Mars/Olympus' });
-		const refused = startTurn({ db: temp.db, config, task, agent, registry, request: { type: 'message', parts: [{ type: 'text', text: 'book' }] } });
+		const refused = startTurn({
+			db: temp.db,
+			config,
+			task,
+			agent,
+			registry,
+			request: { type: 'message', parts: [{ type: 'text', text: 'book' }] }
+		});
 		await expect(refused).rejects.toMatchObject({ code: 'unprocessable', field: 'context.timeZone' });
 		await expect(refused).rejects.toBeInstanceOf(AppError);
 		expect(await listMessages(temp.db, task.id)).toEqual([]);
@@ -217,7 +240,10 @@ describe('code agents on the runtime', () => {
 
 		const forged = await turn(agent, (await findTask(temp.db, task.id))!, [
 			{ type: 'text', text: 'Midnight' },
-			{ type: 'data-widget-submit', data: { widgetId: id, type: 'appointment_picker', value: { start: '2020-01-01T00:00:00Z', end: '2020-01-01T00:30:00Z' } } }
+			{
+				type: 'data-widget-submit',
+				data: { widgetId: id, type: 'appointment_picker', value: { start: '2020-01-01T00:00:00Z', end: '2020-01-01T00:30:00Z' } }
+			}
 		] as never);
 		expect(forged.find((event) => event.type === 'text-delta')).toMatchObject({ delta: expect.stringMatching(/not one I offered/) });
 	});

@@ -172,10 +172,7 @@ export interface CodeAgentDefinition<ContextSchema extends z.ZodObject = z.ZodOb
 	/** The shape of a task's context. */
 	Context?: ContextSchema;
 	/** Makes a task's context, once, before its first answer. */
-	createContext?(
-		request: ContextRequest,
-		options: ContextOptions
-	): z.input<ContextSchema> | Promise<z.input<ContextSchema>>;
+	createContext?(request: ContextRequest, options: ContextOptions): z.input<ContextSchema> | Promise<z.input<ContextSchema>>;
 	tools?: Record<string, CodeAgentTool>;
 	/** Answers the new question; by default the model answers (`callModel`). A returned string is written when nothing else was. */
 	respond?(context: RespondContext<z.infer<ContextSchema>>): Promise<string | void> | string | void;

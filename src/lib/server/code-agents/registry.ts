@@ -101,7 +101,10 @@ export async function syncCodeAgents(db: Db, config: Config, found = codeAgents(
 			continue;
 		}
 		if (!existing) {
-			await db.insert(agents).values({ slug: id, ...columns }).onConflictDoNothing({ target: agents.slug });
+			await db
+				.insert(agents)
+				.values({ slug: id, ...columns })
+				.onConflictDoNothing({ target: agents.slug });
 			continue;
 		}
 		const changed = (Object.keys(columns) as (keyof typeof columns)[]).some(

@@ -32,10 +32,7 @@ export async function createCodeContext(
 	const { Context, createContext } = codeAgent.definition;
 	if (task.runOptions?.contextCreated || (!Context && !createContext)) return null;
 	const [user] = task.userId
-		? await db
-				.select({ id: users.id, email: users.email, name: users.name, role: users.role })
-				.from(users)
-				.where(eq(users.id, task.userId))
+		? await db.select({ id: users.id, email: users.email, name: users.name, role: users.role }).from(users).where(eq(users.id, task.userId))
 		: [];
 	const made = createContext
 		? await createContext({ user: user ?? null, anonymousId: task.anonymousId, taskId: task.id }, { given: task.context ?? null })

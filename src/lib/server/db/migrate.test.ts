@@ -41,9 +41,7 @@ afterEach(() => {
 });
 
 async function tableNames(db: Db): Promise<string[]> {
-	const result = await db.$client.execute(
-		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-	);
+	const result = await db.$client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
 	return result.rows.map((row) => String(row.name));
 }
 
@@ -67,9 +65,7 @@ describe('migrations on a fresh database', () => {
 	});
 
 	it('creates the unique indexes the schema declares', async () => {
-		const result = await temp.db.$client.execute(
-			"SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
-		);
+		const result = await temp.db.$client.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'");
 		const names = result.rows.map((row) => String(row.name));
 		expect(names).toEqual(
 			expect.arrayContaining(['users_email_unique', 'agents_slug_unique', 'tools_name_unique', 'messages_task_position_idx'])

@@ -39,9 +39,7 @@ export interface MigrationReport {
  * so `npm run db:migrate` and start-up agree on what has been applied.
  */
 export async function migrate(client: Client, migrations: Migration[]): Promise<MigrationReport> {
-	await client.execute(
-		`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`
-	);
+	await client.execute(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
 	const last = await client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`);
 	const appliedUntil = last.rows[0] ? Number(last.rows[0].created_at) : -Infinity;
 	const pending = migrations.filter((migration) => migration.createdAt > appliedUntil);

@@ -133,7 +133,10 @@ export const tools = sqliteTable('tools', {
 		.notNull()
 		.default(sql`'{"type":"object","properties":{}}'`),
 	/** Kind-specific settings, e.g. for `http`: url, method, headers, timeout_ms. */
-	config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+	config: text('config', { mode: 'json' })
+		.$type<Record<string, unknown>>()
+		.notNull()
+		.default(sql`'{}'`),
 	requiresApproval: integer('requires_approval', { mode: 'boolean' }).notNull().default(false),
 	...timestamps
 });

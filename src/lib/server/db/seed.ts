@@ -124,8 +124,7 @@ export const demoAgents = [
 		slug: 'tool-demo',
 		name: 'Tool demo',
 		description: 'Shows tool calls: ask it to use the calculator or the current time.',
-		systemPrompt:
-			'You are a helpful assistant with tools. Use the calculator for arithmetic and current_time for the date and time.',
+		systemPrompt: 'You are a helpful assistant with tools. Use the calculator for arithmetic and current_time for the date and time.',
 		tools: ['calculator', 'current_time']
 	}
 ];
@@ -188,8 +187,7 @@ function csvField(value: string | number): string {
 async function seedShopDemo(db: Db, storage: FileStorage, report: SeedReport): Promise<void> {
 	const seeded = await db.select().from(appMeta).where(eq(appMeta.key, SHOP_SEEDED_KEY));
 	if (seeded.length > 0) return;
-	const markSeeded = () =>
-		db.insert(appMeta).values({ key: SHOP_SEEDED_KEY, value: new Date().toISOString() }).onConflictDoNothing();
+	const markSeeded = () => db.insert(appMeta).values({ key: SHOP_SEEDED_KEY, value: new Date().toISOString() }).onConflictDoNothing();
 	for (const tool of searchTools) {
 		await db.insert(tools).values(tool).onConflictDoNothing({ target: tools.name });
 	}
@@ -201,7 +199,10 @@ async function seedShopDemo(db: Db, storage: FileStorage, report: SeedReport): P
 	await attachTools(db, agentId, toolNames);
 	const lines = ['category,name,description,price,image'];
 	for (const product of shopCatalogue) {
-		const slug = product.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+		const slug = product.name
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-|-$/g, '');
 		const imageId = await storeSeedFile(db, storage, `${slug}.png`, 'image/png', productPicture(product.category, product.name));
 		lines.push([product.category, product.name, product.description, product.price.toFixed(2), imageId].map(csvField).join(','));
 	}
@@ -228,10 +229,7 @@ export async function seedDemoData(db: Db, options: { storage?: FileStorage } = 
 			const { tools: toolNames, ...fields } = agent;
 			await attachTools(db, await insertAgent(db, fields, report), toolNames);
 		}
-		await db
-			.insert(appMeta)
-			.values({ key: SEEDED_KEY, value: new Date().toISOString() })
-			.onConflictDoNothing();
+		await db.insert(appMeta).values({ key: SEEDED_KEY, value: new Date().toISOString() }).onConflictDoNothing();
 	}
 	await seedShopDemo(db, options.storage ?? getFileStorage(), report);
 	return report;

@@ -81,7 +81,10 @@ describe.each(drivers)('removing files that are no longer used (%s)', (_, driver
 
 	/** Makes a file look uploaded `hours` ago. */
 	async function age(file: FileRecord, hours: number): Promise<void> {
-		await temp.db.update(files).set({ createdAt: new Date(Date.now() - hours * HOUR) }).where(eq(files.id, file.id));
+		await temp.db
+			.update(files)
+			.set({ createdAt: new Date(Date.now() - hours * HOUR) })
+			.where(eq(files.id, file.id));
 	}
 
 	async function exists(file: FileRecord): Promise<{ row: boolean; bytes: boolean }> {
@@ -103,7 +106,14 @@ describe.each(drivers)('removing files that are no longer used (%s)', (_, driver
 		// A file of the installation itself (no owner), like the demo shop's pictures.
 		const [installation] = await temp.db
 			.insert(files)
-			.values({ id: newId(), name: 'p.png', mimeType: 'image/png', size: 4, storageKey: await storage.put(new Uint8Array([1, 2, 3, 4])), sha256: 'x' })
+			.values({
+				id: newId(),
+				name: 'p.png',
+				mimeType: 'image/png',
+				size: 4,
+				storageKey: await storage.put(new Uint8Array([1, 2, 3, 4])),
+				sha256: 'x'
+			})
 			.returning();
 		for (const file of [orphan, attached, knowledge, installation]) await age(file, 25);
 		await age(fresh, 23);

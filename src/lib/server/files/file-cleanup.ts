@@ -80,10 +80,7 @@ export async function removeTaskFiles(db: Db, taskId: string, options: { storage
  * the installation itself (no owner, such as the demo shop's pictures) and files a knowledge
  * source was read from are kept. Returns how many were removed.
  */
-export async function sweepOrphanUploads(
-	db: Db,
-	options: { storage?: FileStorage; now?: Date; hours?: number } = {}
-): Promise<number> {
+export async function sweepOrphanUploads(db: Db, options: { storage?: FileStorage; now?: Date; hours?: number } = {}): Promise<number> {
 	const hours = options.hours ?? getConfig().ORPHAN_UPLOAD_HOURS;
 	const cutoff = new Date((options.now ?? new Date()).getTime() - hours * 60 * 60 * 1000);
 	const rows = await db

@@ -98,10 +98,7 @@ const generatedSecrets = new WeakMap<Db, Promise<string>>();
  * once per installation and kept in the database's `app_meta`, so that links survive restarts and
  * work in every process that shares the database.
  */
-export function fileUrlSecret(
-	db: Db,
-	config: Pick<Config, 'FILE_URL_SECRET'> = getConfig()
-): Promise<string> {
+export function fileUrlSecret(db: Db, config: Pick<Config, 'FILE_URL_SECRET'> = getConfig()): Promise<string> {
 	if (config.FILE_URL_SECRET) return Promise.resolve(config.FILE_URL_SECRET);
 	let secret = generatedSecrets.get(db);
 	if (!secret) {

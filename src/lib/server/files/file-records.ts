@@ -20,9 +20,7 @@ export type FileRecord = typeof files.$inferSelect;
 
 /** The owner columns of a file saved by a viewer. */
 function ownerOf(viewer: Viewer) {
-	return viewer.kind === 'user'
-		? { userId: viewer.id, anonymousId: null }
-		: { userId: null, anonymousId: viewer.anonymousId };
+	return viewer.kind === 'user' ? { userId: viewer.id, anonymousId: null } : { userId: null, anonymousId: viewer.anonymousId };
 }
 
 /**
@@ -83,15 +81,20 @@ export async function getOwnFile(db: Db, viewer: Viewer, id: string, options: { 
 /** Files by id, whoever owns them (for showing files already attached to a readable task). */
 export async function findFiles(db: Db, ids: string[]): Promise<FileRecord[]> {
 	if (ids.length === 0) return [];
-	return db.select().from(files).where(inArray(files.id, [...new Set(ids)]));
+	return db
+		.select()
+		.from(files)
+		.where(inArray(files.id, [...new Set(ids)]));
 }
 
 /** Links files the viewer saved to a task (files saved before the task was created). */
 export async function assignFilesToTask(db: Db, viewer: Viewer, ids: string[], taskId: string): Promise<void> {
 	if (ids.length === 0) return;
-	const owner =
-		viewer.kind === 'user' ? eq(files.userId, viewer.id) : eq(files.anonymousId, viewer.anonymousId);
-	await db.update(files).set({ taskId }).where(and(inArray(files.id, ids), owner));
+	const owner = viewer.kind === 'user' ? eq(files.userId, viewer.id) : eq(files.anonymousId, viewer.anonymousId);
+	await db
+		.update(files)
+		.set({ taskId })
+		.where(and(inArray(files.id, ids), owner));
 }
 
 /** How the public APIs show a stored file. */

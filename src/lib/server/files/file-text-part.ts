@@ -56,7 +56,10 @@ export function fileDescriptionPart(
 	note: string
 ): { type: 'text'; text: string } {
 	const reason = note.replace(/[\]\n\r]/g, ' ').replace(/\.$/, '');
-	return { type: 'text', text: `[${LABELS[file.kind]} "${shownName(file.name)}", ${file.mediaType}, ${formatBytes(file.size)} — ${reason}]` };
+	return {
+		type: 'text',
+		text: `[${LABELS[file.kind]} "${shownName(file.name)}", ${file.mediaType}, ${formatBytes(file.size)} — ${reason}]`
+	};
 }
 
 /** The file described by a part made by {@link fileDescriptionPart}, or `undefined` for any other text. */

@@ -25,7 +25,9 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 /** The start of an MP3 file: an ID3 tag, then an MPEG audio frame header. */
 const MP3 = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0, 0, 0]);
 /** The start of an MP4 video: an `ftyp` box. */
-const MP4 = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0, 0x69, 0x73, 0x6f, 0x6d, 0x6d, 0x70, 0x34, 0x31]);
+const MP4 = new Uint8Array([
+	0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0, 0x69, 0x73, 0x6f, 0x6d, 0x6d, 0x70, 0x34, 0x31
+]);
 
 let temp: TempDb;
 let folder: string;
@@ -160,12 +162,18 @@ describe('saveUpload', () => {
 	});
 
 	it('refuses empty and oversized files', async () => {
-		await expect(saveUpload(temp.db, { viewer: alice, file: new File([], 'empty.txt') }, { storage, extraction: queue })).rejects.toMatchObject({
+		await expect(
+			saveUpload(temp.db, { viewer: alice, file: new File([], 'empty.txt') }, { storage, extraction: queue })
+		).rejects.toMatchObject({
 			code: 'invalid_input',
 			field: 'file'
 		});
 		await expect(
-			saveUpload(temp.db, { viewer: alice, file: new File(['12345'], 'big.txt'), field: 'documents' }, { storage, extraction: queue, maxBytes: 4 })
+			saveUpload(
+				temp.db,
+				{ viewer: alice, file: new File(['12345'], 'big.txt'), field: 'documents' },
+				{ storage, extraction: queue, maxBytes: 4 }
+			)
 		).rejects.toMatchObject({ code: 'payload_too_large', field: 'documents' });
 	});
 
@@ -240,7 +248,11 @@ describe('assignFilesToTask', () => {
 
 describe('toFilePart and withFileData', () => {
 	it('stores a link to the file, its name and id', async () => {
-		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
+		const row = await saveUpload(
+			temp.db,
+			{ viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) },
+			{ storage, extraction: queue }
+		);
 		const part = await toFilePart(temp.db, row);
 		expect(part).toEqual({
 			type: 'file',
@@ -256,7 +268,11 @@ describe('toFilePart and withFileData', () => {
 	});
 
 	it('gives the model a document as its text (waiting for it), an image as its bytes, and a note for a missing file', async () => {
-		const note = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
+		const note = await saveUpload(
+			temp.db,
+			{ viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) },
+			{ storage, extraction: queue }
+		);
 		const image = await saveUpload(temp.db, { viewer: alice, file: new File([PNG], 'photo.png') }, { storage, extraction: queue });
 		// Asked at once: the note's text is still being read, and is waited for.
 		expect(note.extractionStatus).toBe('pending');
@@ -299,8 +315,12 @@ describe('withFileData for each model', () => {
 	/** Uploads files as alice and returns their message parts once their text has been read. */
 	async function attach(...uploads: [BlobPart, string][]) {
 		const rows = [];
-		for (const [content, name] of uploads) rows.push(await saveUpload(temp.db, { viewer: alice, file: new File([content], name) }, { storage, extraction: queue }));
-		await queue.settled(rows.map((row) => row.id), 20_000);
+		for (const [content, name] of uploads)
+			rows.push(await saveUpload(temp.db, { viewer: alice, file: new File([content], name) }, { storage, extraction: queue }));
+		await queue.settled(
+			rows.map((row) => row.id),
+			20_000
+		);
 		return Promise.all(rows.map((row) => toFilePart(temp.db, row.id)));
 	}
 	const dataUrl = (type: string, bytes: Uint8Array) => `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
@@ -346,7 +366,10 @@ describe('withFileData for each model', () => {
 		expect(await withFileData(temp.db, [memo], { storage, modelId: 'openai:gpt-4o' })).toEqual([
 			{ type: 'text', text: '[Audio file "memo.mp3", audio/mpeg, 1 KB — this model cannot listen to audio]' }
 		]);
-		await temp.db.update(files).set({ size: 16 * 1024 * 1024 }).where(eq(files.id, fileIdOfPart(clip)!));
+		await temp.db
+			.update(files)
+			.set({ size: 16 * 1024 * 1024 })
+			.where(eq(files.id, fileIdOfPart(clip)!));
 		expect(await withFileData(temp.db, [clip], { storage, modelId: 'google:gemini-2.5-flash' })).toEqual([
 			{ type: 'text', text: '[Video file "clip.mp4", video/mp4, 16 MB — too large to send to this model]' }
 		]);
@@ -361,7 +384,10 @@ describe('withFileData for each model', () => {
 				text: '[Image "scan.tiff", image/tiff, 1 KB — its text could not be read: This image could not be decoded: it may be damaged]'
 			}
 		]);
-		await temp.db.update(files).set({ extractionStatus: 'ready', extractedText: 'INVOICE 7' }).where(eq(files.id, fileIdOfPart(scan)!));
+		await temp.db
+			.update(files)
+			.set({ extractionStatus: 'ready', extractedText: 'INVOICE 7' })
+			.where(eq(files.id, fileIdOfPart(scan)!));
 		expect(await withFileData(temp.db, [scan], { storage, modelId: 'anthropic:claude-sonnet-4-5' })).toEqual([
 			{ type: 'text', text: '[File scan.tiff (text read from the image)]\nINVOICE 7' }
 		]);
@@ -380,7 +406,11 @@ describe('withFileData for each model', () => {
 
 describe('resolveUserFileParts', () => {
 	it('turns links to the viewer’s uploads into their files, keeps data URLs, and lists the uploads', async () => {
-		const row = await saveUpload(temp.db, { viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) }, { storage, extraction: queue });
+		const row = await saveUpload(
+			temp.db,
+			{ viewer: alice, file: new File(['hello'], 'note.txt', { type: 'text/plain' }) },
+			{ storage, extraction: queue }
+		);
 		const text = { type: 'text', text: 'see attached' };
 		const inline = { type: 'file', mediaType: 'text/plain', url: 'data:text/plain;base64,aGk=', filename: 'hi.txt' };
 		// What a browser sends: the link, and whatever name and type it likes; the stored file's win.
@@ -397,7 +427,13 @@ describe('resolveUserFileParts', () => {
 			code: 'not_found',
 			field: 'messages'
 		});
-		for (const url of ['https://example.com/a.png', 'http://169.254.169.254/latest', 'file:///etc/passwd', '/api/files/', 'javascript:alert(1)']) {
+		for (const url of [
+			'https://example.com/a.png',
+			'http://169.254.169.254/latest',
+			'file:///etc/passwd',
+			'/api/files/',
+			'javascript:alert(1)'
+		]) {
 			await expect(resolveUserFileParts(temp.db, alice, [part(url)])).rejects.toMatchObject({ code: 'invalid_input' });
 		}
 	});

@@ -48,7 +48,10 @@ export function normalizeMediaType(declared: string | null | undefined): string 
 
 /** The start of a file as text (without a byte order mark), for looking at its first characters. */
 function headOf(bytes: Uint8Array, length = 1024): string {
-	return new TextDecoder().decode(bytes.subarray(0, length)).replace(/^\uFEFF/, '').trimStart();
+	return new TextDecoder()
+		.decode(bytes.subarray(0, length))
+		.replace(/^\uFEFF/, '')
+		.trimStart();
 }
 
 /** Whether the start of a text file is an SVG image. */
@@ -89,21 +92,14 @@ export function isText(bytes: Uint8Array): boolean {
 
 /** Whether a declared type may describe UTF-8 text. */
 function isTextType(type: string): boolean {
-	return (
-		type.startsWith('text/') || TEXT_APPLICATION_TYPES.has(type) || type.endsWith('+json') || type.endsWith('+xml')
-	);
+	return type.startsWith('text/') || TEXT_APPLICATION_TYPES.has(type) || type.endsWith('+json') || type.endsWith('+xml');
 }
 
 /**
  * The type of a UTF-8 text file: SVG by content, else the declared text type, else by extension,
  * else by content, else what `file-type` saw (XML), else plain text.
  */
-function textMediaType(
-	bytes: Uint8Array,
-	declared: string | undefined,
-	name: string | undefined,
-	detected: string | undefined
-): string {
+function textMediaType(bytes: Uint8Array, declared: string | undefined, name: string | undefined, detected: string | undefined): string {
 	if (isSvg(bytes)) return 'image/svg+xml';
 	if (declared && isTextType(declared) && declared !== 'image/svg+xml') return declared;
 	const extension = name?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];

@@ -138,10 +138,7 @@ export class S3FileStorage implements FileStorage {
 			Bucket: this.bucket,
 			Key: this.objectKey(storageKey),
 			ResponseContentType: options.mediaType,
-			ResponseContentDisposition: contentDisposition(
-				options.fileName,
-				linkDisposition(options.mediaType, options.disposition)
-			),
+			ResponseContentDisposition: contentDisposition(options.fileName, linkDisposition(options.mediaType, options.disposition)),
 			ResponseCacheControl: `private, max-age=${options.expiresInSeconds}`
 		});
 		return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
@@ -161,9 +158,7 @@ export class S3FileStorage implements FileStorage {
 	/** The body of the object under a storage key; `not_found` when there is none. */
 	private async body(storageKey: string) {
 		try {
-			const object = await this.client.send(
-				new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(storageKey) })
-			);
+			const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(storageKey) }));
 			if (!object.Body) throw missingContent();
 			return object.Body;
 		} catch (error) {

@@ -50,7 +50,14 @@ describe('clientAddress', () => {
 			getClientAddress: () => '192.0.2.1'
 		};
 		expect(clientAddressOf(event)).toBe('192.0.2.1');
-		expect(clientAddressOf({ ...event, getClientAddress: () => { throw new Error('no address'); } })).toBe(UNKNOWN_ADDRESS);
+		expect(
+			clientAddressOf({
+				...event,
+				getClientAddress: () => {
+					throw new Error('no address');
+				}
+			})
+		).toBe(UNKNOWN_ADDRESS);
 		expect(clientAddressOfUpgrade({ headers: { 'x-forwarded-for': '198.51.100.1' }, socket: { remoteAddress: '::ffff:192.0.2.1' } })).toBe(
 			'192.0.2.1'
 		);

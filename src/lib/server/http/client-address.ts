@@ -27,10 +27,7 @@ export function clientAddress(
 	input: { forwardedFor: string | null | undefined; socketAddress: string | null | undefined },
 	trustedProxy: number = getConfig().TRUSTED_PROXY
 ): string {
-	return (
-		(trustedProxy > 0 ? forwardedAddress(input.forwardedFor, trustedProxy) : null) ??
-		normalizeAddress(input.socketAddress)
-	);
+	return (trustedProxy > 0 ? forwardedAddress(input.forwardedFor, trustedProxy) : null) ?? normalizeAddress(input.socketAddress);
 }
 
 /**
@@ -94,7 +91,5 @@ function expandIPv6(address: string): string[] {
 	const headGroups = head ? head.split(':') : [];
 	const tailGroups = tail ? tail.split(':') : [];
 	const missing = value.includes('::') ? 8 - headGroups.length - tailGroups.length : 0;
-	return [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups].map((group) =>
-		(parseInt(group, 16) || 0).toString(16)
-	);
+	return [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups].map((group) => (parseInt(group, 16) || 0).toString(16));
 }

@@ -54,10 +54,7 @@ export class JsonInputError extends AppError {
  * walks them later (validation, JSON.stringify when stored). Every request body, JSON form field
  * and WebSocket frame is parsed here. Throws a `JsonInputError` naming `field` (`body` by default).
  */
-export function parseJsonWithin(
-	text: string,
-	options: { depth?: number; field?: string; subject?: string } = {}
-): unknown {
+export function parseJsonWithin(text: string, options: { depth?: number; field?: string; subject?: string } = {}): unknown {
 	const depth = options.depth ?? getConfig().JSON_DEPTH_LIMIT;
 	const field = options.field ?? 'body';
 	const subject = options.subject ?? 'The request body';

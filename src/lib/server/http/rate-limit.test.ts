@@ -3,15 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { startRedis, type TestRedis } from '../../../../tests/support/redis';
 import { AppError } from '../errors';
 import type { Viewer } from '../services/viewer';
-import {
-	Limit,
-	beginLoginAttempt,
-	createLimits,
-	limitAnonymousTask,
-	limitStreamingRequest,
-	rateLimitKey,
-	type Limits
-} from './rate-limit';
+import { Limit, beginLoginAttempt, createLimits, limitAnonymousTask, limitStreamingRequest, rateLimitKey, type Limits } from './rate-limit';
 
 const redis: TestRedis = await startRedis();
 if ('reason' in redis) console.log(`Skipping the Redis rate limit tests: ${redis.reason}.`);

@@ -189,11 +189,9 @@ export async function beginLoginAttempt(
 	const over = Math.max(accountOver ?? 0, addressOver ?? 0);
 	if (over > 0) {
 		const minutes = Math.ceil(over / 60);
-		throw new AppError(
-			'rate_limited',
-			`Too many failed log-ins. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
-			{ retryAfterSeconds: over }
-		);
+		throw new AppError('rate_limited', `Too many failed log-ins. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`, {
+			retryAfterSeconds: over
+		});
 	}
 	return {
 		async refund() {

@@ -106,9 +106,13 @@ describe('fileLinkOrigins', () => {
 
 describe('addSources', () => {
 	it('adds sources to the named directives once, leaving others and absent directives alone', () => {
-		expect(addSources("img-src 'self' https://a.example; script-src 'self'", ['img-src', 'media-src'], ['https://a.example', 'https://b.example'])).toBe(
-			"img-src 'self' https://a.example https://b.example; script-src 'self'"
-		);
+		expect(
+			addSources(
+				"img-src 'self' https://a.example; script-src 'self'",
+				['img-src', 'media-src'],
+				['https://a.example', 'https://b.example']
+			)
+		).toBe("img-src 'self' https://a.example https://b.example; script-src 'self'");
 		expect(addSources("default-src 'self'", ['img-src'], ['https://b.example'])).toBe("default-src 'self'");
 	});
 });

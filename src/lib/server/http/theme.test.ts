@@ -6,9 +6,7 @@ describe('applyTheme', () => {
 
 	it('writes the theme and the colour scheme it asks for', () => {
 		expect(applyTheme(page, 'dark')).toBe('<html lang="en" data-theme="dark"><head><meta name="color-scheme" content="dark" />');
-		expect(applyTheme(page, 'system')).toBe(
-			'<html lang="en" data-theme="system"><head><meta name="color-scheme" content="light dark" />'
-		);
+		expect(applyTheme(page, 'system')).toBe('<html lang="en" data-theme="system"><head><meta name="color-scheme" content="light dark" />');
 	});
 
 	it('leaves chunks without the placeholders alone', () => {

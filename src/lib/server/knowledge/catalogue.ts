@@ -27,7 +27,10 @@ const COLUMNS = {
 type Field = keyof typeof COLUMNS;
 
 function columnKey(name: string): string {
-	return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	return name
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
 }
 
 /** Which field a column holds, if any. */

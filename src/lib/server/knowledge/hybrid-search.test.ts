@@ -14,7 +14,9 @@ let agentId: number;
 async function addChunks(texts: string[], options: { products?: boolean; agent?: number } = {}) {
 	const agent = options.agent ?? agentId;
 	const sourceId = `src-${Math.random().toString(36).slice(2, 10)}`;
-	await temp.db.insert(knowledgeSources).values({ id: sourceId, agentId: agent, kind: options.products ? 'catalogue' : 'document', name: `${sourceId}.txt`, status: 'ready' });
+	await temp.db
+		.insert(knowledgeSources)
+		.values({ id: sourceId, agentId: agent, kind: options.products ? 'catalogue' : 'document', name: `${sourceId}.txt`, status: 'ready' });
 	await temp.db.insert(knowledgeChunks).values(
 		texts.map((text, position) => ({
 			sourceId,
@@ -61,7 +63,9 @@ describe('hybridSearch with the offline embedding', () => {
 	});
 
 	it('gives the same ranking through the vector index as by exact search', async () => {
-		await addChunks(Array.from({ length: 40 }, (_, index) => `Item ${index}: ${index % 2 ? 'lanterns and lamps' : 'skillets and pans'} number ${index}.`));
+		await addChunks(
+			Array.from({ length: 40 }, (_, index) => `Item ${index}: ${index % 2 ? 'lanterns and lamps' : 'skillets and pans'} number ${index}.`)
+		);
 		await addChunks(['Emberglow lantern. Warm light.']);
 		await embedMissingChunks(temp.db, lexicalEmbedder);
 		const exact = await hybridSearch(temp.db, { agentId, query: 'lantern', limit: 5, embedder: lexicalEmbedder });
@@ -86,12 +90,24 @@ describe('hybridSearch with the offline embedding', () => {
 		await addChunks(['Trail lantern. Bright.', 'Lanterns for camping. Pack of two.']);
 		await embedMissingChunks(temp.db, lexicalEmbedder);
 
-		const textOnly = await hybridSearch(temp.db, { agentId, query: 'lantern', limit: 5, weights: { text: 1, vector: 0 }, embedder: lexicalEmbedder });
+		const textOnly = await hybridSearch(temp.db, {
+			agentId,
+			query: 'lantern',
+			limit: 5,
+			weights: { text: 1, vector: 0 },
+			embedder: lexicalEmbedder
+		});
 		expect(textOnly.searchType).toBe('text');
 		expect(textOnly.hits.map((hit) => hit.text)).toEqual(['Trail lantern. Bright.']);
 		expect(textOnly.hits[0].scores.hybrid).toBeCloseTo(1 / 61, 10);
 
-		const vectorOnly = await hybridSearch(temp.db, { agentId, query: 'lanterns', limit: 5, weights: { text: 0, vector: 1 }, embedder: lexicalEmbedder });
+		const vectorOnly = await hybridSearch(temp.db, {
+			agentId,
+			query: 'lanterns',
+			limit: 5,
+			weights: { text: 0, vector: 1 },
+			embedder: lexicalEmbedder
+		});
 		expect(vectorOnly.searchType).toBe('vector');
 		expect(vectorOnly.weights).toEqual({ text: 0, vector: 1 });
 		expect(vectorOnly.hits).toHaveLength(2);
@@ -124,9 +140,22 @@ describe('hybridSearch with the offline embedding', () => {
 	it('leaves words held by too many chunks out of the words side', async () => {
 		await addChunks(['Camp lantern. Bright camp light.', 'Camp stove. Small camp stove.', 'Camp chair. Folding camp chair.']);
 		await embedMissingChunks(temp.db, lexicalEmbedder);
-		const all = await hybridSearch(temp.db, { agentId, query: 'camp lantern', limit: 5, embedder: lexicalEmbedder, weights: { text: 1, vector: 0 } });
+		const all = await hybridSearch(temp.db, {
+			agentId,
+			query: 'camp lantern',
+			limit: 5,
+			embedder: lexicalEmbedder,
+			weights: { text: 1, vector: 0 }
+		});
 		expect(all.hits.map((hit) => hit.scores.textRank)).toEqual([1, 2, 3]);
-		const pruned = await hybridSearch(temp.db, { agentId, query: 'camp lantern', limit: 5, embedder: lexicalEmbedder, weights: { text: 1, vector: 0 }, commonTermChunks: 2 });
+		const pruned = await hybridSearch(temp.db, {
+			agentId,
+			query: 'camp lantern',
+			limit: 5,
+			embedder: lexicalEmbedder,
+			weights: { text: 1, vector: 0 },
+			commonTermChunks: 2
+		});
 		expect(pruned.hits.map((hit) => hit.text)).toEqual(['Camp lantern. Bright camp light.']);
 		const onlyCommon = await hybridSearch(temp.db, { agentId, query: 'camp', limit: 5, embedder: lexicalEmbedder, commonTermChunks: 2 });
 		expect(onlyCommon.hits.length, 'the vector side still ranks').toBe(3);

@@ -234,7 +234,11 @@ export async function hybridSearch(db: Db, input: HybridSearchInput): Promise<Hy
 			: []
 	]);
 	const similarity = new Map(vectorHits.map((hit) => [hit.id, hit.similarity]));
-	const fused = fuseRankings(textIds, vectorHits.map((hit) => hit.id), weights).slice(0, limit);
+	const fused = fuseRankings(
+		textIds,
+		vectorHits.map((hit) => hit.id),
+		weights
+	).slice(0, limit);
 	const searchType = !space || !vector ? 'text' : weights.text === 0 ? 'vector' : 'hybrid';
 	if (fused.length === 0) return { hits: [], weights, searchType };
 

@@ -133,7 +133,10 @@ export class KnowledgeIndexer {
 	/** Indexes one source, recording `ready` with its chunk count, or `failed` with the reason. */
 	private async index(db: Db, sourceId: string): Promise<void> {
 		const record = (values: Partial<KnowledgeSource>) =>
-			db.update(knowledgeSources).set({ ...values, updatedAt: new Date() }).where(eq(knowledgeSources.id, sourceId));
+			db
+				.update(knowledgeSources)
+				.set({ ...values, updatedAt: new Date() })
+				.where(eq(knowledgeSources.id, sourceId));
 		try {
 			const [source] = await db.select().from(knowledgeSources).where(eq(knowledgeSources.id, sourceId));
 			if (!source) return;
@@ -207,7 +210,9 @@ export class KnowledgeIndexer {
 					const why = 'they are found by their words only until the next try';
 					// A provider's refusal is one line: its error would print the request, chunks and all.
 					if (isModelCallError(error)) {
-						console.error(`[parley] embedding knowledge chunks with ${embedder.id} failed (${describeModelError(error, embedder.id)}); ${why}.`);
+						console.error(
+							`[parley] embedding knowledge chunks with ${embedder.id} failed (${describeModelError(error, embedder.id)}); ${why}.`
+						);
 					} else {
 						console.error(`[parley] embedding knowledge chunks failed; ${why}:`, error);
 					}
@@ -239,7 +244,8 @@ export async function embedMissingChunks(db: Db, embedder: Embedder, signal?: Ab
 			batch.map((chunk) => chunk.text),
 			signal
 		);
-		if (vectors.length !== batch.length) throw new Error(`The embedding model "${embedder.id}" returned ${vectors.length} vectors for ${batch.length} texts.`);
+		if (vectors.length !== batch.length)
+			throw new Error(`The embedding model "${embedder.id}" returned ${vectors.length} vectors for ${batch.length} texts.`);
 		// A first batch makes the space; a model whose vectors changed length starts a new one.
 		if (space?.dimensions !== vectors[0].length) space = await ensureSpace(db, embedder.id, vectors[0].length);
 		const rows = batch.map((chunk, index) => ({ chunkId: chunk.id, agentId: chunk.agentId, vector: vectors[index] }));

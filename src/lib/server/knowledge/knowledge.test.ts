@@ -64,7 +64,12 @@ describe('knowledge sources', () => {
 		const [indexed] = await listKnowledgeSources(temp.db, agentId);
 		expect(indexed).toMatchObject({ status: 'ready', chunkCount: 3, error: null });
 		const chunks = await temp.db.select().from(knowledgeChunks).orderBy(knowledgeChunks.position);
-		expect(chunks[1].product).toEqual({ category: 'Camping', name: 'Camp lanterns (pair)', description: 'Two small lanterns for the tent', price: 24.5 });
+		expect(chunks[1].product).toEqual({
+			category: 'Camping',
+			name: 'Camp lanterns (pair)',
+			description: 'Two small lanterns for the tent',
+			price: 24.5
+		});
 
 		const result = await searchKnowledge(temp.db, { agentId, query: 'lantern', scope: 'products' }, { embedder: lexicalEmbedder });
 		const envelope = await productEnvelope(temp.db, result, 'lantern');
@@ -81,7 +86,10 @@ describe('knowledge sources', () => {
 	});
 
 	it('indexes a document in overlapping chunks once its text is read, and searches its passages', async () => {
-		const paragraphs = Array.from({ length: 30 }, (_, index) => `Paragraph ${index} talks about topic${index} in some detail. It has a second sentence too.`);
+		const paragraphs = Array.from(
+			{ length: 30 },
+			(_, index) => `Paragraph ${index} talks about topic${index} in some detail. It has a second sentence too.`
+		);
 		paragraphs[17] = 'The warranty covers the tent poles for five years.';
 		const file = await upload('manual.md', 'text/markdown', paragraphs.join('\n\n'));
 		const source = await addKnowledgeSource(temp.db, { agentId, file, kind: 'document' }, { indexer });
@@ -117,7 +125,9 @@ describe('knowledge sources', () => {
 		});
 		const zip = await upload('archive.zip', 'application/zip', 'PK\u0003\u0004 not really');
 		const [row] = await temp.db.select().from(files).where(eq(files.id, zip.id));
-		await expect(addKnowledgeSource(temp.db, { agentId, file: { ...row, mimeType: 'application/zip' }, kind: 'document' }, { indexer })).rejects.toBeInstanceOf(AppError);
+		await expect(
+			addKnowledgeSource(temp.db, { agentId, file: { ...row, mimeType: 'application/zip' }, kind: 'document' }, { indexer })
+		).rejects.toBeInstanceOf(AppError);
 		expect(await listKnowledgeSources(temp.db, agentId)).toEqual([]);
 	});
 

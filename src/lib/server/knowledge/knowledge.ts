@@ -43,11 +43,9 @@ async function assertAgent(db: Db, agentId: number): Promise<void> {
  */
 export function assertSourceType(file: Pick<FileRecord, 'name' | 'mimeType'>, kind: KnowledgeSourceKind): void {
 	if (kind === 'catalogue' && !catalogueFormatOf(file.mimeType)) {
-		throw new AppError(
-			'unsupported_media_type',
-			`"${file.name}" is ${file.mimeType}; a catalogue must be a CSV or JSON file.`,
-			{ field: 'file' }
-		);
+		throw new AppError('unsupported_media_type', `"${file.name}" is ${file.mimeType}; a catalogue must be a CSV or JSON file.`, {
+			field: 'file'
+		});
 	}
 	if (kind === 'document' && !canExtractText(file.mimeType)) {
 		throw new AppError('unsupported_media_type', `Parley cannot read the text of "${file.name}" (${file.mimeType}).`, {
@@ -100,10 +98,7 @@ export async function reindexKnowledgeSource(
 ): Promise<void> {
 	const source = await sourceOfAgent(db, agentId, sourceId);
 	if (!source) throw new AppError('not_found', 'This agent has no such knowledge source.', { field: 'sourceId' });
-	await db
-		.update(knowledgeSources)
-		.set({ status: 'pending', error: null, updatedAt: new Date() })
-		.where(eq(knowledgeSources.id, sourceId));
+	await db.update(knowledgeSources).set({ status: 'pending', error: null, updatedAt: new Date() }).where(eq(knowledgeSources.id, sourceId));
 	(options.indexer ?? getKnowledgeIndexer()).enqueue(db, sourceId);
 }
 

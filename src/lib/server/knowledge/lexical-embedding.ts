@@ -18,7 +18,12 @@ const STOP_WORDS = new Set(
 
 /** The lower-cased words of a text (letters and digits), without stop words. */
 export function wordsOf(text: string): string[] {
-	const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+	const words =
+		text
+			.normalize('NFKD')
+			.replace(/\p{M}/gu, '')
+			.toLowerCase()
+			.match(/[\p{L}\p{N}]+/gu) ?? [];
 	return words.filter((word) => !STOP_WORDS.has(word));
 }
 

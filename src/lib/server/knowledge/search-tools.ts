@@ -21,9 +21,7 @@ export const searchToolInputSchema = z.object({
 
 /** The settings an admin may give a search tool (its row's `config`). */
 export const searchToolConfigSchema = z.object({
-	weights: z
-		.object({ text: z.number().min(0).max(1), vector: z.number().min(0).max(1) })
-		.optional(),
+	weights: z.object({ text: z.number().min(0).max(1), vector: z.number().min(0).max(1) }).optional(),
 	limit: z.number().int().min(1).max(20).optional()
 });
 
@@ -168,10 +166,7 @@ export function searchProductsTool(sign: SignFileUrl = signedFileUrl) {
 }
 
 /** The `search_knowledge` tool: passages of the agent's documents (and catalogues). */
-export async function searchKnowledgeTool(
-	input: Record<string, unknown>,
-	context: ToolContext
-): Promise<SearchEnvelope<PassageResult>> {
+export async function searchKnowledgeTool(input: Record<string, unknown>, context: ToolContext): Promise<SearchEnvelope<PassageResult>> {
 	const { call, result } = await search(input, context, 'all');
 	return passageEnvelope(result, call.query);
 }

@@ -39,9 +39,16 @@ describe('chunkText', () => {
 
 describe('parseCatalogue', () => {
 	it('reads CSV with usual column names, prices in any format and extra columns', () => {
-		const rows = parseCatalogue('Title,Details,Department,Unit Price,Brand\nTent,"Two doors, light",Camping,"$1,249.00",Ridge\n,,,,\nMug,Enamel,Kitchen,"9,50 €",', 'csv');
+		const rows = parseCatalogue(
+			'Title,Details,Department,Unit Price,Brand\nTent,"Two doors, light",Camping,"$1,249.00",Ridge\n,,,,\nMug,Enamel,Kitchen,"9,50 €",',
+			'csv'
+		);
 		expect(rows).toEqual([
-			{ product: { name: 'Tent', description: 'Two doors, light', category: 'Camping', price: 1249 }, extra: { Brand: 'Ridge' }, image: null },
+			{
+				product: { name: 'Tent', description: 'Two doors, light', category: 'Camping', price: 1249 },
+				extra: { Brand: 'Ridge' },
+				image: null
+			},
 			{ product: { name: 'Mug', description: 'Enamel', category: 'Kitchen', price: 9.5 }, extra: {}, image: null }
 		]);
 		expect(catalogueRowText(rows[0])).toBe('Tent (Camping). Two doors, light Brand: Ridge.');
@@ -80,7 +87,15 @@ describe('the offline embedding', () => {
 	});
 
 	it('stems common endings and drops stop words and accents', () => {
-		expect(['boots', 'boxes', 'batteries', 'shoes', 'hiking', 'hikes', 'camped'].map(stemOf)).toEqual(['boot', 'box', 'battery', 'sho', 'hik', 'hik', 'camp']);
+		expect(['boots', 'boxes', 'batteries', 'shoes', 'hiking', 'hikes', 'camped'].map(stemOf)).toEqual([
+			'boot',
+			'box',
+			'battery',
+			'sho',
+			'hik',
+			'hik',
+			'camp'
+		]);
 		expect(wordsOf('The Café of the Pyrénées!')).toEqual(['cafe', 'pyrenees']);
 	});
 });

@@ -26,7 +26,11 @@ export const VECTOR_INDEX_OPTIONS = "'metric=cosine', 'compress_neighbors=float8
 
 /** The table name of a model's vectors: readable, and unique through a hash of the id. */
 export function vectorTableName(model: string): string {
-	const readable = model.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
+	const readable = model
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '_')
+		.replace(/^_|_$/g, '')
+		.slice(0, 40);
 	const digest = createHash('sha256').update(model).digest('hex').slice(0, 8);
 	return `knowledge_vectors_${readable}_${digest}`;
 }

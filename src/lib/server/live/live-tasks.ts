@@ -71,15 +71,21 @@ export async function endDeletedTask(taskId: string): Promise<void> {
  */
 export async function watchTaskDeletion(taskId: string, onDeleted: () => void): Promise<() => void> {
 	let done = false;
-	const listening = await (await getFeedStore()).listen(taskId, {
-		next() {},
-		close() {},
-		deleted() {
-			if (done) return;
-			done = true;
-			onDeleted();
-		}
-	}, { snapshot: false });
+	const listening = await (
+		await getFeedStore()
+	).listen(
+		taskId,
+		{
+			next() {},
+			close() {},
+			deleted() {
+				if (done) return;
+				done = true;
+				onDeleted();
+			}
+		},
+		{ snapshot: false }
+	);
 	return () => {
 		done = true;
 		listening.stop();

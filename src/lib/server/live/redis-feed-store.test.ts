@@ -43,11 +43,9 @@ describe.skipIf(!redis.url)('RedisFeedStore', () => {
 
 	it('numbers the events of a task in one sequence, whichever process appends them', async () => {
 		const task = taskId();
-		const ids = [
-			await first.append(task, chunk('a')),
-			await second.append(task, chunk('b')),
-			await first.append(task, chunk('c'))
-		].map((id) => parseEventId(id)!);
+		const ids = [await first.append(task, chunk('a')), await second.append(task, chunk('b')), await first.append(task, chunk('c'))].map(
+			(id) => parseEventId(id)!
+		);
 		expect(new Set(ids.map((id) => id.epoch)).size).toBe(1);
 		expect(ids.map((id) => id.seq)).toStrictEqual([1, 2, 3]);
 		expect(await second.cursor(task)).toBe(`${ids[0].epoch}-3`);

@@ -102,13 +102,7 @@ export class RedisFeedStore implements FeedStore {
 		if (this.closed) throw new FeedClosedError();
 		const id = await this.client.eval(APPEND_SCRIPT, {
 			keys: [metaKey(taskId), entriesKey(taskId)],
-			arguments: [
-				JSON.stringify(event),
-				newEpoch(),
-				String(this.limits.maxEntries),
-				String(this.limits.idleSeconds),
-				channelOf(taskId)
-			]
+			arguments: [JSON.stringify(event), newEpoch(), String(this.limits.maxEntries), String(this.limits.idleSeconds), channelOf(taskId)]
 		});
 		return String(id);
 	}
@@ -152,9 +146,7 @@ export class RedisFeedStore implements FeedStore {
 				const entry = decodeEntry(text);
 				return entry && parseEventId(entry.id)?.epoch === epoch ? [entry] : [];
 			});
-			const snapshot: FeedSnapshot = epoch
-				? { epoch, seq: Number(seq ?? 0), entries }
-				: { epoch: null, seq: 0, entries: [] };
+			const snapshot: FeedSnapshot = epoch ? { epoch, seq: Number(seq ?? 0), entries } : { epoch: null, seq: 0, entries: [] };
 			return { snapshot, stop };
 		} catch (error) {
 			stop();

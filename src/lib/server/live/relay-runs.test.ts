@@ -61,11 +61,9 @@ async function watchOneRun(store: FeedStore, start: () => Promise<ActiveRun>): P
 	return read.map((entry) => entry.event);
 }
 
-const turn = (request: TurnInput['request']) => () =>
-	startTurn({ db: temp.db, config, task, agent, request, registry });
+const turn = (request: TurnInput['request']) => () => startTurn({ db: temp.db, config, task, agent, request, registry });
 
-const textOf = (message: UIMessage) =>
-	message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+const textOf = (message: UIMessage) => message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
 
 describe('relayRuns', () => {
 	it('tells the stored question and draft answer, the answer as UI message chunks, then the stored answer and the end', async () => {

@@ -187,8 +187,7 @@ describe('subscribeFeed over the memory store', () => {
 	it('runs afterListen once listening, before handing anything over, and stops listening when it throws', async () => {
 		const memory = new MemoryFeedStore();
 		await memory.append('task', chunk('kept'));
-		const listeners = () =>
-			(memory as unknown as { tasks: Map<string, { listeners: Set<unknown> }> }).tasks.get('task')?.listeners.size;
+		const listeners = () => (memory as unknown as { tasks: Map<string, { listeners: Set<unknown> }> }).tasks.get('task')?.listeners.size;
 		let seen: number | undefined;
 		const refused = subscribeFeed(memory, 'task', null, undefined, async () => {
 			seen = listeners();

@@ -36,11 +36,7 @@ export interface FeedStore {
 	 * Starts handing the task's new events to `listener`, then resolves to what the feed holds
 	 * (an empty snapshot with `{snapshot: false}`, for a listener that only waits for the deletion).
 	 */
-	listen(
-		taskId: string,
-		listener: FeedListener,
-		options?: { snapshot?: boolean }
-	): Promise<{ snapshot: FeedSnapshot; stop(): void }>;
+	listen(taskId: string, listener: FeedListener, options?: { snapshot?: boolean }): Promise<{ snapshot: FeedSnapshot; stop(): void }>;
 	/**
 	 * The task was deleted: tells every listener of it (in every process sharing the store) and
 	 * forgets its events. Resolves once the deletion is ordered before any later append.

@@ -27,10 +27,29 @@ const MB = 1024 * 1024;
 const COMMON_IMAGES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 
 /** Gemini's audio formats (Google AI for Developers, "Audio understanding"). */
-const GEMINI_AUDIO = ['audio/wav', 'audio/x-wav', 'audio/mpeg', 'audio/aiff', 'audio/x-aiff', 'audio/aac', 'audio/ogg', 'audio/flac', 'audio/x-flac'];
+const GEMINI_AUDIO = [
+	'audio/wav',
+	'audio/x-wav',
+	'audio/mpeg',
+	'audio/aiff',
+	'audio/x-aiff',
+	'audio/aac',
+	'audio/ogg',
+	'audio/flac',
+	'audio/x-flac'
+];
 
 /** Gemini's video formats ("Video understanding"). */
-const GEMINI_VIDEO = ['video/mp4', 'video/mpeg', 'video/quicktime', 'video/x-msvideo', 'video/x-flv', 'video/webm', 'video/x-ms-wmv', 'video/3gpp'];
+const GEMINI_VIDEO = [
+	'video/mp4',
+	'video/mpeg',
+	'video/quicktime',
+	'video/x-msvideo',
+	'video/x-flv',
+	'video/webm',
+	'video/x-ms-wmv',
+	'video/3gpp'
+];
 
 /** A model that takes images only (and then only the common formats). */
 const IMAGES_ONLY: ModelFileInputs = { images: COMMON_IMAGES, pdf: false, maxPdfPages: 0, audio: [], video: [], maxFileBytes: 20 * MB };

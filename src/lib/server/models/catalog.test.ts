@@ -63,9 +63,7 @@ describe('isProviderConfigured', () => {
 
 describe('listModelOptions', () => {
 	it('offers only the offline model when no provider is configured', () => {
-		expect(listModelOptions(noKeys)).toEqual([
-			{ id: 'mock:offline', provider: 'mock', label: 'Offline demo model', offline: true }
-		]);
+		expect(listModelOptions(noKeys)).toEqual([{ id: 'mock:offline', provider: 'mock', label: 'Offline demo model', offline: true }]);
 	});
 
 	it('adds OpenAI suggestions when its key is set, after the offline model', () => {
@@ -83,12 +81,20 @@ describe('listModelOptions', () => {
 	});
 
 	it('adds Anthropic suggestions when its key is set', () => {
-		const providers = new Set(listModelOptions(anthropic).slice(1).map((option) => option.provider));
+		const providers = new Set(
+			listModelOptions(anthropic)
+				.slice(1)
+				.map((option) => option.provider)
+		);
 		expect([...providers]).toEqual(['anthropic']);
 	});
 
 	it('adds Google suggestions when its key is set', () => {
-		const providers = new Set(listModelOptions(google).slice(1).map((option) => option.provider));
+		const providers = new Set(
+			listModelOptions(google)
+				.slice(1)
+				.map((option) => option.provider)
+		);
 		expect([...providers]).toEqual(['google']);
 	});
 
@@ -154,9 +160,7 @@ describe('defaultModelId', () => {
 	it('otherwise takes the first hosted suggestion', () => {
 		expect(defaultModelId(openai)).toBe(listModelOptions(openai)[1].id);
 		expect(defaultModelId(openai)).toMatch(/^openai:/);
-		expect(defaultModelId(parseConfig({ ANTHROPIC_API_KEY: 'a', GOOGLE_GENERATIVE_AI_API_KEY: 'g' }))).toMatch(
-			/^anthropic:/
-		);
+		expect(defaultModelId(parseConfig({ ANTHROPIC_API_KEY: 'a', GOOGLE_GENERATIVE_AI_API_KEY: 'g' }))).toMatch(/^anthropic:/);
 		expect(defaultModelId(compatible)).toBe('compatible:llama3:8b');
 	});
 

@@ -113,9 +113,7 @@ function providerModelNames(config: Config, provider: Exclude<ProviderId, 'mock'
  * cached, see provider-models.ts), and `DEFAULT_MODEL` when it is none of these.
  */
 export function listModelOptions(config: Config): ModelOption[] {
-	const options: ModelOption[] = [
-		{ id: OFFLINE_MODEL_ID, provider: 'mock', label: OFFLINE_MODEL_LABEL, offline: true }
-	];
+	const options: ModelOption[] = [{ id: OFFLINE_MODEL_ID, provider: 'mock', label: OFFLINE_MODEL_LABEL, offline: true }];
 	for (const provider of ['openai', 'anthropic', 'google', 'compatible'] as const) {
 		if (!isProviderConfigured(config, provider)) continue;
 		for (const model of providerModelNames(config, provider)) {

@@ -79,24 +79,18 @@ describe('fetchModelList', () => {
 
 	it('refuses a list larger than the byte limit, declared or streamed', async () => {
 		handler = json(200, modelList(...Array.from({ length: 100 }, (_, n) => `model-${n}`)));
-		expect((await failure(fetchModelList(source(), { ...limits, maxBytes: 1024 }))).message).toBe(
-			'the list is larger than 1024 bytes'
-		);
+		expect((await failure(fetchModelList(source(), { ...limits, maxBytes: 1024 }))).message).toBe('the list is larger than 1024 bytes');
 		handler = (_request, response) => {
 			response.writeHead(200, { 'content-type': 'application/json' });
 			response.write(`{"object":"list","data":[${'{"id":"m"},'.repeat(200)}`);
 			response.end('{"id":"last"}]}');
 		};
-		expect((await failure(fetchModelList(source(), { ...limits, maxBytes: 1024 }))).message).toBe(
-			'the list is larger than 1024 bytes'
-		);
+		expect((await failure(fetchModelList(source(), { ...limits, maxBytes: 1024 }))).message).toBe('the list is larger than 1024 bytes');
 	});
 
 	it('names the HTTP status and the server’s message', async () => {
 		handler = json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
-		expect((await failure(fetchModelList(source(), limits))).message).toBe(
-			'HTTP 401 Unauthorized: Incorrect API key provided'
-		);
+		expect((await failure(fetchModelList(source(), limits))).message).toBe('HTTP 401 Unauthorized: Incorrect API key provided');
 	});
 
 	it('names an answer that is not a model list', async () => {
@@ -110,9 +104,7 @@ describe('fetchModelList', () => {
 		handler = () => {
 			// never answers
 		};
-		expect((await failure(fetchModelList(source(), { ...limits, timeoutMs: 200 }))).message).toBe(
-			'no answer within 200 ms'
-		);
+		expect((await failure(fetchModelList(source(), { ...limits, timeoutMs: 200 }))).message).toBe('no answer within 200 ms');
 		const spare = createServer();
 		await new Promise<void>((listening) => spare.listen(0, '127.0.0.1', listening));
 		const { port } = spare.address() as AddressInfo;

@@ -147,11 +147,7 @@ function errorMessageOf(body: string): string | undefined {
  * `maxModels`. A failure is a `ModelListError` naming the cause (HTTP status and the server's
  * message, a timeout, a refused connection, a body too large or not a model list).
  */
-export async function fetchModelList(
-	source: ModelListSource,
-	limits: ModelListLimits,
-	abort?: AbortSignal
-): Promise<string[]> {
+export async function fetchModelList(source: ModelListSource, limits: ModelListLimits, abort?: AbortSignal): Promise<string[]> {
 	const url = `${source.baseURL.replace(/\/+$/, '')}/models`;
 	const headers: Record<string, string> = { accept: 'application/json' };
 	if (source.apiKey) headers.authorization = `Bearer ${source.apiKey}`;
@@ -226,10 +222,7 @@ function refreshSource(config: Config, source: ModelListSource, force: boolean):
 		cache.set(source.provider, entry);
 	}
 	if (entry.pending) return entry.pending;
-	const maxAge = Math.min(
-		config.PROVIDER_MODELS_REFRESH_SECONDS * 1000,
-		entry.failed ? RETRY_AFTER_FAILURE_MS : Number.POSITIVE_INFINITY
-	);
+	const maxAge = Math.min(config.PROVIDER_MODELS_REFRESH_SECONDS * 1000, entry.failed ? RETRY_AFTER_FAILURE_MS : Number.POSITIVE_INFINITY);
 	if (!force && Date.now() - entry.checkedAt < maxAge) return Promise.resolve();
 	const current = entry;
 	if (stopping.signal.aborted) return Promise.resolve();

@@ -80,5 +80,8 @@ export function reasoningSettings(modelId: string, level: ReasoningLevel): Reaso
 export function modelCallSettings(modelId: string, level: ReasoningLevel): ReasoningSettings {
 	const reasoning = reasoningSettings(modelId, level);
 	if (parseModelId(modelId).provider !== 'openai') return reasoning;
-	return { ...reasoning, providerOptions: { ...reasoning.providerOptions, openai: { store: false, ...reasoning.providerOptions?.openai } } };
+	return {
+		...reasoning,
+		providerOptions: { ...reasoning.providerOptions, openai: { store: false, ...reasoning.providerOptions?.openai } }
+	};
 }

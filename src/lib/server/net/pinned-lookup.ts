@@ -10,8 +10,7 @@ import type { LookupFunction } from 'node:net';
 export function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
 	return (hostname, options, callback) => {
 		const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-		const matching =
-			family === 4 || family === 6 ? addresses.filter((address) => address.family === family) : addresses;
+		const matching = family === 4 || family === 6 ? addresses.filter((address) => address.family === family) : addresses;
 		if (matching.length === 0) {
 			const error: NodeJS.ErrnoException = new Error(`No IPv${family} address for ${hostname}`);
 			error.code = 'ENOTFOUND';

@@ -20,15 +20,9 @@ export function isRedirect(status: number, location: string | undefined): locati
  * and 301/302 after a POST, become a GET without body or content type; leaving the origin drops
  * the credential headers.
  */
-export function redirectedRequest(
-	request: RedirectedRequest,
-	status: number,
-	from: URL,
-	next: URL
-): RedirectedRequest {
+export function redirectedRequest(request: RedirectedRequest, status: number, from: URL, next: URL): RedirectedRequest {
 	let { method, headers, body } = request;
-	const becomesGet =
-		(status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST');
+	const becomesGet = (status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST');
 	if (becomesGet) {
 		method = 'GET';
 		body = undefined;

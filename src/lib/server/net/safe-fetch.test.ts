@@ -86,9 +86,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 				.end(gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x30)));
 			return;
 		case '/gzip':
-			response
-				.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
-				.end(gzipSync('{"zipped":true}'));
+			response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"zipped":true}'));
 			return;
 		case '/hang':
 			return; // Never answers.
@@ -270,9 +268,18 @@ describe('safeFetch: which hosts it reaches', () => {
 			'ula.test': ['2606:4700::1', 'fd00::5'],
 			'metadata.test': ['169.254.169.254']
 		});
-		await expectToolError(safeFetch('http://mixed.test/', {}, { lookup }), 'Refused: mixed.test resolves to a private address (192.168.0.10).');
-		await expectToolError(safeFetch('http://mapped.test/', {}, { lookup }), 'Refused: mapped.test resolves to a private address (::ffff:10.0.0.5).');
-		await expectToolError(safeFetch('https://ula.test/', {}, { lookup }), 'Refused: ula.test resolves to a unique-local address (fd00::5).');
+		await expectToolError(
+			safeFetch('http://mixed.test/', {}, { lookup }),
+			'Refused: mixed.test resolves to a private address (192.168.0.10).'
+		);
+		await expectToolError(
+			safeFetch('http://mapped.test/', {}, { lookup }),
+			'Refused: mapped.test resolves to a private address (::ffff:10.0.0.5).'
+		);
+		await expectToolError(
+			safeFetch('https://ula.test/', {}, { lookup }),
+			'Refused: ula.test resolves to a unique-local address (fd00::5).'
+		);
 		await expectToolError(
 			safeFetch('http://metadata.test/', {}, { lookup }),
 			'Refused: metadata.test resolves to a link-local address (169.254.169.254).'

@@ -81,11 +81,7 @@ function abortedError(timeout: AbortSignal, timeoutMs: number): ToolError {
  * @throws {ToolError} with a message fit for the model, e.g.
  *   `Refused: example.internal resolves to a private address (10.0.0.5).`
  */
-export async function safeFetch(
-	input: string | URL,
-	init: SafeFetchInit = {},
-	options: SafeFetchOptions = {}
-): Promise<SafeFetchResponse> {
+export async function safeFetch(input: string | URL, init: SafeFetchInit = {}, options: SafeFetchOptions = {}): Promise<SafeFetchResponse> {
 	const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;

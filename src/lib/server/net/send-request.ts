@@ -22,9 +22,7 @@ export interface Hop {
 export function sendRequest(hop: Hop): Promise<IncomingMessage> {
 	const { url } = hop;
 	const transport = url.protocol === 'https:' ? https : http;
-	const auth = url.username
-		? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
-		: undefined;
+	const auth = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
 	return new Promise((resolve, reject) => {
 		const request = transport.request(
 			{
@@ -63,8 +61,7 @@ export function requestHeaders(headers: Record<string, string> | undefined): Rec
 
 /** Makes the describable message of a low-level failure (refused connection, bad header…). */
 export function requestFailure(url: URL, error: unknown): ToolError {
-	const code =
-		error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+	const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 	const message = error instanceof Error ? error.message : String(error);
 	// Node's own validation errors (a bad header, say) explain themselves; network errors have a code.
 	const detail = code === undefined || code.startsWith('ERR_') ? message : code;

@@ -25,10 +25,7 @@ export const fileMetaSchema = fileSummarySchema
 			description:
 				'The text of PDF, Word (.docx), HTML, JSON, CSV, Markdown and plain text files, and of images (OCR), is read in the background after the upload (`pending` → `extracting` → `ready`, or `failed` for a damaged file); other types, and images without text, are `none`.'
 		}),
-		extraction_error: z
-			.string()
-			.nullable()
-			.meta({ description: 'Why the text could not be read, when `extraction_status` is `failed`.' }),
+		extraction_error: z.string().nullable().meta({ description: 'Why the text could not be read, when `extraction_status` is `failed`.' }),
 		text_length: z.number().int().meta({ description: 'Characters of extracted text (at most 1,000,000).' })
 	})
 	.meta({ id: 'UploadedFileMeta' });

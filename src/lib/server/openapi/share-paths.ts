@@ -47,9 +47,7 @@ const taskExportSchema = z
 					.meta({ description: 'AI SDK UIMessage parts; a stored file’s part links to `/api/files/{id}` (absolute).' })
 			})
 		),
-		files: z.array(
-			z.object({ id: z.string(), name: z.string(), mime_type: z.string(), size: z.number().int(), url: z.string() })
-		)
+		files: z.array(z.object({ id: z.string(), name: z.string(), mime_type: z.string(), size: z.number().int(), url: z.string() }))
 	})
 	.meta({ id: 'TaskExport' });
 

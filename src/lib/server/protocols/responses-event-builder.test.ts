@@ -275,9 +275,7 @@ describe('ResponsesEventBuilder', () => {
 			sequence_number: 2
 		});
 		const between = eventsOf([runStart, { type: 'run-error', message: 'The model failed.' }]);
-		expect(between).toStrictEqual([
-			{ type: 'error', code: 'server_error', message: 'The model failed.', param: null, sequence_number: 0 }
-		]);
+		expect(between).toStrictEqual([{ type: 'error', code: 'server_error', message: 'The model failed.', param: null, sequence_number: 0 }]);
 	});
 
 	it('emits copies: later events do not change earlier ones', () => {
@@ -406,12 +404,7 @@ describe('ResponsesEventBuilder for the Responses face', () => {
 			store: true,
 			usage: { input_tokens: 20, output_tokens: 8, total_tokens: 28 }
 		});
-		expect(final?.output.map((item) => item.type)).toStrictEqual([
-			'function_call',
-			'function_call_output',
-			'reasoning',
-			'message'
-		]);
+		expect(final?.output.map((item) => item.type)).toStrictEqual(['function_call', 'function_call_output', 'reasoning', 'message']);
 		expect(final?.output[1]).toMatchObject({ call_id: 'call_s', output: '{"time":"noon"}', status: 'completed' });
 		expect(final?.output[3]).toMatchObject({ content: [{ type: 'output_text', text: 'Hello there', annotations: [], logprobs: [] }] });
 		expect(events.map((event) => event.sequence_number)).toStrictEqual(events.map((_event, index) => index));

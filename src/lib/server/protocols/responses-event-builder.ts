@@ -197,10 +197,7 @@ export type ResponsesStreamEventBody =
 	| Each<'response.content_part.added' | 'response.content_part.done', { part: ResponsesOutputText } & ContentAddress>
 	| ({ type: 'response.output_text.delta'; delta: string; logprobs: never[] } & ContentAddress)
 	| ({ type: 'response.output_text.done'; text: string; logprobs: never[] } & ContentAddress)
-	| Each<
-			'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done',
-			{ part: ResponsesSummaryText } & SummaryAddress
-	  >
+	| Each<'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done', { part: ResponsesSummaryText } & SummaryAddress>
 	| ({ type: 'response.reasoning_summary_text.delta'; delta: string } & SummaryAddress)
 	| ({ type: 'response.reasoning_summary_text.done'; text: string } & SummaryAddress)
 	| { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string }
@@ -325,9 +322,7 @@ export class ResponsesEventBuilder {
 			case 'reasoning-delta':
 				return this.withItem('reasoning', event.id, 'reasoning', (item, output_index) => {
 					item.summary[0].text += event.delta;
-					return [
-						{ type: 'response.reasoning_summary_text.delta', item_id: item.id, output_index, summary_index: 0, delta: event.delta }
-					];
+					return [{ type: 'response.reasoning_summary_text.delta', item_id: item.id, output_index, summary_index: 0, delta: event.delta }];
 				});
 			case 'reasoning-end':
 				return this.withItem('reasoning', event.id, 'reasoning', (item, output_index) => {
@@ -378,9 +373,7 @@ export class ResponsesEventBuilder {
 			case 'tool-call-delta':
 				return this.withItem('calls', event.toolCallId, 'function_call', (item, output_index) => {
 					item.arguments += event.inputTextDelta;
-					return [
-						{ type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta: event.inputTextDelta }
-					];
+					return [{ type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta: event.inputTextDelta }];
 				});
 			case 'tool-call-ready':
 			case 'tool-call-invalid': {
@@ -522,8 +515,7 @@ export class ResponsesEventBuilder {
 		if (error) response.error = error;
 		if (this.face && status === 'completed') response.completed_at = Math.floor(this.now() / 1000);
 		// A cancelled response has no event of its own: it ends the stream as incomplete does.
-		const type =
-			status === 'completed' ? 'response.completed' : status === 'failed' ? 'response.failed' : 'response.incomplete';
+		const type = status === 'completed' ? 'response.completed' : status === 'failed' ? 'response.failed' : 'response.incomplete';
 		bodies.push({ type, response });
 		return bodies;
 	}

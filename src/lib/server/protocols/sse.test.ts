@@ -23,9 +23,7 @@ describe('SSE_HEADERS', () => {
 
 describe('formatSseEvent', () => {
 	it('sends non-string data as JSON on one data line', () => {
-		expect(formatSseEvent({ data: { type: 'start', messageId: 'm1' } })).toBe(
-			'data: {"type":"start","messageId":"m1"}\n\n'
-		);
+		expect(formatSseEvent({ data: { type: 'start', messageId: 'm1' } })).toBe('data: {"type":"start","messageId":"m1"}\n\n');
 		expect(formatSseEvent({ data: [1, 2] })).toBe('data: [1,2]\n\n');
 		expect(formatSseEvent({ data: 42 })).toBe('data: 42\n\n');
 		expect(formatSseEvent({ data: null })).toBe('data: null\n\n');
@@ -53,9 +51,7 @@ describe('formatSseEvent', () => {
 	});
 
 	it('writes the event and id fields before the data', () => {
-		expect(formatSseEvent({ event: 'message', id: '7', data: { ok: true } })).toBe(
-			'event: message\nid: 7\ndata: {"ok":true}\n\n'
-		);
+		expect(formatSseEvent({ event: 'message', id: '7', data: { ok: true } })).toBe('event: message\nid: 7\ndata: {"ok":true}\n\n');
 		expect(formatSseEvent({ event: 'ping', data: 'x' })).toBe('event: ping\ndata: x\n\n');
 		expect(formatSseEvent({ id: 'abc', data: 'x' })).toBe('id: abc\ndata: x\n\n');
 	});

@@ -4,9 +4,7 @@ import { buildSystemPrompt, fillTemplate } from './build-prompt';
 describe('fillTemplate', () => {
 	it('fills variables from the context, nested paths and non-strings included', () => {
 		const context = { name: 'Ada', account: { tier: 'pro' }, seats: 3, tags: ['a', 'b'] };
-		expect(fillTemplate('Hi {{name}} ({{ account.tier }}), {{seats}} seats, {{tags}}', context)).toBe(
-			'Hi Ada (pro), 3 seats, ["a","b"]'
-		);
+		expect(fillTemplate('Hi {{name}} ({{ account.tier }}), {{seats}} seats, {{tags}}', context)).toBe('Hi Ada (pro), 3 seats, ["a","b"]');
 	});
 
 	it('leaves unknown variables empty and other braces alone', () => {

@@ -13,10 +13,7 @@ export function buildSystemPrompt(
 	context?: Record<string, unknown> | null,
 	callerSystem: string[] = []
 ): string | undefined {
-	const sections = [
-		...[agent.systemPrompt, agent.promptTemplate ?? ''].map((text) => fillTemplate(text, context)),
-		...callerSystem
-	]
+	const sections = [...[agent.systemPrompt, agent.promptTemplate ?? ''].map((text) => fillTemplate(text, context)), ...callerSystem]
 		.map((text) => text.trim())
 		.filter((text) => text !== '');
 	return sections.length > 0 ? sections.join('\n\n') : undefined;

@@ -16,7 +16,9 @@ function apiError(statusCode: number | undefined, body?: unknown, headers?: Reco
 describe('describeModelError', () => {
 	it('names the provider, the status and the provider’s error code, never its text', () => {
 		const message = describeModelError(
-			apiError(401, { error: { message: 'Incorrect API key provided: sk-abc…xyz', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+			apiError(401, {
+				error: { message: 'Incorrect API key provided: sk-abc…xyz', type: 'invalid_request_error', code: 'invalid_api_key' }
+			}),
 			'openai:gpt-4.1-mini'
 		);
 		expect(message).toBe('OpenAI rejected the API key (HTTP 401, invalid_api_key).');
@@ -39,16 +41,21 @@ describe('describeModelError', () => {
 		expect(describeModelError(apiError(404, { error: { code: 404, message: 'no', status: 'NOT_FOUND' } }), 'google:gemini-9')).toBe(
 			'Google does not know this model (HTTP 404, NOT_FOUND).'
 		);
-		expect(describeModelError(apiError(500), 'compatible:llama')).toBe(
-			'OpenAI-compatible had an error (HTTP 500). Try again shortly.'
-		);
+		expect(describeModelError(apiError(500), 'compatible:llama')).toBe('OpenAI-compatible had an error (HTTP 500). Try again shortly.');
 		expect(
-			describeModelError(apiError(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }), 'anthropic:claude-haiku-4-5')
+			describeModelError(
+				apiError(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+				'anthropic:claude-haiku-4-5'
+			)
 		).toBe('Anthropic is overloaded (HTTP 529, overloaded_error). Try again shortly.');
 	});
 
 	it('reads the last attempt of a retried call', () => {
-		const error = new RetryError({ message: 'failed after 2 attempts', reason: 'maxRetriesExceeded', errors: [apiError(503), apiError(503)] });
+		const error = new RetryError({
+			message: 'failed after 2 attempts',
+			reason: 'maxRetriesExceeded',
+			errors: [apiError(503), apiError(503)]
+		});
 		expect(describeModelError(error, 'openai:gpt-4.1')).toBe('OpenAI had an error (HTTP 503). Try again shortly.');
 		expect(isModelCallError(error)).toBe(true);
 	});
@@ -69,7 +76,12 @@ describe('describeModelError', () => {
 		expect(describeModelError(reset, 'google:gemini-2.5-flash')).toBe('The connection to Google was lost (ECONNRESET). Try again.');
 		expect(isModelCallError(reset)).toBe(true);
 		// As the AI SDK reports a body cut off mid-way, and a server that refuses connections.
-		const cut = new APICallError({ message: 'Cannot connect', url: 'https://api.example/v1', requestBodyValues: {}, cause: new TypeError('terminated') });
+		const cut = new APICallError({
+			message: 'Cannot connect',
+			url: 'https://api.example/v1',
+			requestBodyValues: {},
+			cause: new TypeError('terminated')
+		});
 		expect(describeModelError(cut, 'openai:gpt-4.1')).toBe('The connection to OpenAI was lost (terminated). Try again.');
 		const refused = new APICallError({
 			message: 'Cannot connect',
@@ -77,7 +89,9 @@ describe('describeModelError', () => {
 			requestBodyValues: {},
 			cause: new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
 		});
-		expect(describeModelError(refused, 'anthropic:claude-haiku-4-5')).toBe('Anthropic could not be reached (ECONNREFUSED). Try again shortly.');
+		expect(describeModelError(refused, 'anthropic:claude-haiku-4-5')).toBe(
+			'Anthropic could not be reached (ECONNREFUSED). Try again shortly.'
+		);
 	});
 
 	it('names a stream cut after the answer began a lost connection, not a refusal', () => {

@@ -43,7 +43,6 @@ const MAX_RUN_SECONDS = 86_400;
 /** The abort reason of a run stopped by its agent's time limit. */
 const RUN_TIMEOUT = 'timeout';
 
-
 interface DriveInput {
 	db: Db;
 	config: Config;
@@ -63,7 +62,18 @@ interface DriveInput {
  * Runs the answer to its end — the model's, or a code agent's `respond` — translating what comes
  * into run events and storing the answer.
  */
-export async function driveRun({ db, config, run, task, agent, tools, model, history, initialParts, codeAgent }: DriveInput): Promise<void> {
+export async function driveRun({
+	db,
+	config,
+	run,
+	task,
+	agent,
+	tools,
+	model,
+	history,
+	initialParts,
+	codeAgent
+}: DriveInput): Promise<void> {
 	const parts = new MessagePartsBuilder(initialParts);
 	// What has streamed is stored every STREAM_SAVE_INTERVAL_MS, off the token path, so that a
 	// process that dies mid-answer loses at most that much of it.

@@ -26,7 +26,8 @@ function message(position: number, role: Message['role'], text: string | null, e
 }
 
 const stored = [message(0, 'user', 'First'), message(1, 'assistant', 'One'), message(2, 'user', 'Second'), message(3, 'assistant', 'Two')];
-const texts = (history: Message[]) => history.map((entry) => `${entry.role}:${entry.parts.map((part) => ('text' in part ? part.text : part.type)).join('')}`);
+const texts = (history: Message[]) =>
+	history.map((entry) => `${entry.role}:${entry.parts.map((part) => ('text' in part ? part.text : part.type)).join('')}`);
 
 describe('historyAfter', () => {
 	it('a new question comes last', () => {

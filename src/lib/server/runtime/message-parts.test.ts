@@ -121,9 +121,7 @@ describe('MessagePartsBuilder: text and reasoning', () => {
 
 	it('throws on an event type it does not know', () => {
 		const builder = new MessagePartsBuilder();
-		expect(() => builder.apply({ type: 'mystery' } as unknown as RunEvent)).toThrow(
-			'Unhandled run event {"type":"mystery"}'
-		);
+		expect(() => builder.apply({ type: 'mystery' } as unknown as RunEvent)).toThrow('Unhandled run event {"type":"mystery"}');
 	});
 });
 
@@ -140,13 +138,9 @@ describe('MessagePartsBuilder: tool calls', () => {
 	it('goes from input-streaming to input-available to output-available', () => {
 		const builder = new MessagePartsBuilder();
 		builder.apply(start);
-		expect(builder.parts).toStrictEqual([
-			{ type: 'tool-calculator', toolCallId: 'call_1', state: 'input-streaming', input: undefined }
-		]);
+		expect(builder.parts).toStrictEqual([{ type: 'tool-calculator', toolCallId: 'call_1', state: 'input-streaming', input: undefined }]);
 		builder.apply({ type: 'tool-call-delta', toolCallId: 'call_1', inputTextDelta: '{"expression":"6*7"}' });
-		expect(builder.parts).toStrictEqual([
-			{ type: 'tool-calculator', toolCallId: 'call_1', state: 'input-streaming', input: undefined }
-		]);
+		expect(builder.parts).toStrictEqual([{ type: 'tool-calculator', toolCallId: 'call_1', state: 'input-streaming', input: undefined }]);
 		builder.apply(ready);
 		expect(builder.parts).toStrictEqual([
 			{ type: 'tool-calculator', toolCallId: 'call_1', state: 'input-available', input: { expression: '6*7' } }
@@ -239,9 +233,7 @@ describe('MessagePartsBuilder: tool calls', () => {
 	});
 
 	it('makes an invalid call an output-error part when it never streamed', () => {
-		const builder = build([
-			{ type: 'tool-call-invalid', toolCallId: 'c9', toolName: 'nosuch', input: 'x', errorText: 'No such tool' }
-		]);
+		const builder = build([{ type: 'tool-call-invalid', toolCallId: 'c9', toolName: 'nosuch', input: 'x', errorText: 'No such tool' }]);
 		expect(builder.parts).toStrictEqual([
 			{
 				type: 'tool-nosuch',
@@ -389,8 +381,6 @@ describe('isToolPart', () => {
 		expect(isToolPart({ type: 'tool-calculator', toolCallId: 'c', state: 'input-available' })).toBe(true);
 		expect(isToolPart({ type: 'text', text: 'tool-x', state: 'done' })).toBe(false);
 		expect(isToolPart({ type: 'step-start' })).toBe(false);
-		expect(isToolPart({ type: 'dynamic-tool', toolName: 'x', toolCallId: 'c', state: 'input-available', input: {} })).toBe(
-			false
-		);
+		expect(isToolPart({ type: 'dynamic-tool', toolName: 'x', toolCallId: 'c', state: 'input-available', input: {} })).toBe(false);
 	});
 });

@@ -69,9 +69,7 @@ export async function connectSharedRuns(redisUrl: string, registry: RunRegistry)
 	return {
 		async publish(run) {
 			const streamId = `${run.taskId}:${run.messageId}:${crypto.randomUUID()}`;
-			const stream = await streams.createNewResumableStream(streamId, () =>
-				run.subscribe().pipeThrough(encodeEvents())
-			);
+			const stream = await streams.createNewResumableStream(streamId, () => run.subscribe().pipeThrough(encodeEvents()));
 			// Only other processes read it; this process's readers use the run itself.
 			await stream?.cancel();
 			const active = JSON.stringify({ streamId, messageId: run.messageId });

@@ -54,13 +54,7 @@ async function agentAndTask(slug: string): Promise<{ agent: AgentWithTools; task
  * Starts a turn with one text message, on this test's registry. Without `model` the agent's own
  * model is resolved (the offline model of the seeded agents); with it, that model is called instead.
  */
-function start(
-	agent: AgentWithTools,
-	task: Task,
-	text: string,
-	config: Config = fast,
-	model?: LanguageModel
-): Promise<ActiveRun> {
+function start(agent: AgentWithTools, task: Task, text: string, config: Config = fast, model?: LanguageModel): Promise<ActiveRun> {
 	return startTurn({
 		db: temp.db,
 		config,
@@ -122,8 +116,7 @@ async function clientView(events: RunEvent[]): Promise<unknown[]> {
 	return (last?.parts ?? []).map((part) =>
 		Object.fromEntries(
 			Object.entries(part).filter(
-				([key, value]) =>
-					value !== undefined && key !== 'providerMetadata' && !(part.type === 'reasoning' && key === 'id')
+				([key, value]) => value !== undefined && key !== 'providerMetadata' && !(part.type === 'reasoning' && key === 'id')
 			)
 		)
 	);
@@ -197,9 +190,7 @@ describe('startTurn: a plain turn', () => {
 			{ type: 'step-end', usage: { inputTokens: 15, outputTokens: 35, reasoningTokens: 13, cachedInputTokens: 0 } }
 		]);
 		expect(deltas(events, 'text-delta')).toBe(answer);
-		expect(deltas(events, 'reasoning-delta')).toBe(
-			'The user asked about "Hello there, how are you?". I will answer directly.'
-		);
+		expect(deltas(events, 'reasoning-delta')).toBe('The user asked about "Hello there, how are you?". I will answer directly.');
 		// One delta per word; the offline model counts one output token per word.
 		expect(events.filter((event) => event.type.endsWith('-delta'))).toHaveLength(35);
 
@@ -338,10 +329,7 @@ describe('startTurn: storing and stopping', () => {
 		]);
 		const [, answer] = await listMessages(temp.db, task.id);
 		expect(answer).toMatchObject({ status: 'complete', inputTokens: 4, outputTokens: 2 });
-		expect(answer.parts).toStrictEqual([
-			{ type: 'step-start' },
-			{ type: 'text', text: 'ok', state: 'done' }
-		]);
+		expect(answer.parts).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'ok', state: 'done' }]);
 	});
 
 	it('stops after the first text delta and keeps the partial text', async () => {
@@ -475,10 +463,7 @@ describe('startTurn: storing and stopping', () => {
 				status: 'interrupted',
 				error: "Stopped after 3 s, this agent's time limit for one answer."
 			});
-			expect(answer.parts).toStrictEqual([
-				{ type: 'step-start' },
-				{ type: 'text', text: 'Thinking ', state: 'done' }
-			]);
+			expect(answer.parts).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'Thinking ', state: 'done' }]);
 			expect(registry.get(task.id)).toBeUndefined();
 		} finally {
 			vi.useRealTimers();
@@ -643,9 +628,7 @@ describe('startTurn: tools', () => {
 			{ role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_x', toolName: 'nosuch', input: { expr: 1 } }] },
 			{
 				role: 'tool',
-				content: [
-					{ type: 'tool-result', toolCallId: 'call_x', toolName: 'nosuch', output: { type: 'error-text', value: errorText } }
-				]
+				content: [{ type: 'tool-result', toolCallId: 'call_x', toolName: 'nosuch', output: { type: 'error-text', value: errorText } }]
 			}
 		]);
 	});
@@ -729,10 +712,7 @@ describe('startTurn: tools', () => {
 
 describe('startTurn: errors', () => {
 	it('refuses an agent whose provider is not configured before storing anything', async () => {
-		const [row] = await temp.db
-			.insert(agents)
-			.values({ slug: 'hosted', name: 'Hosted', model: 'openai:gpt-4o' })
-			.returning();
+		const [row] = await temp.db.insert(agents).values({ slug: 'hosted', name: 'Hosted', model: 'openai:gpt-4o' }).returning();
 		const { agent, task } = await agentAndTask(row.slug);
 		const attempt = start(agent, task, 'Hello');
 		await expect(attempt).rejects.toBeInstanceOf(AppError);
@@ -781,10 +761,7 @@ describe('startTurn: errors', () => {
 			inputTokens: null,
 			outputTokens: null
 		});
-		expect(answer.parts).toStrictEqual([
-			{ type: 'step-start' },
-			{ type: 'text', text: 'Partial ', state: 'done' }
-		]);
+		expect(answer.parts).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'Partial ', state: 'done' }]);
 		// Logged once, by the runtime with its task; not again by the AI SDK's own error handler.
 		expect(consoleError).toHaveBeenCalledTimes(1);
 		expect(consoleError).toHaveBeenCalledWith(`[parley] run on task ${task.id} failed`, expect.any(APICallError));
@@ -835,7 +812,13 @@ describe('startTurn: files the model cannot fetch itself', () => {
 			config,
 			task,
 			agent,
-			request: { type: 'message', parts: [{ type: 'text', text: 'Look' }, { type: 'file', mediaType: 'image/png', url }] },
+			request: {
+				type: 'message',
+				parts: [
+					{ type: 'text', text: 'Look' },
+					{ type: 'file', mediaType: 'image/png', url }
+				]
+			},
 			registry,
 			model
 		});
@@ -1081,7 +1064,13 @@ describe('startTurn: provider options and metadata', () => {
 		await temp.db.update(agents).set({ temperature: 0.4 }).where(eq(agents.slug, 'assistant'));
 		const { agent, task } = await agentAndTask('assistant');
 		const calls: LanguageModelV3CallOptions[] = [];
-		const run = await start(agent, task, 'Hello', fast, scriptedModel([{ type: 'stream-start', warnings: [] }], (options) => void calls.push(options)));
+		const run = await start(
+			agent,
+			task,
+			'Hello',
+			fast,
+			scriptedModel([{ type: 'stream-start', warnings: [] }], (options) => void calls.push(options))
+		);
 		await run.finished;
 		expect(agent.reasoning).toBe('off');
 		expect(calls[0].providerOptions).toBeUndefined();

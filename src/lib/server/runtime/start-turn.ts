@@ -47,12 +47,9 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const prepared = prepareHistory(stored, request, serverToolsOf(tools));
 		// The client's id for a new question is kept when it is free (an edit's question is a new version beside the old).
 		const questionId =
-			request.type === 'message' && request.messageId && !(await messageIdExists(db, request.messageId))
-				? request.messageId
-				: newId();
+			request.type === 'message' && request.messageId && !(await messageIdExists(db, request.messageId)) ? request.messageId : newId();
 		// A new branch follows the last message it keeps; otherwise a new message follows the history's end.
-		const branchParent =
-			prepared.branchAt === undefined ? undefined : (stored[prepared.branchAt - 1]?.id ?? null);
+		const branchParent = prepared.branchAt === undefined ? undefined : (stored[prepared.branchAt - 1]?.id ?? null);
 		// Every write before the model is called goes in one transaction: one disk sync, not four.
 		const writes: BatchItem<'sqlite'>[] = [];
 		// A code agent makes the task's context before its first answer; its tools then see it.
@@ -64,9 +61,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		}
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
-			writes.push(
-				insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent })
-			);
+			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent }));
 			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts, ' ')) || 'New task'));
 		}
 		writes.push(

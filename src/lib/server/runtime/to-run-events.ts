@@ -48,9 +48,7 @@ export function toRunEvents(part: TextStreamPart<ToolSet>, tools: ToolSet): RunE
 		case 'tool-output-denied':
 			return [{ type: 'tool-denied', toolCallId: part.toolCallId }];
 		case 'tool-approval-request':
-			return [
-				{ type: 'tool-approval-request', toolCallId: part.toolCall.toolCallId, approvalId: part.approvalId }
-			];
+			return [{ type: 'tool-approval-request', toolCallId: part.toolCall.toolCallId, approvalId: part.approvalId }];
 		default:
 			return [];
 	}

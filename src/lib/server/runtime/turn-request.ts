@@ -78,11 +78,7 @@ export function pendingToolCalls(parts: UIMessage['parts']): ToolPart[] {
  * Works out how a request changes the stored history; `invalid_input` or `conflict` when it cannot
  * apply. `serverTools` names the tools the turn runs on the server (see {@link AnswerRules}).
  */
-export function prepareHistory(
-	stored: Message[],
-	request: TurnRequest,
-	serverTools: ReadonlySet<string> = new Set()
-): PreparedHistory {
+export function prepareHistory(stored: Message[], request: TurnRequest, serverTools: ReadonlySet<string> = new Set()): PreparedHistory {
 	switch (request.type) {
 		case 'message': {
 			if (!request.replaceFrom) return {};
@@ -119,11 +115,9 @@ export function prepareHistory(
 			const parts = applyAnswers(last.parts, request, { serverTools, writtenByAgent: isWrittenByAgent(last) });
 			const waiting = pendingToolCalls(parts);
 			if (waiting.length > 0) {
-				throw new AppError(
-					'invalid_input',
-					`Tool calls still wait for an answer: ${waiting.map((part) => part.toolCallId).join(', ')}.`,
-					{ field: 'toolCallId' }
-				);
+				throw new AppError('invalid_input', `Tool calls still wait for an answer: ${waiting.map((part) => part.toolCallId).join(', ')}.`, {
+					field: 'toolCallId'
+				});
 			}
 			return { continued: { message: last, parts } };
 		}
@@ -250,9 +244,13 @@ export function sortAnswers(
 		if (part.state === 'approval-requested' && part.approval) {
 			const decision = answer.output as { approved?: unknown; reason?: unknown } | null | undefined;
 			if (typeof decision?.approved !== 'boolean') {
-				throw new AppError('invalid_input', `The call "${answer.toolCallId}" needs approval: answer {"approved": true} or {"approved": false}.`, {
-					field: 'output'
-				});
+				throw new AppError(
+					'invalid_input',
+					`The call "${answer.toolCallId}" needs approval: answer {"approved": true} or {"approved": false}.`,
+					{
+						field: 'output'
+					}
+				);
 			}
 			approvals.push({
 				approvalId: part.approval.id,

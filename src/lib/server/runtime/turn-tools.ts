@@ -15,9 +15,7 @@ import type { TurnInput } from './turn-input';
  * The agent's tool rows of a turn, handed over to the caller when asked; `invalid_input` when one
  * of the caller's own tools takes the name of one of them.
  */
-function toolRowsOf(
-	input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAllTools'> & { task?: Pick<Task, 'runOptions'> }
-): Tool[] {
+function toolRowsOf(input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAllTools'> & { task?: Pick<Task, 'runOptions'> }): Tool[] {
 	const handOver = input.handOverAllTools ?? input.task?.runOptions?.handOverAllTools ?? false;
 	const rows = input.agent.tools.map((row) => (handOver ? { ...row, kind: 'client' as const } : row));
 	for (const callerTool of input.callerTools ?? []) {
@@ -53,9 +51,7 @@ export function turnTools(
 		...resolveCallerTools(input.callerTools ?? [])
 	};
 	return {
-		tools: codeAgent
-			? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) }
-			: tools,
+		tools: codeAgent ? { ...tools, ...codeToolsOf(codeAgent, input.task?.context ?? {}, input.task?.runOptions?.handOverAllTools) } : tools,
 		codeAgent
 	};
 }

@@ -29,7 +29,10 @@ describe('deleteAccount', () => {
 		temp = await createTempDb();
 		folder = mkdtempSync(join(tmpdir(), 'parley-account-'));
 		storage = new LocalFileStorage(folder);
-		[{ id: agentId }] = await temp.db.insert(agents).values({ slug: 'helper', name: 'Helper', model: 'mock:offline' }).returning({ id: agents.id });
+		[{ id: agentId }] = await temp.db
+			.insert(agents)
+			.values({ slug: 'helper', name: 'Helper', model: 'mock:offline' })
+			.returning({ id: agents.id });
 	});
 
 	afterEach(async () => {
@@ -40,7 +43,11 @@ describe('deleteAccount', () => {
 
 	const upload = (viewer: Viewer, content: string, taskId?: string) =>
 		saveUpload(temp.db, { viewer, taskId, file: new File([content], 'notes.txt') }, { storage, extraction });
-	const bytesExist = (file: FileRecord) => storage.get(file.storageKey).then(() => true, () => false);
+	const bytesExist = (file: FileRecord) =>
+		storage.get(file.storageKey).then(
+			() => true,
+			() => false
+		);
 
 	it('removes the tasks, messages, files and their bytes, keys and links of the account, and nobody else’s', async () => {
 		await createAccount(temp.db, { email: 'admin@example.com', password: 'correct horse battery' });

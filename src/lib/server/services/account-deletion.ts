@@ -40,8 +40,13 @@ export async function deleteAccount(
 		await removeTaskFiles(db, id, options);
 		await removeTask(db, id);
 	}
-	const usedByKnowledge = exists(db.select({ id: knowledgeSources.id }).from(knowledgeSources).where(eq(knowledgeSources.fileId, files.id)));
-	await db.update(files).set({ userId: null }).where(and(eq(files.userId, userId), usedByKnowledge));
+	const usedByKnowledge = exists(
+		db.select({ id: knowledgeSources.id }).from(knowledgeSources).where(eq(knowledgeSources.fileId, files.id))
+	);
+	await db
+		.update(files)
+		.set({ userId: null })
+		.where(and(eq(files.userId, userId), usedByKnowledge));
 	const uploads = await db
 		.select({ id: files.id, storageKey: files.storageKey, sha256: files.sha256 })
 		.from(files)
@@ -49,4 +54,3 @@ export async function deleteAccount(
 	await removeFiles(db, uploads, options.storage);
 	await db.delete(users).where(eq(users.id, userId));
 }
-

@@ -93,7 +93,13 @@ describe('getTaskForAdmin', () => {
 		const detail = await getTaskForAdmin(temp.db, 'a1');
 		expect(detail.task).toMatchObject({ id: 'a1', ownerEmail: 'alice@example.com', agentName: expect.any(String) });
 		expect(
-			detail.messages.map((message) => [message.role, message.model, message.outputTokens, message.reasoningTokens, message.cachedInputTokens])
+			detail.messages.map((message) => [
+				message.role,
+				message.model,
+				message.outputTokens,
+				message.reasoningTokens,
+				message.cachedInputTokens
+			])
 		).toEqual([
 			['user', null, null, null, null],
 			['assistant', 'mock:offline', 5, null, null],
@@ -135,7 +141,10 @@ describe('updateTaskAsAdmin', () => {
 	});
 
 	it('changes only what is given, and clears the context with null', async () => {
-		await temp.db.update(tasks).set({ context: { keep: true } }).where(eq(tasks.id, 'n1'));
+		await temp.db
+			.update(tasks)
+			.set({ context: { keep: true } })
+			.where(eq(tasks.id, 'n1'));
 		await updateTaskAsAdmin(temp.db, adminViewer, 'n1', { status: 'archived' });
 		expect(await stored('n1')).toMatchObject({ status: 'archived', context: { keep: true }, anonymousId: 'anon-123456' });
 		await updateTaskAsAdmin(temp.db, adminViewer, 'n1', { context: null });
@@ -144,7 +153,10 @@ describe('updateTaskAsAdmin', () => {
 
 	it("checks the context against the agent's context schema: 422 naming the field, nothing stored", async () => {
 		await temp.db.update(agents).set({ contextSchema: schema }).where(eq(agents.id, toolDemoId));
-		await temp.db.update(tasks).set({ context: { city: 'Paris' } }).where(eq(tasks.id, 'a2'));
+		await temp.db
+			.update(tasks)
+			.set({ context: { city: 'Paris' } })
+			.where(eq(tasks.id, 'a2'));
 
 		const wrongType = updateTaskAsAdmin(temp.db, adminViewer, 'a2', { status: 'completed', context: { city: 5 } });
 		await expect(wrongType).rejects.toMatchObject({ code: 'unprocessable', status: 422, field: 'context.city' });

@@ -134,12 +134,7 @@ export interface AdminTaskUpdate {
  * `not_found` for an unknown task, `unprocessable` (422, naming the field) when the context does
  * not match the agent's context schema. Nothing is stored unless everything is valid.
  */
-export async function updateTaskAsAdmin(
-	db: Db,
-	viewer: Viewer,
-	taskId: string,
-	update: AdminTaskUpdate
-): Promise<AdminTaskView> {
+export async function updateTaskAsAdmin(db: Db, viewer: Viewer, taskId: string, update: AdminTaskUpdate): Promise<AdminTaskView> {
 	if (!isAdmin(viewer)) throw new AppError('forbidden', 'Only admins may edit tasks.');
 	const [row] = await db
 		.select({ contextSchema: agents.contextSchema })

@@ -76,7 +76,10 @@ export async function setUserDisabled(db: Db, actorId: string, userId: string, d
 		return;
 	}
 	await db.batch([
-		db.update(users).set({ disabled: true }).where(and(eq(users.id, userId), ne(users.id, actorId))),
+		db
+			.update(users)
+			.set({ disabled: true })
+			.where(and(eq(users.id, userId), ne(users.id, actorId))),
 		db.delete(sessions).where(eq(sessions.userId, userId))
 	]);
 }

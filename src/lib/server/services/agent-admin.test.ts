@@ -125,10 +125,7 @@ describe('createAgent', () => {
 		});
 		const created = await createAgent({ ...context, config: withDefault }, input({ slug: 'local', name: 'Local' }));
 		expect(created.model).toBe('compatible:fake-model');
-		const chosen = await createAgent(
-			{ ...context, config: withDefault },
-			input({ slug: 'chosen', name: 'Chosen', model: 'mock:offline' })
-		);
+		const chosen = await createAgent({ ...context, config: withDefault }, input({ slug: 'chosen', name: 'Chosen', model: 'mock:offline' }));
 		expect(chosen.model).toBe('mock:offline');
 	});
 
@@ -161,10 +158,7 @@ describe('createAgent', () => {
 	});
 
 	it('accepts an existing template and a valid context schema', async () => {
-		const [template] = await temp.db
-			.insert(promptTemplates)
-			.values({ name: 'greeting', template: 'Hello {{name}}' })
-			.returning();
+		const [template] = await temp.db.insert(promptTemplates).values({ name: 'greeting', template: 'Hello {{name}}' }).returning();
 		const created = await createAgent(
 			context,
 			input({

@@ -2,7 +2,17 @@ import { asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { agents, agentTools, agentVisibilities, agentSources, promptTemplates, reasoningLevels, tasks, tools, type Agent } from '../db/schema';
+import {
+	agents,
+	agentTools,
+	agentVisibilities,
+	agentSources,
+	promptTemplates,
+	reasoningLevels,
+	tasks,
+	tools,
+	type Agent
+} from '../db/schema';
 import { AppError } from '../errors';
 import { defaultModelId } from '../models/catalog';
 import { resolveModel } from '../models/registry';
@@ -53,10 +63,7 @@ const agentFields = {
 		.refine((ids) => new Set(ids).size === ids.length, { message: 'must not name a tool twice' })
 		.meta({ description: 'The ids of the agent’s tools, in order.' }),
 	prompt_template_id: z.number().int().positive().nullable(),
-	context_schema: z
-		.record(z.string(), z.unknown())
-		.nullable()
-		.meta({ description: 'JSON Schema a session’s `context` must satisfy.' }),
+	context_schema: z.record(z.string(), z.unknown()).nullable().meta({ description: 'JSON Schema a session’s `context` must satisfy.' }),
 	visibility: z.enum(agentVisibilities)
 };
 
@@ -174,9 +181,7 @@ export function assertAdmin(viewer: Viewer): void {
 
 /** The agents a viewer may use, by id. */
 export async function listAgentResources(db: Db, viewer: Viewer): Promise<AgentResource[]> {
-	const rows = (await db.select().from(agents).orderBy(asc(agents.id))).filter((agent) =>
-		canUseAgent(viewer, agent.visibility)
-	);
+	const rows = (await db.select().from(agents).orderBy(asc(agents.id))).filter((agent) => canUseAgent(viewer, agent.visibility));
 	const toolIds = await toolIdsOf(
 		db,
 		rows.map((agent) => agent.id)
@@ -262,9 +267,7 @@ export async function createAgent({ db, config, viewer }: AdminContext, body: Ag
 				.values({ ...columnsOf(input), source: 'database' })
 				.returning();
 			if (input.tools.length > 0) {
-				await tx
-					.insert(agentTools)
-					.values(input.tools.map((toolId, position) => ({ agentId: row.id, toolId, position })));
+				await tx.insert(agentTools).values(input.tools.map((toolId, position) => ({ agentId: row.id, toolId, position })));
 			}
 			return row;
 		});
@@ -323,9 +326,7 @@ export async function updateAgent(
 			if (changes.tools) {
 				await tx.delete(agentTools).where(eq(agentTools.agentId, agent.id));
 				if (next.tools.length > 0) {
-					await tx
-						.insert(agentTools)
-						.values(next.tools.map((toolId, position) => ({ agentId: agent.id, toolId, position })));
+					await tx.insert(agentTools).values(next.tools.map((toolId, position) => ({ agentId: agent.id, toolId, position })));
 				}
 			}
 			return row;
@@ -351,8 +352,5 @@ export async function deleteAgent({ db, viewer }: Pick<AdminContext, 'db' | 'vie
 			{ field: 'id' }
 		);
 	}
-	await db.batch([
-		db.delete(agentTools).where(eq(agentTools.agentId, agent.id)),
-		db.delete(agents).where(eq(agents.id, agent.id))
-	]);
+	await db.batch([db.delete(agentTools).where(eq(agentTools.agentId, agent.id)), db.delete(agents).where(eq(agents.id, agent.id))]);
 }

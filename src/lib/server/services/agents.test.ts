@@ -21,10 +21,7 @@ afterEach(() => {
 });
 
 async function addAgent(slug: string, visibility: AgentVisibility, name = slug): Promise<number> {
-	const [row] = await temp.db
-		.insert(agents)
-		.values({ slug, name, visibility, model: 'mock:offline' })
-		.returning({ id: agents.id });
+	const [row] = await temp.db.insert(agents).values({ slug, name, visibility, model: 'mock:offline' }).returning({ id: agents.id });
 	return row.id;
 }
 

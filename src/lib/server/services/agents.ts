@@ -73,12 +73,7 @@ export async function findAgent(db: Db, idOrSlug: string | number): Promise<Agen
  * An agent the viewer may use, with its tools. Missing, or hidden from a signed-in user:
  * `not_found`; an existing agent that is not public, asked for anonymously: `unauthorized`.
  */
-export async function getUsableAgent(
-	db: Db,
-	viewer: Viewer | null,
-	idOrSlug: string | number,
-	field = 'agentId'
-): Promise<AgentWithTools> {
+export async function getUsableAgent(db: Db, viewer: Viewer | null, idOrSlug: string | number, field = 'agentId'): Promise<AgentWithTools> {
 	const agent = await findAgent(db, idOrSlug);
 	if (agent && !canUseAgent(viewer, agent.visibility) && viewer?.kind !== 'user') {
 		throw new AppError('unauthorized', 'Log in or send an API key to use this agent.');
@@ -91,13 +86,17 @@ export async function getUsableAgent(
 
 /** The tools of an agent, in their configured order. */
 export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
-	const links = await db
-		.select()
-		.from(agentTools)
-		.where(eq(agentTools.agentId, agentId))
-		.orderBy(asc(agentTools.position));
+	const links = await db.select().from(agentTools).where(eq(agentTools.agentId, agentId)).orderBy(asc(agentTools.position));
 	if (links.length === 0) return [];
-	const rows = await db.select().from(tools).where(inArray(tools.id, links.map((link) => link.toolId)));
+	const rows = await db
+		.select()
+		.from(tools)
+		.where(
+			inArray(
+				tools.id,
+				links.map((link) => link.toolId)
+			)
+		);
 	const byId = new Map(rows.map((tool) => [tool.id, tool]));
 	return links.flatMap((link) => byId.get(link.toolId) ?? []);
 }
@@ -106,11 +105,7 @@ export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
  * The default agent: `DEFAULT_AGENT` (a slug) when set and present, else `assistant`, else (for a
  * signed-in caller) the first usable one.
  */
-export async function getDefaultAgent(
-	db: Db,
-	viewer: Viewer | null,
-	configuredSlug?: string
-): Promise<AgentWithTools> {
+export async function getDefaultAgent(db: Db, viewer: Viewer | null, configuredSlug?: string): Promise<AgentWithTools> {
 	for (const slug of [configuredSlug, 'assistant']) {
 		if (!slug) continue;
 		const agent = await findAgent(db, slug);

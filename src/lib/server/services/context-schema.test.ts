@@ -38,9 +38,9 @@ describe('validateTaskContext', () => {
 
 	it('names a nested field with the wrong value', () => {
 		expect(errorOf(() => validateTaskContext(schema, { user_id: 'u', tier: 'gold' })).field).toBe('context.tier');
-		expect(
-			errorOf(() => validateTaskContext(schema, { user_id: 'u', profile: { email: 'not-an-email' } })).field
-		).toBe('context.profile.email');
+		expect(errorOf(() => validateTaskContext(schema, { user_id: 'u', profile: { email: 'not-an-email' } })).field).toBe(
+			'context.profile.email'
+		);
 	});
 
 	it('treats a missing context as an empty object', () => {

@@ -38,10 +38,7 @@ export function validateTaskContext(
 	if (validate(context ?? {})) return;
 	const [issue] = validate.errors ?? [];
 	const missing = issue?.keyword === 'required' ? String(issue.params.missingProperty) : undefined;
-	const path = [
-		...(issue?.instancePath ?? '').split('/').filter(Boolean),
-		...(missing ? [missing] : [])
-	].join('.');
+	const path = [...(issue?.instancePath ?? '').split('/').filter(Boolean), ...(missing ? [missing] : [])].join('.');
 	const field = path ? `context.${path}` : 'context';
 	throw new AppError('unprocessable', `${field} ${issue?.message ?? 'does not match the agent’s context schema'}.`, {
 		field

@@ -3,7 +3,16 @@ import { exportMarkdown, fenceFor, partMarkdown } from './export-markdown';
 import type { ExportedMessage, TaskExport } from './task-export';
 
 function message(role: ExportedMessage['role'], parts: ExportedMessage['parts'], extra: Partial<ExportedMessage> = {}): ExportedMessage {
-	return { id: `m${Math.random()}`, role, status: 'complete', error: null, model: null, created_at: '2026-12-06T10:00:00.000Z', parts, ...extra };
+	return {
+		id: `m${Math.random()}`,
+		role,
+		status: 'complete',
+		error: null,
+		model: null,
+		created_at: '2026-12-06T10:00:00.000Z',
+		parts,
+		...extra
+	};
 }
 
 function exported(messages: ExportedMessage[], title = 'Trip to Lisbon'): TaskExport {
@@ -28,10 +37,7 @@ describe('exportMarkdown', () => {
 		const markdown = exportMarkdown(
 			exported([
 				message('user', [{ type: 'text', text: 'Where should I eat?' }]),
-				message('assistant', [
-					{ type: 'step-start' },
-					{ type: 'text', text: 'Try **Time Out Market**.\n\n- pastel de nata' }
-				])
+				message('assistant', [{ type: 'step-start' }, { type: 'text', text: 'Try **Time Out Market**.\n\n- pastel de nata' }])
 			])
 		);
 		expect(markdown).toBe(
@@ -102,9 +108,9 @@ describe('exportMarkdown', () => {
 	});
 
 	it('links files, shows images as images, and escapes their names', () => {
-		expect(
-			partMarkdown({ type: 'file', mediaType: 'image/png', url: 'http://h/api/files/f1', filename: 'cat [1].png' }, 'user')
-		).toBe('![cat \\[1\\].png](http://h/api/files/f1)');
+		expect(partMarkdown({ type: 'file', mediaType: 'image/png', url: 'http://h/api/files/f1', filename: 'cat [1].png' }, 'user')).toBe(
+			'![cat \\[1\\].png](http://h/api/files/f1)'
+		);
 		expect(partMarkdown({ type: 'file', mediaType: 'application/pdf', url: 'http://h/a b(1).pdf', filename: 'a.pdf' }, 'user')).toBe(
 			'[a.pdf](<http://h/a b(1).pdf>)'
 		);

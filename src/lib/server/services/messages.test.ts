@@ -115,7 +115,13 @@ describe('appendMessages', () => {
 			{ role: 'system', parts: [{ type: 'text', text: 'Be brief.' }], kind: 'widget' }
 		]);
 		const [first, second] = await listMessages(temp.db, taskId);
-		expect(first).toMatchObject({ role: 'assistant', kind: 'agent', model: 'mock:offline', status: 'interrupted', metadata: { a: [1, 'b'] } });
+		expect(first).toMatchObject({
+			role: 'assistant',
+			kind: 'agent',
+			model: 'mock:offline',
+			status: 'interrupted',
+			metadata: { a: [1, 'b'] }
+		});
 		expect(first.parts).toEqual(JSON.parse(JSON.stringify(parts)));
 		expect(first.createdAt.getTime()).toBeGreaterThanOrEqual(before);
 		expect(first.updatedAt.getTime()).toBe(first.createdAt.getTime());
@@ -182,7 +188,12 @@ describe('partsForViewers', () => {
 		// Parley's own metadata (a file part's file id) is kept; a provider's beside it is not.
 		const file = [
 			{ type: 'file', mediaType: 'image/png', url: '/api/files/f1', providerMetadata: { parley: { fileId: 'f1' } } },
-			{ type: 'file', mediaType: 'image/png', url: '/api/files/f2', providerMetadata: { parley: { fileId: 'f2' }, openai: { itemId: 'x' } } }
+			{
+				type: 'file',
+				mediaType: 'image/png',
+				url: '/api/files/f2',
+				providerMetadata: { parley: { fileId: 'f2' }, openai: { itemId: 'x' } }
+			}
 		] as StoredParts;
 		expect(partsForViewers(file)).toStrictEqual([
 			{ type: 'file', mediaType: 'image/png', url: '/api/files/f1', providerMetadata: { parley: { fileId: 'f1' } } },

@@ -2,15 +2,7 @@ import type { UIMessage } from 'ai';
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
-import {
-	messages,
-	tasks,
-	type Message,
-	type MessageKind,
-	type MessageRole,
-	type MessageStatus,
-	type StoredParts
-} from '../db/schema';
+import { messages, tasks, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
 
 /** A stored message, as services hand it out. */
@@ -35,7 +27,9 @@ function hasProviderMetadata(part: object): boolean {
 	const { providerMetadata, callProviderMetadata } = part as { providerMetadata?: object; callProviderMetadata?: object };
 	return (
 		callProviderMetadata !== undefined ||
-		(typeof providerMetadata === 'object' && providerMetadata !== null && Object.keys(providerMetadata).some((key) => key !== PARLEY_METADATA_KEY))
+		(typeof providerMetadata === 'object' &&
+			providerMetadata !== null &&
+			Object.keys(providerMetadata).some((key) => key !== PARLEY_METADATA_KEY))
 	);
 }
 
@@ -346,16 +340,7 @@ export async function appendMessage(db: Db, input: NewMessageInput): Promise<Mes
 export type MessageChanges = Partial<
 	Pick<
 		Message,
-		| 'parts'
-		| 'status'
-		| 'error'
-		| 'inputTokens'
-		| 'outputTokens'
-		| 'reasoningTokens'
-		| 'cachedInputTokens'
-		| 'model'
-		| 'metadata'
-		| 'kind'
+		'parts' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'reasoningTokens' | 'cachedInputTokens' | 'model' | 'metadata' | 'kind'
 	>
 >;
 

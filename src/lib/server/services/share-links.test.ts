@@ -27,7 +27,10 @@ describe('share links', () => {
 
 	beforeEach(async () => {
 		temp = await createTempDb();
-		[{ id: agentId }] = await temp.db.insert(agents).values({ slug: 'helper', name: 'Helper', model: 'mock:offline' }).returning({ id: agents.id });
+		[{ id: agentId }] = await temp.db
+			.insert(agents)
+			.values({ slug: 'helper', name: 'Helper', model: 'mock:offline' })
+			.returning({ id: agents.id });
 		ada = await createAccount(temp.db, { email: 'ada@example.com', password: 'correct horse battery' });
 		bob = await createAccount(temp.db, { email: 'bob@example.com', password: 'correct horse battery' });
 	});
@@ -84,7 +87,15 @@ describe('share links', () => {
 
 	it('serves only the files the copy shows, through the link', async () => {
 		const task = await createTask(temp.db, { viewer: viewer(ada.id), agentId });
-		const fileRow = (id: string, userId: string) => ({ id, userId, name: `${id}.txt`, mimeType: 'text/plain', size: 1, storageKey: 'k', sha256: 's' });
+		const fileRow = (id: string, userId: string) => ({
+			id,
+			userId,
+			name: `${id}.txt`,
+			mimeType: 'text/plain',
+			size: 1,
+			storageKey: 'k',
+			sha256: 's'
+		});
 		const shown = newId();
 		const other = newId();
 		const bobs = newId();
@@ -94,7 +105,13 @@ describe('share links', () => {
 			role: 'user',
 			parts: [
 				{ type: 'text', text: 'See these' },
-				{ type: 'file', mediaType: 'text/plain', url: `/api/files/${shown}`, filename: 'a.txt', providerMetadata: { parley: { fileId: shown } } },
+				{
+					type: 'file',
+					mediaType: 'text/plain',
+					url: `/api/files/${shown}`,
+					filename: 'a.txt',
+					providerMetadata: { parley: { fileId: shown } }
+				},
 				{ type: 'file', mediaType: 'text/plain', url: `/api/files/${bobs}`, filename: 'b.txt' }
 			]
 		});

@@ -101,11 +101,9 @@ export async function shareTask(
 	}
 	const size = new TextEncoder().encode(JSON.stringify(messages)).byteLength;
 	if (size > limits.snapshotBytes) {
-		throw new AppError(
-			'payload_too_large',
-			`This chat is too large to share: ${size} bytes, over the limit of ${limits.snapshotBytes}.`,
-			{ field: 'taskId' }
-		);
+		throw new AppError('payload_too_large', `This chat is too large to share: ${size} bytes, over the limit of ${limits.snapshotBytes}.`, {
+			field: 'taskId'
+		});
 	}
 	const [agent] = await db.select({ name: agents.name }).from(agents).where(eq(agents.id, task.agentId));
 	const title = (options.title ?? task.title).trim() || 'Untitled chat';

@@ -72,7 +72,7 @@ describe('createTask', () => {
 		expect((await temp.db.select().from(tasks).where(eq(tasks.id, 'Client_id-123')))[0].userId).toBe('alice');
 	});
 
-	it.each(['abcdefgh', 'a'.repeat(64), 'A-B_c-9_']) ('accepts the id %s', async (id) => {
+	it.each(['abcdefgh', 'a'.repeat(64), 'A-B_c-9_'])('accepts the id %s', async (id) => {
 		expect((await createTask(temp.db, { viewer: alice, agentId, id })).id).toBe(id);
 	});
 
@@ -212,7 +212,10 @@ describe('listTasks', () => {
 	/** Creates a task for `viewer` and sets its update time. */
 	async function taskAt(viewer: Viewer, id: string, updatedAt: number, agent = agentId) {
 		await createTask(temp.db, { viewer, agentId: agent, id });
-		await temp.db.update(tasks).set({ updatedAt: new Date(updatedAt) }).where(eq(tasks.id, id));
+		await temp.db
+			.update(tasks)
+			.set({ updatedAt: new Date(updatedAt) })
+			.where(eq(tasks.id, id));
 	}
 
 	it('lists the newest first, with the agent', async () => {
@@ -290,7 +293,10 @@ describe('listTasks', () => {
 describe('touchTask', () => {
 	it('sets the title only when it is empty, and bumps the update time', async () => {
 		await createTask(temp.db, { viewer: alice, agentId, id: 'touch-me' });
-		await temp.db.update(tasks).set({ updatedAt: new Date(1_000) }).where(eq(tasks.id, 'touch-me'));
+		await temp.db
+			.update(tasks)
+			.set({ updatedAt: new Date(1_000) })
+			.where(eq(tasks.id, 'touch-me'));
 
 		await touchTask(temp.db, 'touch-me', 'First title');
 		let [stored] = await temp.db.select().from(tasks).where(eq(tasks.id, 'touch-me'));
@@ -304,7 +310,10 @@ describe('touchTask', () => {
 
 	it('keeps an existing title when given none', async () => {
 		await createTask(temp.db, { viewer: alice, agentId, id: 'titled-1', title: 'Kept' });
-		await temp.db.update(tasks).set({ updatedAt: new Date(1_000) }).where(eq(tasks.id, 'titled-1'));
+		await temp.db
+			.update(tasks)
+			.set({ updatedAt: new Date(1_000) })
+			.where(eq(tasks.id, 'titled-1'));
 		await touchTask(temp.db, 'titled-1');
 		const [stored] = await temp.db.select().from(tasks).where(eq(tasks.id, 'titled-1'));
 		expect(stored.title).toBe('Kept');
@@ -314,8 +323,14 @@ describe('touchTask', () => {
 	it('moves a touched task to the top of the list', async () => {
 		await createTask(temp.db, { viewer: alice, agentId, id: 'older-task' });
 		await createTask(temp.db, { viewer: alice, agentId, id: 'newer-task' });
-		await temp.db.update(tasks).set({ updatedAt: new Date(1_000) }).where(eq(tasks.id, 'older-task'));
-		await temp.db.update(tasks).set({ updatedAt: new Date(2_000) }).where(eq(tasks.id, 'newer-task'));
+		await temp.db
+			.update(tasks)
+			.set({ updatedAt: new Date(1_000) })
+			.where(eq(tasks.id, 'older-task'));
+		await temp.db
+			.update(tasks)
+			.set({ updatedAt: new Date(2_000) })
+			.where(eq(tasks.id, 'newer-task'));
 		await touchTask(temp.db, 'older-task');
 		expect((await listTasks(temp.db, alice)).items[0].id).toBe('older-task');
 	});

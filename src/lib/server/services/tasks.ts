@@ -28,9 +28,7 @@ export interface TaskSummary {
 
 /** The owner columns of a task created by a viewer. */
 function ownerOf(viewer: Viewer) {
-	return viewer.kind === 'user'
-		? { userId: viewer.id, anonymousId: null }
-		: { userId: null, anonymousId: viewer.anonymousId };
+	return viewer.kind === 'user' ? { userId: viewer.id, anonymousId: null } : { userId: null, anonymousId: viewer.anonymousId };
 }
 
 /** Whether a viewer owns a task. */
@@ -165,9 +163,7 @@ export function touchTaskQuery(db: Db, id: string, titleWhenEmpty?: string) {
 		.update(tasks)
 		.set({
 			updatedAt: new Date(),
-			...(titleWhenEmpty
-				? { title: sql`CASE WHEN ${tasks.title} = '' THEN ${titleWhenEmpty} ELSE ${tasks.title} END` }
-				: {})
+			...(titleWhenEmpty ? { title: sql`CASE WHEN ${tasks.title} = '' THEN ${titleWhenEmpty} ELSE ${tasks.title} END` } : {})
 		})
 		.where(eq(tasks.id, id));
 }
@@ -190,7 +186,10 @@ export interface TaskCursor {
 export function toSearchQuery(text: string): string | null {
 	const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 	if (words.length === 0) return null;
-	return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
+	return words
+		.slice(0, 12)
+		.map((word) => `"${word}"*`)
+		.join(' ');
 }
 
 /** Which tasks a list shows by where they were started: `chats` leaves out playground tasks. */
@@ -218,8 +217,7 @@ export async function listTasks(
 	options: TaskListOptions = {}
 ): Promise<{ items: TaskSummary[]; nextCursor: TaskCursor | null }> {
 	const limit = Math.min(Math.max(options.limit ?? 30, 1), 100);
-	const owner =
-		viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
+	const owner = viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
 	const cursor = options.cursor;
 	const search = options.query ? toSearchQuery(options.query) : null;
 	const rows = await db
@@ -244,9 +242,7 @@ export async function listTasks(
 				options.agentId !== undefined ? eq(tasks.agentId, options.agentId) : undefined,
 				options.status !== undefined ? eq(tasks.status, options.status) : undefined,
 				options.status === undefined && options.hideArchived ? ne(tasks.status, 'archived') : undefined,
-				search !== null
-					? sql`${tasks.id} IN (SELECT task_id FROM task_search WHERE task_search MATCH ${search})`
-					: undefined,
+				search !== null ? sql`${tasks.id} IN (SELECT task_id FROM task_search WHERE task_search MATCH ${search})` : undefined,
 				cursor
 					? or(
 							lt(tasks.updatedAt, new Date(cursor.updatedAt)),

@@ -17,7 +17,10 @@ export async function ensureTeam(db: Db, id: string): Promise<void> {
 export async function adoptIntoTeam(db: Db, task: Task, teamId: string): Promise<Task> {
 	if (task.teamId !== null) return task;
 	await ensureTeam(db, teamId);
-	await db.update(tasks).set({ teamId }).where(and(eq(tasks.id, task.id), isNull(tasks.teamId)));
+	await db
+		.update(tasks)
+		.set({ teamId })
+		.where(and(eq(tasks.id, task.id), isNull(tasks.teamId)));
 	return { ...task, teamId };
 }
 

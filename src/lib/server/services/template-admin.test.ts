@@ -5,14 +5,7 @@ import { parseConfig } from '../config';
 import { agents } from '../db/schema';
 import { AppError, type AppErrorCode } from '../errors';
 import { agentInputSchema, createAgent } from './agent-admin';
-import {
-	createTemplate,
-	deleteTemplate,
-	getTemplate,
-	listTemplates,
-	templateInputSchema,
-	updateTemplate
-} from './template-admin';
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, templateInputSchema, updateTemplate } from './template-admin';
 import type { Viewer } from './viewer';
 
 const user: Viewer = { kind: 'user', id: 'u1', role: 'user' };

@@ -107,11 +107,7 @@ export async function createTemplate({ db, viewer }: TemplateContext, input: Tem
 }
 
 /** Replaces a prompt template (admins only). */
-export async function updateTemplate(
-	{ db, viewer }: TemplateContext,
-	id: number,
-	input: TemplateInput
-): Promise<TemplateResource> {
+export async function updateTemplate({ db, viewer }: TemplateContext, id: number, input: TemplateInput): Promise<TemplateResource> {
 	assertAdmin(viewer);
 	await findTemplateRow(db, id);
 	await assertNameFree(db, input.name, id);

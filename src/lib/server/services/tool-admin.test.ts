@@ -5,15 +5,7 @@ import { parseConfig } from '../config';
 import { agentTools, tools } from '../db/schema';
 import { AppError, type AppErrorCode } from '../errors';
 import { agentInputSchema, createAgent, getAgentResource } from './agent-admin';
-import {
-	createTool,
-	deleteTool,
-	getToolResource,
-	listToolResources,
-	toolInputSchema,
-	toolPatchSchema,
-	updateTool
-} from './tool-admin';
+import { createTool, deleteTool, getToolResource, listToolResources, toolInputSchema, toolPatchSchema, updateTool } from './tool-admin';
 import type { Viewer } from './viewer';
 
 const user: Viewer = { kind: 'user', id: 'u1', role: 'user' };

@@ -121,7 +121,12 @@ export async function listToolResources(db: Db, viewer: Viewer): Promise<ToolRes
 /** A tool row by its integer id (a number or numeric text); `not_found` otherwise. */
 async function findToolRow(db: Db, id: string | number): Promise<Tool> {
 	const key = String(id).trim();
-	const [tool] = /^\d+$/.test(key) ? await db.select().from(tools).where(eq(tools.id, Number(key))) : [];
+	const [tool] = /^\d+$/.test(key)
+		? await db
+				.select()
+				.from(tools)
+				.where(eq(tools.id, Number(key)))
+		: [];
 	if (!tool) throw new AppError('not_found', `No tool "${id}" was found.`, { field: 'id' });
 	return tool;
 }

@@ -92,7 +92,11 @@ export async function usageReport(db: Db, options: { days?: number; now?: Date }
 			.where(answers)
 			.groupBy(agents.id, day)
 			.orderBy(day, agents.name),
-		db.select({ model: messages.model, ...sums }).from(messages).where(answers).groupBy(messages.model)
+		db
+			.select({ model: messages.model, ...sums })
+			.from(messages)
+			.where(answers)
+			.groupBy(messages.model)
 	]);
 
 	const usage: UsageRow[] = rows.map((row) => ({

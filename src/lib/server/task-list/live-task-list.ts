@@ -99,9 +99,7 @@ export async function relayRunToTaskList(db: Db, run: ActiveRun): Promise<void> 
 /** Starts telling the sidebars about every run of this process. Call once, at start-up. */
 export function startTaskListRelay(db: Db, registry: RunRegistry = runRegistry): void {
 	stopRelay ??= registry.observe((run) => {
-		relayRunToTaskList(db, run).catch((error) =>
-			console.error(`[parley] the sidebar relay of task ${run.taskId} failed`, error)
-		);
+		relayRunToTaskList(db, run).catch((error) => console.error(`[parley] the sidebar relay of task ${run.taskId} failed`, error));
 	});
 }
 

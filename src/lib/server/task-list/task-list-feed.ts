@@ -29,9 +29,7 @@ export class TaskListFeed {
 	private transport: Promise<Transport> | undefined;
 	private closed = false;
 
-	constructor(
-		private readonly options: { maxReadersPerUser: number; redisUrl?: string }
-	) {}
+	constructor(private readonly options: { maxReadersPerUser: number; redisUrl?: string }) {}
 
 	/** Hands an event to a user's readers in this process. */
 	private deliver(userId: string, event: TaskListEvent): void {
@@ -143,10 +141,7 @@ export class TaskListFeed {
 }
 
 /** Publishes on Redis, and hands what any process publishes to `deliver`. */
-async function connectRedisTransport(
-	url: string,
-	deliver: (userId: string, event: TaskListEvent) => void
-): Promise<Transport> {
+async function connectRedisTransport(url: string, deliver: (userId: string, event: TaskListEvent) => void): Promise<Transport> {
 	const publisher = createClient({ url });
 	const subscriber = publisher.duplicate();
 	for (const client of [publisher, subscriber]) {

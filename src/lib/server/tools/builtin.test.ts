@@ -70,10 +70,7 @@ describe('http_request', () => {
 	});
 
 	it('sends the method, headers and body', async () => {
-		const output = await httpRequest(
-			{ url: `${base}/items`, method: 'put', headers: { 'X-Test': 'yes' }, body: '{"a":1}' },
-			allowed
-		);
+		const output = await httpRequest({ url: `${base}/items`, method: 'put', headers: { 'X-Test': 'yes' }, body: '{"a":1}' }, allowed);
 		expect(output.body).toEqual({ method: 'PUT', url: '/items', header: 'yes', body: '{"a":1}' });
 	});
 

@@ -8,10 +8,7 @@ import { ToolError } from './tool-error';
 import type { ToolContext } from './tool-context';
 
 /** A built-in tool's implementation: it takes the validated input and its context, and returns JSON. */
-export type BuiltinExecute = (
-	input: Record<string, unknown>,
-	context: ToolContext
-) => unknown | Promise<unknown>;
+export type BuiltinExecute = (input: Record<string, unknown>, context: ToolContext) => unknown | Promise<unknown>;
 
 /** The input of the built-in `http_request` tool. */
 export const httpRequestInputSchema = z.object({
@@ -40,10 +37,7 @@ export interface HttpRequestOutput {
  * only the hosts of `HTTP_TOOL_ALLOWED_HOSTS` exempt from the private-address check.
  * @throws {ToolError} on bad input or a refused, failed or timed-out request.
  */
-export async function httpRequest(
-	input: Record<string, unknown>,
-	context: ToolContext
-): Promise<HttpRequestOutput> {
+export async function httpRequest(input: Record<string, unknown>, context: ToolContext): Promise<HttpRequestOutput> {
 	const parsed = httpRequestInputSchema.safeParse(input);
 	if (!parsed.success) {
 		const [issue] = parsed.error.issues;
@@ -65,8 +59,7 @@ export async function httpRequest(
 /** Built-in tools by name. A tool row of kind `builtin` runs the implementation of its name. */
 export const builtinTools: Record<string, BuiltinExecute> = {
 	calculator: (input) => calculate({ expression: String(input.expression ?? '') }),
-	current_time: (input) =>
-		currentTime({ timezone: typeof input.timezone === 'string' ? input.timezone : undefined }),
+	current_time: (input) => currentTime({ timezone: typeof input.timezone === 'string' ? input.timezone : undefined }),
 	http_request: httpRequest,
 	search_products: searchProductsTool(),
 	search_knowledge: searchKnowledgeTool

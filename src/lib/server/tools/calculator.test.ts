@@ -1,11 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-	calculate,
-	CalculatorError,
-	evaluateExpression,
-	MAX_EXPRESSION_LENGTH,
-	MAX_NESTING_DEPTH
-} from './calculator';
+import { calculate, CalculatorError, evaluateExpression, MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './calculator';
 
 /** Asserts that evaluating `expression` throws a CalculatorError with exactly `message`. */
 function expectError(expression: string, message: string) {
@@ -236,9 +230,7 @@ describe('evaluateExpression: errors', () => {
 	});
 
 	it('rejects a non-string expression', () => {
-		expect(() => evaluateExpression(42 as unknown as string)).toThrow(
-			new CalculatorError('The expression must be a string')
-		);
+		expect(() => evaluateExpression(42 as unknown as string)).toThrow(new CalculatorError('The expression must be a string'));
 	});
 
 	it('caps the length at MAX_EXPRESSION_LENGTH characters', () => {
@@ -254,18 +246,12 @@ describe('evaluateExpression: errors', () => {
 		expect(MAX_NESTING_DEPTH).toBe(100);
 		const nest = (depth: number) => '('.repeat(depth) + '1' + ')'.repeat(depth);
 		expect(evaluateExpression(nest(MAX_NESTING_DEPTH))).toBe(1);
-		expectError(
-			nest(MAX_NESTING_DEPTH + 1),
-			'The expression is nested too deeply (more than 100 levels) at position 101'
-		);
+		expectError(nest(MAX_NESTING_DEPTH + 1), 'The expression is nested too deeply (more than 100 levels) at position 101');
 	});
 
 	it('counts unary signs, exponents and function calls towards the depth', () => {
 		expect(evaluateExpression('-'.repeat(100) + '1')).toBe(1);
-		expectError(
-			'-'.repeat(101) + '1',
-			'The expression is nested too deeply (more than 100 levels) at position 101'
-		);
+		expectError('-'.repeat(101) + '1', 'The expression is nested too deeply (more than 100 levels) at position 101');
 		expect(() => evaluateExpression('1' + '^1'.repeat(101))).toThrow(/nested too deeply/);
 		const calls = 'abs('.repeat(101) + '1' + ')'.repeat(101);
 		expect(() => evaluateExpression(calls)).toThrow(/nested too deeply/);

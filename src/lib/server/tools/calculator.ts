@@ -205,9 +205,7 @@ class Parser {
 	/** Runs `parse` one nesting level deeper, enforcing the depth cap; `position` opens the level. */
 	private nested<T>(position: number, parse: () => T): T {
 		if (this.depth >= MAX_NESTING_DEPTH) {
-			throw new CalculatorError(
-				`The expression is nested too deeply (more than ${MAX_NESTING_DEPTH} levels) at position ${position}`
-			);
+			throw new CalculatorError(`The expression is nested too deeply (more than ${MAX_NESTING_DEPTH} levels) at position ${position}`);
 		}
 		this.depth += 1;
 		try {
@@ -286,9 +284,7 @@ class Parser {
 		}
 		const open = this.peek();
 		if (!this.acceptOperator('(')) {
-			throw new CalculatorError(
-				`Expected "(" after the function "${token.text}" at position ${open.position}`
-			);
+			throw new CalculatorError(`Expected "(" after the function "${token.text}" at position ${open.position}`);
 		}
 		const args = this.nested(open.position, () => this.arguments(open.position));
 		checkArity(key, token, args.length);
@@ -317,9 +313,7 @@ function checkArity(name: FunctionName, token: { text: string; position: number 
 			: min === max
 				? `${min} argument${min === 1 ? '' : 's'}`
 				: `${min} to ${max} arguments`;
-	throw new CalculatorError(
-		`${token.text}() takes ${expected} but got ${count}, at position ${token.position}`
-	);
+	throw new CalculatorError(`${token.text}() takes ${expected} but got ${count}, at position ${token.position}`);
 }
 
 /** Throws unless an intermediate or final value is finite. */
@@ -375,9 +369,7 @@ function evaluate(node: Node): number {
 export function evaluateExpression(expression: string): number {
 	if (typeof expression !== 'string') throw new CalculatorError('The expression must be a string');
 	if (expression.length > MAX_EXPRESSION_LENGTH) {
-		throw new CalculatorError(
-			`The expression is too long (at most ${MAX_EXPRESSION_LENGTH} characters)`
-		);
+		throw new CalculatorError(`The expression is too long (at most ${MAX_EXPRESSION_LENGTH} characters)`);
 	}
 	if (expression.trim() === '') throw new CalculatorError('The expression is empty');
 	const result = evaluate(new Parser(tokenize(expression)).parse());

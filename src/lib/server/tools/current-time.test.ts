@@ -69,9 +69,7 @@ describe('currentTime', () => {
 	});
 
 	it('writes midnight as 00, never 24', () => {
-		expect(currentTime({ timezone: 'UTC' }, new Date('2024-07-01T00:00:00Z')).local).toBe(
-			'2024-07-01 00:00:00'
-		);
+		expect(currentTime({ timezone: 'UTC' }, new Date('2024-07-01T00:00:00Z')).local).toBe('2024-07-01 00:00:00');
 	});
 
 	it('canonicalizes the case of the zone name', () => {
@@ -82,8 +80,6 @@ describe('currentTime', () => {
 		expect(() => currentTime({ timezone: 'Mars/Olympus_Mons' }, SUMMER)).toThrow(
 			new Error('Unknown time zone "Mars/Olympus_Mons". Use an IANA name such as "Europe/Paris".')
 		);
-		expect(() => currentTime({ timezone: 'Paris' }, SUMMER)).toThrow(
-			'Unknown time zone "Paris". Use an IANA name such as "Europe/Paris".'
-		);
+		expect(() => currentTime({ timezone: 'Paris' }, SUMMER)).toThrow('Unknown time zone "Paris". Use an IANA name such as "Europe/Paris".');
 	});
 });

@@ -86,7 +86,13 @@ describe('parseHttpToolConfig', () => {
 
 	it('accepts a lower-case method, headers, a timeout and allowed hosts', () => {
 		const config = parseHttpToolConfig(
-			{ url: 'https://{{region}}.example.com/v1', method: 'post', headers: { 'x-key': '{{key}}' }, timeout_ms: 2500, allowed_hosts: ['intranet'] },
+			{
+				url: 'https://{{region}}.example.com/v1',
+				method: 'post',
+				headers: { 'x-key': '{{key}}' },
+				timeout_ms: 2500,
+				allowed_hosts: ['intranet']
+			},
 			'items'
 		);
 		expect(config).toMatchObject({ method: 'POST', headers: { 'x-key': '{{key}}' }, timeout_ms: 2500, allowed_hosts: ['intranet'] });

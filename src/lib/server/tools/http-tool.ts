@@ -45,9 +45,7 @@ export const httpToolConfigSchema = z.object({
 		.max(MAX_HTTP_TOOL_TIMEOUT_MS, { message: `must be at most ${MAX_HTTP_TOOL_TIMEOUT_MS}` })
 		.optional(),
 	/** Hosts this tool may reach even though they resolve to private or local addresses. */
-	allowed_hosts: z
-		.array(hostName, { message: 'must be a list of host names' })
-		.default([])
+	allowed_hosts: z.array(hostName, { message: 'must be a list of host names' }).default([])
 });
 
 /** A validated HTTP tool config. */
@@ -131,20 +129,14 @@ function appendQuery(url: URL, fields: Record<string, unknown>): void {
  * the model can read; only a refused or failed request throws.
  * @throws {ToolError} on a missing placeholder value or a refused, failed or timed-out request.
  */
-export async function runHttpTool(
-	config: HttpToolConfig,
-	input: Record<string, unknown>,
-	context: ToolContext
-): Promise<HttpToolOutput> {
+export async function runHttpTool(config: HttpToolConfig, input: Record<string, unknown>, context: ToolContext): Promise<HttpToolOutput> {
 	const used = new Set<string>();
 	const url = new URL(fill(config.url, input, used, 'URL', encodeUrlValue));
 	const headers: Record<string, string> = {};
 	for (const [name, template] of Object.entries(config.headers)) {
 		headers[name] = fill(template, input, used, `"${name}" header`, checkHeaderValue);
 	}
-	const rest = Object.fromEntries(
-		Object.entries(input).filter(([name, value]) => !used.has(name) && value !== undefined)
-	);
+	const rest = Object.fromEntries(Object.entries(input).filter(([name, value]) => !used.has(name) && value !== undefined));
 
 	let body: string | undefined;
 	if (config.method === 'GET' || config.method === 'DELETE') {
@@ -156,10 +148,7 @@ export async function runHttpTool(
 		}
 	}
 
-	const allowedHosts = [
-		...config.allowed_hosts,
-		...parseAllowedHosts(context.config.HTTP_TOOL_ALLOWED_HOSTS)
-	];
+	const allowedHosts = [...config.allowed_hosts, ...parseAllowedHosts(context.config.HTTP_TOOL_ALLOWED_HOSTS)];
 	const response = await safeFetch(
 		url,
 		{ method: config.method, headers, body, signal: context.signal },

@@ -162,9 +162,9 @@ describe('runWithTimeout', () => {
 		const pending = runWithTimeout(() => new Promise(() => {}), { toolName: 'slow', timeoutMs: 10_000, signal: controller.signal });
 		controller.abort();
 		await expect(pending).rejects.toThrow(new Error('The tool "slow" was cancelled.'));
-		await expect(
-			runWithTimeout(() => 1, { toolName: 'slow', timeoutMs: 10_000, signal: AbortSignal.abort() })
-		).rejects.toThrow(new Error('The tool "slow" was cancelled.'));
+		await expect(runWithTimeout(() => 1, { toolName: 'slow', timeoutMs: 10_000, signal: AbortSignal.abort() })).rejects.toThrow(
+			new Error('The tool "slow" was cancelled.')
+		);
 	});
 });
 
@@ -349,7 +349,7 @@ describe('resolveTools: every input is checked against the tool’s schema befor
 		);
 		await expect(execute(tools, 'pay', { to: 'bob' })).rejects.toThrow('The tool "pay" was not run: input.amount is required.');
 		await expect(execute(tools, 'pay', { to: 'bob', amount: 5, memo: 'x' })).rejects.toThrow(
-			"The tool \"pay\" was not run: input.memo is not a property of this tool's input."
+			'The tool "pay" was not run: input.memo is not a property of this tool\'s input.'
 		);
 		expect(paid(from)).toEqual([]);
 	});

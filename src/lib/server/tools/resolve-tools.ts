@@ -34,10 +34,7 @@ function contextParameters(schema: Record<string, unknown>, contextKeys: Iterabl
  * removed from `properties` and `required` (an emptied `required` is dropped) and everything else
  * is kept as it is. The model then never sees, nor fills, the parameters the server injects.
  */
-export function hideContextParameters(
-	schema: Record<string, unknown>,
-	contextKeys: Iterable<string>
-): Record<string, unknown> {
+export function hideContextParameters(schema: Record<string, unknown>, contextKeys: Iterable<string>): Record<string, unknown> {
 	const hidden = new Set(contextParameters(schema, contextKeys));
 	if (hidden.size === 0 || !isObject(schema.properties)) return schema;
 	const result: Record<string, unknown> = {

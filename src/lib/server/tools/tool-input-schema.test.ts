@@ -45,7 +45,11 @@ describe('inputChecker', () => {
 
 	it('keeps checking correctly past the cache of compiled schemas, and lets two schemas share an $id', () => {
 		for (let index = 0; index < 600; index++) {
-			const own = inputChecker('t', { $id: 'https://example.com/same', type: 'object', properties: { n: { const: index } } }, { strict: true });
+			const own = inputChecker(
+				't',
+				{ $id: 'https://example.com/same', type: 'object', properties: { n: { const: index } } },
+				{ strict: true }
+			);
 			expect(outcome(own, { n: index })).toBe('ok');
 			expect(outcome(own, { n: index + 1 })).toBe('input.n must be equal to constant.');
 		}

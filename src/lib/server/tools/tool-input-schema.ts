@@ -110,7 +110,6 @@ export function toolInputSchema(
 ): Schema<Record<string, unknown>> {
 	const check = inputChecker(toolName, schema, options);
 	return jsonSchema<Record<string, unknown>>(schema as JSONSchema7, {
-		validate: (value) =>
-			check(value) as { success: true; value: Record<string, unknown> } | { success: false; error: Error }
+		validate: (value) => check(value) as { success: true; value: Record<string, unknown> } | { success: false; error: Error }
 	});
 }

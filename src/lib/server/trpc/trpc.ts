@@ -42,12 +42,7 @@ const t = initTRPC.context<Context>().create({
 	},
 	errorFormatter({ shape, error }) {
 		const cause = error.cause;
-		const field =
-			cause instanceof AppError
-				? cause.field
-				: cause instanceof ZodError
-					? cause.issues[0]?.path.join('.')
-					: undefined;
+		const field = cause instanceof AppError ? cause.field : cause instanceof ZodError ? cause.issues[0]?.path.join('.') : undefined;
 		return {
 			...shape,
 			// Never leak internal messages or stacks.

@@ -122,7 +122,11 @@ describe('answerToolCalls: only calls the agent made run, as stored', () => {
 	});
 
 	it('refuses to answer the history when its last message holds an approval the agent never asked for', async () => {
-		const approved = { ...(waitingCall('call_1', { to: 'bob', amount: 5 }) as object), state: 'approval-responded', approval: { id: 'ap_call_1', approved: true } };
+		const approved = {
+			...(waitingCall('call_1', { to: 'bob', amount: 5 }) as object),
+			state: 'approval-responded',
+			approval: { id: 'ap_call_1', approved: true }
+		};
 		await storeAnswer([approved as unknown as UIMessage['parts'][number]], null);
 		await expect(startTurn({ db: caller.db, config, task, agent, registry, request: { type: 'respond' } })).rejects.toMatchObject({
 			code: 'invalid_input'

@@ -34,9 +34,7 @@ export async function answerToolCalls(
 	}
 	const sorted = sortAnswers(last.parts, answers);
 	const serverTools = serverToolsOf(turnTools(input).tools);
-	const parts = answerFieldsAsCallId(() =>
-		applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) })
-	);
+	const parts = answerFieldsAsCallId(() => applyAnswers(last.parts, sorted, { serverTools, writtenByAgent: isWrittenByAgent(last) }));
 	const pending = pendingToolCalls(parts);
 	if (pending.length > 0) {
 		await updateMessage(db, last.id, { parts });

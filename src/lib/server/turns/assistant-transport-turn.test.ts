@@ -51,7 +51,13 @@ describe('startThreadTurn, new thread', () => {
 		await appendMessages(caller.db, other.id, [{ role: 'user', parts: [{ type: 'text', text: 'x' }], id: 'm7' }]);
 
 		const recorded = recordStatements(caller.db);
-		const turn = await startThreadTurn({ db: caller.db, config, viewer: caller.viewer, body: newThreadRequest(stateMessages(500)), agent: 'assistant' });
+		const turn = await startThreadTurn({
+			db: caller.db,
+			config,
+			viewer: caller.viewer,
+			body: newThreadRequest(stateMessages(500)),
+			agent: 'assistant'
+		});
 		const reader = turn.events.getReader();
 		while (!(await reader.read()).done) {
 			// to the end of the answer

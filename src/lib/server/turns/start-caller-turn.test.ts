@@ -198,10 +198,13 @@ describe('startCallerTurn', () => {
 			documents: []
 		} as unknown as TeamMessageForm;
 
-		await expect(startCallerTurn({ db: caller.db, config }, teamToCallerTurn(form, caller.viewer))).rejects.toThrow(
-			'The model is away.'
-		);
-		expect(await caller.db.select().from(tasks).where(and(eq(tasks.teamId, 'team-cleanup')))).toEqual([]);
+		await expect(startCallerTurn({ db: caller.db, config }, teamToCallerTurn(form, caller.viewer))).rejects.toThrow('The model is away.');
+		expect(
+			await caller.db
+				.select()
+				.from(tasks)
+				.where(and(eq(tasks.teamId, 'team-cleanup')))
+		).toEqual([]);
 		expect(await ownTasks()).toEqual([]);
 	});
 });

@@ -31,7 +31,6 @@ import type { AgentRef, AskContext, CallerPart, CallerSeed, CallerTurn, NewTaskS
 export type { TurnDeps } from './deps';
 import type { TurnDeps } from './deps';
 
-
 /** A turn under way (or, for tool answers while other calls still wait, only stored). */
 export type CallerTurnResult = {
 	task: Task;
@@ -116,16 +115,16 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 				: { ...base, kind: 'waiting', messageId: answered.messageId, pending: answered.pending, parts: answered.parts };
 		}
 		const run = await startTurn({
-				db,
-				config,
-				task,
-				agent,
-				request: ask.type === 'message' ? { ...ask, parts } : ask,
-				callerTools,
-				handOverAllTools,
-				// A task made by this request without history has no messages yet: nothing to read.
-				storedMessages: created && history.length === 0 ? [] : undefined
-			});
+			db,
+			config,
+			task,
+			agent,
+			request: ask.type === 'message' ? { ...ask, parts } : ask,
+			callerTools,
+			handOverAllTools,
+			// A task made by this request without history has no messages yet: nothing to read.
+			storedMessages: created && history.length === 0 ? [] : undefined
+		});
 		await assignFilesToTask(db, viewer, uploadedIds, task.id);
 		return { ...base, kind: 'run', run, parts: [] };
 	});
@@ -170,12 +169,7 @@ async function settleTarget(db: Db, config: Config, turn: CallerTurn): Promise<T
 }
 
 /** The agent an agent reference names. */
-export function resolveAgent(
-	db: Db,
-	config: Config,
-	viewer: Viewer,
-	ref: Exclude<AgentRef, { kind: 'of-task' }>
-): Promise<AgentWithTools> {
+export function resolveAgent(db: Db, config: Config, viewer: Viewer, ref: Exclude<AgentRef, { kind: 'of-task' }>): Promise<AgentWithTools> {
 	if (ref.kind === 'resolved') return Promise.resolve(ref.agent);
 	if (ref.kind === 'named') return getUsableAgent(db, viewer, ref.id, ref.field);
 	return getDefaultAgent(db, viewer, config.DEFAULT_AGENT);
@@ -217,8 +211,7 @@ function askContext(db: Db, existing: Task | null, stored: StoredMessage[] | nul
 	return {
 		isNew: !existing,
 		stored: stored ?? [],
-		versionOnBranch: async (messageId) =>
-			existing ? versionOnBranch(db, existing.id, messageId, stored ?? []) : undefined
+		versionOnBranch: async (messageId) => (existing ? versionOnBranch(db, existing.id, messageId, stored ?? []) : undefined)
 	};
 }
 
@@ -234,12 +227,7 @@ interface CheckedFiles {
  * that named files are the viewer's own, that links point at uploaded files (anything else must
  * be inline), and that uploads may be stored.
  */
-async function checkFiles(
-	db: Db,
-	viewer: Viewer,
-	parts: CallerPart[],
-	options: CallerTurn['files']
-): Promise<CheckedFiles> {
+async function checkFiles(db: Db, viewer: Viewer, parts: CallerPart[], options: CallerTurn['files']): Promise<CheckedFiles> {
 	if (options) {
 		const count = parts.filter((part) => ['file', 'uploaded-file', 'new-upload'].includes(part.type)).length;
 		assertFileCount(count, options.field);
@@ -277,7 +265,10 @@ function ownedFileOf(part: CallerPart, options: CallerTurn['files']): { id: stri
 
 /** The rows of a seed: the caller's message ids are kept when free, so that its references keep pointing at them. */
 async function seedRows(db: Db, seed: CallerSeed): Promise<HistoryMessageInput[]> {
-	const taken = await existingMessageIds(db, seed.messages.flatMap(({ id }) => (id === undefined ? [] : [id])));
+	const taken = await existingMessageIds(
+		db,
+		seed.messages.flatMap(({ id }) => (id === undefined ? [] : [id]))
+	);
 	return seed.messages.map(({ id, role, parts }) => {
 		const reusable = id !== undefined && !taken.has(id);
 		if (reusable) taken.add(id);
@@ -286,13 +277,7 @@ async function seedRows(db: Db, seed: CallerSeed): Promise<HistoryMessageInput[]
 }
 
 /** A new task (in its team, made on first use), with its history in the same transaction. */
-async function makeTask(
-	db: Db,
-	viewer: Viewer,
-	agent: AgentWithTools,
-	spec: NewTaskSpec,
-	history: HistoryMessageInput[]
-): Promise<Task> {
+async function makeTask(db: Db, viewer: Viewer, agent: AgentWithTools, spec: NewTaskSpec, history: HistoryMessageInput[]): Promise<Task> {
 	if (spec.teamId) await ensureTeam(db, spec.teamId);
 	return createTask(db, {
 		viewer,

@@ -68,7 +68,8 @@ describe('extractText', () => {
 	});
 
 	it('reads the words in a raster image, and nothing from an image without text', async () => {
-		for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/tiff']) expect(canExtractText(type)).toBe(true);
+		for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp', 'image/tiff'])
+			expect(canExtractText(type)).toBe(true);
 		const png = textPng(['PARLEY OCR 42']);
 		expect(await detectMediaType(png, '', 'sign')).toBe('image/png');
 		expect(await extractText(png, 'image/png')).toBe('PARLEY OCR 42');

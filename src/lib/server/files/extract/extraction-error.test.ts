@@ -18,7 +18,11 @@ describe('extractionErrorMessage', () => {
 			],
 			['image/png', new Error('Error in pixReadStream'), 'This image could not be decoded: it may be damaged.'],
 			['text/plain', new ExtractionTimeoutError(120_000), 'Reading its text took longer than 120 seconds, so it was stopped.'],
-			['application/pdf', new ExtractionWorkerExitError('exit code 1'), 'The reader stopped before it finished: the file may be too large or too complex.'],
+			[
+				'application/pdf',
+				new ExtractionWorkerExitError('exit code 1'),
+				'The reader stopped before it finished: the file may be too large or too complex.'
+			],
 			['text/csv', new AppError('not_found', 'gone'), 'Its content is no longer stored.'],
 			[
 				'application/json',
@@ -26,8 +30,16 @@ describe('extractionErrorMessage', () => {
 				'This file needs more memory to read than this server allows (512 MB).'
 			],
 			// A limit's own message, also as re-created by name from the worker's answer.
-			['application/pdf', new ExtractionLimitError('This PDF has 9 pages, more than the 2 this server reads.'), 'This PDF has 9 pages, more than the 2 this server reads.'],
-			['application/pdf', named('ExtractionLimitError', 'This PDF has 9 pages, more than the 2 this server reads.'), 'This PDF has 9 pages, more than the 2 this server reads.']
+			[
+				'application/pdf',
+				new ExtractionLimitError('This PDF has 9 pages, more than the 2 this server reads.'),
+				'This PDF has 9 pages, more than the 2 this server reads.'
+			],
+			[
+				'application/pdf',
+				named('ExtractionLimitError', 'This PDF has 9 pages, more than the 2 this server reads.'),
+				'This PDF has 9 pages, more than the 2 this server reads.'
+			]
 		];
 		for (const [mediaType, error, message] of cases) {
 			expect(extractionErrorMessage(mediaType, error)).toBe(message);

@@ -11,9 +11,7 @@ export interface ExtractionLimits {
 }
 
 /** The extraction limits of a configuration. */
-export function extractionLimitsOf(
-	config: Pick<Config, 'DOCX_INFLATED_LIMIT' | 'DOCX_ENTRY_LIMIT' | 'PDF_PAGE_LIMIT'>
-): ExtractionLimits {
+export function extractionLimitsOf(config: Pick<Config, 'DOCX_INFLATED_LIMIT' | 'DOCX_ENTRY_LIMIT' | 'PDF_PAGE_LIMIT'>): ExtractionLimits {
 	return {
 		docxInflatedBytes: config.DOCX_INFLATED_LIMIT,
 		docxEntries: config.DOCX_ENTRY_LIMIT,

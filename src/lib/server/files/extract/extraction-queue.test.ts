@@ -83,9 +83,7 @@ describe('the memory limit of extraction workers', () => {
 			(thrown: unknown) => thrown
 		);
 		expect(error).toBeInstanceOf(ExtractionMemoryError);
-		expect(extractionErrorMessage('application/json', error)).toBe(
-			'This file needs more memory to read than this server allows (16 MB).'
-		);
+		expect(extractionErrorMessage('application/json', error)).toBe('This file needs more memory to read than this server allows (16 MB).');
 		expect(await runExtractionWorker({ bytes: new TextEncoder().encode('still here'), mediaType: 'text/plain' })).toBe('still here');
 	});
 

@@ -44,8 +44,7 @@ export class ExtractionQueue {
 	constructor(options: { concurrency?: number; extract?: Extract } = {}) {
 		this.concurrency = Math.max(1, options.concurrency ?? 2);
 		this.extract =
-			options.extract ??
-			((request) => runExtractionWorker(request, { memoryLimitMb: getConfig().EXTRACTION_MEMORY_LIMIT_MB }));
+			options.extract ?? ((request) => runExtractionWorker(request, { memoryLimitMb: getConfig().EXTRACTION_MEMORY_LIMIT_MB }));
 	}
 
 	/** Queues a file whose row is `pending`; a file already queued is not queued twice. */
@@ -107,7 +106,10 @@ export class ExtractionQueue {
 
 	private async run({ db, storage, file }: Job): Promise<void> {
 		const record = (values: Partial<typeof files.$inferInsert>) =>
-			db.update(files).set({ ...values, updatedAt: new Date() }).where(eq(files.id, file.id));
+			db
+				.update(files)
+				.set({ ...values, updatedAt: new Date() })
+				.where(eq(files.id, file.id));
 		try {
 			await record({ extractionStatus: 'extracting', extractionError: null });
 			const text = await this.textOf(db, storage, file);
@@ -131,12 +133,7 @@ export class ExtractionQueue {
 			.select({ text: files.extractedText })
 			.from(files)
 			.where(
-				and(
-					eq(files.sha256, file.sha256),
-					eq(files.mimeType, file.mimeType),
-					eq(files.extractionStatus, 'ready'),
-					ne(files.id, file.id)
-				)
+				and(eq(files.sha256, file.sha256), eq(files.mimeType, file.mimeType), eq(files.extractionStatus, 'ready'), ne(files.id, file.id))
 			)
 			.limit(1);
 		if (same?.text != null) return same.text;

@@ -37,9 +37,8 @@ if (process.argv.includes(EXTRACTION_WORKER) && process.send) {
 		try {
 			response = { ok: true, text: await extractText(request.bytes, request.mediaType, request.limits) };
 		} catch (error) {
-			response = error instanceof Error
-				? { ok: false, error: error.message, name: error.name }
-				: { ok: false, error: String(error), name: 'Error' };
+			response =
+				error instanceof Error ? { ok: false, error: error.message, name: error.name } : { ok: false, error: String(error), name: 'Error' };
 		}
 		process.send?.(response);
 	});

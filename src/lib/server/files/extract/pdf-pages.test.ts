@@ -6,7 +6,9 @@ describe('countPdfPages', () => {
 	it('counts page objects, not the page tree', () => {
 		expect(countPdfPages(minimalPdf(['One page.']))).toBe(1);
 		expect(countPdfPages(textPdf([['a'], ['b'], ['c'], ['d']]))).toBe(4);
-		const three = new TextEncoder().encode('%PDF-1.4 <</Type/Pages/Count 3>> <</Type /Page>> <</Type/Page/Parent 2 0 R>> <</Type\n/Page >>');
+		const three = new TextEncoder().encode(
+			'%PDF-1.4 <</Type/Pages/Count 3>> <</Type /Page>> <</Type/Page/Parent 2 0 R>> <</Type\n/Page >>'
+		);
 		expect(countPdfPages(three)).toBe(3);
 	});
 

@@ -49,8 +49,7 @@ function findDirectory(bytes: Uint8Array): Directory {
 			size: view.getUint32(at + 12, true),
 			offset: view.getUint32(at + 16, true)
 		};
-		const zip64 =
-			directory.entries === 0xffff || directory.size === 0xffffffff || directory.offset === 0xffffffff;
+		const zip64 = directory.entries === 0xffff || directory.size === 0xffffffff || directory.offset === 0xffffffff;
 		if (zip64 && at >= 20 && view.getUint32(at - 20, true) === ZIP64_LOCATOR) {
 			const record = uint64(view, at - 20 + 8);
 			if (record + 56 > bytes.byteLength || view.getUint32(record, true) !== ZIP64_END_OF_DIRECTORY) {
@@ -98,7 +97,7 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
 /** Takes the 64-bit sizes and offset from an entry's zip64 extra field, for the fields marked 0xffffffff. */
 function readZip64Extra(view: DataView, start: number, length: number, entry: ZipEntry): void {
 	const end = Math.min(start + length, view.byteLength);
-	for (let at = start; at + 4 <= end; ) {
+	for (let at = start; at + 4 <= end;) {
 		const id = view.getUint16(at, true);
 		const size = view.getUint16(at + 2, true);
 		if (id === 0x0001) {

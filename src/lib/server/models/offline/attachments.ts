@@ -54,9 +54,7 @@ function isFilePart(part: UserMessage['content'][number]): part is LanguageModel
 /** `I received 2 attachments: a.png (image), b.txt (document).` plus the start of text files. */
 export function describeAttachments(files: Attachment[]): string {
 	const list = files.map((file) => `${file.name} (${file.kind})`);
-	const sentences = [
-		`I received ${files.length} ${plural(files.length, 'attachment')}: ${list.join(', ')}.`
-	];
+	const sentences = [`I received ${files.length} ${plural(files.length, 'attachment')}: ${list.join(', ')}.`];
 	for (const file of files) {
 		if (file.text !== undefined && words(file.text).length > 0) {
 			sentences.push(`${file.name} begins: ${quotation(firstWords(file.text, ATTACHMENT_QUOTE_WORDS))}`);

@@ -24,17 +24,13 @@ export function planContent(plan: Plan): LanguageModelV3Content[] {
 export function planStreamParts(plan: Plan): LanguageModelV3StreamPart[] {
 	const parts: LanguageModelV3StreamPart[] = [
 		{ type: 'reasoning-start', id: 'reasoning-0' },
-		...wordDeltas(plan.reasoning).map(
-			(delta): LanguageModelV3StreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', delta })
-		),
+		...wordDeltas(plan.reasoning).map((delta): LanguageModelV3StreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', delta })),
 		{ type: 'reasoning-end', id: 'reasoning-0' }
 	];
 	if (plan.text) {
 		parts.push(
 			{ type: 'text-start', id: 'text-0' },
-			...wordDeltas(plan.text).map(
-				(delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: 'text-0', delta })
-			),
+			...wordDeltas(plan.text).map((delta): LanguageModelV3StreamPart => ({ type: 'text-delta', id: 'text-0', delta })),
 			{ type: 'text-end', id: 'text-0' }
 		);
 	}
@@ -93,9 +89,7 @@ export function responseMetadata(prompt: LanguageModelV3Prompt, modelId: string)
 
 /** FNV-1a hash (hex) of the prompt's JSON, with binary data reduced to its length. */
 function hashPrompt(prompt: LanguageModelV3Prompt): string {
-	const json = JSON.stringify(prompt, (_key, value: unknown) =>
-		value instanceof Uint8Array ? `bytes:${value.length}` : value
-	);
+	const json = JSON.stringify(prompt, (_key, value: unknown) => (value instanceof Uint8Array ? `bytes:${value.length}` : value));
 	let hash = 0x811c9dc5;
 	for (let i = 0; i < json.length; i++) {
 		hash ^= json.charCodeAt(i);

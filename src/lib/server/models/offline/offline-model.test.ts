@@ -1,13 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-	generateText,
-	jsonSchema,
-	stepCountIs,
-	streamText,
-	tool,
-	type ModelMessage,
-	type ToolSet
-} from 'ai';
+import { generateText, jsonSchema, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
 import type {
 	LanguageModelV3CallOptions,
 	LanguageModelV3Prompt,
@@ -82,9 +74,7 @@ async function run(
 }
 
 /** Calls `doStream` directly and collects every part. */
-async function streamDirect(
-	options: Partial<LanguageModelV3CallOptions> & { prompt: LanguageModelV3Prompt }
-) {
+async function streamDirect(options: Partial<LanguageModelV3CallOptions> & { prompt: LanguageModelV3Prompt }) {
 	const { stream } = await new OfflineModel({ tokenDelayMs: 0 }).doStream(options);
 	const parts: LanguageModelV3StreamPart[] = [];
 	for await (const part of stream) parts.push(part);
@@ -105,9 +95,7 @@ function toolResultPrompt(output: LanguageModelV3ToolResultOutput): LanguageMode
 		...userPrompt('use the calculator with expression=1/0'),
 		{
 			role: 'assistant',
-			content: [
-				{ type: 'tool-call', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '1/0' } }
-			]
+			content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '1/0' } }]
 		},
 		{ role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'calculator', output }] }
 	];
@@ -138,9 +126,7 @@ describe('OfflineModel', () => {
 		const types = parts.map((part) => part.type);
 		expect(types.indexOf('reasoning-start')).toBeLessThan(types.indexOf('text-start'));
 		expect(types.indexOf('reasoning-end')).toBeLessThan(types.indexOf('text-start'));
-		expect(steps[0].reasoningText).toBe(
-			'The user asked about "Hello there, how are you?". I will answer directly.'
-		);
+		expect(steps[0].reasoningText).toBe('The user asked about "Hello there, how are you?". I will answer directly.');
 		expect(steps).toHaveLength(1);
 		expect(steps[0].finishReason).toBe('stop');
 		expect(steps[0].usage).toMatchObject({
@@ -160,17 +146,13 @@ describe('OfflineModel', () => {
 		const first = await run(prompt);
 		const second = await run(prompt);
 		const strip = (parts: FullPart[]) =>
-			parts
-				.filter((part) => /delta|tool-call|tool-result/.test(part.type))
-				.map((part) => JSON.stringify({ ...part, id: undefined }));
+			parts.filter((part) => /delta|tool-call|tool-result/.test(part.type)).map((part) => JSON.stringify({ ...part, id: undefined }));
 		expect(strip(second.parts)).toEqual(strip(first.parts));
 		expect(second.steps[0].response.id).toBe(first.steps[0].response.id);
 	});
 
 	it('calls a tool named in the message with JSON arguments, then quotes its result', async () => {
-		const { parts, steps, toolCalls, toolResults, text } = await run(
-			'Please use the calculator: {"expression": "6*7"}'
-		);
+		const { parts, steps, toolCalls, toolResults, text } = await run('Please use the calculator: {"expression": "6*7"}');
 
 		expect(toolCalls).toHaveLength(1);
 		expect(toolCalls[0]).toMatchObject({
@@ -193,16 +175,12 @@ describe('OfflineModel', () => {
 		expect(steps[1].finishReason).toBe('stop');
 		expect(steps[1].toolCalls).toHaveLength(0);
 		expect(steps[1].text).toBe('The calculator tool returned: 42.');
-		expect(steps[1].reasoningText).toBe(
-			'I received the result of the calculator tool. I will report it to the user.'
-		);
+		expect(steps[1].reasoningText).toBe('I received the result of the calculator tool. I will report it to the user.');
 		expect(text).toBe('The calculator tool returned: 42.');
 	});
 
 	it('reads key=value arguments, with quoted strings and coercion to the schema type', async () => {
-		const { toolCalls, steps } = await run(
-			'search query="hello \\"big\\" world" limit=5 exact=yes ignored=1, thanks'
-		);
+		const { toolCalls, steps } = await run('search query="hello \\"big\\" world" limit=5 exact=yes ignored=1, thanks');
 		expect(toolCalls).toHaveLength(1);
 		expect(toolCalls[0]).toMatchObject({
 			toolName: 'search',
@@ -292,9 +270,7 @@ describe('OfflineModel', () => {
 			['call_2', 'calculator', { expression: '2+3' }]
 		]);
 		expect(steps[0].text).toBe('Let me use the current_time and calculator tools.');
-		expect(steps[1].text).toBe(
-			'The current_time tool returned: 12:00 in UTC. The calculator tool returned: 5.'
-		);
+		expect(steps[1].text).toBe('The current_time tool returned: 12:00 in UTC. The calculator tool returned: 5.');
 	});
 
 	it('numbers tool call ids after the tool calls already in the conversation', async () => {
@@ -302,15 +278,11 @@ describe('OfflineModel', () => {
 			{ role: 'user', content: 'calculator expression=1+1' },
 			{
 				role: 'assistant',
-				content: [
-					{ type: 'tool-call', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '1+1' } }
-				]
+				content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '1+1' } }]
 			},
 			{
 				role: 'tool',
-				content: [
-					{ type: 'tool-result', toolCallId: 'call_1', toolName: 'calculator', output: { type: 'json', value: 2 } }
-				]
+				content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'calculator', output: { type: 'json', value: 2 } }]
 			},
 			{ role: 'assistant', content: 'The calculator tool returned: 2.' },
 			{ role: 'user', content: 'calculator expression=2*3' }
@@ -339,9 +311,7 @@ describe('OfflineModel', () => {
 	});
 
 	it('mentions every attachment by name and kind and quotes text files', async () => {
-		const notes = new TextEncoder().encode(
-			'Meeting notes: buy milk, call Alice, fix the bike, water the plants, and sleep early.'
-		);
+		const notes = new TextEncoder().encode('Meeting notes: buy milk, call Alice, fix the bike, water the plants, and sleep early.');
 		const { text } = await run([
 			{
 				role: 'user',
@@ -414,9 +384,7 @@ describe('OfflineModel', () => {
 		const parts = await streamDirect({
 			prompt: [{ role: 'user', content: [{ type: 'file', data: new Uint8Array([0]), mediaType: 'video/mp4' }] }]
 		});
-		expect(textOf(parts)).toBe(
-			'I received 1 attachment: attachment 1 (video).\n\nWhat would you like me to do with it?'
-		);
+		expect(textOf(parts)).toBe('I received 1 attachment: attachment 1 (video).\n\nWhat would you like me to do with it?');
 	});
 
 	it('writes at least 200 words when asked for a long answer', async () => {
@@ -486,8 +454,7 @@ describe('OfflineModel', () => {
 		});
 		const streamed = await run(prompt);
 		expect(generated.text).toBe(streamed.text);
-		const reasoningOf = (steps: Array<{ reasoningText: string | undefined }>) =>
-			steps.map((step) => step.reasoningText);
+		const reasoningOf = (steps: Array<{ reasoningText: string | undefined }>) => steps.map((step) => step.reasoningText);
 		expect(reasoningOf(generated.steps)).toEqual(reasoningOf(streamed.steps));
 		expect(generated.steps[0].toolCalls[0]).toMatchObject({
 			toolCallId: 'call_1',

@@ -83,9 +83,7 @@ describe('an answer asked for "until I interrupt you"', () => {
 		const model = new OfflineModel({ tokenDelayMs: 0 });
 		const held = await model.doGenerate({ prompt: userPrompt('Until I interrupt you: a long answer about tea') });
 		const plain = await model.doGenerate({ prompt: userPrompt('A long answer about tea') });
-		expect(held.content.find((part) => part.type === 'text')).toEqual(
-			plain.content.find((part) => part.type === 'text')
-		);
+		expect(held.content.find((part) => part.type === 'text')).toEqual(plain.content.find((part) => part.type === 'text'));
 	});
 });
 

@@ -40,9 +40,7 @@ export function planResponse(options: LanguageModelV3CallOptions): Plan {
 
 /** Second step of a tool run: quotes every tool result and calls no tool. */
 function planToolResultAnswer(message: ToolMessage): Plan {
-	const results = message.content.filter(
-		(part): part is LanguageModelV3ToolResultPart => part.type === 'tool-result'
-	);
+	const results = message.content.filter((part): part is LanguageModelV3ToolResultPart => part.type === 'tool-result');
 	if (results.length === 0) {
 		return {
 			reasoning: 'The tool step finished without results. I will say so.',

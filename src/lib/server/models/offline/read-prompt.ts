@@ -17,9 +17,7 @@ export function lastUserMessage(prompt: LanguageModelV3Prompt): UserMessage | un
  */
 export function userText(message: UserMessage): string {
 	return message.content
-		.flatMap((part) =>
-			part.type === 'text' && !parseFileTextPart(part.text) && !parseFileDescriptionPart(part.text) ? [part.text] : []
-		)
+		.flatMap((part) => (part.type === 'text' && !parseFileTextPart(part.text) && !parseFileDescriptionPart(part.text) ? [part.text] : []))
 		.join('\n')
 		.trim();
 }

@@ -78,9 +78,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Lets timers and I/O run between parts of a large zero-delay stream. */
 function yieldToEventLoop(): Promise<void> {
-	return new Promise((resolve) =>
-		typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)
-	);
+	return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** Throws an `AbortError` if `signal` has aborted. */

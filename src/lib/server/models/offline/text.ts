@@ -17,7 +17,10 @@ export function wordDeltas(text: string): string[] {
 export function firstWords(text: string, count: number): string {
 	const all = words(text);
 	if (all.length <= count) return all.join(' ');
-	return `${all.slice(0, count).join(' ').replace(/[,;:]+$/, '')}…`;
+	return `${all
+		.slice(0, count)
+		.join(' ')
+		.replace(/[,;:]+$/, '')}…`;
 }
 
 /** Like {@link firstWords}, but keeps the original spacing when nothing is cut. */

@@ -13,9 +13,7 @@ export interface ToolRequest {
 
 /** The function tools the model may call, honouring `toolChoice`. */
 export function availableTools(options: LanguageModelV3CallOptions): LanguageModelV3FunctionTool[] {
-	const tools = (options.tools ?? []).filter(
-		(tool): tool is LanguageModelV3FunctionTool => tool.type === 'function'
-	);
+	const tools = (options.tools ?? []).filter((tool): tool is LanguageModelV3FunctionTool => tool.type === 'function');
 	const choice = options.toolChoice;
 	if (choice?.type === 'none') return [];
 	if (choice?.type === 'tool') return tools.filter((tool) => tool.name === choice.toolName);
@@ -27,10 +25,7 @@ export function availableTools(options: LanguageModelV3CallOptions): LanguageMod
  * case-insensitively on word boundaries, either exactly (`current_time`) or as its words
  * separated by spaces (`current time`). Overlapping matches go to the earlier, longer name.
  */
-export function namedTools(
-	text: string,
-	tools: LanguageModelV3FunctionTool[]
-): LanguageModelV3FunctionTool[] {
+export function namedTools(text: string, tools: LanguageModelV3FunctionTool[]): LanguageModelV3FunctionTool[] {
 	const matches = tools.flatMap((tool) =>
 		[...text.matchAll(toolNamePattern(tool.name))].map((match) => ({
 			tool,
@@ -75,9 +70,7 @@ interface InputSchema {
 function readInputSchema(schema: unknown): InputSchema {
 	if (!isObject(schema)) return { properties: undefined, required: [] };
 	const properties = isObject(schema.properties) ? schema.properties : undefined;
-	const required = Array.isArray(schema.required)
-		? schema.required.filter((key): key is string => typeof key === 'string')
-		: [];
+	const required = Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : [];
 	return { properties, required };
 }
 
@@ -109,13 +102,9 @@ function fallbackValue(property: unknown): unknown {
 function schemaType(property: unknown): string | undefined {
 	if (!isObject(property)) return undefined;
 	const types: unknown[] = Array.isArray(property.type) ? property.type : [property.type];
-	const type = types.find(
-		(candidate): candidate is string => typeof candidate === 'string' && candidate !== 'null'
-	);
+	const type = types.find((candidate): candidate is string => typeof candidate === 'string' && candidate !== 'null');
 	if (type) return type;
-	const alternatives = [property.anyOf, property.oneOf].flatMap((list) =>
-		Array.isArray(list) ? list : []
-	);
+	const alternatives = [property.anyOf, property.oneOf].flatMap((list) => (Array.isArray(list) ? list : []));
 	return alternatives.map(schemaType).find((candidate) => candidate !== undefined);
 }
 

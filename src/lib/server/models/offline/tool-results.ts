@@ -18,9 +18,7 @@ export function describeToolResult(result: LanguageModelV3ToolResultPart): strin
 		case 'error-json':
 			return sentence(`${tool} failed: ${limitWords(outputText(output), TOOL_RESULT_WORDS)}`);
 		case 'execution-denied':
-			return output.reason
-				? `${tool} was not run: the call was denied (${output.reason}).`
-				: `${tool} was not run: the call was denied.`;
+			return output.reason ? `${tool} was not run: the call was denied (${output.reason}).` : `${tool} was not run: the call was denied.`;
 	}
 }
 
@@ -36,8 +34,6 @@ export function outputText(output: LanguageModelV3ToolResultOutput): string {
 		case 'execution-denied':
 			return output.reason ?? 'denied';
 		case 'content':
-			return output.value
-				.map((item) => (item.type === 'text' ? item.text : `[${item.type}]`))
-				.join(' ');
+			return output.value.map((item) => (item.type === 'text' ? item.text : `[${item.type}]`)).join(' ');
 	}
 }

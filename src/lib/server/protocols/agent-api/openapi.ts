@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorResponses, keyOrAnonymous, keyOrSession } from '../../openapi/shared';
-import {
-	agentInputSchema,
-	agentPatchSchema,
-	agentResourceSchema
-} from '../../services/agent-admin';
+import { agentInputSchema, agentPatchSchema, agentResourceSchema } from '../../services/agent-admin';
 import { toolInputSchema, toolPatchSchema, toolResourceSchema } from '../../services/tool-admin';
 import { agentRunRequestSchema, toolOutputRequestSchema } from './request';
 
@@ -14,9 +10,7 @@ const toolCallSchema = z
 		call_id: z.string(),
 		name: z.string(),
 		arguments: z.string().meta({ description: 'The arguments as a JSON string, as OpenAI sends them.', example: '{"expression":"6*7"}' }),
-		requires_approval: z
-			.boolean()
-			.meta({ description: 'Answer with `{"approved": true|false, "reason"?}` rather than an output.' })
+		requires_approval: z.boolean().meta({ description: 'Answer with `{"approved": true|false, "reason"?}` rather than an output.' })
 	})
 	.meta({ id: 'AgentToolCall' });
 
@@ -28,7 +22,9 @@ const chatAnswerSchema = z
 		session_id: z.string(),
 		message_id: z.string(),
 		text: z.string(),
-		tool_calls: z.array(toolCallSchema).meta({ description: 'The calls to answer with `POST /api/agent/tool-output/` (status `requires_action`).' }),
+		tool_calls: z
+			.array(toolCallSchema)
+			.meta({ description: 'The calls to answer with `POST /api/agent/tool-output/` (status `requires_action`).' }),
 		status: statusSchema,
 		error: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'Why the run failed (status `error`).' })
 	})

@@ -24,7 +24,10 @@ describe('agentRunRequestSchema', () => {
 		[{ message: 'Hi', agent_id: 'assistant', session_id: '' }, 'session_id'],
 		[{ message: 'Hi', agent_id: 'assistant', auto_execute_tools: 'no' }, 'auto_execute_tools'],
 		[{ message: 'Hi', agent_id: 'assistant', context: [1] }, 'context'],
-		[{ message: 'Hi', agent_id: 'assistant', files: [{ name: 'a.txt', mime_type: 'text/plain', base64: 'not base64!' }] }, 'files.0.base64'],
+		[
+			{ message: 'Hi', agent_id: 'assistant', files: [{ name: 'a.txt', mime_type: 'text/plain', base64: 'not base64!' }] },
+			'files.0.base64'
+		],
 		[{ message: 'Hi', agent_id: 'assistant', files: [{ name: 'a.txt', mime_type: 'text', base64: 'aGk=' }] }, 'files.0.mime_type']
 	])('names the field at fault in %j', (body, field) => {
 		const result = agentRunRequestSchema.safeParse(body);

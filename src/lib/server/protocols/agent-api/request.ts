@@ -57,10 +57,7 @@ export const agentRunRequestSchema = z
 			.record(z.string(), z.unknown())
 			.nullish()
 			.meta({ description: 'Task context for a new session, checked against the agent’s context schema.' }),
-		anonymous_id: z
-			.string()
-			.optional()
-			.meta({ description: 'Anonymous callers of public agents: their id (or send `X-Anonymous-Id`).' })
+		anonymous_id: z.string().optional().meta({ description: 'Anonymous callers of public agents: their id (or send `X-Anonymous-Id`).' })
 	})
 	.superRefine((body, context) => {
 		if (body.message.trim() === '' && body.files.length === 0) {
@@ -84,8 +81,7 @@ export const toolOutputRequestSchema = z
 			.unknown()
 			.refine((value) => value !== undefined, { message: 'is required' })
 			.meta({
-				description:
-					'The tool’s output (any JSON); for a call that waits for approval, `{"approved": true|false, "reason"?}`.'
+				description: 'The tool’s output (any JSON); for a call that waits for approval, `{"approved": true|false, "reason"?}`.'
 			}),
 		anonymous_id: z.string().optional()
 	})

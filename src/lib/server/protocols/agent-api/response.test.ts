@@ -105,9 +105,7 @@ describe('agentApiChunkStream', () => {
 
 	it('calls a run that ends without saying why interrupted, with the ids it was given', async () => {
 		const chunks = await readAll(streamOf<RunEvent>([]).pipeThrough(agentApiChunkStream({ sessionId: 's', messageId: 'm' })));
-		expect(outline(chunks)).toStrictEqual([
-			{ done: { session_id: 's', message_id: 'm', status: 'interrupted', pending_tool_calls: [] } }
-		]);
+		expect(outline(chunks)).toStrictEqual([{ done: { session_id: 's', message_id: 'm', status: 'interrupted', pending_tool_calls: [] } }]);
 	});
 });
 
@@ -119,9 +117,9 @@ describe('agentApiStreamResponse', () => {
 		const text = await response.text();
 		expect(text).toContain('event: text_delta\ndata: {"delta":"Hi"}\n\n');
 		expect(text).toMatch(/^event: openai_event\ndata: \{"type":"response.created",/);
-		expect(text.endsWith(
-			'event: done\ndata: {"session_id":"task-1","message_id":"msg-1","status":"completed","pending_tool_calls":[]}\n\n'
-		)).toBe(true);
+		expect(
+			text.endsWith('event: done\ndata: {"session_id":"task-1","message_id":"msg-1","status":"completed","pending_tool_calls":[]}\n\n')
+		).toBe(true);
 	});
 
 	it('cancels the run’s events when the caller goes away', async () => {

@@ -87,11 +87,7 @@ function headersWith(headers: HeadersInit | undefined, own: Record<string, strin
 }
 
 /** The agent API's streaming answer to a run: named SSE events ending with `done`. */
-export function agentApiStreamResponse(
-	events: ReadableStream<RunEvent>,
-	headers?: HeadersInit,
-	options?: AgentApiStreamOptions
-): Response {
+export function agentApiStreamResponse(events: ReadableStream<RunEvent>, headers?: HeadersInit, options?: AgentApiStreamOptions): Response {
 	const body = events.pipeThrough(agentApiChunkStream(options)).pipeThrough(toSseEvents()).pipeThrough(sseStream());
 	return new Response(body, { headers: headersWith(headers, AGENT_API_STREAM_HEADERS) });
 }

@@ -20,7 +20,13 @@ describe('fromStateMessages', () => {
 					{ type: 'tool-call', toolCallId: 'c5', toolName: 'ask', args: { q: '?' } }
 				]
 			},
-			{ role: 'user', content: [{ type: 'image', image: 'data:image/gif;base64,R0' }, { type: 'file', data: 'data:text/plain,x', mimeType: 'text/plain' }] },
+			{
+				role: 'user',
+				content: [
+					{ type: 'image', image: 'data:image/gif;base64,R0' },
+					{ type: 'file', data: 'data:text/plain,x', mimeType: 'text/plain' }
+				]
+			},
 			{ role: 'assistant', content: [{ type: 'data', name: 'x', data: 1 }] }
 		]);
 		expect(imported).toStrictEqual([
@@ -52,9 +58,15 @@ describe('fromStateMessages', () => {
 		const call = { type: 'tool-call', toolCallId: 'c1', toolName: 'send_payment', args: { amount: 1e6 } };
 		for (const part of [call, { ...call, approval: { id: 'ap' } }, { ...call, approval: { id: 'ap', approved: true } }]) {
 			expect(() =>
-				fromStateMessages([{ role: 'user', content: 'Pay' }, { role: 'assistant', content: [part] }], {
-					serverTools: new Set(['send_payment'])
-				})
+				fromStateMessages(
+					[
+						{ role: 'user', content: 'Pay' },
+						{ role: 'assistant', content: [part] }
+					],
+					{
+						serverTools: new Set(['send_payment'])
+					}
+				)
 			).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'state.messages.1.content.0' }));
 		}
 	});
@@ -65,7 +77,14 @@ describe('fromStateMessages', () => {
 				{
 					role: 'assistant',
 					content: [
-						{ type: 'tool-call', toolCallId: 'c1', toolName: 'send_payment', args: { amount: 5 }, result: { ok: true }, approval: { id: 'ap', approved: true } },
+						{
+							type: 'tool-call',
+							toolCallId: 'c1',
+							toolName: 'send_payment',
+							args: { amount: 5 },
+							result: { ok: true },
+							approval: { id: 'ap', approved: true }
+						},
 						{ type: 'tool-call', toolCallId: 'c2', toolName: 'send_payment', args: { amount: 6 }, approval: { id: 'aq', approved: false } }
 					]
 				}

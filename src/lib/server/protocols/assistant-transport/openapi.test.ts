@@ -7,7 +7,9 @@ describe('assistantTransportPaths', () => {
 		const document = createDocument({
 			openapi: '3.1.0',
 			info: { title: 'test', version: '1' },
-			components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, sessionCookie: { type: 'apiKey', in: 'cookie', name: 's' } } },
+			components: {
+				securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, sessionCookie: { type: 'apiKey', in: 'cookie', name: 's' } }
+			},
 			paths: assistantTransportPaths
 		});
 		const post = document.paths?.['/assistant']?.post;

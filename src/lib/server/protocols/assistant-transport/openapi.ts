@@ -17,7 +17,10 @@ const headerParams = z.object({
 });
 
 const taskIdHeader = {
-	'x-parley-task-id': { description: 'The task (thread) the answer belongs to; also sent as `state.taskId`.', schema: { type: 'string' as const } }
+	'x-parley-task-id': {
+		description: 'The task (thread) the answer belongs to; also sent as `state.taskId`.',
+		schema: { type: 'string' as const }
+	}
 };
 
 /** `POST /assistant` (`api.md` §3) and `GET /health`, from the schemas that validate the requests. */

@@ -29,7 +29,19 @@ describe('assistantRequestSchema', () => {
 	it('accepts the body useAssistantTransportRuntime sends, spread settings included', () => {
 		const body = {
 			commands: [
-				{ type: 'add-message', message: { role: 'user', id: 'u1', parts: [{ type: 'text', text: 'Hi' }, { type: 'image', image: 'data:image/png;base64,AA==' }] }, parentId: null, sourceId: null }
+				{
+					type: 'add-message',
+					message: {
+						role: 'user',
+						id: 'u1',
+						parts: [
+							{ type: 'text', text: 'Hi' },
+							{ type: 'image', image: 'data:image/png;base64,AA==' }
+						]
+					},
+					parentId: null,
+					sourceId: null
+				}
 			],
 			state: { messages: [], theme: 'dark' },
 			system: undefined,
@@ -67,7 +79,10 @@ describe('sortCommands', () => {
 	});
 
 	it('refuses two messages, or a message with tool results', () => {
-		for (const commands of [[ask('a'), ask('b')], [answer('a'), ask('b')]]) {
+		for (const commands of [
+			[ask('a'), ask('b')],
+			[answer('a'), ask('b')]
+		]) {
 			const error = (() => {
 				try {
 					sortCommands(commands);
@@ -113,7 +128,13 @@ describe('user parts', () => {
 		expect(imageMediaType('https://example.com/cat.JPG?size=2')).toBe('image/jpeg');
 		expect(imageMediaType('https://example.com/cat')).toBe('image/*');
 		expect(
-			toUserParts({ role: 'user', parts: [{ type: 'text', text: 'Look' }, { type: 'image', image: 'data:image/png;base64,AA==' }] })
+			toUserParts({
+				role: 'user',
+				parts: [
+					{ type: 'text', text: 'Look' },
+					{ type: 'image', image: 'data:image/png;base64,AA==' }
+				]
+			})
 		).toStrictEqual([
 			{ type: 'text', text: 'Look' },
 			{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' }

@@ -167,7 +167,13 @@ describe('dataStreamResponse', () => {
 	it('a continuation reports results of earlier calls through the state only, which the decoder accepts', async () => {
 		const earlier = [
 			{ type: 'step-start' as const },
-			{ type: 'tool-current_time' as const, toolCallId: 'c1', state: 'approval-responded' as const, input: {}, approval: { id: 'ap', approved: true } }
+			{
+				type: 'tool-current_time' as const,
+				toolCallId: 'c1',
+				state: 'approval-responded' as const,
+				input: {},
+				approval: { id: 'ap', approved: true }
+			}
 		];
 		const events: RunEvent[] = [
 			{ type: 'run-start', taskId: 'task-1', messageId: 'msg-1', model: 'mock:offline' },

@@ -41,9 +41,7 @@ export function dataStreamChunkStream(state: StateOperations): TransformStream<R
 }
 
 /** Turns run events into assistant-transport chunks, state updates first (at the start and per event). */
-export function assistantTransportChunkStream(
-	state: StateOperations
-): TransformStream<RunEvent, AssistantTransportChunk> {
+export function assistantTransportChunkStream(state: StateOperations): TransformStream<RunEvent, AssistantTransportChunk> {
 	const context = new StreamContext();
 	return new TransformStream<RunEvent, AssistantTransportChunk>({
 		start(controller) {

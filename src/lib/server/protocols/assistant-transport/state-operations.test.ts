@@ -24,15 +24,24 @@ describe('StateOperations', () => {
 		const steps: [RunEvent, unknown[]][] = [
 			[{ type: 'run-start', taskId: 'task-1', messageId: 'a1', model: 'm' }, []],
 			[{ type: 'step-start' }, []],
-			[{ type: 'reasoning-start', id: 'r' }, [{ type: 'set', path: ['messages', '1', 'content', '0'], value: { type: 'reasoning', text: '' } }]],
+			[
+				{ type: 'reasoning-start', id: 'r' },
+				[{ type: 'set', path: ['messages', '1', 'content', '0'], value: { type: 'reasoning', text: '' } }]
+			],
 			[
 				{ type: 'reasoning-delta', id: 'r', delta: 'Think.' },
 				[{ type: 'append-text', path: ['messages', '1', 'content', '0', 'text'], value: 'Think.' }]
 			],
 			[{ type: 'reasoning-end', id: 'r' }, []],
 			[{ type: 'text-start', id: 't' }, [{ type: 'set', path: ['messages', '1', 'content', '1'], value: { type: 'text', text: '' } }]],
-			[{ type: 'text-delta', id: 't', delta: 'You ' }, [{ type: 'append-text', path: ['messages', '1', 'content', '1', 'text'], value: 'You ' }]],
-			[{ type: 'text-delta', id: 't', delta: 'said' }, [{ type: 'append-text', path: ['messages', '1', 'content', '1', 'text'], value: 'said' }]],
+			[
+				{ type: 'text-delta', id: 't', delta: 'You ' },
+				[{ type: 'append-text', path: ['messages', '1', 'content', '1', 'text'], value: 'You ' }]
+			],
+			[
+				{ type: 'text-delta', id: 't', delta: 'said' },
+				[{ type: 'append-text', path: ['messages', '1', 'content', '1', 'text'], value: 'said' }]
+			],
 			[
 				{ type: 'tool-call-start', toolCallId: 'c1', toolName: 'calculator' },
 				[
@@ -104,7 +113,14 @@ describe('StateOperations', () => {
 				{
 					id: 'a1',
 					content: [
-						{ type: 'tool-call', toolCallId: 'c0', toolName: 'lookup', args: { city: 'Oslo' }, argsText: '{"city":"Oslo"}', result: { t: 3 } }
+						{
+							type: 'tool-call',
+							toolCallId: 'c0',
+							toolName: 'lookup',
+							args: { city: 'Oslo' },
+							argsText: '{"city":"Oslo"}',
+							result: { t: 3 }
+						}
 					]
 				}
 			]

@@ -4,9 +4,7 @@ import { MessagePartsBuilder } from '../../runtime/message-parts';
 import { toStateParts, type StateMessage, type StateMessageStatus, type StatePart } from './state-message';
 
 /** One change to the client's state, as assistant-stream applies it (paths of strings). */
-export type StateOperation =
-	| { type: 'set'; path: string[]; value: unknown }
-	| { type: 'append-text'; path: string[]; value: string };
+export type StateOperation = { type: 'set'; path: string[]; value: unknown } | { type: 'append-text'; path: string[]; value: string };
 
 /** The status an answer ends with, by why its run ended. */
 const endStatus: Record<RunEndReason, StateMessageStatus> = {
@@ -99,12 +97,7 @@ function diffContent(previous: StatePart[], next: StatePart[], path: string[]): 
 		const before = previous[index];
 		const partPath = [...path, String(index)];
 		if (before && JSON.stringify(before) === JSON.stringify(part)) return;
-		if (
-			before &&
-			(part.type === 'text' || part.type === 'reasoning') &&
-			before.type === part.type &&
-			part.text.startsWith(before.text)
-		) {
+		if (before && (part.type === 'text' || part.type === 'reasoning') && before.type === part.type && part.text.startsWith(before.text)) {
 			operations.push({ type: 'append-text', path: [...partPath, 'text'], value: part.text.slice(before.text.length) });
 			return;
 		}

@@ -32,7 +32,12 @@ const table: { name: string; event: RunEvent; context?: Partial<ChunkContext>; c
 		chunks: [{ type: 'text-delta', path: [2], textDelta: 'Hi' }]
 	},
 	{ name: 'text-end', event: { type: 'text-end', id: 'x' }, chunks: [{ type: 'part-finish', path: [2] }] },
-	{ name: 'text-delta of an unknown part', event: { type: 'text-delta', id: 'y', delta: 'Hi' }, context: { partIndex: undefined }, chunks: [] },
+	{
+		name: 'text-delta of an unknown part',
+		event: { type: 'text-delta', id: 'y', delta: 'Hi' },
+		context: { partIndex: undefined },
+		chunks: []
+	},
 	{
 		name: 'reasoning-start',
 		event: { type: 'reasoning-start', id: 'r' },

@@ -57,9 +57,7 @@ export function toAssistantTransportChunks(event: RunEvent, context: ChunkContex
 		case 'reasoning-end':
 			return index === undefined ? [] : [{ type: 'part-finish', path: [index] }];
 		case 'tool-call-start':
-			return [
-				{ type: 'part-start', path: [], part: { type: 'tool-call', toolCallId: event.toolCallId, toolName: event.toolName } }
-			];
+			return [{ type: 'part-start', path: [], part: { type: 'tool-call', toolCallId: event.toolCallId, toolName: event.toolName } }];
 		case 'tool-call-delta':
 			return index === undefined ? [] : [{ type: 'text-delta', path: [index], textDelta: event.inputTextDelta }];
 		case 'tool-call-ready': {
@@ -110,9 +108,7 @@ export function toAssistantTransportChunks(event: RunEvent, context: ChunkContex
 				}
 			];
 		case 'run-end':
-			return [
-				{ type: 'message-finish', path: [], finishReason: finishReasons[event.reason], usage: streamUsage(event.usage) }
-			];
+			return [{ type: 'message-finish', path: [], finishReason: finishReasons[event.reason], usage: streamUsage(event.usage) }];
 		case 'run-error':
 			return [{ type: 'error', path: [], error: event.message }];
 		default: {

@@ -44,9 +44,7 @@ export function toCallerTurn(body: AssistantRequest, viewer: Viewer, agent?: str
 	return {
 		viewer,
 		agent: { kind: 'of-task', otherwise: newThreadAgent },
-		task: named
-			? { kind: 'existing', id: named.id, field: named.field }
-			: { kind: 'new', create: { context: body.context ?? null } },
+		task: named ? { kind: 'existing', id: named.id, field: named.field } : { kind: 'new', create: { context: body.context ?? null } },
 		callerTools: (agent) => callerToolsOf(body.tools, agent),
 		...(named ? {} : { seed: (context: SeedContext) => newThread(body, commands, context) }),
 		ask: ({ stored }) => askOf(commands, stored, placeOf(commands.message, body.parentId))
@@ -107,11 +105,9 @@ function messageAsk(command: AddMessageCommand, stored: readonly { id?: string; 
 	if (kept === stored.length) return ask;
 	const replaced = stored[kept];
 	if (replaced.role !== 'user') {
-		throw new AppError(
-			'invalid_input',
-			'A new message can follow the last message, or replace a question of the thread.',
-			{ field: 'parentId' }
-		);
+		throw new AppError('invalid_input', 'A new message can follow the last message, or replace a question of the thread.', {
+			field: 'parentId'
+		});
 	}
 	return { ...ask, replaceFrom: replaced.id };
 }

@@ -95,9 +95,7 @@ export function toDataStreamChunks(event: RunEvent, context: ChunkContext): Data
 		}
 		case 'tool-approval-request':
 			if (context.partIndex === undefined) return [];
-			return [
-				{ code: 'aui-tool-call-approval', value: { toolCallId: event.toolCallId, approval: { id: event.approvalId } } }
-			];
+			return [{ code: 'aui-tool-call-approval', value: { toolCallId: event.toolCallId, approval: { id: event.approvalId } } }];
 		case 'tool-output':
 			if (context.partIndex === undefined) return [];
 			return [{ code: 'a', value: { toolCallId: event.toolCallId, result: event.output ?? null } }];

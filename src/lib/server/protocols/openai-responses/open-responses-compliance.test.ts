@@ -141,8 +141,16 @@ async function parseSseStream(response: Response): Promise<SseParseResult> {
 	for (const block of (await response.text()).split('\n\n')) {
 		if (block === '') continue;
 		const lines = block.split('\n');
-		const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? '';
-		const data = lines.find((line) => line.startsWith('data:'))?.slice(5).trim() ?? '';
+		const event =
+			lines
+				.find((line) => line.startsWith('event:'))
+				?.slice(6)
+				.trim() ?? '';
+		const data =
+			lines
+				.find((line) => line.startsWith('data:'))
+				?.slice(5)
+				.trim() ?? '';
 		if (data === '[DONE]') {
 			sawDone = true;
 			continue;
@@ -192,7 +200,13 @@ const weatherRun: RunEvent[] = [
 	{ type: 'tool-call-start', toolCallId: 'call_1', toolName: 'get_weather' },
 	{ type: 'tool-call-delta', toolCallId: 'call_1', inputTextDelta: '{"location":' },
 	{ type: 'tool-call-delta', toolCallId: 'call_1', inputTextDelta: '"San Francisco, CA"}' },
-	{ type: 'tool-call-ready', toolCallId: 'call_1', toolName: 'get_weather', input: { location: 'San Francisco, CA' }, clientExecuted: true },
+	{
+		type: 'tool-call-ready',
+		toolCallId: 'call_1',
+		toolName: 'get_weather',
+		input: { location: 'San Francisco, CA' },
+		clientExecuted: true
+	},
 	{ type: 'step-end', usage: runUsage },
 	{ type: 'input-required', toolCalls: [{ toolCallId: 'call_1', toolName: 'get_weather', input: { location: 'San Francisco, CA' } }] },
 	{ type: 'run-end', reason: 'awaiting-input', usage: runUsage }
@@ -271,7 +285,9 @@ const templates: Template[] = [
 			const errors: string[] = [];
 			const types = result.events.map((event) => event.data.type);
 			const withItem = (type: string) =>
-				result.events.some((event) => event.data.type === type && (event.data as { item?: { type?: string } }).item?.type === 'function_call');
+				result.events.some(
+					(event) => event.data.type === type && (event.data as { item?: { type?: string } }).item?.type === 'function_call'
+				);
 			if (!withItem('response.output_item.added')) errors.push('Missing response.output_item.added event with function_call item');
 			if (!types.includes('response.function_call_arguments.delta')) errors.push('Missing response.function_call_arguments.delta event');
 			if (!types.includes('response.function_call_arguments.done')) errors.push('Missing response.function_call_arguments.done event');
@@ -349,7 +365,10 @@ describe('the Open Responses compliance templates', () => {
 		const template = templates.find((candidate) => candidate.id === 'image-input');
 		const body = createResponseRequestSchema.parse(template?.request);
 		const [entry] = toInputMessages(body.input).entries;
-		expect(entry).toMatchObject({ kind: 'message', message: { role: 'user', parts: [{ type: 'text' }, { type: 'file', mediaType: 'image/png' }] } });
+		expect(entry).toMatchObject({
+			kind: 'message',
+			message: { role: 'user', parts: [{ type: 'text' }, { type: 'file', mediaType: 'image/png' }] }
+		});
 	});
 
 	it('the schemas catch a response that misses a required field (the checks are not vacuous)', async () => {

@@ -140,7 +140,10 @@ describe('createResponseRequestSchema', () => {
 		[{ model: 'a', input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens'],
 		[{ model: 'a', input: 'Hi', metadata: { a: 1 } }, 'metadata.a'],
 		[{ model: 'a', input: 'Hi', metadata: { ['k'.repeat(65)]: 'v' } }, 'metadata.' + 'k'.repeat(65)],
-		[{ model: 'a', input: 'Hi', metadata: Object.fromEntries(Array.from({ length: MAX_METADATA_PAIRS + 1 }, (_v, i) => [`k${i}`, 'v'])) }, 'metadata'],
+		[
+			{ model: 'a', input: 'Hi', metadata: Object.fromEntries(Array.from({ length: MAX_METADATA_PAIRS + 1 }, (_v, i) => [`k${i}`, 'v'])) },
+			'metadata'
+		],
 		[{ model: 'a', input: 'Hi', store: 'yes' }, 'store'],
 		[{ model: 'a', input: 'Hi', previous_response_id: '' }, 'previous_response_id'],
 		[{ model: 'a', input: 'Hi', background: true }, 'background']

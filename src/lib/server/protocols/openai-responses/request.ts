@@ -222,10 +222,7 @@ export const createResponseRequestSchema = z
 			})
 			.nullish()
 			.meta({ description: 'Up to 16 pairs of strings (keys up to 64 characters, values up to 512), echoed on the response.' }),
-		store: z
-			.boolean()
-			.nullish()
-			.meta({ description: 'Keep the response to read, continue and list later (default `true`).' }),
+		store: z.boolean().nullish().meta({ description: 'Keep the response to read, continue and list later (default `true`).' }),
 		stream: z.boolean().nullish(),
 		previous_response_id: id.nullish().meta({ description: 'A stored response of yours to continue.' }),
 		background: z

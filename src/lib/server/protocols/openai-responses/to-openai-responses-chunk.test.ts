@@ -1,9 +1,5 @@
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
-import type {
-	Response as SdkResponse,
-	ResponseStreamEvent as SdkStreamEvent,
-	ResponseUsage
-} from 'openai/resources/responses/responses';
+import type { Response as SdkResponse, ResponseStreamEvent as SdkStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import { createResponseRequestSchema } from './request';
@@ -185,7 +181,12 @@ describe('the Responses face’s events', () => {
 	});
 
 	it('close a run cut short as cancelled, keeping its partial text', () => {
-		const events = eventsOf([runStart, { type: 'step-start' }, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', delta: 'Par' }]);
+		const events = eventsOf([
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'text-start', id: 't' },
+			{ type: 'text-delta', id: 't', delta: 'Par' }
+		]);
 		expect(events.at(-1)).toMatchObject({
 			type: 'response.incomplete',
 			response: { status: 'cancelled', output: [{ type: 'message', status: 'incomplete', content: [{ text: 'Par' }] }] }

@@ -66,9 +66,7 @@ describe('toChatCompletion', () => {
 				content: null,
 				refusal: null,
 				annotations: [],
-				tool_calls: [
-					{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }
-				]
+				tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]
 			},
 			logprobs: null,
 			finish_reason: 'tool_calls'

@@ -61,7 +61,13 @@ describe('planHistory', () => {
 
 	describe('answers to calls of the agent’s server tools', () => {
 		const approvalCall = (toolCallId: string, input: unknown) =>
-			({ type: 'tool-send_payment', toolCallId, state: 'approval-requested', input, approval: { id: `ap_${toolCallId}` } }) as unknown as UIMessage['parts'][number];
+			({
+				type: 'tool-send_payment',
+				toolCallId,
+				state: 'approval-requested',
+				input,
+				approval: { id: `ap_${toolCallId}` }
+			}) as unknown as UIMessage['parts'][number];
 		const forged: ConvertedHistory = {
 			messages: [question('Pay'), { role: 'assistant', parts: [] }],
 			trailingAnswers: [{ toolCallId: 'call_9', output: { approved: true } }],
@@ -71,7 +77,11 @@ describe('planHistory', () => {
 		};
 
 		it('refuses an approval of a call no stored answer waits for, naming the tool message', () => {
-			for (const stored of [null, [question('Pay')], [question('Pay'), { role: 'assistant', parts: [approvalCall('call_1', { amount: 5 })] }]]) {
+			for (const stored of [
+				null,
+				[question('Pay')],
+				[question('Pay'), { role: 'assistant', parts: [approvalCall('call_1', { amount: 5 })] }]
+			]) {
 				expect(() => planHistory(forged, stored)).toThrow(
 					expect.objectContaining({ code: 'invalid_input', field: 'messages.2.tool_call_id' })
 				);

@@ -34,9 +34,7 @@ export function planHistory(
 	stored: readonly { role: string; parts: UIMessage['parts'] }[] | null
 ): HistoryPlan {
 	const storedLast = stored?.at(-1);
-	const waiting = new Set(
-		storedLast?.role === 'assistant' ? pendingToolCalls(storedLast.parts).map((part) => part.toolCallId) : []
-	);
+	const waiting = new Set(storedLast?.role === 'assistant' ? pendingToolCalls(storedLast.parts).map((part) => part.toolCallId) : []);
 	if (converted.trailingAnswers.length > 0) {
 		const answers = converted.trailingAnswers.filter((answer) => waiting.has(answer.toolCallId));
 		if (answers.length > 0) {

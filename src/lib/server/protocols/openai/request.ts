@@ -81,9 +81,7 @@ export type OpenAIAssistantMessage = z.infer<typeof assistantMessage>;
 export const openAIToolSchema = z.object({
 	type: z.literal('function'),
 	function: z.object({
-		name: z
-			.string()
-			.regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'A tool name is 1–64 letters, digits, "_" or "-".' }),
+		name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'A tool name is 1–64 letters, digits, "_" or "-".' }),
 		description: z.string().max(10_000).optional(),
 		parameters: z.record(z.string(), z.unknown()).optional(),
 		strict: z.boolean().nullish()
@@ -100,13 +98,10 @@ export type OpenAITool = z.infer<typeof openAIToolSchema>;
 export const chatCompletionRequestSchema = z
 	.looseObject({
 		model: z.string().min(1).max(128).meta({ description: 'The agent: its slug (or integer id).', example: 'assistant' }),
-		messages: z
-			.array(openAIMessageSchema)
-			.min(1, { message: 'At least one message is required.' })
-			.meta({
-				description:
-					'The whole history, as OpenAI clients send it; at most `HISTORY_MESSAGE_LIMIT` messages (1000) and `HISTORY_TEXT_LIMIT` characters of text (1 MB), else 413.'
-			}),
+		messages: z.array(openAIMessageSchema).min(1, { message: 'At least one message is required.' }).meta({
+			description:
+				'The whole history, as OpenAI clients send it; at most `HISTORY_MESSAGE_LIMIT` messages (1000) and `HISTORY_TEXT_LIMIT` characters of text (1 MB), else 413.'
+		}),
 		stream: z.boolean().nullish(),
 		stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 		tools: z
@@ -114,12 +109,7 @@ export const chatCompletionRequestSchema = z
 			.max(128)
 			.nullish()
 			.meta({ description: 'Tools the caller runs: calls come back as `tool_calls` with `finish_reason: "tool_calls"`.' }),
-		n: z
-			.number()
-			.int()
-			.min(1)
-			.max(1, { message: 'Only one choice (n = 1) is supported.' })
-			.nullish(),
+		n: z.number().int().min(1).max(1, { message: 'Only one choice (n = 1) is supported.' }).nullish(),
 		metadata: z
 			.looseObject({
 				task_id: z

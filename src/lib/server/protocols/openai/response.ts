@@ -24,11 +24,7 @@ export function openAIChunkStream(context: OpenAIChunkContext): TransformStream<
 }
 
 /** A streamed completion: `data: {chat.completion.chunk}` events, then `data: [DONE]`. */
-export function openAIStreamResponse(
-	events: ReadableStream<RunEvent>,
-	context: OpenAIChunkContext,
-	headers?: HeadersInit
-): Response {
+export function openAIStreamResponse(events: ReadableStream<RunEvent>, context: OpenAIChunkContext, headers?: HeadersInit): Response {
 	const body = events.pipeThrough(openAIChunkStream(context)).pipeThrough(sseStream({ last: { data: '[DONE]' } }));
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(OPENAI_STREAM_HEADERS)) responseHeaders.set(name, value);

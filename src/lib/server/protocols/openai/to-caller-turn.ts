@@ -15,11 +15,9 @@ export function toCallerTools(tools: readonly OpenAITool[], agent: Pick<AgentWit
 	const names = new Set<string>();
 	return tools.map(({ function: definition }, index) => {
 		if (names.has(definition.name) || agent.tools.some((tool) => tool.name === definition.name)) {
-			throw new AppError(
-				'invalid_input',
-				`The tool name "${definition.name}" is used twice, or is already one of the agent's tools.`,
-				{ field: `tools.${index}.function.name` }
-			);
+			throw new AppError('invalid_input', `The tool name "${definition.name}" is used twice, or is already one of the agent's tools.`, {
+				field: `tools.${index}.function.name`
+			});
 		}
 		names.add(definition.name);
 		return {

@@ -48,9 +48,7 @@ describe('toOpenAIChunk', () => {
 	});
 
 	it('sends text as content deltas', () => {
-		expect(toOpenAIChunk({ type: 'text-delta', id: 't1', delta: 'Hello ' }, context)).toStrictEqual([
-			choice({ content: 'Hello ' })
-		]);
+		expect(toOpenAIChunk({ type: 'text-delta', id: 't1', delta: 'Hello ' }, context)).toStrictEqual([choice({ content: 'Hello ' })]);
 	});
 
 	it.each(dropped.map((event) => ({ name: event.type, event })))('drops $name', ({ event }) => {
@@ -160,9 +158,7 @@ describe('toOpenAIChunk', () => {
 	});
 
 	it('throws on an event type it does not know', () => {
-		expect(() => toOpenAIChunk({ type: 'mystery' } as unknown as RunEvent, context)).toThrow(
-			'Unhandled run event {"type":"mystery"}'
-		);
+		expect(() => toOpenAIChunk({ type: 'mystery' } as unknown as RunEvent, context)).toThrow('Unhandled run event {"type":"mystery"}');
 	});
 });
 

@@ -33,7 +33,13 @@ describe('toStoredMessages', () => {
 				{ role: 'developer', content: [{ type: 'text', text: 'Use French.' }] },
 				{ role: 'user', content: 'Hello' },
 				{ role: 'assistant', content: 'Hi!' },
-				{ role: 'user', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] }
+				{
+					role: 'user',
+					content: [
+						{ type: 'text', text: 'One' },
+						{ type: 'text', text: 'Two' }
+					]
+				}
 			])
 		);
 		expect(converted).toStrictEqual({
@@ -202,23 +208,24 @@ describe('toStoredMessages', () => {
 
 	it('refuses a tool message that answers no call before it', () => {
 		const error = thrown(() =>
-			toStoredMessages(parse([{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_9', content: 'x' }]))
+			toStoredMessages(
+				parse([
+					{ role: 'user', content: 'Hi' },
+					{ role: 'tool', tool_call_id: 'call_9', content: 'x' }
+				])
+			)
 		);
 		expect(error.code).toBe('invalid_input');
 		expect(error.field).toBe('messages.1.tool_call_id');
 	});
 
 	it('refuses a call left unanswered before the end', () => {
-		const error = thrown(() =>
-			toStoredMessages(parse([{ role: 'user', content: 'Hi' }, weatherCall, { role: 'user', content: 'And?' }]))
-		);
+		const error = thrown(() => toStoredMessages(parse([{ role: 'user', content: 'Hi' }, weatherCall, { role: 'user', content: 'And?' }])));
 		expect(error.field).toBe('messages.1.tool_calls');
 	});
 
 	it('refuses a history that ends with calls and no answers', () => {
-		expect(thrown(() => toStoredMessages(parse([{ role: 'user', content: 'Hi' }, weatherCall]))).field).toBe(
-			'messages.1.tool_calls'
-		);
+		expect(thrown(() => toStoredMessages(parse([{ role: 'user', content: 'Hi' }, weatherCall]))).field).toBe('messages.1.tool_calls');
 	});
 
 	it('refuses the same call id twice in one answer', () => {

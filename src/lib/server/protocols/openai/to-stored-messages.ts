@@ -46,10 +46,7 @@ export interface ServerCall {
 /** An assistant message being built: OpenAI splits one answer into several messages around tool results. */
 interface AssistantGroup {
 	parts: (Part | ToolPart)[];
-	calls: Map<
-		string,
-		{ part: ToolPart; name: string; messageIndex: number; answer?: { output: unknown; messageIndex: number } }
-	>;
+	calls: Map<string, { part: ToolPart; name: string; messageIndex: number; answer?: { output: unknown; messageIndex: number } }>;
 	/** Whether tool messages came after the group's last assistant message. */
 	afterTool: boolean;
 }
@@ -101,10 +98,7 @@ function userParts(content: OpenAIUserContent): Part[] {
 /** The text parts of an assistant message: its content and any refusal. */
 function assistantTexts(message: OpenAIAssistantMessage): string[] {
 	const content = message.content;
-	const texts =
-		typeof content === 'string'
-			? [content]
-			: (content ?? []).map((part) => (part.type === 'text' ? part.text : part.refusal));
+	const texts = typeof content === 'string' ? [content] : (content ?? []).map((part) => (part.type === 'text' ? part.text : part.refusal));
 	if (message.refusal) texts.push(message.refusal);
 	return texts.filter((text) => text !== '');
 }

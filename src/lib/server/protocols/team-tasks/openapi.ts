@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { errorResponses, keyOrAnonymous } from '../../openapi/shared';
-import {
-	teamAgentPathSchema,
-	teamMessageFormSchema,
-	teamTaskCreateFormSchema,
-	teamTaskPathSchema
-} from './request';
+import { teamAgentPathSchema, teamMessageFormSchema, teamTaskCreateFormSchema, teamTaskPathSchema } from './request';
 import { teamTaskDeletedSchema, teamTaskSchema, teamTasksChunkSchema } from './schemas';
 
 const tags = ['Team-agent tasks'];

@@ -62,13 +62,27 @@ describe('teamMessageFormSchema', () => {
 			field: 'images'
 		});
 		expect(
-			failure(() => parseForm(form([['id_team_agent', 'a'], ['id_team', 't'], ['text', '  ']]), teamMessageFormSchema))
+			failure(() =>
+				parseForm(
+					form([
+						['id_team_agent', 'a'],
+						['id_team', 't'],
+						['text', '  ']
+					]),
+					teamMessageFormSchema
+				)
+			)
 		).toMatchObject({ field: 'text' });
 	});
 
 	it('accepts files without text', () => {
 		const parsed = parseForm(
-			form([['id_team_agent', 'a'], ['id_team', 't'], ['text', ''], ['audios', new File(['x'], 'a.mp3')]]),
+			form([
+				['id_team_agent', 'a'],
+				['id_team', 't'],
+				['text', ''],
+				['audios', new File(['x'], 'a.mp3')]
+			]),
 			teamMessageFormSchema
 		);
 		expect(parsed.audios).toHaveLength(1);
@@ -77,11 +91,29 @@ describe('teamMessageFormSchema', () => {
 
 describe('teamTaskCreateFormSchema', () => {
 	it('needs a team and a non-empty text', () => {
-		expect(parseForm(form([['id_team', 't'], ['text', 'Plan the week']]), teamTaskCreateFormSchema)).toMatchObject({
+		expect(
+			parseForm(
+				form([
+					['id_team', 't'],
+					['text', 'Plan the week']
+				]),
+				teamTaskCreateFormSchema
+			)
+		).toMatchObject({
 			id_team: 't',
 			text: 'Plan the week'
 		});
-		expect(failure(() => parseForm(form([['id_team', 't'], ['text', ' ']]), teamTaskCreateFormSchema))).toMatchObject({
+		expect(
+			failure(() =>
+				parseForm(
+					form([
+						['id_team', 't'],
+						['text', ' ']
+					]),
+					teamTaskCreateFormSchema
+				)
+			)
+		).toMatchObject({
 			field: 'text'
 		});
 	});

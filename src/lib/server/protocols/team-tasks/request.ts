@@ -125,11 +125,7 @@ export function formToObject(form: FormData, fileFields: readonly string[] = TEA
 }
 
 /** Validates a form against a schema: the first problem is a 400 naming its field. */
-export function parseForm<T extends z.ZodType>(
-	form: FormData,
-	schema: T,
-	fileFields: readonly string[] = TEAM_FILE_FIELDS
-): z.infer<T> {
+export function parseForm<T extends z.ZodType>(form: FormData, schema: T, fileFields: readonly string[] = TEAM_FILE_FIELDS): z.infer<T> {
 	const result = schema.safeParse(formToObject(form, fileFields));
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];

@@ -1,11 +1,6 @@
 import type { RunEvent } from '../../runtime/events';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
-import {
-	closingChunk,
-	initialTeamTasksState,
-	toTeamTasksChunk,
-	type TeamTasksStart
-} from './to-team-tasks-chunk';
+import { closingChunk, initialTeamTasksState, toTeamTasksChunk, type TeamTasksStart } from './to-team-tasks-chunk';
 
 /** Headers of the team-agent tasks stream: plain SSE, `data:` lines only. */
 export const TEAM_TASKS_STREAM_HEADERS = SSE_HEADERS;
@@ -31,11 +26,7 @@ export function teamTasksChunkStream(start: TeamTasksStart): TransformStream<Run
 }
 
 /** A streaming response of the team-agent tasks API, ending with `data: [DONE]`. */
-export function teamTasksStreamResponse(
-	events: ReadableStream<RunEvent>,
-	start: TeamTasksStart,
-	headers?: HeadersInit
-): Response {
+export function teamTasksStreamResponse(events: ReadableStream<RunEvent>, start: TeamTasksStart, headers?: HeadersInit): Response {
 	const body = events.pipeThrough(teamTasksChunkStream(start)).pipeThrough(sseStream({ last: { data: '[DONE]' } }));
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(TEAM_TASKS_STREAM_HEADERS)) responseHeaders.set(name, value);

@@ -133,9 +133,7 @@ describe('toTeamTask', () => {
 				message('user', [{ type: 'text', text: 'B' }]),
 				message('assistant', [{ type: 'text', text: 'Part', state: 'done' }], { status: 'interrupted' }),
 				message('user', [{ type: 'text', text: 'C' }]),
-				message('assistant', [
-					{ type: 'tool-get_weather', toolCallId: 'call_1', state: 'input-available', input: { city: 'Paris' } }
-				])
+				message('assistant', [{ type: 'tool-get_weather', toolCallId: 'call_1', state: 'input-available', input: { city: 'Paris' } }])
 			],
 			{ idTeamAgent: '2', files }
 		);

@@ -66,9 +66,7 @@ function contentOf(parts: Part[], options: TeamTaskOptions) {
 
 /** The non-empty text (or reasoning) parts, one paragraph each. */
 function joinTexts(parts: Part[], type: 'text' | 'reasoning'): string {
-	return parts
-		.flatMap((part) => (part.type === type && part.text.trim() !== '' ? [part.text] : []))
-		.join('\n\n');
+	return parts.flatMap((part) => (part.type === type && part.text.trim() !== '' ? [part.text] : [])).join('\n\n');
 }
 
 /** How a stored answer ended, in the API's terms. */

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import { teamTasksChunkStream, teamTasksStreamResponse, TEAM_TASKS_STREAM_HEADERS } from './response';
 import { teamTasksChunkSchema, type TeamTasksChunk } from './schemas';
-import {
-	closingChunk,
-	initialTeamTasksState,
-	toMediaChunk,
-	toTeamTasksChunk,
-	type TeamTasksChunkState
-} from './to-team-tasks-chunk';
+import { closingChunk, initialTeamTasksState, toMediaChunk, toTeamTasksChunk, type TeamTasksChunkState } from './to-team-tasks-chunk';
 import { streamOf } from '../../../../../tests/support/streams';
 
 const usage = { inputTokens: 10, outputTokens: 20 };

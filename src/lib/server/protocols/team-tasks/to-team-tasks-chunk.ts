@@ -180,8 +180,7 @@ export interface ProducedFile {
  */
 export function toMediaChunk(file: ProducedFile): TeamTasksChunk {
 	const kind = file.mediaType.toLowerCase().split('/')[0];
-	const event =
-		kind === 'image' ? 'image-chunk' : kind === 'video' ? 'video-chunk' : kind === 'audio' ? 'audio-chunk' : 'document-chunk';
+	const event = kind === 'image' ? 'image-chunk' : kind === 'video' ? 'video-chunk' : kind === 'audio' ? 'audio-chunk' : 'document-chunk';
 	const base64 = file.url.match(/^data:[^,]*;base64,(.*)$/s);
 	return {
 		event,

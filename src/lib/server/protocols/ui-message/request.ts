@@ -2,12 +2,7 @@ import { z } from 'zod';
 import { WIDGET_SUBMIT_PART_TYPE } from '$lib/widgets/contract';
 import type { StoredMessage as Message } from '../../services/messages';
 import { AppError } from '../../errors';
-import {
-	pendingToolCalls,
-	type ApprovalInput,
-	type ToolOutputInput,
-	type TurnRequest
-} from '../../runtime/turn-request';
+import { pendingToolCalls, type ApprovalInput, type ToolOutputInput, type TurnRequest } from '../../runtime/turn-request';
 
 /** A text part a client may send. */
 const textPart = z.object({ type: z.literal('text'), text: z.string().max(100_000) });
@@ -86,9 +81,7 @@ export function toTurnRequest(body: ChatRequest, stored: Pick<Message, 'id' | 'r
 	if (!parts.success) {
 		throw new AppError('invalid_input', `messages.parts: ${parts.error.issues[0].message}`, { field: 'messages' });
 	}
-	const edited = [body.messageId, last.id].find(
-		(id) => id && stored.some((message) => message.id === id && message.role === 'user')
-	);
+	const edited = [body.messageId, last.id].find((id) => id && stored.some((message) => message.id === id && message.role === 'user'));
 	return {
 		type: 'message',
 		parts: parts.data,
@@ -115,10 +108,7 @@ function regeneration(messageId: string | null | undefined, stored: Pick<Message
 }
 
 /** The tool outputs and approval answers a returned assistant message adds to the stored one. */
-function continuation(
-	sent: z.infer<typeof uiMessage>,
-	storedLast: Pick<Message, 'id' | 'role' | 'parts'> | undefined
-): TurnRequest {
+function continuation(sent: z.infer<typeof uiMessage>, storedLast: Pick<Message, 'id' | 'role' | 'parts'> | undefined): TurnRequest {
 	if (!storedLast || storedLast.role !== 'assistant' || !sent.id || sent.id !== storedLast.id) {
 		throw new AppError('conflict', 'Only the last answer of a task can be continued.', { field: 'messages' });
 	}

@@ -177,9 +177,7 @@ describe('toUIMessageChunk', () => {
 	});
 
 	it('throws on an event type it does not know', () => {
-		expect(() => toUIMessageChunk({ type: 'mystery' } as unknown as RunEvent)).toThrow(
-			'Unhandled run event {"type":"mystery"}'
-		);
+		expect(() => toUIMessageChunk({ type: 'mystery' } as unknown as RunEvent)).toThrow('Unhandled run event {"type":"mystery"}');
 	});
 });
 
@@ -227,9 +225,7 @@ function normalize(parts: unknown[]): unknown[] {
 	return parts.map((part) => {
 		const entries = Object.entries(part as Record<string, unknown>).filter(
 			([key, value]) =>
-				value !== undefined &&
-				key !== 'providerMetadata' &&
-				!(key === 'id' && (part as { type: string }).type === 'reasoning')
+				value !== undefined && key !== 'providerMetadata' && !(key === 'id' && (part as { type: string }).type === 'reasoning')
 		);
 		return Object.fromEntries(entries);
 	});
@@ -352,18 +348,12 @@ describe('UI message chunks and stored parts agree', () => {
 			{ type: 'run-end', reason: 'interrupted', usage: { inputTokens: undefined, outputTokens: undefined } }
 		];
 		const message = await readWithSdk(events);
-		expect(normalize(message.parts)).toStrictEqual([
-			{ type: 'step-start' },
-			{ type: 'text', text: 'Half an ', state: 'streaming' }
-		]);
+		expect(normalize(message.parts)).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'Half an ', state: 'streaming' }]);
 		// What is stored is closed, so a reloaded message does not look as if it were still streaming.
 		const builder = new MessagePartsBuilder();
 		for (const event of events) builder.apply(event);
 		builder.closeOpenParts();
-		expect(builder.snapshot()).toStrictEqual([
-			{ type: 'step-start' },
-			{ type: 'text', text: 'Half an ', state: 'done' }
-		]);
+		expect(builder.snapshot()).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'Half an ', state: 'done' }]);
 	});
 });
 
@@ -392,9 +382,7 @@ describe('uiMessageStreamResponse', () => {
 		for (const name of Object.keys(SDK_UI_MESSAGE_STREAM_HEADERS)) {
 			expect(response.headers.has(name)).toBe(true);
 		}
-		expect(UI_MESSAGE_STREAM_HEADERS['x-vercel-ai-ui-message-stream']).toBe(
-			SDK_UI_MESSAGE_STREAM_HEADERS['x-vercel-ai-ui-message-stream']
-		);
+		expect(UI_MESSAGE_STREAM_HEADERS['x-vercel-ai-ui-message-stream']).toBe(SDK_UI_MESSAGE_STREAM_HEADERS['x-vercel-ai-ui-message-stream']);
 	});
 
 	it('keeps extra headers but not ones that would break the stream', () => {

@@ -128,11 +128,7 @@ async function authenticateSocket({ db, config }: TurnDeps, request: UpgradeRequ
 }
 
 /** The agent and task a connection talks to, as its query names them. */
-async function agentAndTask(
-	{ db, config }: TurnDeps,
-	viewer: Viewer,
-	url: URL
-): Promise<{ agent: AgentWithTools; task: Task | null }> {
+async function agentAndTask({ db, config }: TurnDeps, viewer: Viewer, url: URL): Promise<{ agent: AgentWithTools; task: Task | null }> {
 	const agentParam = url.searchParams.get('agent');
 	const taskParam = url.searchParams.get('task');
 	const task = taskParam ? await getOwnTask(db, viewer, taskParam, { field: 'task' }) : null;
@@ -253,8 +249,7 @@ class ChatConnection {
 		else if (!existing) void this.watch(task).catch((error) => console.error('[parley] could not follow a chat task', error));
 		const frames = new AnswerFrames(this.base());
 		this.send(frames.loading());
-		const interruptedBy = (): 'timeout' | 'cancelled' =>
-			run.abortController.signal.reason === 'timeout' ? 'timeout' : 'cancelled';
+		const interruptedBy = (): 'timeout' | 'cancelled' => (run.abortController.signal.reason === 'timeout' ? 'timeout' : 'cancelled');
 		for await (const event of run.subscribe()) {
 			for (const frame of frames.next(event, interruptedBy)) this.send(frame);
 		}

@@ -74,8 +74,7 @@ export function serverFrame(
 
 /** An error frame for anything thrown: an AppError's message and code, else a plain message. */
 export function errorFrame(error: unknown, metadata: Partial<FrameMetadata> = {}, kind: FrameErrorKind = 'system_error'): ServerFrame {
-	const message =
-		error instanceof AppError ? error.message : 'Something went wrong on our side. Please try again.';
+	const message = error instanceof AppError ? error.message : 'Something went wrong on our side. Please try again.';
 	const code = error instanceof AppError ? error.code : 'internal';
 	return serverFrame('error', message, { ...metadata, error: kind, code });
 }
@@ -175,8 +174,7 @@ export class AnswerFrames {
 
 	private endFrame(interruption: 'timeout' | 'cancelled' | null): ServerFrame {
 		if (interruption === null) return serverFrame('message', this.text, this.metadata());
-		const message =
-			interruption === 'timeout' ? 'The answer took too long and was stopped.' : 'The answer was stopped.';
+		const message = interruption === 'timeout' ? 'The answer took too long and was stopped.' : 'The answer was stopped.';
 		return serverFrame('error', message, this.metadata({ error: interruption, partial_message: this.text }));
 	}
 

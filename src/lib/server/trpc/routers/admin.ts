@@ -27,9 +27,7 @@ export const adminRouter = router({
 			await assertUserExists(ctx.db, input.userId);
 			return createApiKey(ctx.db, input.userId, input.name);
 		}),
-		revoke: adminProcedure
-			.input(z.object({ id }))
-			.mutation(({ ctx, input }) => revokeApiKey(ctx.db, input.id, null))
+		revoke: adminProcedure.input(z.object({ id })).mutation(({ ctx, input }) => revokeApiKey(ctx.db, input.id, null))
 	}),
 	tasks: router({
 		list: adminProcedure
@@ -52,9 +50,7 @@ export const adminRouter = router({
 					context: z.record(z.string(), z.unknown()).nullable().optional()
 				})
 			)
-			.mutation(({ ctx, input }) =>
-				updateTaskAsAdmin(ctx.db, ctx.viewer, input.id, { status: input.status, context: input.context })
-			)
+			.mutation(({ ctx, input }) => updateTaskAsAdmin(ctx.db, ctx.viewer, input.id, { status: input.status, context: input.context }))
 	}),
 	usage: adminProcedure
 		.input(z.object({ days: z.number().int().min(1).max(366).default(30) }).default({ days: 30 }))

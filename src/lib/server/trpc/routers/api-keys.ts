@@ -8,9 +8,7 @@ const keyName = z.string().trim().min(1, { message: 'Give the key a name.' }).ma
 export const apiKeysRouter = router({
 	list: protectedProcedure.query(({ ctx }) => listApiKeys(ctx.db, ctx.user.id)),
 	/** Creates a key; the response is the only time the key itself is shown. */
-	create: protectedProcedure
-		.input(z.object({ name: keyName }))
-		.mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.user.id, input.name)),
+	create: protectedProcedure.input(z.object({ name: keyName })).mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.user.id, input.name)),
 	revoke: protectedProcedure
 		.input(z.object({ id: z.string().min(1).max(64) }))
 		.mutation(({ ctx, input }) => revokeApiKey(ctx.db, input.id, ctx.user.id)),

@@ -64,7 +64,13 @@ async function trySearch(ctx: Context, agentId: number, input: z.infer<typeof kn
 		throw new AppError('unprocessable', 'Give the text weight or the vector weight a value above 0.', { field: 'weights' });
 	}
 	if (input.scope === 'documents') {
-		const result = await searchKnowledge(ctx.db, { agentId, query: input.query, limit: input.limit, weights: input.weights, scope: 'documents' });
+		const result = await searchKnowledge(ctx.db, {
+			agentId,
+			query: input.query,
+			limit: input.limit,
+			weights: input.weights,
+			scope: 'documents'
+		});
 		return passageEnvelope(result, input.query);
 	}
 	const tool = builtinTools[input.scope === 'products' ? 'search_products' : 'search_knowledge'];

@@ -98,7 +98,10 @@ describe('tasks.list source filter', () => {
 		await titled('A try', { ...ownerViewer, playground: true });
 		const titles = async (source?: 'all' | 'chats' | 'playground') =>
 			(await callerOf(owner).tasks.list({ source })).items.map((task) => [task.title, task.playground]);
-		expect(await titles()).toStrictEqual([['A try', true], ['A chat', false]]);
+		expect(await titles()).toStrictEqual([
+			['A try', true],
+			['A chat', false]
+		]);
 		expect(await titles('chats')).toStrictEqual([['A chat', false]]);
 		expect(await titles('playground')).toStrictEqual([['A try', true]]);
 		expect(await codeOf(callerOf(owner).tasks.list({ source: 'elsewhere' as 'all' }))).toBe('BAD_REQUEST');

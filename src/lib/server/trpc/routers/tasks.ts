@@ -74,14 +74,19 @@ export const tasksRouter = router({
 		const messages = await listMessages(ctx.db, task.id);
 		return {
 			task: { id: task.id, title: task.title, status: task.status, createdAt: task.createdAt, updatedAt: task.updatedAt },
-			agent: { id: agent.id, slug: agent.slug, name: agent.name, model: agent.model, modelLabel: modelLabel(agent.model), offline: isOfflineModel(agent.model) },
+			agent: {
+				id: agent.id,
+				slug: agent.slug,
+				name: agent.name,
+				model: agent.model,
+				modelLabel: modelLabel(agent.model),
+				offline: isOfflineModel(agent.model)
+			},
 			messages: await toLiveMessages(ctx.db, task.id, messages),
 			running: await isRunning(task.id),
 			liveEventId
 		};
-	})
-,
-
+	}),
 	rename: protectedProcedure
 		.input(z.object({ id: z.string().min(1).max(64), title: z.string().trim().min(1, { message: 'Give the task a title.' }).max(200) }))
 		.mutation(({ ctx, input }) => renameTask(ctx.db, ctx.viewer, input.id, input.title)),

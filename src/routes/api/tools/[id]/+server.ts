@@ -2,14 +2,7 @@ import { json } from '@sveltejs/kit';
 import { errorResponse } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/read-json';
 import { requireUser } from '$lib/server/http/viewer';
-import {
-	assertAdmin,
-	deleteTool,
-	getToolResource,
-	toolInputSchema,
-	toolPatchSchema,
-	updateTool
-} from '$lib/server/services/tool-admin';
+import { assertAdmin, deleteTool, getToolResource, toolInputSchema, toolPatchSchema, updateTool } from '$lib/server/services/tool-admin';
 import type { RequestHandler } from './$types';
 
 export const trailingSlash = 'ignore';

@@ -17,8 +17,7 @@ const ENDPOINT = '/api/trpc';
  * with 400, in tRPC's error shape, before any procedure runs.
  */
 const handler: RequestHandler = async (event) => {
-	const context = ({ info }: { info: TRPCRequestInfo }) =>
-		Promise.resolve(createContext(event, info.connectionParams));
+	const context = ({ info }: { info: TRPCRequestInfo }) => Promise.resolve(createContext(event, info.connectionParams));
 	let req: Request;
 	try {
 		req = await checkedRequest(event.request);

@@ -31,7 +31,14 @@ export const POST: RequestHandler = async (event) => {
 		const turn = await startCallerTurn({ db: event.locals.db, config }, toCallerTurn(body, viewer));
 		const run = turn.kind === 'run' ? turn.run : null;
 		const subscribe = (options?: { onCancel?: () => void }) =>
-			run ? run.subscribe(options) : waitingEvents(turn.task.id, turn.agent.model, turn.kind === 'waiting' ? turn.messageId : '', turn.kind === 'waiting' ? turn.pending : []);
+			run
+				? run.subscribe(options)
+				: waitingEvents(
+						turn.task.id,
+						turn.agent.model,
+						turn.kind === 'waiting' ? turn.messageId : '',
+						turn.kind === 'waiting' ? turn.pending : []
+					);
 		const stop = (reason: string) => run?.stop(reason);
 		headers.set(TASK_ID_HEADER, turn.task.id);
 		const context = {

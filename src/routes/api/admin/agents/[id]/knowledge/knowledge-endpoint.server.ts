@@ -67,9 +67,13 @@ export async function readKnowledgeUpload(form: FormData): Promise<{ file: File;
 			parseCatalogue(new TextDecoder().decode(bytes), format);
 		} catch (error) {
 			if (!(error instanceof AppError)) throw error;
-			throw new AppError('unprocessable', `"${name}" cannot be read as a catalogue: ${error.message} Add it as a document to search its text.`, {
-				field: 'file'
-			});
+			throw new AppError(
+				'unprocessable',
+				`"${name}" cannot be read as a catalogue: ${error.message} Add it as a document to search its text.`,
+				{
+					field: 'file'
+				}
+			);
 		}
 	}
 	return { file, kind };
