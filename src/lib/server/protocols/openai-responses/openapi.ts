@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
-import { openAIErrorSchema } from '../openai-error-schema';
+import { openAIErrorResponses } from '../openai-error-schema';
 import { createResponseRequestSchema } from './request';
 
 const errorDescriptions = {
@@ -15,12 +15,7 @@ const errorDescriptions = {
 
 /** Error responses for the given statuses, each with OpenAI's error body. */
 function errorResponses(...statuses: (keyof typeof errorDescriptions)[]): Record<string, ZodOpenApiResponseObject> {
-	return Object.fromEntries(
-		statuses.map((status) => [
-			String(status),
-			{ description: errorDescriptions[status], content: { 'application/json': { schema: openAIErrorSchema } } }
-		])
-	);
+	return openAIErrorResponses(errorDescriptions, ...statuses);
 }
 
 const itemStatus = z.enum(['in_progress', 'completed', 'incomplete']);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import 'zod-openapi';
 import { checkHistory, type HistoryLimits } from '../history-limits';
+import { anonymousIdField, taskContextField } from '../caller-fields';
 
 /** The most items of `tools` one request may define, as on `/v1/chat/completions`. */
 export const MAX_TOOLS = 128;
@@ -228,14 +229,8 @@ export const createResponseRequestSchema = z
 		background: z
 			.literal(false, { error: 'Background responses are not supported: send `stream: true` or wait for the answer.' })
 			.nullish(),
-		context: z
-			.record(z.string(), z.unknown())
-			.nullish()
-			.meta({ description: 'The task context of a new task, checked against the agent’s context schema.' }),
-		anonymous_id: z
-			.string()
-			.optional()
-			.meta({ description: 'Identifies an anonymous caller of a public agent (or send `X-Anonymous-Id`).' })
+		context: taskContextField,
+		anonymous_id: anonymousIdField
 	})
 	.meta({ id: 'CreateResponseRequest' });
 

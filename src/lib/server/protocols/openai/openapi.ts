@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
-import { openAIErrorSchema } from '../openai-error-schema';
+import { openAIErrorResponses } from '../openai-error-schema';
 import { chatCompletionRequestSchema } from './request';
 
 const errorDescriptions = {
@@ -16,12 +16,7 @@ const errorDescriptions = {
 
 /** Error responses for the given statuses, each with OpenAI's error body. */
 function errorResponses(...statuses: (keyof typeof errorDescriptions)[]): Record<string, ZodOpenApiResponseObject> {
-	return Object.fromEntries(
-		statuses.map((status) => [
-			String(status),
-			{ description: errorDescriptions[status], content: { 'application/json': { schema: openAIErrorSchema } } }
-		])
-	);
+	return openAIErrorResponses(errorDescriptions, ...statuses);
 }
 
 const usageSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import 'zod-openapi';
+import { anonymousIdField, taskContextField } from '../caller-fields';
 
 /** A text part of a message's content. */
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
@@ -118,14 +119,8 @@ export const chatCompletionRequestSchema = z
 					.meta({ description: 'A task of yours to append to: only the messages it does not hold yet are added.' })
 			})
 			.nullish(),
-		context: z
-			.record(z.string(), z.unknown())
-			.nullish()
-			.meta({ description: 'The task context of a new task, checked against the agent’s context schema.' }),
-		anonymous_id: z
-			.string()
-			.optional()
-			.meta({ description: 'Identifies an anonymous caller of a public agent (or send `X-Anonymous-Id`).' })
+		context: taskContextField,
+		anonymous_id: anonymousIdField
 	})
 	.meta({ id: 'ChatCompletionRequest' });
 
