@@ -1,53 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ALLOWED_ATTRIBUTES as ALLOWED_ATTRIBUTE_LIST, ALLOWED_TAGS as ALLOWED_TAG_LIST } from './allowed-html';
 import { renderMarkdown } from './render';
 
 /** Tags and attributes the renderer may emit; anything else in the output is a bug. */
-const ALLOWED_TAGS = new Set([
-	'a',
-	'blockquote',
-	'br',
-	'button',
-	'code',
-	'del',
-	'div',
-	'em',
-	'h1',
-	'h2',
-	'h3',
-	'h4',
-	'h5',
-	'h6',
-	'hr',
-	'input',
-	'li',
-	'ol',
-	'p',
-	'pre',
-	'span',
-	'strong',
-	'table',
-	'tbody',
-	'td',
-	'th',
-	'thead',
-	'tr',
-	'ul'
-]);
-const ALLOWED_ATTRIBUTES = new Set([
-	'align',
-	'aria-label',
-	'checked',
-	'class',
-	'disabled',
-	'href',
-	'rel',
-	'start',
-	'style',
-	'tabindex',
-	'target',
-	'title',
-	'type'
-]);
+const ALLOWED_TAGS = new Set(ALLOWED_TAG_LIST);
+const ALLOWED_ATTRIBUTES = new Set(ALLOWED_ATTRIBUTE_LIST);
 const SAFE_HREF = /^(?:https?:|mailto:|\/(?![/\\]))/i;
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer nofollow"';
 
