@@ -116,6 +116,7 @@ test('a 500-message task opens on its newest message and scrolls back to its fir
 });
 
 test('in a long task the view follows a streaming answer, and stays where the reader scrolled up to', async ({ page }) => {
+	test.slow();
 	const { task, chat, list } = await openLongTask(page);
 	await expect(chat.answers().last()).toContainText(task.lastAnswer);
 	await waitForInteractive(list);

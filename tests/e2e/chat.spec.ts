@@ -102,6 +102,7 @@ test('Stop keeps the partial answer, marked as interrupted', async ({ page }) =>
 });
 
 test('a reload while the answer streams reconnects to it', async ({ page }) => {
+	test.slow();
 	await new AuthPage(page).signUp(uniqueEmail('resume'), password);
 	const chat = new ChatPage(page);
 	// Asked for slowly, it is still streaming after the reload.

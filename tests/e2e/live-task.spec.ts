@@ -49,7 +49,7 @@ test('two tabs of one user on a task see each other’s questions and answers st
 	await expect(seen.answers().nth(1)).toContainText('Here is a long answer about rain');
 	// While it streams elsewhere, this tab offers to stop it rather than to send.
 	await expect(second.getByRole('button', { name: 'Stop' })).toBeVisible();
-	await expect(seen.answers().nth(1)).toContainText('Finally, it is worth summarising');
+	await expect(seen.answers().nth(1)).toContainText('Finally, it is worth summarising', { timeout: 30_000 });
 	await seen.waitForIdle();
 	await first.waitForIdle();
 	expect(await windowIsMarked(second)).toBe(true);
@@ -93,7 +93,7 @@ test('an admin watching a user’s task sees the new question and the answer as 
 	await expect(messages.nth(3)).toContainText('Here is a long answer about the sea');
 	// Streaming first, complete at the end.
 	await expect(messages.nth(3).getByTestId('admin-message-meta')).toContainText('Streaming');
-	await expect(messages.nth(3)).toContainText('Finally, it is worth summarising');
+	await expect(messages.nth(3)).toContainText('Finally, it is worth summarising', { timeout: 30_000 });
 	await expect(messages.nth(3).getByTestId('admin-message-meta')).not.toContainText('Streaming');
 	// The stored counts arrive with it, the offline model's reasoning among them.
 	await expect(messages.nth(3).getByTestId('admin-message-tokens')).toHaveText(/^[\d,]+ in · [\d,]+ out \([\d,]+ reasoning\)$/);

@@ -34,9 +34,9 @@ export class ChatPage {
 		return this.page.locator('[data-testid="message"][data-role="user"]');
 	}
 
-	/** Waits until no answer is streaming: the Send button is back. */
+	/** Waits until no answer is streaming: the Send button is back. A long answer asked for slowly takes about 12 s. */
 	async waitForIdle() {
-		await expect(this.page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+		await expect(this.page.getByRole('button', { name: 'Stop' })).toHaveCount(0, { timeout: 30_000 });
 		await expect(this.page.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
 	}
 }
