@@ -135,7 +135,7 @@ interface Target {
 	agent: AgentWithTools;
 	existing: Task | null;
 	callerTools: CallerTool[];
-	/** The tools the turn runs on the server. */
+	/** The tools the turn runs on the server (worked out once, on first use). */
 	serverTools: () => Set<string>;
 }
 
@@ -144,7 +144,9 @@ async function settleTarget(db: Db, config: Config, turn: CallerTurn): Promise<T
 	const { viewer, task: taskRef, agent: agentRef } = turn;
 	const withTools = (agent: AgentWithTools) => {
 		const callerTools = typeof turn.callerTools === 'function' ? turn.callerTools(agent) : (turn.callerTools ?? []);
-		const serverTools = () => serverToolsOf(turnTools({ config, agent, callerTools }).tools);
+		// Worked out once, when first needed: building the turn's tools is not free.
+		let names: Set<string> | undefined;
+		const serverTools = () => (names ??= serverToolsOf(turnTools({ config, agent, callerTools }).tools));
 		return { agent, callerTools, serverTools };
 	};
 	if (agentRef.kind === 'of-task') {
