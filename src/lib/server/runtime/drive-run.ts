@@ -15,6 +15,7 @@ import {
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { respondInCode } from '../code-agents/respond';
+import type { TurnSettings } from './turn-settings';
 import type { CodeAgent } from '../code-agents/registry';
 import { widgetOfTool } from '../code-agents/define';
 import type { Message, MessageStatus, Task } from '../db/schema';
@@ -56,6 +57,8 @@ interface DriveInput {
 	initialParts: UIMessage['parts'];
 	/** Set for an agent defined in code: its `respond` answers. */
 	codeAgent?: CodeAgent;
+	/** How the caller tunes this turn (not yet applied: see turn-settings.ts). */
+	settings?: TurnSettings;
 }
 
 /**

@@ -87,7 +87,19 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const initialParts = prepared.continued?.parts ?? [];
 		// A continued answer (tool outputs, approvals) is the model's to finish: it made the calls.
 		const respondInCodeAgent = prepared.continued ? undefined : codeAgent;
-		void driveRun({ db, config, run, agent, tools, model, history, task, initialParts, codeAgent: respondInCodeAgent });
+		void driveRun({
+			db,
+			config,
+			run,
+			agent,
+			tools,
+			model,
+			history,
+			task,
+			initialParts,
+			codeAgent: respondInCodeAgent,
+			settings: input.settings
+		});
 		return run;
 	} catch (error) {
 		run.end();

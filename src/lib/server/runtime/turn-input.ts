@@ -7,6 +7,7 @@ import type { AgentWithTools } from '../services/agents';
 import type { RunRegistry } from './run-registry';
 import type { SharedRuns } from './shared-runs';
 import type { TurnRequest } from './turn-request';
+import type { TurnSettings } from './turn-settings';
 
 /** What a turn needs: the task, its agent, and what the caller asks for. */
 export interface TurnInput {
@@ -26,6 +27,8 @@ export interface TurnInput {
 	handOverAllTools?: boolean;
 	/** The task's stored messages when the caller knows them without reading (`[]` for a task it just created). */
 	storedMessages?: Message[];
+	/** How the caller tunes this turn, on top of the agent's settings. */
+	settings?: TurnSettings;
 }
 
 /** A tool defined by the caller of one request: the model may call it, the caller runs it. */

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import type { ToolPart } from '../runtime/message-parts';
 import type { ActiveRun } from '../runtime/run-registry';
+import type { TurnSettings } from '../runtime/turn-settings';
 import type { CallerTool } from '../runtime/turn-input';
 import { answerToolCalls } from './answer-tool-calls';
 import type { ToolCallAnswer } from '../runtime/turn-request';
@@ -33,7 +34,8 @@ export function answerCallerTools(input: {
 	agent: AgentWithTools;
 	answers: ToolCallAnswer[];
 	callerTools?: CallerTool[];
+	settings?: TurnSettings;
 }): Promise<AnsweredToolCalls> {
-	const { db, config, task, agent, answers, callerTools } = input;
-	return answerToolCalls({ db, config, task, agent, answers, callerTools });
+	const { db, config, task, agent, answers, callerTools, settings } = input;
+	return answerToolCalls({ db, config, task, agent, answers, callerTools, settings });
 }

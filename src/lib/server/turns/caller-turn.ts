@@ -2,6 +2,7 @@ import type { UIMessage } from 'ai';
 import type { AppErrorCode } from '../errors';
 import type { CallerTool } from '../runtime/turn-input';
 import type { ToolCallAnswer, TurnRequest } from '../runtime/turn-request';
+import type { TurnSettings } from '../runtime/turn-settings';
 import type { AgentWithTools } from '../services/agents';
 import type { StoredMessage } from '../services/messages';
 import type { SentCall } from '../services/task-waiting-for';
@@ -153,4 +154,6 @@ export interface CallerTurn {
 	runOptions?: TaskRunOptions;
 	/** The task joins this team when it has none (the team API). */
 	teamId?: string;
+	/** How the caller tunes this turn (`tool_choice`, `instructions`, …), on top of the agent's settings. */
+	settings?: TurnSettings;
 }

@@ -108,7 +108,8 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 				task,
 				agent,
 				answers: ask.answers,
-				callerTools
+				callerTools,
+				settings: turn.settings
 			});
 			return answered.run
 				? { ...base, kind: 'run', run: answered.run, parts: answered.parts }
@@ -122,6 +123,7 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 			request: ask.type === 'message' ? { ...ask, parts } : ask,
 			callerTools,
 			handOverAllTools,
+			settings: turn.settings,
 			// A task made by this request without history has no messages yet: nothing to read.
 			storedMessages: created && history.length === 0 ? [] : undefined
 		});
