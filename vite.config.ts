@@ -56,9 +56,9 @@ export default defineConfig(({ mode }) => {
 			maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
 			projects: [
 				// Logic beside the code: needs no build.
-				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], isolate: false } },
 				// The built server (`npm run build` first), started by the tests.
-				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } }
+				{ extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'], isolate: false } }
 			]
 		}
 	};
