@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createClient } from 'redis';
+import { createRedisClient, type RedisClient } from '../modules/redis';
 import { getConfig, type Config } from '../config';
 import { AppError } from '../errors';
 import type { Viewer } from '../services/viewer';
@@ -11,7 +11,7 @@ const REDIS_PREFIX = 'parley:limit';
 const REDIS_CONNECT_WAIT_MS = 5_000;
 
 /** Where counters live: this process's memory, or a Redis server that several processes share. */
-export type LimitStore = { kind: 'memory' } | { kind: 'redis'; client: ReturnType<typeof createClient> };
+export type LimitStore = { kind: 'memory' } | { kind: 'redis'; client: RedisClient };
 
 /**
  * A number of events per key in fixed windows (`points` per `durationSeconds`, the window starting
@@ -114,7 +114,7 @@ export function getLimits(): Promise<Limits> {
 	shared ??= (async () => {
 		const config = getConfig();
 		if (!config.REDIS_URL) return createLimits(config);
-		const client = createClient({ url: config.REDIS_URL });
+		const client = await createRedisClient(config.REDIS_URL);
 		client.on('error', (error) => console.error('[parley] Redis error (rate limits)', error));
 		const connected = client.connect().catch((error) => console.error('[parley] Redis connection failed (rate limits)', error));
 		// Waits a little for the first connection; while Redis cannot be reached, limits count in this process.

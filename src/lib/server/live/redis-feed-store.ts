@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createRedisClient, type RedisClient as Client } from '../modules/redis';
 import { newEpoch, parseEventId } from './event-id';
 import { FeedClosedError, type FeedListener, type FeedSnapshot, type FeedStore } from './task-feed';
 import type { FeedEntry, TaskEvent } from './task-event';
@@ -13,7 +13,7 @@ export interface RedisFeedLimits {
 
 const defaults: RedisFeedLimits = { maxEntries: 2000, idleSeconds: 60 * 60 };
 
-type RedisClient = ReturnType<typeof createClient>;
+type RedisClient = Client;
 
 // The hash tag `{taskId}` keeps a task's keys in one slot, as scripts on a Redis Cluster need.
 const metaKey = (taskId: string) => `parley:live:{${taskId}}:meta`;
@@ -171,7 +171,7 @@ export class RedisFeedStore implements FeedStore {
 
 /** Connects to Redis and returns the feed store over it. */
 export async function connectRedisFeedStore(url: string, limits: Partial<RedisFeedLimits> = {}): Promise<RedisFeedStore> {
-	const client = createClient({ url });
+	const client = await createRedisClient(url);
 	const subscriber = client.duplicate();
 	for (const connection of [client, subscriber]) {
 		connection.on('error', (error) => console.error('[parley] Redis error (live tasks)', error));

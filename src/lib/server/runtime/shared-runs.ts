@@ -1,5 +1,6 @@
-import { createClient } from 'redis';
-import { createResumableStreamContext, type ResumableStreamContext } from 'resumable-stream/redis';
+import type { ResumableStreamContext } from 'resumable-stream/redis';
+import { lazyModule } from '../modules/lazy-module';
+import { createRedisClient } from '../modules/redis';
 import type { RunEvent } from './events';
 import type { ActiveRun, RunRegistry } from './run-registry';
 
@@ -47,9 +48,12 @@ export function decodeEvents(): TransformStream<string, RunEvent> {
 	});
 }
 
+/** Resumable streams over Redis: loaded by a process that shares its runs. */
+const loadResumableStreams = lazyModule('Sharing runs through Redis', () => import('resumable-stream/redis'));
+
 /** Connects to Redis and shares the runs of a registry. */
 export async function connectSharedRuns(redisUrl: string, registry: RunRegistry): Promise<SharedRuns> {
-	const publisher = createClient({ url: redisUrl });
+	const publisher = await createRedisClient(redisUrl);
 	const subscriber = publisher.duplicate();
 	const stopListener = publisher.duplicate();
 	for (const client of [publisher, subscriber, stopListener]) {
@@ -58,6 +62,7 @@ export async function connectSharedRuns(redisUrl: string, registry: RunRegistry)
 	await Promise.all([publisher.connect(), subscriber.connect(), stopListener.connect()]);
 	await stopListener.subscribe(`${PREFIX}:stop`, (taskId) => registry.get(taskId)?.stop());
 
+	const { createResumableStreamContext } = await loadResumableStreams();
 	const streams: ResumableStreamContext = createResumableStreamContext({
 		keyPrefix: `${PREFIX}:stream`,
 		waitUntil: null,

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createRedisClient } from '../modules/redis';
 import { AppError } from '../errors';
 import type { TaskListEvent } from './task-list-event';
 
@@ -142,7 +142,7 @@ export class TaskListFeed {
 
 /** Publishes on Redis, and hands what any process publishes to `deliver`. */
 async function connectRedisTransport(url: string, deliver: (userId: string, event: TaskListEvent) => void): Promise<Transport> {
-	const publisher = createClient({ url });
+	const publisher = await createRedisClient(url);
 	const subscriber = publisher.duplicate();
 	for (const client of [publisher, subscriber]) {
 		client.on('error', (error) => console.error('[parley] Redis error', error));

@@ -1,4 +1,7 @@
-import mammoth from 'mammoth';
+import { lazyModule } from '../../modules/lazy-module';
+
+/** The DOCX reader (mammoth, with its ZIP and XML readers): loaded with the first Word document. */
+const loadMammoth = lazyModule('Reading Word documents', async () => (await import('mammoth')).default);
 import { formatBytes } from '../../../format-bytes';
 import { ExtractionLimitError, type ExtractionLimits } from './extraction-limits';
 import { inflatedSizeOf, readZipEntries, zipEntryCount, ZipFormatError } from './zip-limits';
@@ -42,6 +45,7 @@ export function assertDocxWithinLimits(bytes: Uint8Array, limits: Pick<Extractio
  */
 export async function docxToText(bytes: Uint8Array, limits: Pick<ExtractionLimits, 'docxInflatedBytes' | 'docxEntries'>): Promise<string> {
 	assertDocxWithinLimits(bytes, limits);
+	const mammoth = await loadMammoth();
 	const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
 	return value;
 }
