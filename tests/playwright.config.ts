@@ -17,8 +17,8 @@ const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
 export default defineConfig({
 	testDir: './e2e',
 	outputDir: resolve(import.meta.dirname, '../test-results/e2e'),
-	// Files run side by side on two workers (E2E_WORKERS), the tests of one file in order: the
-	// page checks of all-pages.spec.ts, nearly half the time, run beside everything else.
+	// Files run side by side on two workers (E2E_WORKERS), the tests of one file in order, except
+	// the page checks of all-pages.spec.ts, which spread over both.
 	fullyParallel: false,
 	workers: Number(process.env.E2E_WORKERS ?? 2),
 	retries: 0,

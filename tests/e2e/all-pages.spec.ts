@@ -6,6 +6,9 @@ import { APP_ROUTES, routePath, type AppRoute } from '../support/app-routes';
 import { prepareRoutes, signInContext, type PreparedRoutes } from '../support/route-fixtures';
 import { COLOR_SCHEMES, VIEWPORTS } from '../support/viewports';
 
+// The checks are independent: they spread over every worker (each makes its own fixtures once).
+test.describe.configure({ mode: 'parallel' });
+
 let prepared: PreparedRoutes;
 
 test.beforeAll(async ({ browser }, testInfo) => {
