@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { APP_ROUTES, routePath, type AppRoute } from '../support/app-routes';
 import { prepareRoutes, signInContext, type PreparedRoutes } from '../support/route-fixtures';
-import { COLOR_SCHEMES, VIEWPORTS } from '../support/viewports';
+import { inEachScheme } from '../support/axe';
+import { VIEWPORTS } from '../support/viewports';
 
 // The checks are independent: they spread over every worker (each makes its own fixtures once).
 test.describe.configure({ mode: 'parallel' });
@@ -34,26 +34,6 @@ function overflow(page: Page) {
 	});
 }
 
-/** The axe-core rules whose outcome depends on colours: all a second colour scheme can change. */
-const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
-
-/** The serious and critical accessibility violations axe-core finds (with `rules`, of those only), one line each. */
-async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
-	const builder = new AxeBuilder({ page });
-	const { violations } = await (rules ? builder.withRules(rules) : builder).analyze();
-	return violations
-		.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-		.map((violation) => `${violation.id}: ${violation.nodes.map(describeNode).join(', ')}`);
-}
-
-/** Where a violation is, with the colours and ratio of a contrast failure. */
-function describeNode(node: { target: unknown[]; any: { data?: unknown }[] }): string {
-	const data = node.any.find((check) => check.data && typeof check.data === 'object' && 'contrastRatio' in check.data)?.data as
-		{ fgColor: string; bgColor: string; contrastRatio: number } | undefined;
-	const where = node.target.join(' ');
-	return data ? `${where} (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : where;
-}
-
 /** Opens a route as its visitor and waits until the page is interactive. */
 async function open(page: Page, route: AppRoute, baseURL: string) {
 	await signInContext(page.context(), prepared, route.as, baseURL);
@@ -62,23 +42,14 @@ async function open(page: Page, route: AppRoute, baseURL: string) {
 	if (!route.foreign) await expect(page.locator('[data-hydrated]')).toHaveCount(1);
 }
 
-/**
- * Checks the open page in each colour scheme. The scheme is only CSS (`prefers-color-scheme`), so
- * the page is switched in place rather than loaded again, and after the first scheme's full check
- * only the rules about colours can change; the screen size is not only CSS (the sidebar reads it
- * when the page starts), so each viewport loads the page afresh.
- */
+/** Checks the open page in each colour scheme: its overflow, and with `withAxe`, its accessibility. */
 async function checkEachScheme(page: Page, expectedOverflow: unknown, withAxe = true) {
-	for (const [index, colorScheme] of COLOR_SCHEMES.entries()) {
-		await test.step(colorScheme, async () => {
-			await page.emulateMedia({ colorScheme });
-			expect(await overflow(page), `horizontal overflow of the page and of main, ${colorScheme}`).toEqual(expectedOverflow);
-			if (withAxe) {
-				const rules = index === 0 ? undefined : COLOUR_RULES;
-				expect(await seriousViolations(page, rules), `serious accessibility violations, ${colorScheme}`).toEqual([]);
-			}
+	await inEachScheme(page, async (scheme, violations) => {
+		await test.step(scheme, async () => {
+			expect(await overflow(page), `horizontal overflow of the page and of main, ${scheme}`).toEqual(expectedOverflow);
+			if (withAxe) expect(await violations(), `serious accessibility violations, ${scheme}`).toEqual([]);
 		});
-	}
+	});
 }
 
 for (const viewport of VIEWPORTS) {

@@ -8,3 +8,4 @@ export type Viewport = (typeof VIEWPORTS)[number];
 
 /** The colour schemes every page is checked in. */
 export const COLOR_SCHEMES = ['light', 'dark'] as const;
+export type ColorScheme = (typeof COLOR_SCHEMES)[number];

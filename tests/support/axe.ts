@@ -1,0 +1,40 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { COLOR_SCHEMES, type ColorScheme } from './viewports';
+
+/** The axe-core rules whose outcome depends on colours: all a second colour scheme can change. */
+const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
+
+/** The serious and critical accessibility violations axe-core finds (with `rules`, of those only), one line each. */
+export async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
+	const builder = new AxeBuilder({ page });
+	const { violations } = await (rules ? builder.withRules(rules) : builder).analyze();
+	return violations
+		.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+		.map((violation) => `${violation.id}: ${violation.nodes.map(describeNode).join(', ')}`);
+}
+
+/** Where a violation is, with the colours and ratio of a contrast failure. */
+function describeNode(node: { target: unknown[]; any: { data?: unknown }[] }): string {
+	const data = node.any.find((check) => check.data && typeof check.data === 'object' && 'contrastRatio' in check.data)?.data as
+		{ fgColor: string; bgColor: string; contrastRatio: number } | undefined;
+	const where = node.target.join(' ');
+	return data ? `${where} (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : where;
+}
+
+/**
+ * Runs `check` on the open page in each colour scheme, with the serious accessibility violations
+ * of that scheme. The scheme is only CSS (`prefers-color-scheme`), so the page is switched in
+ * place rather than loaded again, and after the first scheme's full check only axe's rules about
+ * colours can change. (The screen size is not only CSS — the sidebar reads it when the page
+ * starts — so a page is loaded afresh for each viewport.)
+ */
+export async function inEachScheme(
+	page: Page,
+	check: (scheme: ColorScheme, violations: () => Promise<string[]>) => Promise<void>
+): Promise<void> {
+	for (const [index, scheme] of COLOR_SCHEMES.entries()) {
+		await page.emulateMedia({ colorScheme: scheme });
+		await check(scheme, () => seriousViolations(page, index === 0 ? undefined : COLOUR_RULES));
+	}
+}
