@@ -14,6 +14,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter,
+		// Vitest generates its own copy of SvelteKit's files, so that unit tests can run while the
+		// app builds: one `.svelte-kit` written by both would mix two builds' versions, and the
+		// built pages would fail to hydrate.
+		outDir: process.env.VITEST ? 'node_modules/.svelte-kit-vitest' : '.svelte-kit',
 		// `'*'` turns SvelteKit's own origin check off: it answers 403 to every multipart or form
 		// post without a same-origin `Origin`, which breaks API clients. Parley checks the origin
 		// itself for cookie-authenticated requests (src/lib/server/auth/origin-check.ts).

@@ -1,8 +1,9 @@
-// `npm test`: builds the app, then runs the vitest suite (the `unit` and `api` projects, the API
-// tests against the built server) and the Playwright suite in Chromium at the same time, and
-// prints one closing line with the totals. Both mostly wait (for servers, for the browser), so
-// together they keep two cores busy. Vitest's output streams as it comes; Playwright's is printed
-// when it ends. `TEST_SEQUENTIAL=1` runs one after the other instead.
+// `npm test`: runs vitest's `unit` project (no build needed) while the app builds, then its `api`
+// project (tests against the built server) and the Playwright suite in Chromium at the same time,
+// and prints one closing line with the totals. API and browser tests mostly wait (for servers, for
+// the browser), so together they keep two cores busy. The API tests' output streams as it comes;
+// the unit tests' and Playwright's are printed when they end. `TEST_SEQUENTIAL=1` runs one after
+// the other instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,10 +13,9 @@ import { chromiumPath } from './support/chromium.mjs';
 const startedAt = performance.now();
 const root = resolve(import.meta.dirname, '..');
 const results = resolve(root, 'test-results');
-const unitSummary = resolve(results, 'unit-summary.json');
+const summaries = { unit: resolve(results, 'unit-summary.json'), api: resolve(results, 'api-summary.json') };
 const e2eReport = resolve(results, 'e2e-report.json');
-rmSync(unitSummary, { force: true });
-rmSync(e2eReport, { force: true });
+for (const file of [...Object.values(summaries), e2eReport]) rmSync(file, { force: true });
 
 /** Runs a command in the project root, streaming its output; returns its exit code. */
 function run(command, args, env = {}) {
@@ -35,14 +35,6 @@ if (!chromiumPath()) {
 		run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
 	} else {
 		console.error('The browser tests need Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
-	}
-}
-
-if (process.env.SKIP_BUILD !== '1') {
-	if (run(bin('vite'), ['build']) !== 0) {
-		console.error('The build failed; no tests were run.');
-		console.log('0 passed, 1 failed, 0 skipped');
-		process.exit(1);
 	}
 }
 
@@ -82,18 +74,47 @@ function start(command, args, env = {}, { quiet = false } = {}) {
 }
 
 const sequential = process.env.TEST_SEQUENTIAL === '1';
-const vitest = () =>
-	start(bin('vitest'), ['--run', '--reporter=default', '--reporter=./tests/support/summary-reporter.ts'], {
-		VITEST_SUMMARY_FILE: unitSummary
-	});
+/** Runs one vitest project, its counts written to its summary file. */
+const vitest = (project, options) =>
+	start(
+		bin('vitest'),
+		['--run', '--project', project, '--reporter=default', '--reporter=./tests/support/summary-reporter.ts'],
+		{ VITEST_SUMMARY_FILE: summaries[project], VITEST_SUMMARY_LABEL: project },
+		options
+	);
+const build = () => (process.env.SKIP_BUILD === '1' ? Promise.resolve(0) : start(bin('vite'), ['build']));
 const playwright = () => start(bin('playwright'), ['test', '--config', 'tests/playwright.config.ts'], {}, { quiet: !sequential });
-const [unitCode, e2eCode] = sequential ? [await vitest(), await playwright()] : await Promise.all([vitest(), playwright()]);
 
-if (existsSync(unitSummary)) {
-	const counts = JSON.parse(readFileSync(unitSummary, 'utf8'));
-	for (const key of Object.keys(totals)) totals[key] += counts[key];
+let unitCode;
+let apiCode = 0;
+let e2eCode = 0;
+let buildCode;
+if (sequential) {
+	buildCode = await build();
+	unitCode = await vitest('unit');
+	if (buildCode === 0) {
+		apiCode = await vitest('api');
+		e2eCode = await playwright();
+	}
+} else {
+	const unit = vitest('unit', { quiet: true });
+	buildCode = await build();
+	const rest = buildCode === 0 ? [vitest('api'), playwright()] : [];
+	[unitCode, apiCode = 0, e2eCode = 0] = await Promise.all([unit, ...rest]);
 }
-if (unitCode !== 0 && totals.failed === 0) broken = true;
+if (buildCode !== 0) {
+	console.error('The build failed; the API and browser tests were not run.');
+	broken = true;
+}
+
+for (const [project, file] of Object.entries(summaries)) {
+	if (!existsSync(file)) continue;
+	const counts = JSON.parse(readFileSync(file, 'utf8'));
+	for (const key of Object.keys(totals)) totals[key] += counts[key];
+	const code = project === 'unit' ? unitCode : apiCode;
+	if (code !== 0 && counts.failed === 0) broken = true;
+}
+if ((unitCode !== 0 && !existsSync(summaries.unit)) || (apiCode !== 0 && !existsSync(summaries.api))) broken = true;
 
 if (existsSync(e2eReport)) {
 	const { stats } = JSON.parse(readFileSync(e2eReport, 'utf8'));
@@ -109,4 +130,4 @@ if (broken && totals.failed === 0) totals.failed = 1;
 const seconds = Math.round((performance.now() - startedAt) / 1000);
 console.log(`\nnpm test took ${Math.floor(seconds / 60)} min ${seconds % 60} s (${seconds} s)`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(totals.failed > 0 || unitCode !== 0 || e2eCode !== 0 ? 1 : 0);
+process.exit(totals.failed > 0 || unitCode !== 0 || apiCode !== 0 || e2eCode !== 0 || buildCode !== 0 ? 1 : 0);

@@ -4,7 +4,8 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Prints the plain closing line `N passed, N failed, N skipped` that any CI log reader counts, and
- * writes the counts to `VITEST_SUMMARY_FILE` when set, for `npm test` to add up.
+ * writes the counts to `VITEST_SUMMARY_FILE` when set, for `npm test` to add up; the line starts
+ * with `VITEST_SUMMARY_LABEL` (the project's name).
  */
 export default class SummaryReporter implements Reporter {
 	onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
@@ -23,6 +24,8 @@ export default class SummaryReporter implements Reporter {
 			mkdirSync(dirname(file), { recursive: true });
 			writeFileSync(file, JSON.stringify(counts));
 		}
-		console.log(`unit: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+		console.log(
+			`${process.env.VITEST_SUMMARY_LABEL ?? 'vitest'}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
+		);
 	}
 }
