@@ -169,8 +169,22 @@ describe('startTurn with settings', () => {
 		expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'completed' });
 	});
 
+	it('calls a tool on the first step with `required`, then answers', async () => {
+		const { calls, events } = await runTurn('tool-demo', 'Hello there', { toolChoice: 'required' });
+		expect(calls.map((call) => call.toolChoice)).toStrictEqual([{ type: 'required' }, { type: 'auto' }]);
+		expect(events.filter((event) => event.type === 'tool-call-ready')).toHaveLength(1);
+		expect(events.filter((event) => event.type === 'step-start')).toHaveLength(2);
+		expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'completed' });
+	});
+
+	it('ends at the limit when the output limit cuts the answer', async () => {
+		const { events, answer } = await runTurn('assistant', 'Hello there', { maxOutputTokens: 8 });
+		expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'limit' });
+		expect(answer.status).toBe('complete');
+	});
+
 	it('lets no tool be called with `none`', async () => {
-		const { calls, events } = await runTurn('tool-demo', 'calculator expression="6*7"', { toolChoice: 'none' });
+		const { calls, events } = await runTurn('tool-demo', 'What can you do?', { toolChoice: 'none' });
 		expect(calls.map((call) => call.toolChoice)).toStrictEqual([{ type: 'none' }]);
 		expect(events.some((event) => event.type === 'tool-call-ready')).toBe(false);
 	});
@@ -180,7 +194,7 @@ describe('startTurn with settings', () => {
 		const { calls, text, answer } = await runTurn('assistant', 'Name a city in France', { output: { type: 'json', schema, name: 'city' } });
 		expect(calls[0].responseFormat).toStrictEqual({ type: 'json', schema, name: 'city' });
 		expect(answer.status).toBe('complete');
-		expect(text).not.toBe('');
+		expect(JSON.parse(text)).toStrictEqual({ city: 'Name a city in France' });
 	});
 
 	it('asks for any JSON without a schema', async () => {
