@@ -5,6 +5,8 @@
  */
 import {
 	convertToModelMessages,
+	jsonSchema,
+	Output,
 	stepCountIs,
 	streamText,
 	type LanguageModel,
@@ -20,7 +22,7 @@ import type { CodeAgent } from '../code-agents/registry';
 import { widgetOfTool } from '../code-agents/define';
 import type { Message, MessageStatus, Task } from '../db/schema';
 import { AppError } from '../errors';
-import { modelCallSettings } from '../models/provider-options';
+import { modelCallSettings, type ReasoningSettings } from '../models/provider-options';
 import { withFileData } from '../files/model-parts';
 import type { AgentWithTools } from '../services/agents';
 import { toUIMessage, updateMessage, updateMessageQuery } from '../services/messages';
@@ -57,7 +59,7 @@ interface DriveInput {
 	initialParts: UIMessage['parts'];
 	/** Set for an agent defined in code: its `respond` answers. */
 	codeAgent?: CodeAgent;
-	/** How the caller tunes this turn (not yet applied: see turn-settings.ts). */
+	/** How the caller tunes this turn, on top of the agent's settings. */
 	settings?: TurnSettings;
 }
 
@@ -75,7 +77,8 @@ export async function driveRun({
 	model,
 	history,
 	initialParts,
-	codeAgent
+	codeAgent,
+	settings = {}
 }: DriveInput): Promise<void> {
 	const parts = new MessagePartsBuilder(initialParts);
 	// What has streamed is stored every STREAM_SAVE_INTERVAL_MS, off the token path, so that a
@@ -121,19 +124,17 @@ export async function driveRun({
 			[...(withData as UIMessage[]).filter((message) => message.role !== 'system'), ...answerSoFar],
 			{ tools, ignoreIncompleteToolCalls: true }
 		);
-		const system = buildSystemPrompt(
-			agent,
-			task.context,
-			history.filter((message) => message.role === 'system').map((message) => textOf(message.parts, ' '))
-		);
+		const system = buildSystemPrompt(agent, task.context, [
+			...history.filter((message) => message.role === 'system').map((message) => textOf(message.parts, ' ')),
+			...(settings.instructions ? [settings.instructions] : [])
+		]);
 		const result = streamText({
 			model,
 			system: instructions ? [system, instructions].filter(Boolean).join('\n\n') : system,
 			messages,
 			tools,
-			temperature: reasoning.dropTemperature ? undefined : (agent.temperature ?? undefined),
+			...modelSettingsOf(settings, agent.temperature, reasoning),
 			providerOptions: reasoning.providerOptions,
-			maxOutputTokens: reasoning.maxOutputTokens,
 			stopWhen: stepCountIs(Math.max(1, agent.maxSteps)),
 			abortSignal: run.abortController.signal,
 			maxRetries: 1,
@@ -254,6 +255,38 @@ export async function driveRun({
 	if (errorMessage !== null) run.emit({ type: 'run-error', message: errorMessage });
 	else run.emit({ type: 'run-end', reason: endReason, usage });
 	run.end();
+}
+
+/**
+ * The model call settings of a turn: the caller's settings over the agent's. The output limit is
+ * the lower of the caller's and the reasoning settings'; the caller's temperature replaces the
+ * agent's unless the reasoning settings leave temperature unset. A tool choice of `required` or
+ * a named tool holds for the first step only, so that the model can answer once the tool's
+ * result is in; `none` holds for every step. A JSON answer asks the model for structured output
+ * (its text still streams).
+ */
+export function modelSettingsOf(
+	settings: TurnSettings,
+	agentTemperature: number | null | undefined,
+	reasoning: Pick<ReasoningSettings, 'maxOutputTokens' | 'dropTemperature'>
+): Pick<Parameters<typeof streamText>[0], 'temperature' | 'maxOutputTokens' | 'toolChoice' | 'prepareStep' | 'output'> {
+	const limits = [settings.maxOutputTokens, reasoning.maxOutputTokens].filter((limit): limit is number => limit !== undefined);
+	const choice = settings.toolChoice;
+	const firstStepChoice = choice === undefined || choice === 'auto' || choice === 'none' ? undefined : choice;
+	const output = settings.output;
+	return {
+		temperature: reasoning.dropTemperature ? undefined : (settings.temperature ?? agentTemperature ?? undefined),
+		maxOutputTokens: limits.length > 0 ? Math.min(...limits) : undefined,
+		...(choice === 'none' ? { toolChoice: 'none' as const } : {}),
+		...(firstStepChoice ? { prepareStep: ({ stepNumber }) => (stepNumber === 0 ? { toolChoice: firstStepChoice } : {}) } : {}),
+		...(output
+			? {
+					output: output.schema
+						? Output.object({ schema: jsonSchema(output.schema), name: output.name, description: output.description })
+						: Output.json({ name: output.name, description: output.description })
+				}
+			: {})
+	};
 }
 
 /** A safe message about a code agent's failure: an `AppError`'s own message, else a general one. */

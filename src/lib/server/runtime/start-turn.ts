@@ -59,6 +59,8 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 			tools = checkTurn({ ...input, task }).tools;
 			writes.push(db.update(tasks).set(created).where(eq(tasks.id, task.id)));
 		}
+		// Calls the caller left unanswered are closed in the same transaction as the question that follows them.
+		if (prepared.closed) writes.push(updateMessageQuery(db, prepared.closed.message.id, { parts: prepared.closed.parts }));
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
 			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent }));

@@ -1,4 +1,5 @@
 import type { PendingToolCall, RunEndReason, RunEvent, RunUsage } from './events';
+import { TextJoiner } from './text-joiner';
 
 /** A tool call made during a run, with how it ended. */
 export interface RunToolCall {
@@ -15,6 +16,7 @@ export interface RunSummary {
 	taskId: string;
 	messageId: string;
 	model: string;
+	/** The answer's text: the texts of its steps joined as the chat shows them (see `TextJoiner`). */
 	text: string;
 	reasoning: string;
 	toolCalls: RunToolCall[];
@@ -39,13 +41,12 @@ export async function summarizeRun(events: ReadableStream<RunEvent>): Promise<Ru
 		usage: { inputTokens: undefined, outputTokens: undefined }
 	};
 	const call = (toolCallId: string) => summary.toolCalls.find((candidate) => candidate.toolCallId === toolCallId);
+	const joiner = new TextJoiner();
 	for await (const event of events) {
+		summary.text += joiner.textOf(event) ?? '';
 		switch (event.type) {
 			case 'run-start':
 				Object.assign(summary, { taskId: event.taskId, messageId: event.messageId, model: event.model });
-				break;
-			case 'text-delta':
-				summary.text += event.delta;
 				break;
 			case 'reasoning-delta':
 				summary.reasoning += event.delta;

@@ -65,6 +65,44 @@ export interface PreparedHistory {
 	branchAt?: number;
 	/** The assistant message that continues, with its updated parts. */
 	continued?: { message: Message; parts: UIMessage['parts'] };
+	/**
+	 * An earlier answer whose calls still waited for the caller when a new question came, with
+	 * those calls closed as not answered (see {@link closeWaitingCalls}).
+	 */
+	closed?: { message: Message; parts: UIMessage['parts'] };
+}
+
+/** What a call that waited for the caller says once the caller went on without answering it. */
+export const NOT_ANSWERED = 'Not answered: the conversation went on.';
+
+/**
+ * An answer's parts with the calls that still wait for the caller closed as not answered: a
+ * client tool's call fails with {@link NOT_ANSWERED}, a call that waits for approval is denied
+ * with it as the reason. `undefined` when no call waits.
+ */
+export function closeWaitingCalls(parts: UIMessage['parts']): UIMessage['parts'] | undefined {
+	if (pendingToolCalls(parts).length === 0) return undefined;
+	const updated = structuredClone(parts);
+	for (const part of pendingToolCalls(updated)) {
+		if (part.state === 'approval-requested' && part.approval) {
+			Object.assign(part, { state: 'output-denied', approval: { id: part.approval.id, approved: false, reason: NOT_ANSWERED } });
+		} else {
+			Object.assign(part, { state: 'output-error', errorText: NOT_ANSWERED });
+			delete part.approval;
+		}
+	}
+	return updated;
+}
+
+/**
+ * The last answer before the history's last question, with its waiting calls closed; `undefined`
+ * when it has none (or there is no such answer).
+ */
+function closeAnswerBefore(stored: Message[], questionAt: number): PreparedHistory['closed'] {
+	const answerAt = stored.findLastIndex((message, index) => index < questionAt && message.role === 'assistant');
+	if (answerAt < 0) return undefined;
+	const parts = closeWaitingCalls(stored[answerAt].parts);
+	return parts ? { message: stored[answerAt], parts } : undefined;
 }
 
 /** Tool calls of an answer that still wait for the caller: client outputs and approvals. */
@@ -81,7 +119,11 @@ export function pendingToolCalls(parts: UIMessage['parts']): ToolPart[] {
 export function prepareHistory(stored: Message[], request: TurnRequest, serverTools: ReadonlySet<string> = new Set()): PreparedHistory {
 	switch (request.type) {
 		case 'message': {
-			if (!request.replaceFrom) return {};
+			// A new question after an answer whose calls wait closes them: the caller went on without answering.
+			if (!request.replaceFrom) {
+				const closed = closeAnswerBefore(stored, stored.length);
+				return closed ? { closed } : {};
+			}
 			const replaced = stored.findIndex((message) => message.id === request.replaceFrom);
 			if (replaced < 0 || stored[replaced].role !== 'user') {
 				throw new AppError('invalid_input', 'Only a question of this task can be edited.', { field: 'messageId' });
@@ -139,7 +181,10 @@ export function prepareHistory(stored: Message[], request: TurnRequest, serverTo
 			if (approved) {
 				throw approvalOfCallNotMade(approved, 'messages');
 			}
-			return {};
+			// A question stored after an answer whose calls wait closes them, as a new message does.
+			const question = stored.findLastIndex((message) => message.role === 'user');
+			const closed = question >= 0 ? closeAnswerBefore(stored, question) : undefined;
+			return closed ? { closed } : {};
 		}
 	}
 }

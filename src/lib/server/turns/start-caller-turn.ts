@@ -8,7 +8,7 @@ import { toFilePart } from '../files/model-parts';
 import { assertFileCount, assertUploadableByType } from '../files/upload-checks';
 import type { ToolPart } from '../runtime/message-parts';
 import { runRegistry, type ActiveRun } from '../runtime/run-registry';
-import { checkTurn } from '../runtime/check-turn';
+import { checkTurn, checkTurnSettings } from '../runtime/check-turn';
 import { startTurn } from '../runtime/start-turn';
 import type { CallerTool } from '../runtime/turn-input';
 import { serverToolsOf, turnTools } from '../runtime/turn-tools';
@@ -75,8 +75,11 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 	if (!existing) validateTaskContext(agent.contextSchema, spec.context);
 	const files = ask.type === 'message' ? await checkFiles(db, viewer, ask.parts, turn.files) : null;
 	const handOverAllTools = turn.runOptions?.handOverAllTools;
-	// Tool answers are checked by the runtime, in its own order.
-	if (ask.type !== 'answers') checkTurn({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools });
+	// Tool answers are checked by the runtime, in its own order; the caller's settings before anything is stored.
+	const settings = turn.settings;
+	if (ask.type !== 'answers') checkTurn({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools, settings });
+	else if (settings)
+		checkTurnSettings(settings, turnTools({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools }).tools);
 
 	// Everything is checked: what is new is stored.
 	const uploadedIds = [...(files?.ownedIds ?? [])];

@@ -14,7 +14,7 @@ import { outputText } from './tool-results';
 
 /** The plan as `doGenerate` content. */
 export function planContent(plan: Plan): LanguageModelV3Content[] {
-	const content: LanguageModelV3Content[] = [{ type: 'reasoning', text: plan.reasoning }];
+	const content: LanguageModelV3Content[] = plan.reasoning ? [{ type: 'reasoning', text: plan.reasoning }] : [];
 	if (plan.text) content.push({ type: 'text', text: plan.text });
 	for (const call of plan.toolCalls) content.push({ type: 'tool-call', ...call });
 	return content;
@@ -22,11 +22,13 @@ export function planContent(plan: Plan): LanguageModelV3Content[] {
 
 /** The plan as stream parts: reasoning, then text, then tool calls, one word per delta. */
 export function planStreamParts(plan: Plan): LanguageModelV3StreamPart[] {
-	const parts: LanguageModelV3StreamPart[] = [
-		{ type: 'reasoning-start', id: 'reasoning-0' },
-		...wordDeltas(plan.reasoning).map((delta): LanguageModelV3StreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', delta })),
-		{ type: 'reasoning-end', id: 'reasoning-0' }
-	];
+	const parts: LanguageModelV3StreamPart[] = plan.reasoning
+		? [
+				{ type: 'reasoning-start', id: 'reasoning-0' },
+				...wordDeltas(plan.reasoning).map((delta): LanguageModelV3StreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', delta })),
+				{ type: 'reasoning-end', id: 'reasoning-0' }
+			]
+		: [];
 	if (plan.text) {
 		parts.push(
 			{ type: 'text-start', id: 'text-0' },
@@ -45,8 +47,9 @@ export function planStreamParts(plan: Plan): LanguageModelV3StreamPart[] {
 	return parts;
 }
 
-/** `tool-calls` when the plan calls a tool, else `stop`. */
+/** `length` when the output limit cut the plan, `tool-calls` when it calls a tool, else `stop`. */
 export function finishReasonOf(plan: Plan): LanguageModelV3FinishReason {
+	if (plan.truncated) return { unified: 'length', raw: undefined };
 	return { unified: plan.toolCalls.length > 0 ? 'tool-calls' : 'stop', raw: undefined };
 }
 

@@ -4,7 +4,9 @@ import { describeSearchResult, searchToolOf } from './knowledge-search';
 import { paceOf, type Pace } from './pace';
 import { asksQuestion, introReasoning, plainReply } from './plain-reply';
 import { countToolCalls, lastUserMessage, userText, type ToolMessage } from './read-prompt';
-import { joinNames, plural, unique } from './text';
+import { isObject } from '../../../is-object';
+import { schemaValue } from './schema-value';
+import { joinNames, plural, unique, wordDeltas, words } from './text';
 import { extractArguments } from './tool-arguments';
 import { availableTools, missingArgumentsRequest, namedTools, quoteNames, resolveToolInput } from './tool-requests';
 import { describeToolResult } from './tool-results';
@@ -29,13 +31,82 @@ export interface Plan {
 	toolCalls: PlannedToolCall[];
 	/** How fast it streams, when the user asked for a pace (./pace.ts). */
 	pace?: Pace;
+	/** Set when the output limit cut the answer short. */
+	truncated?: boolean;
 }
 
-/** Decides the reasoning, the text and the tool calls for one call. */
+/**
+ * Decides the reasoning, the text and the tool calls for one call, as the call's settings ask:
+ * a tool choice that requires a call gets one, a JSON response format a JSON text, and the
+ * output limit cuts the answer.
+ */
 export function planResponse(options: LanguageModelV3CallOptions): Plan {
 	const last = options.prompt.at(-1);
-	if (last?.role === 'tool') return planToolResultAnswer(last);
-	return planUserAnswer(options);
+	const plan = last?.role === 'tool' ? planToolResultAnswer(last) : planUserAnswer(options);
+	return limitPlan(asJson(forceToolCall(plan, options), options), options.maxOutputTokens);
+}
+
+/**
+ * A plan that calls a tool when the tool choice requires one and the prompt asked for none: the
+ * named tool (the only one available), else the first, with the arguments the message gives and
+ * the missing required ones built from the tool's schema.
+ */
+function forceToolCall(plan: Plan, options: LanguageModelV3CallOptions): Plan {
+	const choice = options.toolChoice?.type;
+	if ((choice !== 'required' && choice !== 'tool') || plan.toolCalls.length > 0) return plan;
+	const [tool] = availableTools(options);
+	if (!tool) return plan;
+	const message = lastUserMessage(options.prompt);
+	const text = message ? userText(message) : '';
+	const request = resolveToolInput(tool, extractArguments(text));
+	const sample = schemaValue(tool.inputSchema, text);
+	const input = { ...request.input };
+	for (const key of request.missing) input[key] = isObject(sample) ? sample[key] : text;
+	const intro = `Let me use the ${tool.name} tool.`;
+	return {
+		reasoning: `${plan.reasoning} I must call a tool, so I will call the ${tool.name} tool.`,
+		text: options.prompt.at(-1)?.role === 'tool' ? `${plan.text}\n\n${intro}` : intro,
+		toolCalls: [{ toolCallId: `call_${countToolCalls(options.prompt) + 1}`, toolName: tool.name, input: JSON.stringify(input) }],
+		pace: plan.pace
+	};
+}
+
+/**
+ * With a JSON response format, the answer is JSON matching the format's schema (strings from the
+ * question's words), or `{"answer": …}` without one; a step that calls tools writes no text.
+ */
+function asJson(plan: Plan, options: LanguageModelV3CallOptions): Plan {
+	const format = options.responseFormat;
+	if (format?.type !== 'json') return plan;
+	if (plan.toolCalls.length > 0) return { ...plan, text: '' };
+	const message = lastUserMessage(options.prompt);
+	const value = format.schema ? schemaValue(format.schema, message ? userText(message) : '') : { answer: plan.text };
+	return { ...plan, reasoning: `${plan.reasoning} I will answer in JSON.`, text: JSON.stringify(value, null, 2) };
+}
+
+/**
+ * The plan cut to `limit` output tokens (one per word), in the order it streams: reasoning, then
+ * text; a cut answer makes no tool calls.
+ */
+function limitPlan(plan: Plan, limit: number | undefined): Plan {
+	if (limit === undefined) return plan;
+	const reasoningWords = words(plan.reasoning).length;
+	const textWords = words(plan.text).length;
+	const toolWords = plan.toolCalls.reduce((sum, call) => sum + words(call.input).length, 0);
+	if (reasoningWords + textWords + toolWords <= limit) return plan;
+	const keepReasoning = Math.min(reasoningWords, limit);
+	return {
+		...plan,
+		reasoning: leadingWords(plan.reasoning, keepReasoning),
+		text: leadingWords(plan.text, limit - keepReasoning),
+		toolCalls: [],
+		truncated: true
+	};
+}
+
+/** The first `count` words of `text`, with their spacing. */
+function leadingWords(text: string, count: number): string {
+	return wordDeltas(text).slice(0, count).join('').trimEnd();
 }
 
 /** Second step of a tool run: quotes every tool result and calls no tool. */

@@ -1,5 +1,6 @@
 import type { PendingToolCall, RunEndReason, RunEvent } from '../../runtime/events';
 import { summarizeRun, type RunSummary } from '../../runtime/summarize-run';
+import { TextJoiner } from '../../runtime/text-joiner';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
 import { ResponsesEventBuilder, type ResponsesEventBuilderOptions } from '../responses-event-builder';
 import {
@@ -40,6 +41,8 @@ export function agentApiChunkStream(options: AgentApiStreamOptions = {}): Transf
 	let messageId = options.messageId ?? '';
 	let ended: RunEndReason | 'error' | undefined;
 	let pending: PendingToolCall[] = [];
+	// `text_delta`s make one text, the texts of the answer's steps separated as the chat shows them.
+	const joiner = new TextJoiner();
 	return new TransformStream<RunEvent, AgentApiChunk>({
 		transform(event, controller) {
 			if (event.type === 'run-start') {
@@ -53,7 +56,10 @@ export function agentApiChunkStream(options: AgentApiStreamOptions = {}): Transf
 				ended = 'error';
 			}
 			for (const data of builder.push(event)) controller.enqueue({ event: 'openai_event', data });
-			for (const chunk of toAgentApiChunk(event) ?? []) controller.enqueue(chunk);
+			const text = joiner.textOf(event);
+			for (const chunk of toAgentApiChunk(text === undefined || event.type !== 'text-delta' ? event : { ...event, delta: text }) ?? []) {
+				controller.enqueue(chunk);
+			}
 		},
 		flush(controller) {
 			// A stream that ends without saying why was cut short.

@@ -136,7 +136,7 @@ export const openAIPaths: ZodOpenApiPathsObject = {
 				'Works with the official `openai` SDK given `baseURL: <host>/v1`. `model` is the agent. Send the whole history as OpenAI clients do.',
 				'`tools` are run by the caller: their calls come back as `tool_calls` with `finish_reason: "tool_calls"`; answer them with `tool` messages. Calls of the agent’s tools that need approval come back the same way: answer `{"approved": true}` or `{"approved": false, "reason": "…"}`. The agent’s own server tools run inside.',
 				'Each request is stored as a task, named in `X-Parley-Task-Id`; with `metadata.task_id` the messages the task does not hold yet are appended to it instead.',
-				'Parameters that tune the model (`temperature`, `max_tokens`, `tool_choice`, …) are accepted and ignored: the agent’s settings apply. Public agents accept anonymous callers (`X-Anonymous-Id`). A caller that disconnects stops the answer, which is stored as interrupted.'
+				'`tool_choice`, `response_format` (`text`, `json_object`, `json_schema`), `max_tokens` / `max_completion_tokens` and `temperature` tune this answer on top of the agent’s settings; other parameters that tune the model (`top_p`, `seed`, …) are accepted and ignored. Public agents accept anonymous callers (`X-Anonymous-Id`). A caller that disconnects stops the answer, which is stored as interrupted.'
 			].join('\n\n'),
 			security: keyOrAnonymous,
 			requestBody: { content: { 'application/json': { schema: chatCompletionRequestSchema } } },

@@ -92,9 +92,44 @@ export const openAIToolSchema = z.object({
 /** A tool the caller defines, validated. */
 export type OpenAITool = z.infer<typeof openAIToolSchema>;
 
+/** Whether and which tool the model must call: `none`, `auto`, `required` or one named function. */
+export const toolChoiceSchema = z
+	.union([
+		z.enum(['none', 'auto', 'required']),
+		z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1).max(128) }) })
+	])
+	.meta({
+		description:
+			'`none` (no tool is called), `auto` (the default), `required` (the first model call must call a tool; after its result the model answers) or `{"type": "function", "function": {"name": …}}` for one of the agent’s or your tools, else 400 naming `tool_choice`.'
+	});
+
+/** The form of the answer: text, any JSON object, or JSON matching a schema. */
+export const responseFormatSchema = z
+	.discriminatedUnion('type', [
+		z.object({ type: z.literal('text') }),
+		z.object({ type: z.literal('json_object') }),
+		z.object({
+			type: z.literal('json_schema'),
+			json_schema: z.object({
+				name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'A schema name is 1–64 letters, digits, "_" or "-".' }),
+				description: z.string().max(10_000).optional(),
+				schema: z.record(z.string(), z.unknown()).optional(),
+				strict: z.boolean().nullish()
+			})
+		})
+	])
+	.meta({
+		description:
+			'`text` (the default), `json_object` (the answer is a JSON object) or `json_schema` (the answer is JSON matching `json_schema.schema`, through the model’s structured output). The JSON still streams as `content` deltas.'
+	});
+
+/** An output limit in tokens. */
+const tokenLimit = z.number().int().min(1).max(1_000_000);
+
 /**
- * The body of `POST /v1/chat/completions`. Parameters that tune the model (`temperature`,
- * `max_tokens`, `tool_choice`, …) are accepted and ignored: the agent's own settings apply.
+ * The body of `POST /v1/chat/completions`. `tool_choice`, `response_format`, `max_tokens` /
+ * `max_completion_tokens` and `temperature` tune this answer on top of the agent's settings;
+ * other parameters that tune the model (`top_p`, `seed`, …) are accepted and ignored.
  */
 export const chatCompletionRequestSchema = z
 	.looseObject({
@@ -110,6 +145,18 @@ export const chatCompletionRequestSchema = z
 			.max(128)
 			.nullish()
 			.meta({ description: 'Tools the caller runs: calls come back as `tool_calls` with `finish_reason: "tool_calls"`.' }),
+		tool_choice: toolChoiceSchema.nullish(),
+		response_format: responseFormatSchema.nullish(),
+		max_tokens: tokenLimit.nullish().meta({
+			description: 'At most this many tokens per model call (the agent’s lower limit wins); `finish_reason: "length"` when reached.'
+		}),
+		max_completion_tokens: tokenLimit.nullish().meta({ description: 'As `max_tokens`, which it replaces when both are sent.' }),
+		temperature: z
+			.number()
+			.min(0)
+			.max(2)
+			.nullish()
+			.meta({ description: 'Replaces the agent’s temperature for this answer (left unset for models whose reasoning refuses one).' }),
 		n: z.number().int().min(1).max(1, { message: 'Only one choice (n = 1) is supported.' }).nullish(),
 		metadata: z
 			.looseObject({

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../runtime/events';
+import { TextJoiner } from '../../runtime/text-joiner';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
 import { contentChunkWriter, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
 
@@ -12,10 +13,13 @@ export const TASK_ID_HEADER = 'x-parley-task-id';
 export function openAIChunkStream(context: OpenAIChunkContext): TransformStream<RunEvent, SseEvent> {
 	// Text deltas are most of a stream: their JSON comes from a template rather than a whole object.
 	const contentChunk = contentChunkWriter(context);
+	// The texts of the answer's steps are one `content`, separated as the chat shows them.
+	const joiner = new TextJoiner();
 	return new TransformStream<RunEvent, SseEvent>({
 		transform(event, controller) {
-			if (event.type === 'text-delta') {
-				controller.enqueue({ data: contentChunk(event.delta) });
+			const text = joiner.textOf(event);
+			if (text !== undefined) {
+				controller.enqueue({ data: contentChunk(text) });
 				return;
 			}
 			for (const item of toOpenAIChunk(event, context) ?? []) controller.enqueue({ data: item });

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors';
 import { assertFileCount, countFileParts } from '../../files/upload-checks';
 import type { CallerTool } from '../../runtime/turn-input';
+import type { TurnSettings } from '../../runtime/turn-settings';
 import type { AgentWithTools } from '../../services/agents';
 import { titleFrom } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
@@ -26,6 +27,23 @@ export function toCallerTools(tools: readonly OpenAITool[], agent: Pick<AgentWit
 			inputSchema: definition.parameters ?? { type: 'object', properties: {} }
 		};
 	});
+}
+
+/** The request's parameters that tune this turn (`tool_choice`, `response_format`, limits, temperature). */
+export function toTurnSettings(body: ChatCompletionRequest): TurnSettings | undefined {
+	const settings: TurnSettings = {};
+	const choice = body.tool_choice;
+	if (choice) settings.toolChoice = typeof choice === 'string' ? choice : { type: 'tool', toolName: choice.function.name };
+	const format = body.response_format;
+	if (format?.type === 'json_object') settings.output = { type: 'json' };
+	if (format?.type === 'json_schema') {
+		const { name, description, schema } = format.json_schema;
+		settings.output = { type: 'json', name, ...(description ? { description } : {}), ...(schema ? { schema } : {}) };
+	}
+	const limit = body.max_completion_tokens ?? body.max_tokens;
+	if (typeof limit === 'number') settings.maxOutputTokens = limit;
+	if (typeof body.temperature === 'number') settings.temperature = body.temperature;
+	return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
 /** A title for a new task: the first words of the first user message. */
@@ -87,6 +105,7 @@ export function toCallerTurn(body: ChatCompletionRequest, viewer: Viewer): Calle
 				ask: plan.kind === 'respond' ? { type: 'respond' } : { type: 'answers', answers: plan.answers }
 			};
 		},
-		ask: { type: 'respond' }
+		ask: { type: 'respond' },
+		settings: toTurnSettings(body)
 	};
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors';
 import { JsonInputError, parseJsonWithin } from '../../http/json-depth';
 import type { RunEvent } from '../../runtime/events';
+import { TextJoiner } from '../../runtime/text-joiner';
 
 /** Why an answer failed, as the chat-widget stack names it. */
 export type FrameErrorKind = 'timeout' | 'cancelled' | 'system_error';
@@ -129,6 +130,8 @@ function resultsOf(output: unknown): unknown[] {
  */
 export class AnswerFrames {
 	private text = '';
+	/** The texts of the answer's steps make one text, separated as the chat shows them. */
+	private readonly joiner = new TextJoiner();
 	private readonly toolNames = new Map<string, string>();
 	private readonly toolResults: ToolResult[] = [];
 	private contextUsed = false;
@@ -147,10 +150,11 @@ export class AnswerFrames {
 	 * (`timeout` for its time limit, else `cancelled`).
 	 */
 	next(event: RunEvent, interruptedBy: () => 'timeout' | 'cancelled' = () => 'cancelled'): ServerFrame[] {
+		const text = this.joiner.textOf(event);
 		switch (event.type) {
 			case 'text-delta':
-				this.text += event.delta;
-				return event.delta ? [serverFrame('chunk', event.delta, this.metadata())] : [];
+				this.text += text ?? '';
+				return text ? [serverFrame('chunk', text, this.metadata())] : [];
 			case 'tool-call-ready':
 			case 'tool-call-invalid':
 				this.toolNames.set(event.toolCallId, event.toolName);
