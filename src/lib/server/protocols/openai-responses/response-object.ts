@@ -4,6 +4,7 @@ import {
 	ResponsesEventBuilder,
 	type FullResponsesResponse,
 	type ResponsesEventBuilderOptions,
+	type ResponsesFaceOptions,
 	type ResponsesRequestEcho,
 	type ResponsesStreamEvent,
 	type ResponsesUsage
@@ -30,7 +31,8 @@ type WithFaceResponse<E> = E extends { response: unknown } ? Omit<E, 'response'>
 export type OpenResponsesStreamEvent = WithFaceResponse<Exclude<ResponsesStreamEvent, { type: 'error' }>>;
 
 /** What the face knows of a response before its run: its id and the request it echoes. */
-export interface OpenResponsesContext extends Pick<ResponsesEventBuilderOptions, 'makeId' | 'now'> {
+export interface OpenResponsesContext
+	extends Pick<ResponsesEventBuilderOptions, 'makeId' | 'now'>, Pick<ResponsesFaceOptions, 'hostedTools' | 'priorCalls'> {
 	id: string;
 	request: ResponsesRequestEcho;
 }
@@ -38,6 +40,28 @@ export interface OpenResponsesContext extends Pick<ResponsesEventBuilderOptions,
 /** A new response id, `resp_…`. */
 export function newResponseId(): string {
 	return `resp_${newId()}`;
+}
+
+/**
+ * The context of a response's builders: the same ids for the same run events in every builder
+ * (the stream, the stored object and a replay all name an item alike, so that a caller's
+ * `item_reference` finds it), and the response's creation time fixed.
+ */
+export function responseContext(
+	input: Pick<OpenResponsesContext, 'id' | 'request' | 'hostedTools' | 'priorCalls'> & { createdAt: number }
+): OpenResponsesContext {
+	const base = input.id.replace(/^resp_/, '');
+	let next = 0;
+	let started = false;
+	return {
+		...input,
+		makeId: (prefix) => `${prefix}_${base}${(next++).toString(36)}`,
+		now: () => {
+			if (started) return Date.now();
+			started = true;
+			return input.createdAt;
+		}
+	};
 }
 
 /**
@@ -79,7 +103,7 @@ export class OpenResponsesBuilder {
 		this.builder = new ResponsesEventBuilder({
 			makeId: context.makeId,
 			now: context.now,
-			face: { id: context.id, request: context.request }
+			face: { id: context.id, request: context.request, hostedTools: context.hostedTools, priorCalls: context.priorCalls }
 		});
 	}
 
