@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, streamText, tool, type ModelMessage } from 'ai';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 import OpenAI from 'openai';
 import type { Response as OpenAIResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
@@ -268,11 +268,13 @@ describe('POST /v1/responses', () => {
 		let replayed: EventSourceMessage[] = [];
 		for await (const event of stream) {
 			if (event.type === 'response.created') id = event.response.id;
-			if (event.type === 'response.output_text.delta') {
+			if (event.type === 'response.output_text.delta' && replayed.length === 0) {
 				// A second reader of the running response gets its events from the start.
 				const replay = await fetch(`${server.baseURL}/v1/responses/${id}?stream=true`, {
 					headers: { authorization: `Bearer ${aliceKey}` }
 				});
+				// Read without streaming, it is in progress.
+				expect(await alice.responses.retrieve(id)).toMatchObject({ id, status: 'in_progress' });
 				const cancelled = await alice.responses.cancel(id);
 				expect(cancelled.status).toBe('cancelled');
 				expect(textOf(cancelled).length).toBeGreaterThan(0);
@@ -295,6 +297,14 @@ describe('POST /v1/responses', () => {
 		const replayEvents = checkFraming(replayed);
 		expect(replayEvents[0].type).toBe('response.created');
 		expect(replayEvents.at(-1)).toMatchObject({ type: 'response.incomplete', response: { status: 'cancelled' } });
+		// Streamed again once ended, from a sequence number on.
+		const again = await fetch(`${server.baseURL}/v1/responses/${id}?stream=true&starting_after=1`, {
+			headers: { authorization: `Bearer ${aliceKey}` }
+		});
+		const tail = await again.text();
+		expect(tail).toContain('"sequence_number":2');
+		expect(tail).not.toContain('"sequence_number":1,');
+		expect(tail.trim().endsWith('data: [DONE]')).toBe(true);
 		const row = await db.select().from(responses).where(eq(responses.id, id));
 		const stored = await listMessages(db, row[0].taskId);
 		expect(stored.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
@@ -416,6 +426,29 @@ describe('POST /v1/responses', () => {
 		expect(own.status).toBe('completed');
 	});
 
+	it('serves anonymous callers of a public agent their own responses only', async () => {
+		const anonymous = (id: string) =>
+			new OpenAI({
+				baseURL: `${server.baseURL}/v1`,
+				apiKey: 'unused',
+				maxRetries: 0,
+				defaultHeaders: { authorization: null, 'x-anonymous-id': id }
+			});
+		const created = await anonymous('anon_responses_1').responses.create({ model: 'support', input: 'Hello there, help me' });
+		expect(created.status).toBe('completed');
+		expect((await anonymous('anon_responses_1').responses.retrieve(created.id)).id).toBe(created.id);
+		const other = await anonymous('anon_responses_2')
+			.responses.retrieve(created.id)
+			.catch((caught: unknown) => caught);
+		expect(other).toBeInstanceOf(OpenAI.NotFoundError);
+		const privateAgent = await anonymous('anon_responses_1')
+			.responses.create({ model: 'assistant', input: 'Hi' })
+			.catch((caught: unknown) => caught);
+		expect(privateAgent).toBeInstanceOf(OpenAI.APIError);
+		expect(privateAgent).toMatchObject({ status: expect.any(Number) });
+		expect([401, 404]).toContain((privateAgent as InstanceType<typeof OpenAI.APIError>).status);
+	});
+
 	it('refuses a function_call of the agent’s own tool sent by the caller', async () => {
 		const error = await alice.responses
 			.create({
@@ -495,6 +528,12 @@ describe('POST /v1/responses errors', () => {
 		expect((await listMessages(db, row.taskId)).at(-1)).toMatchObject({ role: 'assistant', status: 'error' });
 	});
 
+	it('answers a request without stream whose model fails with the failed response', async () => {
+		const response = await alice.responses.create({ model: 'flaky', input: 'Hello' });
+		expect(response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: expect.any(String) } });
+		expect(textOf(response)).toBe('Partial answer');
+	});
+
 	it('429 with retry-after', async () => {
 		const limited = await startServer({ RATE_LIMIT_PER_MINUTE: '1', MOCK_TOKEN_DELAY_MS: '0' });
 		try {
@@ -548,6 +587,12 @@ describe('the AI SDK’s default OpenAI provider', () => {
 		});
 		const second = streamText({ model: openai('assistant'), tools, messages });
 		expect(await second.text).toContain('The get_weather tool returned: {"temperature":25}');
+		// The answer that waited for the call was continued, in the same task.
+		const ids = [first.response.id, (await second.response).id];
+		const rows = await db.select().from(responses).where(inArray(responses.id, ids));
+		expect(rows).toHaveLength(2);
+		expect(new Set(rows.map((row) => row.taskId)).size).toBe(1);
+		expect((await listMessages(db, rows[0].taskId)).map((message) => message.role)).toEqual(['user', 'assistant']);
 	});
 
 	it('reads the agent’s own tool calls as calls the provider ran', async () => {

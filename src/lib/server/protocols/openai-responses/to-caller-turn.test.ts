@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../services/messages';
 import { createResponseRequestSchema, type CreateResponseRequest } from './request';
-import { planInput, toCallerTools, toCallerTurn, toTurnSettings } from './to-caller-turn';
+import { answeredCallsAtEnd, planInput, toCallerTools, toCallerTurn, toTurnSettings } from './to-caller-turn';
 import { toInputMessages } from './to-input-messages';
 
 const viewer = { kind: 'user', id: 'u1', role: 'user' } as const;
@@ -151,7 +151,7 @@ describe('toCallerTurn', () => {
 		const request = body({ context: { plan: 'pro' } });
 		expect(toCallerTurn(request, request.input, viewer, null).turn).toMatchObject({
 			agent: { kind: 'named', id: 'assistant', field: 'model' },
-			task: { kind: 'new', create: { context: { plan: 'pro' } } }
+			task: { kind: 'waiting-for', create: { context: { plan: 'pro' } } }
 		});
 		expect(toCallerTurn(request, request.input, viewer, { taskId: 't1' }).turn.task).toMatchObject({
 			kind: 'existing',
@@ -169,6 +169,39 @@ describe('toCallerTurn', () => {
 		const unknown = body({ tool_choice: { type: 'function', name: 'nowhere' } });
 		expect(thrown(() => toCallerTurn(unknown, unknown.input, viewer, null).turn.checks?.(context))).toMatchObject({
 			field: 'tool_choice.name'
+		});
+	});
+});
+
+describe('answeredCallsAtEnd', () => {
+	const history = body({
+		input: [
+			{ role: 'user', content: 'Weather?' },
+			{ type: 'function_call', call_id: 'call_w', name: 'get_weather', arguments: '{"city":"Rome"}' },
+			{ type: 'function_call_output', call_id: 'call_w', output: '{"t":25}' }
+		]
+	}).input;
+
+	it('names the caller’s calls that end the input with their outputs', () => {
+		const calls = answeredCallsAtEnd(toInputMessages(history), new Set());
+		expect(calls).toMatchObject([{ toolCallId: 'call_w', type: 'tool-get_weather', input: { city: 'Rome' }, output: { t: 25 } }]);
+	});
+
+	it('names none when the input ends with a message, or a call is the agent’s', () => {
+		expect(answeredCallsAtEnd(toInputMessages(body({}).input), new Set())).toEqual([]);
+		expect(answeredCallsAtEnd(toInputMessages(history), new Set(['get_weather']))).toEqual([]);
+	});
+
+	it('continues the task that waits for those calls with their outputs', () => {
+		const face = toCallerTurn(body({ input: history }), body({ input: history }).input, viewer, null);
+		const context = { agent: { tools: [] } as never, serverTools: new Set<string>() };
+		face.turn.checks?.(context);
+		const task = face.turn.task;
+		if (task.kind !== 'waiting-for') throw new Error('Not a waiting-for task.');
+		expect(task.calls(context)).toEqual([{ toolCallId: 'call_w', toolName: 'get_weather', input: { city: 'Rome' } }]);
+		expect(face.turn.seed?.({ ...context, stored: [] })).toEqual({
+			messages: [],
+			ask: { type: 'answers', answers: [{ toolCallId: 'call_w', output: { t: 25 } }] }
 		});
 	});
 });

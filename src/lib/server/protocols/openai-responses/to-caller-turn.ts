@@ -150,11 +150,27 @@ export function planInput(
 }
 
 /**
+ * The calls of the caller's tools that end the input with their outputs (its last answer's calls,
+ * all answered): a client that sends its whole history rather than `previous_response_id` (the
+ * AI SDK) answers its calls so. None when the input ends otherwise, or names one of the agent's tools.
+ */
+export function answeredCallsAtEnd(input: NormalizedInput, serverTools: ReadonlySet<string>): ToolPart[] {
+	const last = input.entries.at(-1);
+	if (!last || last.kind !== 'message' || last.message.role !== 'assistant') return [];
+	const calls = (last.message.parts as (UIMessage['parts'][number] | ToolPart)[]).filter(isToolPart);
+	const answered = calls.every((part) => part.state === 'output-available' && !serverTools.has(part.type.slice('tool-'.length)));
+	return answered ? calls : [];
+}
+
+/**
  * A Responses request (`POST /v1/responses`) as a caller turn. `model` names the agent. Without
  * `previous_response_id` the turn makes a new task holding the input; with it, the turn continues
  * that response's task: the input is what is new (messages, or the outputs of the caller's calls
- * and approval responses, which continue the answer that waits for them). `items` is the input
- * with its `item_reference` items already resolved to the items they name.
+ * and approval responses, which continue the answer that waits for them). An input without it
+ * that ends with the caller's calls and their outputs continues the caller's task that waits for
+ * exactly those calls, when there is one (the rest of the input is that task's history, sent
+ * again). `items` is the input with its `item_reference` items already resolved to the items
+ * they name.
  */
 export function toCallerTurn(
 	body: CreateResponseRequest,
@@ -180,7 +196,16 @@ export function toCallerTurn(
 						field: 'model'
 					}
 				}
-			: { kind: 'new', create: { context: body.context ?? null } },
+			: {
+					kind: 'waiting-for',
+					calls: (context) =>
+						answeredCallsAtEnd(inputFor(context), context.serverTools).map((part) => ({
+							toolCallId: part.toolCallId,
+							toolName: part.type.slice('tool-'.length),
+							input: part.input
+						})),
+					create: { context: body.context ?? null }
+				},
 		busy: {
 			code: 'conflict',
 			message: 'The response you continue is still answering. Wait for it, or cancel it.',
@@ -193,6 +218,10 @@ export function toCallerTurn(
 		},
 		files: { field: 'input' },
 		seed: (context): CallerSeed => {
+			if (!previous && context.stored) {
+				const answers = answeredCallsAtEnd(inputFor(context), context.serverTools);
+				return { messages: [], ask: { type: 'answers', answers: answers.map(({ toolCallId, output }) => ({ toolCallId, output })) } };
+			}
 			const plan = planInput(inputFor(context), previous !== null, context.stored ?? []);
 			assertFileCount(countFileParts(plan.messages.flatMap((message) => message.parts)), 'input');
 			const all = plan.ask.type === 'message' ? [...plan.messages, { role: 'user' as const, parts: plan.ask.parts }] : plan.messages;
