@@ -310,11 +310,18 @@ describe('POST /v1/responses', () => {
 		expect(stored.at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' });
 	});
 
-	it('deletes a response: it is then not found', async () => {
-		const created = await alice.responses.create({ model: 'assistant', input: 'Forget me' });
-		await alice.responses.delete(created.id);
-		const error = await alice.responses.retrieve(created.id).catch((caught: unknown) => caught);
+	it('deletes a response: it is then not found, and its task goes with the last response', async () => {
+		const first = await createWithTask(alice, { model: 'assistant', input: 'Forget me' });
+		const second = await alice.responses.create({ model: 'assistant', input: 'And me', previous_response_id: first.response.id });
+		await alice.responses.delete(first.response.id);
+		const error = await alice.responses.retrieve(first.response.id).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+		expect(await findTask(db, first.taskId)).toBeDefined();
+		expect((await alice.responses.retrieve(second.id)).status).toBe('completed');
+		await alice.responses.delete(second.id);
+		expect(await findTask(db, first.taskId)).toBeUndefined();
+		const again = await alice.responses.delete(second.id).catch((caught: unknown) => caught);
+		expect(again).toBeInstanceOf(OpenAI.NotFoundError);
 	});
 
 	it('lists a response’s input items, newest first, a page at a time', async () => {
@@ -603,10 +610,10 @@ describe('the AI SDK’s default OpenAI provider', () => {
 });
 
 /**
- * `tool_choice` is honoured by the runtime (the turn's settings): these need the runtime to apply
- * them and the offline model to honour them.
+ * `tool_choice`, `max_output_tokens` and `text.format` are the turn's settings, which the runtime
+ * applies and the offline model honours.
  */
-describe('tool_choice', () => {
+describe('turn settings', () => {
 	it('none: the model calls no tool', async () => {
 		const response = await alice.responses.create({
 			model: 'tool-demo',
@@ -626,6 +633,26 @@ describe('tool_choice', () => {
 		});
 		expect(response.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'get_weather' });
 		expect(response.output.some((item) => item.type === 'mcp_call')).toBe(false);
+	});
+
+	it('max_output_tokens cuts the answer: the response is incomplete', async () => {
+		const response = await alice.responses.create({ model: 'assistant', input: 'Tell me a long answer', max_output_tokens: 16 });
+		expect(response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, max_output_tokens: 16 });
+	});
+
+	it('a json_schema text format: the answer is JSON of that schema', async () => {
+		const response = await alice.responses.create({
+			model: 'assistant',
+			input: 'Give me a city',
+			text: {
+				format: {
+					type: 'json_schema',
+					name: 'city',
+					schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false }
+				}
+			}
+		});
+		expect(JSON.parse(response.output_text)).toMatchObject({ name: expect.any(String) });
 	});
 
 	it('refuses a named function that is none of the turn’s tools', async () => {
