@@ -169,6 +169,7 @@ describe('POST /v1/responses', () => {
 		expect(response).toMatchObject({ status: 'completed', model: 'assistant', metadata: { ticket: '42' }, error: null, store: true });
 		expect(response.output_text).toContain('You said: "Hello from the SDK"');
 		expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+		expect(response.text).toEqual({ format: { type: 'text' } });
 		expect(response.usage?.output_tokens).toBeGreaterThan(0);
 		const stored = await listMessages(db, taskId);
 		expect(stored.map((message) => message.role)).toEqual(['user', 'assistant']);
@@ -652,6 +653,7 @@ describe('turn settings', () => {
 				}
 			}
 		});
+		expect(response.text?.format).toMatchObject({ type: 'json_schema', name: 'city' });
 		expect(JSON.parse(response.output_text)).toMatchObject({ name: expect.any(String) });
 	});
 

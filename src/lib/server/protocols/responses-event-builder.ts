@@ -103,7 +103,7 @@ export interface ResponsesResponse {
 	completed_at?: number | null;
 	previous_response_id?: string | null;
 	store?: boolean;
-	text?: { format: { type: 'text' } };
+	text?: { format: ResponsesTextFormat };
 	truncation?: 'disabled';
 	reasoning?: null;
 	user?: null;
@@ -121,6 +121,12 @@ export interface ResponsesResponse {
 /** A response object with every field the Open Responses specification requires. */
 export type FullResponsesResponse = Required<ResponsesResponse>;
 
+/** The form of a response's text, as the caller asked for it. */
+export type ResponsesTextFormat =
+	| { type: 'text' }
+	| { type: 'json_object' }
+	| { type: 'json_schema'; name: string; schema: Record<string, unknown>; description?: string; strict: boolean | null };
+
 /** What the caller asked for, as a Responses face echoes it on its response. */
 export interface ResponsesRequestEcho {
 	/** The agent's slug, as the caller sent it in `model`. */
@@ -135,6 +141,8 @@ export interface ResponsesRequestEcho {
 	max_output_tokens: number | null;
 	previous_response_id: string | null;
 	store: boolean;
+	/** The form of the answer's text (plain text when not given). */
+	text?: ResponsesTextFormat;
 }
 
 /**
@@ -186,7 +194,7 @@ export function newFullResponse(face: ResponsesFaceOptions, createdAt: number): 
 		top_logprobs: 0,
 		tool_choice: request.tool_choice,
 		tools: request.tools,
-		text: { format: { type: 'text' } },
+		text: { format: request.text ?? { type: 'text' } },
 		truncation: 'disabled',
 		reasoning: null,
 		user: null,

@@ -121,7 +121,12 @@ const responseSchema = z
 		top_logprobs: z.number().int(),
 		max_output_tokens: z.number().int().nullable(),
 		max_tool_calls: z.null(),
-		text: z.object({ format: z.object({ type: z.literal('text') }) }),
+		text: z.object({
+			format: z
+				.object({ type: z.enum(['text', 'json_object', 'json_schema']) })
+				.loose()
+				.meta({ description: 'As asked for in the request’s `text.format`; `text` by default.' })
+		}),
 		truncation: z.literal('disabled'),
 		reasoning: z.null(),
 		user: z.null(),

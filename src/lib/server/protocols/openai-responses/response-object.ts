@@ -7,6 +7,7 @@ import {
 	type ResponsesFaceOptions,
 	type ResponsesRequestEcho,
 	type ResponsesStreamEvent,
+	type ResponsesTextFormat,
 	type ResponsesUsage
 } from '../responses-event-builder';
 import type { CreateResponseRequest } from './request';
@@ -86,8 +87,25 @@ export function toRequestEcho(body: CreateResponseRequest): ResponsesRequestEcho
 		})),
 		max_output_tokens: body.max_output_tokens ?? null,
 		previous_response_id: body.previous_response_id ?? null,
-		store: body.store ?? true
+		store: body.store ?? true,
+		text: textFormatOf(body)
 	};
+}
+
+/** `text.format` as a response echoes it: plain text unless JSON was asked for. */
+function textFormatOf(body: CreateResponseRequest): ResponsesTextFormat {
+	const format = body.text?.format;
+	if (format?.type === 'json_object') return { type: 'json_object' };
+	if (format?.type === 'json_schema') {
+		return {
+			type: 'json_schema',
+			name: format.name,
+			schema: format.schema,
+			...(format.description ? { description: format.description } : {}),
+			strict: format.strict ?? null
+		};
+	}
+	return { type: 'text' };
 }
 
 /**
