@@ -5,7 +5,7 @@ import { onCallerGone } from '$lib/server/protocols/openai/caller-gone';
 import { TASK_ID_HEADER } from '$lib/server/protocols/openai/response';
 import { waitingEvents } from '$lib/server/protocols/openai/waiting-events';
 import { responsesErrorResponse } from '$lib/server/protocols/openai-responses/errors';
-import { referencedIds, resolveItemReferences } from '$lib/server/protocols/openai-responses/item-references';
+import { referencedIds, resolveWithPositions } from '$lib/server/protocols/openai-responses/item-references';
 import { priorHostedCalls } from '$lib/server/protocols/openai-responses/live';
 import { checkResponsesInput, createResponseRequestSchema } from '$lib/server/protocols/openai-responses/request';
 import { newResponseId, responseContext, toRequestEcho, toResponseObject } from '$lib/server/protocols/openai-responses/response-object';
@@ -39,8 +39,8 @@ export const POST: RequestHandler = async (event) => {
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 		checkResponsesInput(body, config);
 		const previous = body.previous_response_id ? await getOwnResponse(db, viewer, body.previous_response_id, 'previous_response_id') : null;
-		const items = resolveItemReferences(body.input, await findOwnItems(db, viewer, referencedIds(body.input)));
-		const face = toCallerTurn(body, items, viewer, previous);
+		const { items, positions } = resolveWithPositions(body.input, await findOwnItems(db, viewer, referencedIds(body.input)));
+		const face = toCallerTurn(body, items, viewer, previous, positions);
 		const turn = await startCallerTurn({ db, config }, face.turn);
 
 		const store = body.store !== false;

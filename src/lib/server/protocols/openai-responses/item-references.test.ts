@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createResponseRequestSchema } from './request';
-import { referencedIds, resolveItemReferences } from './item-references';
+import { referencedIds, resolveItemReferences, resolveWithPositions } from './item-references';
+import { toInputMessages } from './to-input-messages';
 
 const input = createResponseRequestSchema.parse({
 	model: 'assistant',
@@ -33,5 +34,19 @@ describe('item references', () => {
 
 	it('refuses an id that is none of the caller’s stored items, naming it', () => {
 		expect(() => resolveItemReferences(input, new Map())).toThrowError(expect.objectContaining({ field: 'input.0.id', code: 'not_found' }));
+	});
+
+	it('keeps where each item was in the request, for errors about items after a reference', () => {
+		const request = createResponseRequestSchema.parse({
+			model: 'assistant',
+			input: [
+				{ type: 'item_reference', id: 'mcp_1' },
+				{ type: 'function_call', call_id: 'c', name: 'get_weather', arguments: '{}' }
+			]
+		}).input;
+		const found = new Map([['mcp_1', { id: 'mcp_1', type: 'mcp_call', name: 'calculator', arguments: '{}', output: '5' }]]);
+		const { items, positions } = resolveWithPositions(request, found);
+		expect(positions).toEqual([0, 0, 1]);
+		expect(() => toInputMessages(items, { positions })).toThrowError(expect.objectContaining({ field: 'input.1' }));
 	});
 });

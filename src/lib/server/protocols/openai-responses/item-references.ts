@@ -48,12 +48,29 @@ export function resolveItemReferences(
 	items: readonly ResponsesInputItem[],
 	found: ReadonlyMap<string, Record<string, unknown>>
 ): ResponsesInputItem[] {
-	return items.flatMap((item, index) => {
-		if (item.type !== 'item_reference') return [item];
-		const stored = found.get(item.id);
-		if (!stored) {
-			throw new AppError('not_found', `No item "${item.id}" is in a stored response of yours.`, { field: `input.${index}.id` });
+	return resolveWithPositions(items, found).items;
+}
+
+/** {@link resolveItemReferences}, with where each resulting item was in the request (for errors). */
+export function resolveWithPositions(
+	items: readonly ResponsesInputItem[],
+	found: ReadonlyMap<string, Record<string, unknown>>
+): { items: ResponsesInputItem[]; positions: number[] } {
+	const resolved: ResponsesInputItem[] = [];
+	const positions: number[] = [];
+	items.forEach((item, index) => {
+		let added: ResponsesInputItem[] = [item];
+		if (item.type === 'item_reference') {
+			const stored = found.get(item.id);
+			if (!stored) {
+				throw new AppError('not_found', `No item "${item.id}" is in a stored response of yours.`, { field: `input.${index}.id` });
+			}
+			added = storedItemAsInput(stored);
 		}
-		return storedItemAsInput(stored);
+		for (const one of added) {
+			resolved.push(one);
+			positions.push(index);
+		}
 	});
+	return { items: resolved, positions };
 }

@@ -176,11 +176,12 @@ export function toCallerTurn(
 	body: CreateResponseRequest,
 	items: readonly ResponsesInputItem[],
 	viewer: Viewer,
-	previous: PreviousResponse | null
+	previous: PreviousResponse | null,
+	positions?: readonly number[]
 ): ResponsesTurn {
 	let known: ToolContext | undefined;
 	let normalized: NormalizedInput | undefined;
-	const inputFor = (context: ToolContext) => (normalized ??= toInputMessages(items, { serverTools: context.serverTools }));
+	const inputFor = (context: ToolContext) => (normalized ??= toInputMessages(items, { serverTools: context.serverTools, positions }));
 	const turn: CallerTurn = {
 		viewer,
 		agent: { kind: 'named', id: body.model, field: 'model' },
