@@ -226,6 +226,12 @@ describe('POST /v1/responses', () => {
 		expect(next.response.previous_response_id).toBe(first.response.id);
 		expect(next.response.output_text).toContain('And now?');
 		expect(await listMessages(db, first.taskId)).toHaveLength(6);
+		// The conversation has gone on past the first response: it forks nowhere.
+		const fork = await alice.responses
+			.create({ model: 'assistant', input: 'Back then', previous_response_id: first.response.id })
+			.catch((caught: unknown) => caught);
+		expect(fork).toBeInstanceOf(OpenAI.ConflictError);
+		expect(fork).toMatchObject({ status: 409, param: 'previous_response_id' });
 	});
 
 	it('streams the specification’s events, in order, and the SDK’s final response matches the stored one', async () => {

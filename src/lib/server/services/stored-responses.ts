@@ -24,7 +24,9 @@ import type { Viewer } from './viewer';
  * error — and its input and output items by id, for `input_items` and for `item_reference` items
  * of later requests. A caller reaches a response through its task: only the task's owner does.
  *
- * `store: false` keeps no row, and a task made by such a request is deleted once its run ends.
+ * Only the latest response of a conversation can be continued (the task does not fork).
+ * `store: false` keeps no row, and a task made by such a request is deleted once its run ends;
+ * with `previous_response_id`, its turn stays in the stored task it continued.
  * Deleting a response removes its row; the task goes with its last response.
  */
 
@@ -118,6 +120,20 @@ export async function getOwnResponse(db: Db, viewer: Viewer, id: string, field?:
 		throw new AppError('not_found', `No response "${id}" was found.`, field ? { field } : {});
 	}
 	return row.response;
+}
+
+/**
+ * A response of the viewer's that a new one may continue (`previous_response_id`): `not_found`
+ * as {@link getOwnResponse}, and `conflict` when its conversation has gone on past it (a later
+ * response, or a message from the chat, follows its answer): the conversation forks nowhere.
+ */
+export async function getContinuableResponse(db: Db, viewer: Viewer, id: string, field: string): Promise<StoredResponse> {
+	const row = await getOwnResponse(db, viewer, id, field);
+	const task = await findTask(db, row.taskId);
+	if (task?.activeLeafId !== row.messageId) {
+		throw new AppError('conflict', `The conversation of "${id}" has gone on since: continue from its latest response.`, { field });
+	}
+	return row;
 }
 
 /**

@@ -15,7 +15,7 @@ import { newFullResponse } from '$lib/server/protocols/responses-event-builder';
 import {
 	findOwnItems,
 	finishResponse,
-	getOwnResponse,
+	getContinuableResponse,
 	removeResponseTask,
 	saveResponse,
 	trackLiveResponse,
@@ -38,7 +38,9 @@ export const POST: RequestHandler = async (event) => {
 		const body = await readJson(event.request, createResponseRequestSchema);
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 		checkResponsesInput(body, config);
-		const previous = body.previous_response_id ? await getOwnResponse(db, viewer, body.previous_response_id, 'previous_response_id') : null;
+		const previous = body.previous_response_id
+			? await getContinuableResponse(db, viewer, body.previous_response_id, 'previous_response_id')
+			: null;
 		const { items, positions } = resolveWithPositions(body.input, await findOwnItems(db, viewer, referencedIds(body.input)));
 		const face = toCallerTurn(body, items, viewer, previous, positions);
 		const turn = await startCallerTurn({ db, config }, face.turn);
