@@ -411,6 +411,45 @@ export const appMeta = sqliteTable('app_meta', {
 	value: text('value').notNull()
 });
 
+/**
+ * A response of the Responses face (`/v1/responses`): one turn of a task, as the caller asked
+ * for it. Its output lives in the task's messages; the row keeps what the face shows of it — the
+ * request it echoes and, once its run has ended, the response object — so that it can be read,
+ * continued (`previous_response_id`) and referenced (`item_reference`) later.
+ */
+export const responses = sqliteTable(
+	'responses',
+	{
+		/** `resp_…`. */
+		id: text('id').primaryKey(),
+		taskId: text('task_id')
+			.notNull()
+			.references(() => tasks.id, { onDelete: 'cascade' }),
+		/** The assistant message the response's output was written to. */
+		messageId: text('message_id').notNull(),
+		/** The response object: as it started, then as it ended. */
+		body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+		...timestamps
+	},
+	(table) => [index('responses_task_idx').on(table.taskId)]
+);
+
+/** An input or output item of a response, by its id (an id a caller sent may repeat across responses). */
+export const responseItems = sqliteTable(
+	'response_items',
+	{
+		responseId: text('response_id')
+			.notNull()
+			.references(() => responses.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['input', 'output'] }).notNull(),
+		/** Order within its kind, from 0. */
+		position: integer('position').notNull(),
+		itemId: text('item_id').notNull(),
+		item: text('item', { mode: 'json' }).$type<Record<string, unknown>>().notNull()
+	},
+	(table) => [primaryKey({ columns: [table.responseId, table.kind, table.position] }), index('response_items_item_idx').on(table.itemId)]
+);
+
 export type User = typeof users.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type Tool = typeof tools.$inferSelect;

@@ -3,6 +3,7 @@ import { version } from '../../version';
 import { agentApiPaths } from '../protocols/agent-api/openapi';
 import { assistantTransportPaths } from '../protocols/assistant-transport/openapi';
 import { openAIPaths } from '../protocols/openai/openapi';
+import { openResponsesPaths } from '../protocols/openai-responses/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
@@ -14,6 +15,7 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	agentApiPaths,
 	assistantTransportPaths,
 	openAIPaths,
+	openResponsesPaths,
 	teamTasksPaths,
 	filesPaths,
 	sharePaths

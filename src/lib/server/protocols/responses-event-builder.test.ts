@@ -410,6 +410,51 @@ describe('ResponsesEventBuilder for the Responses face', () => {
 		expect(events.map((event) => event.sequence_number)).toStrictEqual(events.map((_event, index) => index));
 	});
 
+	it('shows a hosted tool’s call once, with its result, as an mcp_call item', () => {
+		let next = 0;
+		const responses = new ResponsesEventBuilder({
+			makeId: (prefix) => `${prefix}_${++next}`,
+			now: () => NOW,
+			face: { id: 'resp_face', request, hostedTools: new Set(['now', 'delete_file']) }
+		});
+		const events = [
+			runStart,
+			{ type: 'step-start' },
+			{ type: 'tool-call-start', toolCallId: 'call_s', toolName: 'now' },
+			{ type: 'tool-call-delta', toolCallId: 'call_s', inputTextDelta: '{}' },
+			...serverToolStep.slice(1),
+			{ type: 'run-end', reason: 'completed', usage }
+		].flatMap((event) => responses.push(event as RunEvent));
+		const added = events.filter((event) => event.type === 'response.output_item.added');
+		expect(added.map((event) => ('item' in event ? event.item.type : null))).toStrictEqual(['mcp_call']);
+		expect(responses.response()?.output).toStrictEqual([
+			{
+				id: 'mcp_1',
+				type: 'mcp_call',
+				server_label: 'parley',
+				name: 'now',
+				arguments: '{}',
+				output: '{"time":"noon"}',
+				error: null,
+				status: 'completed',
+				approval_request_id: null
+			}
+		]);
+		// An approved call of the answer continued runs at the start of the next response.
+		const continued = new ResponsesEventBuilder({
+			face: {
+				id: 'resp_next',
+				request,
+				hostedTools: new Set(['delete_file']),
+				priorCalls: [{ toolCallId: 'call_a', name: 'delete_file', arguments: '{"path":"a"}', approvalId: 'approval_1' }]
+			}
+		});
+		for (const event of [runStart, { type: 'tool-denied', toolCallId: 'call_a' }] as RunEvent[]) continued.push(event);
+		expect(continued.response()?.output).toMatchObject([
+			{ type: 'mcp_call', name: 'delete_file', status: 'failed', error: 'The call was not approved.', approval_request_id: 'approval_1' }
+		]);
+	});
+
 	it('shows a call waiting for approval as an approval request item', () => {
 		const events = faceEventsOf([
 			runStart,

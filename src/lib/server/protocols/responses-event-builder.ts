@@ -33,7 +33,22 @@ export type ResponsesOutputItem =
 	/** The result of a call the server ran (the agent's own tools; Responses face only). */
 	| { id: string; type: 'function_call_output'; call_id: string; output: string; status: ResponsesItemStatus }
 	/** A call of the agent's tool that waits for the caller's approval (Responses face only). */
-	| { id: string; type: 'mcp_approval_request'; name: string; arguments: string; server_label: string };
+	| { id: string; type: 'mcp_approval_request'; name: string; arguments: string; server_label: string }
+	/**
+	 * A call of one of the agent's own tools, run on the server, with its result (Responses face
+	 * with `hostedTools` only): the agent's tools show as a hosted tool server named `parley`.
+	 */
+	| {
+			id: string;
+			type: 'mcp_call';
+			server_label: string;
+			name: string;
+			arguments: string;
+			output: string | null;
+			error: string | null;
+			status: 'completed' | 'failed';
+			approval_request_id: string | null;
+	  };
 
 type MessageItem = Extract<ResponsesOutputItem, { type: 'message' }>;
 type FunctionCallItem = Extract<ResponsesOutputItem, { type: 'function_call' }>;
@@ -88,7 +103,7 @@ export interface ResponsesResponse {
 	completed_at?: number | null;
 	previous_response_id?: string | null;
 	store?: boolean;
-	text?: { format: { type: 'text' } };
+	text?: { format: ResponsesTextFormat };
 	truncation?: 'disabled';
 	reasoning?: null;
 	user?: null;
@@ -106,6 +121,12 @@ export interface ResponsesResponse {
 /** A response object with every field the Open Responses specification requires. */
 export type FullResponsesResponse = Required<ResponsesResponse>;
 
+/** The form of a response's text, as the caller asked for it. */
+export type ResponsesTextFormat =
+	| { type: 'text' }
+	| { type: 'json_object' }
+	| { type: 'json_schema'; name: string; schema: Record<string, unknown>; description?: string; strict: boolean | null };
+
 /** What the caller asked for, as a Responses face echoes it on its response. */
 export interface ResponsesRequestEcho {
 	/** The agent's slug, as the caller sent it in `model`. */
@@ -120,6 +141,8 @@ export interface ResponsesRequestEcho {
 	max_output_tokens: number | null;
 	previous_response_id: string | null;
 	store: boolean;
+	/** The form of the answer's text (plain text when not given). */
+	text?: ResponsesTextFormat;
 }
 
 /**
@@ -130,7 +153,21 @@ export interface ResponsesFaceOptions {
 	/** The response's id, `resp_…`. */
 	id: string;
 	request: ResponsesRequestEcho;
+	/**
+	 * The tools the server runs (the agent's own): their calls are not streamed as `function_call`
+	 * items; each shows once it has a result, as one `mcp_call` item (`server_label: "parley"`).
+	 * Without it, such a call is a `function_call` item followed by a `function_call_output` item.
+	 */
+	hostedTools?: ReadonlySet<string>;
+	/**
+	 * Calls made before this response (in the answer it continues), whose results it may show:
+	 * an approved call runs at the start of the next response.
+	 */
+	priorCalls?: readonly { toolCallId: string; name: string; arguments: string; approvalId?: string }[];
 }
+
+/** The server label of the agent's own tools, shown as a hosted tool server. */
+export const HOSTED_SERVER_LABEL = 'parley';
 
 /** A response object as the Responses face starts it: every required field, no output yet. */
 export function newFullResponse(face: ResponsesFaceOptions, createdAt: number): FullResponsesResponse {
@@ -157,7 +194,7 @@ export function newFullResponse(face: ResponsesFaceOptions, createdAt: number): 
 		top_logprobs: 0,
 		tool_choice: request.tool_choice,
 		tools: request.tools,
-		text: { format: { type: 'text' } },
+		text: { format: request.text ?? { type: 'text' } },
 		truncation: 'disabled',
 		reasoning: null,
 		user: null,
@@ -284,12 +321,23 @@ export class ResponsesEventBuilder {
 	/** The usage of the steps so far (face only: its response covers the whole run). */
 	private stepUsage: RunUsage = { inputTokens: 0, outputTokens: 0 };
 	/** The name and arguments of each ready call, for the approval requests and results that follow (face only). */
-	private readyCalls = new Map<string, { name: string; arguments: string }>();
+	private readyCalls = new Map<string, { name: string; arguments: string; approvalId?: string }>();
+	/** The calls of hosted tools (face with `hostedTools` only): shown once they have a result. */
+	private readonly hostedCalls = new Set<string>();
 
 	constructor(options: ResponsesEventBuilderOptions = {}) {
 		this.makeId = options.makeId ?? ((prefix) => `${prefix}_${newId()}`);
 		this.now = options.now ?? Date.now;
 		this.face = options.face;
+		for (const call of this.face?.priorCalls ?? []) {
+			this.readyCalls.set(call.toolCallId, { name: call.name, arguments: call.arguments, approvalId: call.approvalId });
+			if (this.face?.hostedTools?.has(call.name)) this.hostedCalls.add(call.toolCallId);
+		}
+	}
+
+	/** Whether a call of this tool is a hosted one (face with `hostedTools` only). */
+	private isHosted(toolName: string): boolean {
+		return this.face?.hostedTools?.has(toolName) === true;
 	}
 
 	/** The Responses face's response as it stands (a copy), or null before it starts or without a face. */
@@ -369,6 +417,10 @@ export class ResponsesEventBuilder {
 					];
 				});
 			case 'tool-call-start':
+				if (this.isHosted(event.toolName)) {
+					this.hostedCalls.add(event.toolCallId);
+					return this.open || this.faceResponse ? [] : this.start();
+				}
 				return this.startCall(event.toolCallId, event.toolName);
 			case 'tool-call-delta':
 				return this.withItem('calls', event.toolCallId, 'function_call', (item, output_index) => {
@@ -377,6 +429,11 @@ export class ResponsesEventBuilder {
 				});
 			case 'tool-call-ready':
 			case 'tool-call-invalid': {
+				if (this.isHosted(event.toolName)) {
+					this.hostedCalls.add(event.toolCallId);
+					this.readyCalls.set(event.toolCallId, { name: event.toolName, arguments: toolCallArguments(event.input) });
+					return [];
+				}
 				const started = this.open?.calls.has(event.toolCallId) ? [] : this.startCall(event.toolCallId, event.toolName);
 				return [
 					...started,
@@ -401,20 +458,21 @@ export class ResponsesEventBuilder {
 			case 'tool-approval-request': {
 				const call = this.face && this.readyCalls.get(event.toolCallId);
 				if (!call) return [];
+				call.approvalId = event.approvalId;
 				return this.addWholeItem({
 					id: event.approvalId,
 					type: 'mcp_approval_request',
 					name: call.name,
 					arguments: call.arguments,
-					server_label: 'parley'
+					server_label: HOSTED_SERVER_LABEL
 				});
 			}
 			case 'tool-output':
 				return this.callOutput(event.toolCallId, typeof event.output === 'string' ? event.output : toolCallArguments(event.output));
 			case 'tool-error':
-				return this.callOutput(event.toolCallId, event.errorText);
+				return this.callOutput(event.toolCallId, event.errorText, true);
 			case 'tool-denied':
-				return this.callOutput(event.toolCallId, DENIED_OUTPUT);
+				return this.callOutput(event.toolCallId, DENIED_OUTPUT, true);
 			case 'input-required':
 			case 'widget':
 				return [];
@@ -552,9 +610,26 @@ export class ResponsesEventBuilder {
 		];
 	}
 
-	/** The result of a call the server ran, as a `function_call_output` item (face only). */
-	private callOutput(toolCallId: string, output: string): ResponsesStreamEventBody[] {
-		if (!this.face || !this.readyCalls.has(toolCallId)) return [];
+	/**
+	 * The result of a call the server ran (face only): one `mcp_call` item for a hosted tool, else a
+	 * `function_call_output` item after its call.
+	 */
+	private callOutput(toolCallId: string, output: string, failed = false): ResponsesStreamEventBody[] {
+		const call = this.readyCalls.get(toolCallId);
+		if (!this.face || !call) return [];
+		if (this.hostedCalls.has(toolCallId)) {
+			return this.addWholeItem({
+				id: this.makeId('mcp'),
+				type: 'mcp_call',
+				server_label: HOSTED_SERVER_LABEL,
+				name: call.name,
+				arguments: call.arguments,
+				output: failed ? null : output,
+				error: failed ? output : null,
+				status: failed ? 'failed' : 'completed',
+				approval_request_id: call.approvalId ?? null
+			});
+		}
 		return this.addWholeItem({
 			id: this.makeId('fco'),
 			type: 'function_call_output',

@@ -51,8 +51,21 @@ const outputItemSchema = z
 			status: itemStatus
 		}),
 		z
-			.object({ type: z.literal('function_call_output'), id: z.string(), call_id: z.string(), output: z.string(), status: itemStatus })
-			.meta({ description: 'The result of a call of one of the agent’s own tools, which ran on the server.' }),
+			.object({
+				type: z.literal('mcp_call'),
+				id: z.string(),
+				server_label: z.literal('parley'),
+				name: z.string(),
+				arguments: z.string(),
+				output: z.string().nullable(),
+				error: z.string().nullable(),
+				status: z.enum(['completed', 'failed']),
+				approval_request_id: z.string().nullable()
+			})
+			.meta({
+				description:
+					'A call of one of the agent’s own tools, which ran on the server (a hosted tool server named `parley`), with its result or error.'
+			}),
 		z
 			.object({
 				type: z.literal('mcp_approval_request'),
@@ -108,7 +121,12 @@ const responseSchema = z
 		top_logprobs: z.number().int(),
 		max_output_tokens: z.number().int().nullable(),
 		max_tool_calls: z.null(),
-		text: z.object({ format: z.object({ type: z.literal('text') }) }),
+		text: z.object({
+			format: z
+				.object({ type: z.enum(['text', 'json_object', 'json_schema']) })
+				.loose()
+				.meta({ description: 'As asked for in the request’s `text.format`; `text` by default.' })
+		}),
 		truncation: z.literal('disabled'),
 		reasoning: z.null(),
 		user: z.null(),
@@ -163,7 +181,7 @@ export const openResponsesPaths: ZodOpenApiPathsObject = {
 			summary: 'Create a response with an agent (streamed or not)',
 			description: [
 				'Works with the official `openai` SDK (`client.responses.create`) and the AI SDK’s default OpenAI provider given `baseURL: <host>/v1`. `model` is the agent.',
-				'`tools` are run by the caller: their calls come back as `function_call` output items; send their results as `function_call_output` items with `previous_response_id`. The agent’s own tools run on the server and appear as `function_call` and `function_call_output` items; those that need approval wait with an `mcp_approval_request` item.',
+				'`tools` are run by the caller: their calls come back as `function_call` output items; send their results as `function_call_output` items with `previous_response_id`. The agent’s own tools run on the server and appear as `mcp_call` items (`server_label: "parley"`) with their results; those that need approval wait with an `mcp_approval_request` item, answered by an `mcp_approval_response` item with `previous_response_id`. `store: false` keeps nothing readable afterwards. `item_reference` items name items of your stored responses.',
 				'With `stream: true` the answer is server-sent events, each named by its type, ending with `data: [DONE]`.'
 			].join('\n\n'),
 			security: keyOrAnonymous,
@@ -185,19 +203,23 @@ export const openResponsesPaths: ZodOpenApiPathsObject = {
 			security: keyOrAnonymous,
 			requestParams: {
 				path: z.object({ response_id: responseIdParameter }),
-				query: z.object({ stream: z.enum(['true', 'false']).optional() })
+				query: z.object({
+					stream: z.enum(['true', 'false']).optional(),
+					starting_after: z.string().optional().meta({ description: 'With `stream=true`: only events after this sequence number.' })
+				})
 			},
 			responses: {
 				'200': {
 					description: 'The response.',
 					content: { 'application/json': { schema: responseSchema }, 'text/event-stream': { schema: streamEventSchema } }
 				},
-				...errorResponses(401, 404)
+				...errorResponses(400, 401, 404)
 			}
 		},
 		delete: {
 			tags,
 			summary: 'Delete a stored response',
+			description: 'Stops it when running; its task goes with the last response of the conversation.',
 			security: keyOrAnonymous,
 			requestParams: { path: z.object({ response_id: responseIdParameter }) },
 			responses: {
@@ -205,7 +227,7 @@ export const openResponsesPaths: ZodOpenApiPathsObject = {
 					description: 'Deleted.',
 					content: {
 						'application/json': {
-							schema: z.object({ id: z.string(), object: z.literal('response'), deleted: z.literal(true) })
+							schema: z.object({ id: z.string(), object: z.literal('response.deleted'), deleted: z.literal(true) })
 						}
 					}
 				},
@@ -236,7 +258,8 @@ export const openResponsesPaths: ZodOpenApiPathsObject = {
 		post: {
 			tags,
 			summary: 'Cancel a running response',
-			description: 'Stops it; its partial output is kept and its status becomes `cancelled`.',
+			description:
+				'Stops it; its partial output is kept and its status becomes `cancelled`. A response that has ended comes back as it is.',
 			security: keyOrAnonymous,
 			requestParams: { path: z.object({ response_id: responseIdParameter }) },
 			responses: {

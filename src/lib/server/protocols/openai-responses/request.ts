@@ -184,9 +184,29 @@ const toolChoice = z.union([
 /** `tool_choice`, validated. */
 export type ResponsesToolChoiceParam = z.infer<typeof toolChoice>;
 
+/** The form of the answer's text: plain text, any JSON object, or JSON matching a schema. */
+const textFormat = z.discriminatedUnion(
+	'type',
+	[
+		z.looseObject({ type: z.literal('text') }),
+		z.looseObject({ type: z.literal('json_object') }),
+		z.looseObject({
+			type: z.literal('json_schema'),
+			name: z.string().min(1).max(64),
+			schema: z.record(z.string(), z.unknown()),
+			description: z.string().max(10_000).nullish(),
+			strict: z.boolean().nullish()
+		})
+	],
+	{ error: 'A text format has the type "text", "json_object" or "json_schema".' }
+);
+
+/** `text.format`, validated. */
+export type ResponsesTextFormat = z.infer<typeof textFormat>;
+
 /**
  * The body of `POST /v1/responses`. Other parameters of OpenAI's API (`include`, `reasoning`,
- * `text`, `truncation`, `user`, `service_tier`, `prompt_cache_key`, `top_logprobs`, …) are
+ * `truncation`, `user`, `service_tier`, `prompt_cache_key`, `top_logprobs`, …) are
  * accepted and ignored: the agent's own settings apply.
  */
 export const createResponseRequestSchema = z
@@ -212,6 +232,10 @@ export const createResponseRequestSchema = z
 			.nullish()
 			.meta({ description: 'Tools the caller runs: their calls come back as `function_call` output items.' }),
 		tool_choice: toolChoice.nullish(),
+		text: z
+			.looseObject({ format: textFormat.nullish() })
+			.nullish()
+			.meta({ description: 'The answer’s form: `{"format": {"type": "json_schema", "name", "schema"}}` asks for JSON.' }),
 		parallel_tool_calls: z.boolean().nullish(),
 		max_output_tokens: z.number().int().min(1).nullish(),
 		temperature: z.number().min(0).max(2).nullish(),

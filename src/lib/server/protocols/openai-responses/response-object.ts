@@ -4,8 +4,10 @@ import {
 	ResponsesEventBuilder,
 	type FullResponsesResponse,
 	type ResponsesEventBuilderOptions,
+	type ResponsesFaceOptions,
 	type ResponsesRequestEcho,
 	type ResponsesStreamEvent,
+	type ResponsesTextFormat,
 	type ResponsesUsage
 } from '../responses-event-builder';
 import type { CreateResponseRequest } from './request';
@@ -30,7 +32,8 @@ type WithFaceResponse<E> = E extends { response: unknown } ? Omit<E, 'response'>
 export type OpenResponsesStreamEvent = WithFaceResponse<Exclude<ResponsesStreamEvent, { type: 'error' }>>;
 
 /** What the face knows of a response before its run: its id and the request it echoes. */
-export interface OpenResponsesContext extends Pick<ResponsesEventBuilderOptions, 'makeId' | 'now'> {
+export interface OpenResponsesContext
+	extends Pick<ResponsesEventBuilderOptions, 'makeId' | 'now'>, Pick<ResponsesFaceOptions, 'hostedTools' | 'priorCalls'> {
 	id: string;
 	request: ResponsesRequestEcho;
 }
@@ -38,6 +41,28 @@ export interface OpenResponsesContext extends Pick<ResponsesEventBuilderOptions,
 /** A new response id, `resp_…`. */
 export function newResponseId(): string {
 	return `resp_${newId()}`;
+}
+
+/**
+ * The context of a response's builders: the same ids for the same run events in every builder
+ * (the stream, the stored object and a replay all name an item alike, so that a caller's
+ * `item_reference` finds it), and the response's creation time fixed.
+ */
+export function responseContext(
+	input: Pick<OpenResponsesContext, 'id' | 'request' | 'hostedTools' | 'priorCalls'> & { createdAt: number }
+): OpenResponsesContext {
+	const base = input.id.replace(/^resp_/, '');
+	let next = 0;
+	let started = false;
+	return {
+		...input,
+		makeId: (prefix) => `${prefix}_${base}${(next++).toString(36)}`,
+		now: () => {
+			if (started) return Date.now();
+			started = true;
+			return input.createdAt;
+		}
+	};
 }
 
 /**
@@ -62,8 +87,25 @@ export function toRequestEcho(body: CreateResponseRequest): ResponsesRequestEcho
 		})),
 		max_output_tokens: body.max_output_tokens ?? null,
 		previous_response_id: body.previous_response_id ?? null,
-		store: body.store ?? true
+		store: body.store ?? true,
+		text: textFormatOf(body)
 	};
+}
+
+/** `text.format` as a response echoes it: plain text unless JSON was asked for. */
+function textFormatOf(body: CreateResponseRequest): ResponsesTextFormat {
+	const format = body.text?.format;
+	if (format?.type === 'json_object') return { type: 'json_object' };
+	if (format?.type === 'json_schema') {
+		return {
+			type: 'json_schema',
+			name: format.name,
+			schema: format.schema,
+			...(format.description ? { description: format.description } : {}),
+			strict: format.strict ?? null
+		};
+	}
+	return { type: 'text' };
 }
 
 /**
@@ -79,7 +121,7 @@ export class OpenResponsesBuilder {
 		this.builder = new ResponsesEventBuilder({
 			makeId: context.makeId,
 			now: context.now,
-			face: { id: context.id, request: context.request }
+			face: { id: context.id, request: context.request, hostedTools: context.hostedTools, priorCalls: context.priorCalls }
 		});
 	}
 

@@ -109,7 +109,11 @@ function outputValue(output: string | ContentPart[]): unknown {
  */
 export function toInputMessages(
 	items: readonly ResponsesInputItem[],
-	options: { serverTools?: ReadonlySet<string> } = {}
+	options: {
+		serverTools?: ReadonlySet<string>;
+		/** Where each item was in the request, when items were put in place of references (by default its index). */
+		positions?: readonly number[];
+	} = {}
 ): NormalizedInput {
 	const entries: InputEntry[] = [];
 	const toolOutputs: InputToolOutput[] = [];
@@ -136,7 +140,7 @@ export function toInputMessages(
 	};
 
 	items.forEach((item, index) => {
-		const field = `input.${index}`;
+		const field = `input.${options.positions?.[index] ?? index}`;
 		switch (item.type) {
 			case 'message': {
 				if (item.role === 'assistant') {

@@ -1,6 +1,11 @@
 import type { RunEvent } from '../../runtime/events';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
-import { OpenResponsesBuilder, type OpenResponsesContext, type OpenResponsesStreamEvent } from './response-object';
+import {
+	OpenResponsesBuilder,
+	type OpenResponsesContext,
+	type OpenResponsesResponse,
+	type OpenResponsesStreamEvent
+} from './response-object';
 
 /** Headers of a streamed response: plain SSE, as OpenAI sends it. */
 export const OPEN_RESPONSES_STREAM_HEADERS = { ...SSE_HEADERS } as const;
@@ -16,26 +21,71 @@ export function toOpenResponsesSseEvent(event: OpenResponsesStreamEvent): SseEve
  * cancelled, so every stream ends with one of `response.completed`, `response.incomplete` or
  * `response.failed`.
  */
-export function openResponsesChunkStream(context: OpenResponsesContext): TransformStream<RunEvent, SseEvent> {
+export function openResponsesChunkStream(context: OpenResponsesContext, startingAfter = -1): TransformStream<RunEvent, SseEvent> {
 	const builder = new OpenResponsesBuilder(context);
+	const send = (items: OpenResponsesStreamEvent[], controller: TransformStreamDefaultController<SseEvent>) => {
+		for (const item of items) if (item.sequence_number > startingAfter) controller.enqueue(toOpenResponsesSseEvent(item));
+	};
 	return new TransformStream<RunEvent, SseEvent>({
 		transform(event, controller) {
-			for (const item of builder.push(event)) controller.enqueue(toOpenResponsesSseEvent(item));
+			send(builder.push(event), controller);
 		},
 		flush(controller) {
-			for (const item of builder.close()) controller.enqueue(toOpenResponsesSseEvent(item));
+			send(builder.close(), controller);
 		}
 	});
+}
+
+/**
+ * The events of a response that has ended, told again from its final object: its start, each
+ * output item whole, then its end (`response.completed`, `.incomplete` or `.failed`).
+ */
+export function endedResponseEvents(response: OpenResponsesResponse): OpenResponsesStreamEvent[] {
+	const started: OpenResponsesResponse = {
+		...response,
+		status: 'in_progress',
+		output: [],
+		usage: null,
+		error: null,
+		incomplete_details: null,
+		completed_at: null
+	};
+	const bodies: unknown[] = [
+		{ type: 'response.created', response: started },
+		{ type: 'response.in_progress', response: started }
+	];
+	response.output.forEach((item, output_index) => {
+		bodies.push({ type: 'response.output_item.added', output_index, item }, { type: 'response.output_item.done', output_index, item });
+	});
+	const end =
+		response.status === 'completed' ? 'response.completed' : response.status === 'failed' ? 'response.failed' : 'response.incomplete';
+	bodies.push({ type: end, response });
+	return bodies.map((body, sequence_number) => ({ ...(body as object), sequence_number }) as OpenResponsesStreamEvent);
 }
 
 /** A streamed response: `event: <type>` / `data: <event>` blocks, then `data: [DONE]`. */
 export function openResponsesStreamResponse(
 	events: ReadableStream<RunEvent>,
 	context: OpenResponsesContext,
-	headers?: HeadersInit
+	headers?: HeadersInit,
+	startingAfter?: number
 ): Response {
-	const body = events.pipeThrough(openResponsesChunkStream(context)).pipeThrough(sseStream({ last: { data: '[DONE]' } }));
+	const body = events.pipeThrough(openResponsesChunkStream(context, startingAfter)).pipeThrough(sseStream({ last: { data: '[DONE]' } }));
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(OPEN_RESPONSES_STREAM_HEADERS)) responseHeaders.set(name, value);
 	return new Response(body, { headers: responseHeaders });
+}
+
+/** A response that has ended, streamed again from its final object (`GET /v1/responses/{id}?stream=true`). */
+export function endedResponseStream(response: OpenResponsesResponse, headers?: HeadersInit, startingAfter = -1): Response {
+	const events = endedResponseEvents(response).filter((event) => event.sequence_number > startingAfter);
+	const source = new ReadableStream<SseEvent>({
+		start(controller) {
+			for (const event of events) controller.enqueue(toOpenResponsesSseEvent(event));
+			controller.close();
+		}
+	});
+	const responseHeaders = new Headers(headers);
+	for (const [name, value] of Object.entries(OPEN_RESPONSES_STREAM_HEADERS)) responseHeaders.set(name, value);
+	return new Response(source.pipeThrough(sseStream({ last: { data: '[DONE]' } })), { headers: responseHeaders });
 }
