@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../../tests/support/temp-db';
 import { createAccount } from '../../auth/accounts';
+import { tasks } from '../../db/schema';
 import type { SessionUser } from '../../auth/session';
 import { parseConfig } from '../../config';
 import { ActiveRun, RunRegistry, runRegistry } from '../../runtime/run-registry';
@@ -34,10 +36,17 @@ afterEach(() => temp.cleanup());
 
 const callerOf = (user: SessionUser | null) => createCaller({ db: temp.db, config, user });
 
-/** A task of the owner's with a title, touched so that each is newer than the one before. */
+/** The update time of the last task made by `titled`: each is a millisecond newer than the one before. */
+let clock = Date.now();
+
+/** A task of the owner's with a title, newer than the one made before (two may be made in one millisecond). */
 async function titled(title: string, viewer: Viewer = ownerViewer) {
 	const task = await createTask(temp.db, { viewer, agentId });
 	await touchTask(temp.db, task.id, title);
+	await temp.db
+		.update(tasks)
+		.set({ updatedAt: new Date(++clock) })
+		.where(eq(tasks.id, task.id));
 	return task.id;
 }
 
