@@ -62,7 +62,7 @@ test('the UI stream shows raw events as they arrive, filters them, and renders t
 	await expect(playground.events).toHaveCount(0);
 });
 
-test('the agent API and /v1 stream their own events and render the answer', async ({ page }) => {
+test('the agent API, /v1 and /v1/responses stream their own events and render the answer', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('playground-faces'), password);
 	const playground = new PlaygroundPage(page);
 	await playground.goto();
@@ -89,6 +89,22 @@ test('the agent API and /v1 stream their own events and render the answer', asyn
 	await playground.waitForIdle();
 	await expect(playground.eventsOfType('[DONE]')).toHaveCount(1);
 	await expect(playground.eventsOfType('chat.completion.chunk').last()).toContainText('usage');
+
+	// The Responses face: its events by type, and the next message continues the same task.
+	await playground.pickProtocol('openai-responses');
+	await expect(page.getByTestId('endpoint')).toHaveText('POST /v1/responses');
+	await playground.send('Hello Responses');
+	await expect(playground.eventsOfType('response.output_text.delta').first()).toBeVisible();
+	await expect(playground.lastAnswer()).toContainText('You said: "Hello Responses"');
+	await playground.waitForIdle();
+	await expect(playground.eventsOfType('response.completed')).toHaveCount(1);
+	await expect(playground.eventsOfType('[DONE]')).toHaveCount(1);
+	const task = await playground.sessionId.innerText();
+	await playground.send('Still there?');
+	await expect(playground.lastAnswer()).toContainText('You said: "Still there?"');
+	await playground.waitForIdle();
+	await expect(playground.sessionId).toHaveText(task);
+	await expect(playground.eventsOfType('response.completed')).toHaveCount(2);
 
 	// Each protocol keeps its own session: back on the agent API, its events are still there.
 	await playground.pickProtocol('agent-api');
@@ -141,6 +157,7 @@ test('a pending client tool call is answered on the page and the run continues, 
 		'ui-stream': /POST \/api\/chat /,
 		'agent-api': /POST \/api\/agent\/tool-output\/ /,
 		openai: /POST \/v1\/chat\/completions /,
+		'openai-responses': /POST \/v1\/responses /,
 		'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
 		'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /
 	};

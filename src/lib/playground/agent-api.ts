@@ -68,8 +68,11 @@ function markExecuted(state: AnswerState): AnswerState {
 	};
 }
 
-/** One `openai_event` (an OpenAI Responses stream event) applied to the answer. */
-function applyResponsesEvent(state: AnswerState, event: unknown): AnswerState {
+/**
+ * One OpenAI Responses stream event applied to the answer (the agent API's `openai_event`; the
+ * `/v1/responses` face reads its own text, tools and ends, and the rest through this).
+ */
+export function applyResponsesEvent(state: AnswerState, event: unknown): AnswerState {
 	const item = field(event, 'item');
 	const itemId = stringField(event, 'item_id') ?? '';
 	switch (stringField(event, 'type')) {

@@ -9,7 +9,8 @@ describe('protocols', () => {
 			'assistant-data-stream',
 			'assistant-transport',
 			'team-tasks',
-			'openai'
+			'openai',
+			'openai-responses'
 		]);
 		expect(protocolOf('openai').info.endpoint).toBe('POST /v1/chat/completions');
 		expect(isProtocolId('agent-api')).toBe(true);
@@ -23,7 +24,8 @@ describe('protocols', () => {
 			'assistant-data-stream': { kind: 'task', taskId: null },
 			'assistant-transport': { kind: 'task', taskId: null },
 			'team-tasks': { kind: 'task', taskId: null },
-			openai: { kind: 'openai', taskId: null, messages: [] }
+			openai: { kind: 'openai', taskId: null, messages: [] },
+			'openai-responses': { kind: 'responses', taskId: null, previousResponseId: null }
 		});
 	});
 });

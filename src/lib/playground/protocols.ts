@@ -2,6 +2,7 @@ import { agentApiProtocol } from './agent-api';
 import { assistantDataStreamProtocol } from './assistant-data-stream';
 import { assistantTransportProtocol } from './assistant-transport';
 import { openAIProtocol } from './openai-chat';
+import { openAIResponsesProtocol } from './openai-responses';
 import { teamTasksProtocol } from './team-tasks';
 import type { PlaygroundProtocol, PlaygroundSession, ProtocolId } from './types';
 import { uiStreamProtocol } from './ui-stream';
@@ -13,7 +14,8 @@ export const PROTOCOLS: readonly PlaygroundProtocol[] = [
 	assistantDataStreamProtocol,
 	assistantTransportProtocol,
 	teamTasksProtocol,
-	openAIProtocol
+	openAIProtocol,
+	openAIResponsesProtocol
 ];
 
 /** Whether a text is a protocol id. */

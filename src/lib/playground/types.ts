@@ -1,5 +1,6 @@
 /** The wire formats the playground can speak. */
-export type ProtocolId = 'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai';
+export type ProtocolId =
+	'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai' | 'openai-responses';
 
 /** The agent a request goes to, as the pages list it. */
 export interface AgentRef {
@@ -149,7 +150,9 @@ export type OpenAIMessage =
 export type PlaygroundSession =
 	| { kind: 'ui-stream'; taskId: string; messages: UiMessage[] }
 	| { kind: 'openai'; taskId: string | null; messages: OpenAIMessage[] }
-	| { kind: 'task'; taskId: string | null };
+	| { kind: 'task'; taskId: string | null }
+	/** `/v1/responses` keeps the history: the next request names the last response. */
+	| { kind: 'responses'; taskId: string | null; previousResponseId: string | null };
 
 /** A request and the session as it stands once that request succeeds. */
 export interface PreparedRequest {
