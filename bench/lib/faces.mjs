@@ -109,6 +109,24 @@ export const FACES = [
 			if (openAIText(block)) return 'text';
 			return undefined;
 		}
+	},
+	{
+		id: 'responses',
+		label: 'OpenAI Responses  POST /v1/responses',
+		framing: '\n\n',
+		request: (text) => ({ path: '/v1/responses', accept: 'text/event-stream', ...json({ model: 'assistant', input: text, stream: true }) }),
+		classify(block) {
+			if (block.startsWith('event: response.output_text.delta\n')) return 'text';
+			if (block.startsWith('event: response.completed\n')) return 'done';
+			if (
+				block.startsWith('event: response.failed\n') ||
+				block.startsWith('event: response.incomplete\n') ||
+				block.startsWith('event: error\n')
+			) {
+				return 'error';
+			}
+			return undefined;
+		}
 	}
 ];
 
