@@ -112,6 +112,9 @@ test('an attached image, previewed from its object URL and later server-rendered
 	const previewUrl = (await preview.getAttribute('src')) ?? '';
 	expect(await page.evaluate((url) => fetch(url).then((response) => response.ok), previewUrl)).toBe(true);
 	await chat.send('Here is a picture');
+	// The message waits for its upload to finish before it is sent: wait for the answer, then its end.
+	await expect(chat.answers()).toHaveCount(1);
+	await expect(page).toHaveURL(/\/chat\//);
 	await chat.waitForIdle();
 	// Server-rendered, the image carries Svelte's handler that keeps an early load or error event.
 	await page.reload();
