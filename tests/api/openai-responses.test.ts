@@ -5,7 +5,7 @@
  * A run that fails mid-answer needs a model that fails: the offline model never does, so an
  * OpenAI-compatible provider stands in, served by this file on a loopback port.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, streamText, tool, type ModelMessage } from 'ai';
 import { eq, inArray } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, responses, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { findTask } from '../../src/lib/server/services/tasks';
+import { failingProvider } from '../support/failing-provider';
 import { signUpWithKey } from '../support/api-user';
 import { freePort, startServer, type TestServer } from '../support/server';
 
@@ -29,26 +30,6 @@ let aliceKey: string;
 
 /** A one-pixel PNG, as a data URL. */
 const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-
-/** An OpenAI-compatible chat completions stream that breaks down after two words. */
-function failingProvider(): Server {
-	return createServer((request, response) => {
-		request.resume();
-		request.on('end', () => {
-			response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-			const chunk = {
-				id: 'chatcmpl-flaky',
-				object: 'chat.completion.chunk',
-				created: 0,
-				model: 'flaky',
-				choices: [{ index: 0, delta: { role: 'assistant', content: 'Partial answer' }, finish_reason: null }]
-			};
-			response.write(`data: ${JSON.stringify(chunk)}\n\n`);
-			response.write(`data: ${JSON.stringify({ error: { message: 'backend exploded', type: 'server_error', code: 'overloaded' } })}\n\n`);
-			response.end('data: [DONE]\n\n');
-		});
-	});
-}
 
 /** The official SDK, pointed at the test server. */
 function clientFor(apiKey: string): OpenAI {

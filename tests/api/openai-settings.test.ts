@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { tasks } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
+import { collect, weatherTool } from '../support/openai-chat';
 import { signUpWithKey } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
 
@@ -22,22 +22,6 @@ afterAll(async () => {
 	db?.$client.close();
 	await server?.stop();
 });
-
-const weatherTool: ChatCompletionTool = {
-	type: 'function',
-	function: {
-		name: 'get_weather',
-		description: 'The weather in a city.',
-		parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
-	}
-};
-
-/** Reads a stream of chunks to its end. */
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-	const chunks: ChatCompletionChunk[] = [];
-	for await (const chunk of stream) chunks.push(chunk);
-	return chunks;
-}
 
 describe('POST /v1/chat/completions: tool_choice', () => {
 	it('calls no tool with "none", for a message that would call one', async () => {

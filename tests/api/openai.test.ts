@@ -3,14 +3,14 @@ import OpenAI from 'openai';
 import type {
 	ChatCompletionChunk,
 	ChatCompletionCreateParamsNonStreaming,
-	ChatCompletionMessageParam,
-	ChatCompletionTool
+	ChatCompletionMessageParam
 } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, tasks, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { findTask } from '../../src/lib/server/services/tasks';
+import { collect, weatherTool } from '../support/openai-chat';
 import { signUpWithKey } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
 import { LONG_ANSWER_END } from '../support/text-deltas';
@@ -50,22 +50,6 @@ afterAll(async () => {
 	db?.$client.close();
 	await server?.stop();
 });
-
-const weatherTool: ChatCompletionTool = {
-	type: 'function',
-	function: {
-		name: 'get_weather',
-		description: 'The weather in a city.',
-		parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
-	}
-};
-
-/** Reads a stream of chunks to its end. */
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-	const chunks: ChatCompletionChunk[] = [];
-	for await (const chunk of stream) chunks.push(chunk);
-	return chunks;
-}
 
 /** The text of streamed chunks. */
 const textOf = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');

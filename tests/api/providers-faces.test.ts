@@ -7,11 +7,12 @@
  */
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, type Message } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
+import { collect, weatherTool } from '../support/openai-chat';
 import { signUpWithKey, type ApiUser } from '../support/api-user';
 import { startFakeProvider, type FakeProvider, type ProviderKind } from '../support/fake-providers';
 import { startServer, type TestServer } from '../support/server';
@@ -180,22 +181,6 @@ const SETUPS: Setup[] = [
 
 /** Token counts every fake answer reports; 40 of the input were cached, 30 of the output reasoning. */
 const USAGE = { input: 100, output: 50, reasoning: 30, cachedInput: 40 };
-
-const weatherTool: ChatCompletionTool = {
-	type: 'function',
-	function: {
-		name: 'get_weather',
-		description: 'The weather in a city.',
-		parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
-	}
-};
-
-/** Reads a stream of chunks to its end. */
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-	const chunks: ChatCompletionChunk[] = [];
-	for await (const chunk of stream) chunks.push(chunk);
-	return chunks;
-}
 
 const textOfChunks = (chunks: ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
 const textOfParts = (parts: StoredPart[]) => parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');

@@ -7,7 +7,7 @@
  * does, so an OpenAI-compatible provider stands in, served by this file on a loopback port. It
  * streams a few words and then an error chunk, as a provider that breaks down mid-answer does.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { createApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { agents, agentTools, messages, tools, users } from '../../src/lib/server/db/schema';
+import { failingProvider } from '../support/failing-provider';
 import { freePort, startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';
 
@@ -27,29 +28,9 @@ let key: string;
 /** What the failing provider says in its error chunk: it must never reach a caller. */
 const PROVIDER_SECRET = 'backend shard 7 at 10.0.0.12 exploded';
 
-/** An OpenAI-compatible chat completions stream that breaks down after two words. */
-function failingProvider(): Server {
-	return createServer((request, response) => {
-		request.resume();
-		request.on('end', () => {
-			response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-			const chunk = {
-				id: 'chatcmpl-flaky',
-				object: 'chat.completion.chunk',
-				created: 0,
-				model: 'flaky',
-				choices: [{ index: 0, delta: { role: 'assistant', content: 'Partial answer' }, finish_reason: null }]
-			};
-			response.write(`data: ${JSON.stringify(chunk)}\n\n`);
-			response.write(`data: ${JSON.stringify({ error: { message: PROVIDER_SECRET, type: 'server_error', code: 'overloaded' } })}\n\n`);
-			response.end('data: [DONE]\n\n');
-		});
-	});
-}
-
 beforeAll(async () => {
 	const providerPort = await freePort();
-	provider = failingProvider();
+	provider = failingProvider(PROVIDER_SECRET);
 	await new Promise<void>((resolve) => provider.listen(providerPort, '127.0.0.1', resolve));
 	server = await startServer({
 		MOCK_TOKEN_DELAY_MS: '5',
