@@ -1,9 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents } from '../../src/lib/server/db/schema';
+import { agents, tasks } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { findTask } from '../../src/lib/server/services/tasks';
 import { signUpWithKey, type ApiUser } from '../support/api-user';
@@ -136,6 +137,32 @@ describe('tools/call', () => {
 		expect(messages.at(-1)).toBe(textOf(result));
 	});
 
+	it('stops the answer when the caller goes away, storing it as interrupted', async () => {
+		const carol = await signUpWithKey(server.baseURL, db, 'carol@example.com', 'mcp tests');
+		const client = await connect(carol.key);
+		let firstText = '';
+		let wentAway: () => void = () => undefined;
+		const gone = new Promise<void>((resolveGone) => (wentAway = resolveGone));
+		const calling = client
+			.callTool({ name: 'ask_assistant', arguments: { message: 'Write a long answer about lakes' } }, undefined, {
+				onprogress: (progress) => {
+					if (firstText !== '') return;
+					firstText = progress.message ?? '';
+					wentAway();
+				}
+			})
+			.catch((caught: unknown) => caught);
+		await gone;
+		await client.close();
+		expect(await calling).toBeInstanceOf(Error);
+		const [task] = await db.select().from(tasks).where(eq(tasks.userId, carol.id));
+		await expect.poll(async () => (await listMessages(db, task.id))[1]?.status, { timeout: 10_000, interval: 50 }).toBe('interrupted');
+		const stored = await listMessages(db, task.id);
+		const storedText = stored[1].parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+		expect(storedText.startsWith(firstText)).toBe(true);
+		expect(storedText).not.toContain(LONG_ANSWER_END);
+	});
+
 	it('refuses another user’s task as not found, without showing it', async () => {
 		const first = await call(await connect(alice.key), 'ask_assistant', { message: 'A secret plan' });
 		const taskId = (first.structuredContent as { task_id: string }).task_id;
@@ -215,5 +242,32 @@ describe('HTTP', () => {
 			expect(response.status).toBe(405);
 			expect(response.headers.get('allow')).toBe('POST');
 		}
+	});
+});
+
+describe('limits', () => {
+	let limited: TestServer;
+
+	beforeAll(async () => {
+		limited = await startServer({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2' });
+	});
+
+	afterAll(async () => {
+		await limited?.stop();
+	});
+
+	it('counts anonymous callers’ tool calls per address, and answers 429 past the limit; listing is free', async () => {
+		const client = new Client({ name: 'parley-tests', version: '1.0.0' });
+		await client.connect(new StreamableHTTPClientTransport(new URL(`${limited.baseURL}/mcp`)));
+		open.push(client);
+		const [tool] = (await client.listTools()).tools;
+		for (let count = 0; count < 2; count++) {
+			expect((await call(client, tool.name, { message: 'Hi' })).isError).toBeFalsy();
+		}
+		await expect(call(client, tool.name, { message: 'Hi' })).rejects.toMatchObject({
+			code: 429,
+			message: expect.stringContaining('rate_limited')
+		});
+		expect((await client.listTools()).tools.length).toBeGreaterThan(0);
 	});
 });
