@@ -35,9 +35,15 @@ export interface McpFace {
 /** A server with one tool per agent of the caller's. */
 function createServer(face: McpFace): McpServer {
 	const server = new McpServer(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+	const names = new Set<string>();
 	for (const agent of face.agents) {
+		// Slugs are lower-case letters, digits, "." and "-": their tool names never clash; should
+		// two ever do, the first agent keeps the name rather than the request failing.
+		const name = toolNameOf(agent.slug);
+		if (names.has(name)) continue;
+		names.add(name);
 		server.registerTool(
-			toolNameOf(agent.slug),
+			name,
 			{
 				title: toolTitleOf(agent),
 				description: toolDescriptionOf(agent),
