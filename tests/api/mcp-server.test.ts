@@ -236,6 +236,13 @@ describe('HTTP', () => {
 		expect(await deep.json()).toMatchObject({ error: { code: -32600 } });
 	});
 
+	it('answers a body over the JSON limit with a 413 JSON-RPC error', async () => {
+		const message = 'x'.repeat(1024 * 1024 + 1);
+		const response = await post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask_assistant', arguments: { message } } });
+		expect(response.status).toBe(413);
+		expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { message: expect.stringContaining('limit') } });
+	});
+
 	it('takes POST only: GET and DELETE are 405', async () => {
 		for (const method of ['GET', 'DELETE']) {
 			const response = await fetch(`${server.baseURL}/mcp`, { method, headers: { accept: 'text/event-stream' } });
