@@ -30,7 +30,8 @@ const publicEndpoints: Record<string, string[]> = {
 	'/api/tasks/{id}/share': ['post'],
 	'/api/tasks/{id}/export': ['get'],
 	'/api/share-links': ['get'],
-	'/api/share-links/{token}': ['delete']
+	'/api/share-links/{token}': ['delete'],
+	'/mcp': ['post']
 };
 
 type Operation = { responses?: Record<string, unknown>; security?: unknown[]; requestBody?: unknown };

@@ -2,6 +2,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { version } from '../../version';
 import { agentApiPaths } from '../protocols/agent-api/openapi';
 import { assistantTransportPaths } from '../protocols/assistant-transport/openapi';
+import { mcpPaths } from '../protocols/mcp/openapi';
 import { openAIPaths } from '../protocols/openai/openapi';
 import { openResponsesPaths } from '../protocols/openai-responses/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
@@ -18,7 +19,8 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	openResponsesPaths,
 	teamTasksPaths,
 	filesPaths,
-	sharePaths
+	sharePaths,
+	mcpPaths
 ];
 
 let cached: ReturnType<typeof createDocument> | undefined;
