@@ -7,6 +7,7 @@ import { openResponsesPaths } from '../protocols/openai-responses/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
+import { mcpServersPaths } from './mcp-servers-paths';
 import { sharePaths } from './share-paths';
 
 /** Every group of public paths, each built from the zod schemas that validate its requests. */
@@ -18,7 +19,8 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	openResponsesPaths,
 	teamTasksPaths,
 	filesPaths,
-	sharePaths
+	sharePaths,
+	mcpServersPaths
 ];
 
 let cached: ReturnType<typeof createDocument> | undefined;

@@ -8,6 +8,8 @@ import { inputChecker, toolInputSchema } from './tool-input-schema';
 import { formatDuration } from '../net/format-duration';
 import type { ToolContext } from './tool-context';
 import { isObject } from '../../is-object';
+import { mcpModelOutput } from '../mcp/content';
+import { runMcpTool } from '../mcp/servers';
 
 /** The time limit of a built-in tool's execution: 30 s. */
 export const BUILTIN_TOOL_TIMEOUT_MS = 30_000;
@@ -90,7 +92,7 @@ interface ServerTool {
 }
 
 /** The implementation of a server-side tool row (a failing one for a broken or unknown tool). */
-function serverToolOf(row: Tool): ServerTool {
+function serverToolOf(row: Tool, config: Config): ServerTool {
 	const failing = (error: Error): ServerTool => ({
 		execute: () => {
 			throw error;
@@ -107,6 +109,12 @@ function serverToolOf(row: Tool): ServerTool {
 		} catch (error) {
 			return failing(error instanceof Error ? error : new Error(String(error)));
 		}
+	}
+	if (row.kind === 'mcp') {
+		return {
+			execute: (input, context) => runMcpTool(context.db, context.config, row, input, context.signal),
+			timeoutMs: config.MCP_TOOL_TIMEOUT_MS
+		};
 	}
 	const builtin = Object.hasOwn(builtinTools, row.name) ? builtinTools[row.name] : undefined;
 	if (!builtin) return failing(new Error(`No built-in tool is named "${row.name}".`));
@@ -145,12 +153,14 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		const injectedKeys = contextParameters(row.inputSchema, Object.keys(taskContext));
 		const injected = Object.fromEntries(injectedKeys.map((key) => [key, taskContext[key]]));
 		const visibleSchema = hideContextParameters(row.inputSchema, injectedKeys);
-		const server = serverToolOf(row);
+		const server = serverToolOf(row, options.config);
 		const checkFullInput = inputChecker(row.name, row.inputSchema, { strict: true });
 		set[row.name] = tool({
 			description: row.description,
 			inputSchema: toolInputSchema(row.name, visibleSchema, { strict: true }),
 			needsApproval: row.requiresApproval,
+			// An MCP tool's content (text, images, resources) reaches the model as content parts.
+			...(row.kind === 'mcp' ? { toModelOutput: ({ output }: { output: unknown }) => mcpModelOutput(output) } : {}),
 			execute: async (input: Record<string, unknown>, { abortSignal }: ToolExecutionOptions) => {
 				// The context wins over anything the model sent under a hidden name.
 				const fullInput = { ...(isObject(input) ? input : {}), ...injected };
