@@ -41,7 +41,7 @@ describe('npm run cli -- mcp-client', () => {
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		expect(result.stdout).toContain('Connected to test-mcp 1.0.0.');
-		expect(result.stdout).toContain('4 tools:');
+		expect(result.stdout).toContain('5 tools:');
 		expect(result.stdout).toContain('echo — Echoes the text back.');
 		expect(result.stdout).toMatch(/input schema: \{.*"text":\{.*"type":"string"/);
 		expect(mcp.requests.some((headers) => headers.authorization === 'Bearer probe-token')).toBe(true);

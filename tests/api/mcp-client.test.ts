@@ -22,7 +22,7 @@ const SECRET = 'Bearer very-secret-token';
 
 beforeAll(async () => {
 	mcp = await startMcpTestServer();
-	server = await startServer({ MOCK_TOKEN_DELAY_MS: '0' });
+	server = await startServer({ MOCK_TOKEN_DELAY_MS: '0', MCP_TOOL_TIMEOUT_MS: '1000' });
 	admin = await signUp(server.baseURL, 'admin@example.com');
 	bob = await signUp(server.baseURL, 'bob@example.com');
 	db = await openDatabase({ url: server.databaseUrl });
@@ -99,7 +99,7 @@ describe('/api/mcp-servers/', () => {
 			header_names: ['Authorization']
 		});
 		expect(local.last_ok_at).toEqual(expect.any(String));
-		expect(local.tools.map((tool) => tool.name)).toEqual(['echo', 'pixel', 'explode', 'manual']);
+		expect(local.tools.map((tool) => tool.name)).toEqual(['echo', 'pixel', 'explode', 'manual', 'hang']);
 		expect(local.tools[0].input_schema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } } });
 		expect(created.text).not.toContain('very-secret-token');
 		// The MCP server got the header.
@@ -152,6 +152,22 @@ describe('/api/mcp-servers/', () => {
 		expect((await call(admin, 'GET', `/api/mcp-servers/${created.body.id}`)).status).toBe(404);
 	});
 
+	it('changes a server, replacing its headers, and tests it again', async () => {
+		const before = mcp.requests.length;
+		const patched = await call(admin, 'PATCH', `/api/mcp-servers/${local.id}`, { headers: { 'X-Api-Key': 'second-secret' } });
+		expect(patched.status).toBe(200);
+		expect(patched.body).toMatchObject({ status: 'connected', header_names: ['X-Api-Key'] });
+		expect(patched.text).not.toContain('second-secret');
+		const sent = mcp.requests.slice(before);
+		expect(sent.some((headers) => headers['x-api-key'] === 'second-secret')).toBe(true);
+		// The old header is gone (only the old session's goodbye, a DELETE, still carries it).
+		const withNewHeader = sent.filter((headers) => headers['x-api-key'] === 'second-secret');
+		expect(withNewHeader.every((headers) => headers.authorization === undefined)).toBe(true);
+		const bad = await call(admin, 'PATCH', `/api/mcp-servers/${local.id}`, { url: 'not a url' });
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.field).toBe('url');
+	});
+
 	it('is in the OpenAPI document', async () => {
 		const document = await (await fetch(`${server.baseURL}/openapi.json`)).json();
 		expect(Object.keys(document.paths)).toEqual(
@@ -166,7 +182,7 @@ describe('MCP tools', () => {
 			slug: 'mcp-agent',
 			name: 'MCP agent',
 			model: 'mock:offline',
-			tools: ['echo', 'pixel', 'explode', 'manual'].map(toolId)
+			tools: ['echo', 'pixel', 'explode', 'manual', 'hang'].map(toolId)
 		});
 		expect(created.status).toBe(201);
 	});
@@ -225,6 +241,15 @@ describe('MCP tools', () => {
 		expect((await call(admin, 'GET', `/api/mcp-servers/${local.id}`)).body).toMatchObject({ status: 'connected', last_error: null });
 	});
 
+	it('a call that runs out of MCP_TOOL_TIMEOUT_MS is a tool error and marks the server failing', async () => {
+		const answer = await chat('mcp-agent', 'hang please');
+		expect(answer.status).toBe('completed');
+		expect(answer.text).toContain('The hang tool failed');
+		expect(answer.text).toMatch(/timed out/i);
+		expect((await call(admin, 'GET', `/api/mcp-servers/${local.id}`)).body).toMatchObject({ status: 'failing' });
+		expect((await chat('mcp-agent', 'echo text="awake"')).text).toContain('The echo tool returned: echo: awake');
+	});
+
 	it('requires_approval on an MCP tool pauses the call for an answer', async () => {
 		const patched = await call(admin, 'PATCH', `/api/tools/${toolId('echo')}`, { requires_approval: true });
 		expect(patched.status).toBe(200);
@@ -262,7 +287,7 @@ describe('MCP tools', () => {
 		const created = await call(admin, 'POST', '/api/mcp-servers/', { name: 'twin', url: mcp.url, allowed_hosts: ['127.0.0.1'] });
 		expect(created.status).toBe(201);
 		const names = (created.body as ServerResource).tools.map((tool) => tool.tool_name);
-		expect(names).toEqual(['twin_echo', 'twin_pixel', 'twin_explode', 'twin_manual']);
+		expect(names).toEqual(['twin_echo', 'twin_pixel', 'twin_explode', 'twin_manual', 'twin_hang']);
 		expect((await call(admin, 'DELETE', `/api/mcp-servers/${created.body.id}`)).status).toBe(204);
 		const tools = (await call(admin, 'GET', '/api/tools/')).body as { name: string }[];
 		expect(tools.map((tool) => tool.name)).not.toContain('twin_echo');

@@ -258,7 +258,7 @@ export const configSchema = z
 		MCP_SECRET: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
 		/** `on` lets admins add MCP servers started as commands over stdio (off: they run programs on the server). */
 		MCP_STDIO: optional(z.enum(['on', 'off'], { message: 'must be on or off' })),
-		/** Time limit of one MCP tool call, connecting included, in milliseconds (30000). */
+		/** Time limit of one MCP tool call, in milliseconds (30000); a call that runs out of it marks its server failing. */
 		MCP_TOOL_TIMEOUT_MS: integer(30_000, 100),
 		/** Time limit of connecting to an MCP server and listing its tools, in milliseconds (10000). */
 		MCP_CONNECT_TIMEOUT_MS: integer(10_000, 100),

@@ -12,6 +12,7 @@ import { z } from 'zod';
  * - `pixel`: a 1×1 PNG image and a line of text;
  * - `explode`: an `isError` result, `The explode tool blew up.`;
  * - `manual`: an embedded text resource;
+ * - `hang`: never answers (for time limits);
  * - `bonus` (only while {@link McpTestServer.setBonus} is on): `bonus!`. Turning it on or off
  *   sends `notifications/tools/list_changed` to every open session.
  * It can be stopped (connections cut) and started again on the same port.
@@ -59,6 +60,7 @@ function newMcpServer(bonusOn: boolean): { server: McpServer; bonus: RegisteredT
 	server.registerTool('manual', { description: 'Returns the manual as a resource.' }, async () => ({
 		content: [{ type: 'resource', resource: { uri: 'file:///manual.txt', mimeType: 'text/plain', text: 'Turn it off and on again.' } }]
 	}));
+	server.registerTool('hang', { description: 'Never answers.' }, () => new Promise<never>(() => {}));
 	const bonus = server.registerTool('bonus', { description: 'A tool that comes and goes.' }, async () => ({
 		content: [{ type: 'text', text: 'bonus!' }]
 	}));

@@ -20,7 +20,7 @@ describe('connectMcp', () => {
 		const connection = await connectMcp({ url: mcp.url, headers: { Authorization: 'Bearer s3cret' }, allowedHosts: ['127.0.0.1'] }, limits);
 		try {
 			const tools = await listMcpTools(connection.client, 5000);
-			expect(tools.map((tool) => tool.name)).toEqual(['echo', 'pixel', 'explode', 'manual']);
+			expect(tools.map((tool) => tool.name)).toEqual(['echo', 'pixel', 'explode', 'manual', 'hang']);
 			expect(tools[0].inputSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } } });
 			const result = await callMcpTool(connection.client, 'echo', { text: 'hi' }, { timeoutMs: 5000, maxBytes: 1000 });
 			expect(result).toEqual({ content: [{ type: 'text', text: 'echo: hi' }], isError: false });

@@ -113,7 +113,8 @@ function serverToolOf(row: Tool, config: Config): ServerTool {
 	if (row.kind === 'mcp') {
 		return {
 			execute: (input, context) => runMcpTool(context.db, context.config, row, input, context.signal),
-			timeoutMs: config.MCP_TOOL_TIMEOUT_MS
+			// The call's own limit ends it first (and marks the server failing); connecting may come before it.
+			timeoutMs: config.MCP_CONNECT_TIMEOUT_MS + config.MCP_TOOL_TIMEOUT_MS
 		};
 	}
 	const builtin = Object.hasOwn(builtinTools, row.name) ? builtinTools[row.name] : undefined;
@@ -127,8 +128,9 @@ function asError(thrown: unknown): Error {
 }
 
 /**
- * Turns an agent's tool rows into AI SDK tools. Built-in and HTTP tools run on the server, each
- * within its time limit (an HTTP tool's `timeout_ms`, else 30 s), and any error they throw reaches
+ * Turns an agent's tool rows into AI SDK tools. Built-in, HTTP and MCP tools run on the server, each
+ * within its time limit (an HTTP tool's `timeout_ms`, an MCP tool's `MCP_TOOL_TIMEOUT_MS` after
+ * connecting, else 30 s), and any error they throw reaches
  * the model as a tool error. Input properties named like keys of the task context are hidden from
  * the model and filled from the context. Client tools have no `execute`, so the run stops with the
  * call pending; tools that require approval pause the run for an answer first.
