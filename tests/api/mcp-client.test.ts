@@ -137,6 +137,22 @@ describe('/api/mcp-servers/', () => {
 			expect(response.status, JSON.stringify(body)).toBe(400);
 			expect(response.body.error.field).toContain(field);
 		}
+		const unknown = await call(admin, 'POST', '/api/mcp-servers/', { name: 'extra', url: mcp.url, token: 'x' });
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.error.message).toContain('token');
+		const malformed = await admin.fetch('/api/mcp-servers/', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"oops'
+		});
+		expect(malformed.status).toBe(400);
+		expect((await malformed.json()).error.field).toBe('body');
+		const huge = await call(admin, 'POST', '/api/mcp-servers/', {
+			name: 'huge',
+			url: mcp.url,
+			headers: { 'X-Big': 'x'.repeat(2_000_000) }
+		});
+		expect(huge.status).toBe(413);
 		const taken = await call(admin, 'POST', '/api/mcp-servers/', { name: 'local', url: mcp.url });
 		expect(taken.status).toBe(409);
 		expect(taken.body.error.field).toBe('name');
