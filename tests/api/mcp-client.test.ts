@@ -184,6 +184,27 @@ describe('/api/mcp-servers/', () => {
 		expect(bad.body.error.field).toBe('url');
 	});
 
+	it('marks a server that refuses the credentials as needing sign-in, until the headers are right', async () => {
+		const guarded = await startMcpTestServer({ token: 'right-token' });
+		try {
+			const created = await call(admin, 'POST', '/api/mcp-servers/', {
+				name: 'guarded',
+				url: guarded.url,
+				headers: { Authorization: 'Bearer wrong-token' },
+				allowed_hosts: ['127.0.0.1']
+			});
+			expect(created.status).toBe(201);
+			expect(created.body).toMatchObject({ status: 'needs_sign_in', tools: [] });
+			expect(created.body.last_error).toContain('refused the credentials (HTTP 401)');
+			const fixed = await call(admin, 'PATCH', `/api/mcp-servers/${created.body.id}`, { headers: { Authorization: 'Bearer right-token' } });
+			expect(fixed.body).toMatchObject({ status: 'connected', last_error: null });
+			expect((fixed.body as ServerResource).tools.map((tool) => tool.tool_name)).toContain('guarded_echo');
+			expect((await call(admin, 'DELETE', `/api/mcp-servers/${created.body.id}`)).status).toBe(204);
+		} finally {
+			await guarded.stop();
+		}
+	});
+
 	it('is in the OpenAPI document', async () => {
 		const document = await (await fetch(`${server.baseURL}/openapi.json`)).json();
 		expect(Object.keys(document.paths)).toEqual(

@@ -15,7 +15,8 @@ import { z } from 'zod';
  * - `hang`: never answers (for time limits);
  * - `bonus` (only while {@link McpTestServer.setBonus} is on): `bonus!`. Turning it on or off
  *   sends `notifications/tools/list_changed` to every open session.
- * It can be stopped (connections cut) and started again on the same port.
+ * It can be stopped (connections cut) and started again on the same port. With `token`, requests
+ * without `Authorization: Bearer <token>` get 401.
  */
 
 /** A red 1×1 PNG. */
@@ -68,8 +69,8 @@ function newMcpServer(bonusOn: boolean): { server: McpServer; bonus: RegisteredT
 	return { server, bonus };
 }
 
-/** Starts the test MCP server on a free port (or `port`). */
-export async function startMcpTestServer(options: { port?: number } = {}): Promise<McpTestServer> {
+/** Starts the test MCP server on a free port (or `port`), asking for `token` when given. */
+export async function startMcpTestServer(options: { port?: number; token?: string } = {}): Promise<McpTestServer> {
 	const sessions = new Map<string, Session>();
 	const requests: IncomingHttpHeaders[] = [];
 	let bonusOn = false;
@@ -81,6 +82,11 @@ export async function startMcpTestServer(options: { port?: number } = {}): Promi
 				requests.push(req.headers);
 				if (!req.url?.startsWith('/mcp')) {
 					res.writeHead(404).end();
+					return;
+				}
+				if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+					res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+					res.end(JSON.stringify({ error: 'invalid_token' }));
 					return;
 				}
 				try {

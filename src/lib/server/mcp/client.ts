@@ -61,6 +61,15 @@ export class McpCallError extends ToolError {
 	override name = 'McpCallError';
 }
 
+/** Whether a failure (or its cause) is the server refusing the credentials: HTTP 401. */
+export function isUnauthorized(error: unknown): boolean {
+	for (let cause = error; cause instanceof Error; cause = cause.cause) {
+		if (cause.name === 'UnauthorizedError') return true;
+		if ('code' in cause && cause.code === 401 && cause.message.startsWith('Streamable HTTP error')) return true;
+	}
+	return false;
+}
+
 /** A thrown value as a message for the model and the admin. */
 export function errorMessage(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ import { agentTools, mcpServers, tools, type McpServer, type McpToolListing, typ
 import { parseAllowedHosts } from '../net/allowed-hosts';
 import { ToolError } from '../tools/tool-error';
 import { isObject } from '../../is-object';
-import { callMcpTool, errorMessage, listMcpTools, type McpClientLimits } from './client';
+import { callMcpTool, errorMessage, isUnauthorized, listMcpTools, type McpClientLimits } from './client';
 import { forgetConnection, isConnectionFailure, withMcpConnection, type McpTarget } from './connections';
 import { mcpResultText, type McpToolOutput } from './content';
 import { openSecret, secretKey } from './secrets';
@@ -68,11 +68,21 @@ async function markConnected(db: Db, server: McpServer): Promise<void> {
 	await db.update(mcpServers).set({ status: 'connected', lastError: null, lastOkAt: new Date() }).where(eq(mcpServers.id, server.id));
 }
 
-/** Records that a server failed, and why. */
+/**
+ * Records that a server failed, and why: `needs_sign_in` when it refused the credentials (HTTP
+ * 401), else `failing`.
+ */
 async function markFailing(db: Db, serverId: number, error: unknown): Promise<void> {
+	const unauthorized = isUnauthorized(error);
+	const lastError = unauthorized
+		? `The server refused the credentials (HTTP 401): check the headers it needs, such as Authorization. ${errorMessage(error)}`.slice(
+				0,
+				1000
+			)
+		: errorMessage(error);
 	await db
 		.update(mcpServers)
-		.set({ status: 'failing', lastError: errorMessage(error) })
+		.set({ status: unauthorized ? 'needs_sign_in' : 'failing', lastError })
 		.where(eq(mcpServers.id, serverId));
 }
 
