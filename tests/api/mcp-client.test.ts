@@ -243,6 +243,11 @@ describe('MCP tools', () => {
 		const answer = await chat('mcp-agent', 'echo text="hi"');
 		expect(answer.status).toBe('completed');
 		expect(answer.text).toContain('The echo tool returned: echo: hi');
+		// The stored call is titled with the server's name, for its card in the chat.
+		const response = await admin.fetch(`/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: answer.session_id }))}`);
+		const messages: { parts: { type: string; title?: string }[] }[] = (await response.json()).result.data.messages;
+		const part = messages.flatMap((message) => message.parts).find((item) => item.type === 'tool-echo');
+		expect(part?.title).toBe('echo · MCP server "local"');
 	});
 
 	it('an image result reaches the model as image content', async () => {

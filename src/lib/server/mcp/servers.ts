@@ -32,6 +32,12 @@ export interface McpToolConfig {
 	tool_name: string;
 }
 
+/** The title of an MCP tool's calls in the chat: its name and its server's, e.g. `echo · MCP server "docs"`. */
+export function mcpToolTitle(row: Pick<Tool, 'name' | 'config'>): string {
+	const server = (row.config as Partial<McpToolConfig>).server;
+	return server ? `${row.name} · MCP server "${server}"` : row.name;
+}
+
 /** The secrets of a server row, opened. */
 export function serverSecrets(server: McpServer, config: Config): McpServerSecrets {
 	if (!server.secrets) return {};

@@ -9,7 +9,7 @@ import { formatDuration } from '../net/format-duration';
 import type { ToolContext } from './tool-context';
 import { isObject } from '../../is-object';
 import { mcpModelOutput } from '../mcp/content';
-import { runMcpTool } from '../mcp/servers';
+import { mcpToolTitle, runMcpTool } from '../mcp/servers';
 
 /** The time limit of a built-in tool's execution: 30 s. */
 export const BUILTIN_TOOL_TIMEOUT_MS = 30_000;
@@ -161,8 +161,11 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 			description: row.description,
 			inputSchema: toolInputSchema(row.name, visibleSchema, { strict: true }),
 			needsApproval: row.requiresApproval,
-			// An MCP tool's content (text, images, resources) reaches the model as content parts.
-			...(row.kind === 'mcp' ? { toModelOutput: ({ output }: { output: unknown }) => mcpModelOutput(output) } : {}),
+			// An MCP tool's content (text, images, resources) reaches the model as content parts,
+			// and its calls are titled with its server's name.
+			...(row.kind === 'mcp'
+				? { title: mcpToolTitle(row), toModelOutput: ({ output }: { output: unknown }) => mcpModelOutput(output) }
+				: {}),
 			execute: async (input: Record<string, unknown>, { abortSignal }: ToolExecutionOptions) => {
 				// The context wins over anything the model sent under a hidden name.
 				const fullInput = { ...(isObject(input) ? input : {}), ...injected };
