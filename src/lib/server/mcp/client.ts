@@ -2,6 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpToolListing } from '../db/schema';
 import { lazyModule } from '../modules/lazy-module';
 import { ToolError } from '../tools/tool-error';
+import { version } from '../../version';
 import { mcpFetch, type FetchLike } from './mcp-fetch';
 
 /**
@@ -105,7 +106,7 @@ export async function connectMcp(endpoint: McpEndpoint, limits: McpClientLimits,
 		reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 5 }
 	});
 	const client = new sdk.Client(
-		{ name: 'parley', version: '1.0.0' },
+		{ name: 'parley', version },
 		{
 			listChanged: {
 				tools: {
