@@ -98,7 +98,11 @@ describe('parseConfig: invalid values', () => {
 		['MOCK_TOKEN_DELAY_MS', '1.5'],
 		['MOCK_TOKEN_DELAY_MS', '0x10'],
 		['DEFAULT_MODEL', 'gpt4'],
-		['NODE_ENV', 'staging']
+		['NODE_ENV', 'staging'],
+		['SECRET_KEY', 'too short'],
+		['MCP_SECRET', 'too short'],
+		['MCP_STDIO', 'yes'],
+		['MCP_TOOL_TIMEOUT_MS', '5']
 	])('%s=%s throws a ConfigError naming the variable', (name, value) => {
 		const message = configErrorOf({ [name]: value });
 		expect(message).toContain(`${name}:`);

@@ -246,7 +246,26 @@ export const configSchema = z
 		/** Most models taken from one provider's model list (200); the rest are left out of the menu. */
 		PROVIDER_MODELS_LIMIT: integer(200, 1),
 		/** Largest model list read from a provider, in bytes (1 MB); a larger one counts as a failure. */
-		PROVIDER_MODELS_BODY_LIMIT: integer(1024 * 1024, 1024)
+		PROVIDER_MODELS_BODY_LIMIT: integer(1024 * 1024, 1024),
+		/**
+		 * The key secrets kept in the database (an MCP server's header values) are encrypted with,
+		 * 32 characters or more. Unset, a key is generated once and kept in `secret.key` beside a
+		 * `file:` database; a remote database needs it set before an MCP server with secrets is used.
+		 * Set it in production, and keep it: changing it makes stored secrets unreadable.
+		 */
+		SECRET_KEY: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
+		/** Another name for `SECRET_KEY` (used when `SECRET_KEY` is unset). */
+		MCP_SECRET: optional(z.string().min(32, { message: 'must be at least 32 characters' })),
+		/** `on` lets admins add MCP servers started as commands over stdio (off: they run programs on the server). */
+		MCP_STDIO: optional(z.enum(['on', 'off'], { message: 'must be on or off' })),
+		/** Time limit of one MCP tool call, in milliseconds (30000); a call that runs out of it marks its server failing. */
+		MCP_TOOL_TIMEOUT_MS: integer(30_000, 100),
+		/** Time limit of connecting to an MCP server and listing its tools, in milliseconds (10000). */
+		MCP_CONNECT_TIMEOUT_MS: integer(10_000, 100),
+		/** Largest MCP tool result passed to the model, in bytes of JSON (1 MB); a larger one is a tool error. */
+		MCP_RESULT_LIMIT: integer(1024 * 1024, 1024),
+		/** Most MCP servers an admin may add (50). */
+		MCP_SERVERS_LIMIT: integer(50, 1)
 	})
 	.superRefine((config, context) => {
 		if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {

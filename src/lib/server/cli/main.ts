@@ -15,6 +15,7 @@ import { seedDemoData } from '../db/seed';
 import { users } from '../db/schema';
 import { AppError } from '../errors';
 import { checkProviders, parseTimeout } from './check-providers';
+import { probeMcpServer } from './mcp-client';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -24,6 +25,11 @@ Commands:
   check-providers [--timeout S]                     send one tiny request per check (text, tools, reasoning, usage) to each
                                                     configured model provider, S seconds at most each (30); exits 1 when one
                                                     cannot answer text
+  mcp-client <url> [--header 'Name: value']... [--allow-host H]... [--call NAME [--args JSON]]
+                                                    connect to an MCP server (Streamable HTTP) the way runs do, print its
+                                                    tools with their input schemas, or call one and print its result;
+                                                    private addresses only for hosts in HTTP_TOOL_ALLOWED_HOSTS or
+                                                    --allow-host; exits 1 on a failure or an error result
   help                                              show this text`;
 
 /** Reads one required option. */
@@ -70,6 +76,28 @@ async function main(argv: string[]): Promise<number> {
 		const { values } = parseArgs({ args: rest, options: { timeout: { type: 'string' } }, strict: true });
 		const timeoutMs = parseTimeout(values.timeout);
 		return checkProviders(getConfig(), { timeoutMs, print: (text) => console.log(text) });
+	}
+	if (command === 'mcp-client') {
+		// Needs no database either: the server is given on the command line.
+		const { values, positionals } = parseArgs({
+			args: rest,
+			options: {
+				header: { type: 'string', multiple: true },
+				'allow-host': { type: 'string', multiple: true },
+				call: { type: 'string' },
+				args: { type: 'string' }
+			},
+			allowPositionals: true,
+			strict: true
+		});
+		if (positionals.length !== 1)
+			throw new AppError('invalid_input', 'mcp-client needs one URL, e.g. npm run cli -- mcp-client https://example.com/mcp');
+		return probeMcpServer(
+			getConfig(),
+			{ url: positionals[0], headers: values.header ?? [], allowHosts: values['allow-host'] ?? [], call: values.call, args: values.args },
+			(text) => console.log(text),
+			(text) => console.error(text)
+		);
 	}
 	const commands: Record<string, (db: Db, values: Record<string, string | boolean | undefined>) => Promise<void>> = {
 		'create-admin': createAdmin,

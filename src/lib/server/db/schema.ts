@@ -118,7 +118,7 @@ export const agents = sqliteTable('agents', {
 });
 
 /** How a tool runs. */
-export const toolKinds = ['builtin', 'http', 'client'] as const;
+export const toolKinds = ['builtin', 'http', 'client', 'mcp'] as const;
 export type ToolKind = (typeof toolKinds)[number];
 
 export const tools = sqliteTable('tools', {
@@ -138,6 +138,60 @@ export const tools = sqliteTable('tools', {
 		.notNull()
 		.default(sql`'{}'`),
 	requiresApproval: integer('requires_approval', { mode: 'boolean' }).notNull().default(false),
+	/** For kind `mcp`: the MCP server offering the tool (its tools go with it). */
+	mcpServerId: integer('mcp_server_id').references(() => mcpServers.id, { onDelete: 'cascade' }),
+	...timestamps
+});
+
+/** How Parley reaches an MCP server: Streamable HTTP, or a command it starts (stdio). */
+export const mcpTransports = ['http', 'stdio'] as const;
+export type McpTransport = (typeof mcpTransports)[number];
+
+/** The state of an MCP server's connection, as last seen. */
+export const mcpServerStatuses = ['connected', 'needs_sign_in', 'failing'] as const;
+export type McpServerStatus = (typeof mcpServerStatuses)[number];
+
+/** A tool an MCP server offers, as its last `tools/list` gave it. */
+export interface McpToolListing {
+	name: string;
+	title?: string;
+	description?: string;
+	inputSchema: Record<string, unknown>;
+}
+
+/** An MCP server whose tools agents may use (admins manage them). */
+export const mcpServers = sqliteTable('mcp_servers', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	name: text('name').notNull().unique(),
+	transport: text('transport', { enum: mcpTransports }).notNull().default('http'),
+	/** The Streamable HTTP endpoint (transport `http`). */
+	url: text('url'),
+	/** The program to start (transport `stdio`). */
+	command: text('command'),
+	args: text('args', { mode: 'json' })
+		.$type<string[]>()
+		.notNull()
+		.default(sql`'[]'`),
+	/** Hosts this server's URL may resolve to private or local addresses for. */
+	allowedHosts: text('allowed_hosts', { mode: 'json' })
+		.$type<string[]>()
+		.notNull()
+		.default(sql`'[]'`),
+	/** The names of the static headers sent (their values are in `secrets`). */
+	headerNames: text('header_names', { mode: 'json' })
+		.$type<string[]>()
+		.notNull()
+		.default(sql`'[]'`),
+	/** Secrets (header values, later OAuth tokens and client credentials), as one AES-256-GCM sealed JSON object. */
+	secrets: text('secrets'),
+	status: text('status', { enum: mcpServerStatuses }).notNull().default('failing'),
+	lastError: text('last_error'),
+	lastOkAt: integer('last_ok_at', { mode: 'timestamp_ms' }),
+	/** The server's tools with their input schemas, as last listed. */
+	toolListing: text('tool_listing', { mode: 'json' })
+		.$type<McpToolListing[]>()
+		.notNull()
+		.default(sql`'[]'`),
 	...timestamps
 });
 
@@ -453,6 +507,7 @@ export const responseItems = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type Tool = typeof tools.$inferSelect;
+export type McpServer = typeof mcpServers.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type KnowledgeSource = typeof knowledgeSources.$inferSelect;

@@ -31,7 +31,10 @@ const publicEndpoints: Record<string, string[]> = {
 	'/api/tasks/{id}/export': ['get'],
 	'/api/share-links': ['get'],
 	'/api/share-links/{token}': ['delete'],
-	'/mcp': ['post']
+	'/mcp': ['post'],
+	'/api/mcp-servers/': ['get', 'post'],
+	'/api/mcp-servers/{id}/': ['get', 'patch', 'delete'],
+	'/api/mcp-servers/{id}/refresh/': ['post']
 };
 
 type Operation = { responses?: Record<string, unknown>; security?: unknown[]; requestBody?: unknown };

@@ -8,6 +8,7 @@ import { openResponsesPaths } from '../protocols/openai-responses/openapi';
 import { teamTasksPaths } from '../protocols/team-tasks/openapi';
 import { chatPaths } from './chat-paths';
 import { filesPaths } from './files-paths';
+import { mcpServersPaths } from './mcp-servers-paths';
 import { sharePaths } from './share-paths';
 
 /** Every group of public paths, each built from the zod schemas that validate its requests. */
@@ -20,7 +21,8 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	teamTasksPaths,
 	filesPaths,
 	sharePaths,
-	mcpPaths
+	mcpPaths,
+	mcpServersPaths
 ];
 
 let cached: ReturnType<typeof createDocument> | undefined;

@@ -45,7 +45,15 @@ export type RunEvent =
 	| { type: 'text-end'; id: string }
 	| { type: 'tool-call-start'; toolCallId: string; toolName: string }
 	| { type: 'tool-call-delta'; toolCallId: string; inputTextDelta: string }
-	| { type: 'tool-call-ready'; toolCallId: string; toolName: string; input: unknown; clientExecuted: boolean }
+	| {
+			type: 'tool-call-ready';
+			toolCallId: string;
+			toolName: string;
+			input: unknown;
+			clientExecuted: boolean;
+			/** The tool's title, when it has one (an MCP tool's names its server). */
+			title?: string;
+	  }
 	| { type: 'tool-call-invalid'; toolCallId: string; toolName: string; input: unknown; errorText: string }
 	| { type: 'tool-approval-request'; toolCallId: string; approvalId: string }
 	| { type: 'tool-output'; toolCallId: string; output: unknown }

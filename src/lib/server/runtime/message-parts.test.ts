@@ -157,6 +157,14 @@ describe('MessagePartsBuilder: tool calls', () => {
 		]);
 	});
 
+	it('keeps the title of a titled tool on its part', () => {
+		const builder = new MessagePartsBuilder();
+		builder.apply({ ...ready, toolName: 'echo', title: 'echo · MCP server "docs"' } as RunEvent);
+		expect(builder.parts).toStrictEqual([
+			{ type: 'tool-echo', toolCallId: 'call_1', state: 'input-available', input: { expression: '6*7' }, title: 'echo · MCP server "docs"' }
+		]);
+	});
+
 	it('creates an input-available part for a ready call that never streamed', () => {
 		const builder = build([ready]);
 		expect(builder.parts).toStrictEqual([

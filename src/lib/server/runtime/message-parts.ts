@@ -105,6 +105,7 @@ export class MessagePartsBuilder {
 				this.upsertTool(event.toolCallId, event.toolName, {
 					state: 'input-available',
 					input: event.input,
+					...(event.title ? { title: event.title } : {}),
 					...(providerMetadata ? { callProviderMetadata: providerMetadata } : {})
 				});
 				break;

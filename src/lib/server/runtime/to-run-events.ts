@@ -37,7 +37,8 @@ export function toRunEvents(part: TextStreamPart<ToolSet>, tools: ToolSet): RunE
 					toolCallId: part.toolCallId,
 					toolName: part.toolName,
 					input: part.input,
-					clientExecuted: !tools[part.toolName]?.execute
+					clientExecuted: !tools[part.toolName]?.execute,
+					...(part.title ? { title: part.title } : {})
 				}
 			];
 		case 'tool-result':

@@ -25,7 +25,8 @@ const toolFields = {
 	name: toolNameSchema,
 	description: z.string().max(5_000),
 	kind: z.enum(toolKinds).meta({
-		description: '`builtin` (runs a built-in of the same name), `http` (calls a URL), `client` (the caller runs it).'
+		description:
+			'`builtin` (runs a built-in of the same name), `http` (calls a URL), `client` (the caller runs it), `mcp` (a tool of an MCP server; made by `/api/mcp-servers`, read-only but for `requires_approval`).'
 	}),
 	input_schema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of the input, an object.' }),
 	config: z.record(z.string(), z.unknown()).meta({
@@ -147,6 +148,11 @@ export async function getToolResource(db: Db, viewer: Viewer, id: string | numbe
  * `builtin` tools. `invalid_input` or `conflict` naming the field.
  */
 async function checkTool(db: Db, tool: ToolInput, ownId?: number): Promise<Record<string, unknown>> {
+	if (tool.kind === 'mcp') {
+		throw new AppError('invalid_input', 'kind: tools of kind mcp come from MCP servers; add the server at /api/mcp-servers.', {
+			field: 'kind'
+		});
+	}
 	if (tool.input_schema.type !== 'object') {
 		throw new AppError('invalid_input', 'input_schema: must be the JSON Schema of an object ("type": "object").', {
 			field: 'input_schema'
@@ -215,6 +221,7 @@ export async function updateTool(
 ): Promise<ToolResource> {
 	assertAdmin(viewer);
 	const tool = await findToolRow(db, id);
+	if (tool.kind === 'mcp') return updateMcpTool(db, viewer, tool, changes);
 	const next: ToolInput = {
 		name: changes.name ?? tool.name,
 		description: changes.description ?? tool.description,
@@ -235,6 +242,26 @@ export async function updateTool(
 		if (isUniqueViolation(error)) throw nameTaken(next.name);
 		throw error;
 	}
+}
+
+/**
+ * Changes a tool of kind `mcp`: only `requires_approval` is Parley's; the rest comes from its MCP
+ * server and may only be sent unchanged.
+ */
+async function updateMcpTool(db: Db, viewer: Viewer, tool: Tool, changes: ToolPatch): Promise<ToolResource> {
+	const current = toToolResource(tool, viewer);
+	for (const field of ['name', 'description', 'kind', 'input_schema', 'config'] as const) {
+		if (changes[field] !== undefined && JSON.stringify(changes[field]) !== JSON.stringify(current[field])) {
+			throw new AppError('invalid_input', `${field}: comes from the tool's MCP server; only requires_approval can change.`, { field });
+		}
+	}
+	if (changes.requires_approval === undefined) return current;
+	const [row] = await db
+		.update(tools)
+		.set({ requiresApproval: changes.requires_approval, updatedAt: new Date() })
+		.where(eq(tools.id, tool.id))
+		.returning();
+	return toToolResource(row, viewer);
 }
 
 /** Deletes a tool (admins only); agents that had it lose it. */

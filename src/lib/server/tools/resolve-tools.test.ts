@@ -43,6 +43,7 @@ function row(fields: Partial<Tool> & Pick<Tool, 'name' | 'kind'>): Tool {
 		inputSchema: { type: 'object', properties: {} },
 		config: {},
 		requiresApproval: false,
+		mcpServerId: null,
 		createdAt: new Date(0),
 		updatedAt: new Date(0),
 		...fields

@@ -8,6 +8,8 @@ import { inputChecker, toolInputSchema } from './tool-input-schema';
 import { formatDuration } from '../net/format-duration';
 import type { ToolContext } from './tool-context';
 import { isObject } from '../../is-object';
+import { mcpModelOutput } from '../mcp/content';
+import { mcpToolTitle, runMcpTool } from '../mcp/servers';
 
 /** The time limit of a built-in tool's execution: 30 s. */
 export const BUILTIN_TOOL_TIMEOUT_MS = 30_000;
@@ -90,7 +92,7 @@ interface ServerTool {
 }
 
 /** The implementation of a server-side tool row (a failing one for a broken or unknown tool). */
-function serverToolOf(row: Tool): ServerTool {
+function serverToolOf(row: Tool, config: Config): ServerTool {
 	const failing = (error: Error): ServerTool => ({
 		execute: () => {
 			throw error;
@@ -108,6 +110,13 @@ function serverToolOf(row: Tool): ServerTool {
 			return failing(error instanceof Error ? error : new Error(String(error)));
 		}
 	}
+	if (row.kind === 'mcp') {
+		return {
+			execute: (input, context) => runMcpTool(context.db, context.config, row, input, context.signal),
+			// The call's own limit ends it first (and marks the server failing); connecting may come before it.
+			timeoutMs: config.MCP_CONNECT_TIMEOUT_MS + config.MCP_TOOL_TIMEOUT_MS
+		};
+	}
 	const builtin = Object.hasOwn(builtinTools, row.name) ? builtinTools[row.name] : undefined;
 	if (!builtin) return failing(new Error(`No built-in tool is named "${row.name}".`));
 	return { execute: builtin, timeoutMs: BUILTIN_TOOL_TIMEOUT_MS };
@@ -119,8 +128,9 @@ function asError(thrown: unknown): Error {
 }
 
 /**
- * Turns an agent's tool rows into AI SDK tools. Built-in and HTTP tools run on the server, each
- * within its time limit (an HTTP tool's `timeout_ms`, else 30 s), and any error they throw reaches
+ * Turns an agent's tool rows into AI SDK tools. Built-in, HTTP and MCP tools run on the server, each
+ * within its time limit (an HTTP tool's `timeout_ms`, an MCP tool's `MCP_TOOL_TIMEOUT_MS` after
+ * connecting, else 30 s), and any error they throw reaches
  * the model as a tool error. Input properties named like keys of the task context are hidden from
  * the model and filled from the context. Client tools have no `execute`, so the run stops with the
  * call pending; tools that require approval pause the run for an answer first.
@@ -145,12 +155,17 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 		const injectedKeys = contextParameters(row.inputSchema, Object.keys(taskContext));
 		const injected = Object.fromEntries(injectedKeys.map((key) => [key, taskContext[key]]));
 		const visibleSchema = hideContextParameters(row.inputSchema, injectedKeys);
-		const server = serverToolOf(row);
+		const server = serverToolOf(row, options.config);
 		const checkFullInput = inputChecker(row.name, row.inputSchema, { strict: true });
 		set[row.name] = tool({
 			description: row.description,
 			inputSchema: toolInputSchema(row.name, visibleSchema, { strict: true }),
 			needsApproval: row.requiresApproval,
+			// An MCP tool's content (text, images, resources) reaches the model as content parts,
+			// and its calls are titled with its server's name.
+			...(row.kind === 'mcp'
+				? { title: mcpToolTitle(row), toModelOutput: ({ output }: { output: unknown }) => mcpModelOutput(output) }
+				: {}),
 			execute: async (input: Record<string, unknown>, { abortSignal }: ToolExecutionOptions) => {
 				// The context wins over anything the model sent under a hidden name.
 				const fullInput = { ...(isObject(input) ? input : {}), ...injected };

@@ -71,6 +71,18 @@ const table: { name: string; event: RunEvent; chunk: UIMessageChunk }[] = [
 		chunk: { type: 'tool-input-available', toolCallId: 'call_1', toolName: 'calculator', input: { expression: '6*7' } }
 	},
 	{
+		name: 'tool-call-ready (a tool with a title)',
+		event: {
+			type: 'tool-call-ready',
+			toolCallId: 'call_4',
+			toolName: 'echo',
+			input: {},
+			clientExecuted: false,
+			title: 'echo · MCP server "docs"'
+		},
+		chunk: { type: 'tool-input-available', toolCallId: 'call_4', toolName: 'echo', input: {}, title: 'echo · MCP server "docs"' }
+	},
+	{
 		name: 'tool-call-ready (client tool)',
 		event: { type: 'tool-call-ready', toolCallId: 'call_2', toolName: 'ask_user', input: {}, clientExecuted: true },
 		chunk: { type: 'tool-input-available', toolCallId: 'call_2', toolName: 'ask_user', input: {} }

@@ -34,7 +34,8 @@ export function toUIMessageChunk(event: RunEvent): UIMessageChunk | undefined {
 				type: 'tool-input-available',
 				toolCallId: event.toolCallId,
 				toolName: event.toolName,
-				input: event.input
+				input: event.input,
+				...(event.title ? { title: event.title } : {})
 			};
 		case 'tool-call-invalid':
 			return {
