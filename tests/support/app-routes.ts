@@ -59,6 +59,7 @@ export const APP_ROUTES: AppRoute[] = [
 	{ name: 'admin tools', path: '/admin/tools', as: 'admin' },
 	{ name: 'admin new tool', path: '/admin/tools/new', as: 'admin' },
 	{ name: 'admin tool', path: ({ toolId }) => `/admin/tools/${toolId}`, as: 'admin' },
+	{ name: 'admin MCP servers', path: '/admin/mcp-servers', as: 'admin' },
 	{ name: 'admin templates', path: '/admin/templates', as: 'admin' },
 	{ name: 'admin new template', path: '/admin/templates/new', as: 'admin' },
 	{ name: 'admin template', path: ({ templateId }) => `/admin/templates/${templateId}`, as: 'admin' },
