@@ -43,6 +43,7 @@ test('visitors who are not signed in are sent to log in; /dashboard leads to /ad
 	await expect(page.getByRole('navigation', { name: 'Admin' }).getByRole('link')).toHaveText([
 		'Agents',
 		'Tools',
+		'MCP servers',
 		'Templates',
 		'Users',
 		'API keys',
