@@ -83,10 +83,34 @@ if (!existsSync(join(root, 'build', 'index.js'))) {
 	console.error('No build found: run `npm run build` first.');
 	process.exit(1);
 }
-const suite = join(root, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+/**
+ * The suite, pinned. It is not one of Parley's packages: its dependencies want Node 22, and it is
+ * only this script's tool, so it is installed on first use into node_modules/.cache.
+ */
+const SUITE_VERSION = '0.1.16';
+const suiteFolder = join(root, 'node_modules', '.cache', `mcp-conformance-${SUITE_VERSION}`);
+const suite = join(suiteFolder, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
 if (!existsSync(suite)) {
-	console.error('@modelcontextprotocol/conformance is not installed: run `npm install`.');
-	process.exit(1);
+	console.log(`Installing @modelcontextprotocol/conformance ${SUITE_VERSION} into ${suiteFolder}…`);
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	const install = spawnSync(
+		npm,
+		[
+			'install',
+			'--prefix',
+			suiteFolder,
+			'--no-save',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			`@modelcontextprotocol/conformance@${SUITE_VERSION}`
+		],
+		{ stdio: 'inherit' }
+	);
+	if (install.status !== 0 || !existsSync(suite)) {
+		console.error('@modelcontextprotocol/conformance could not be installed (it needs the npm registry).');
+		process.exit(1);
+	}
 }
 
 const parley = await startParley();
