@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AdminPage, loginAsAdmin } from './pages/admin-page';
+import { gotoInteractive } from './pages/goto-interactive';
 import { AdminTaskPage } from './pages/admin-task-page';
 import { AuthPage } from './pages/auth-page';
 
@@ -30,7 +31,8 @@ test("an admin edits a user's task status and context; the agent's context schem
 	// The admin makes an agent whose tasks need a context with a city.
 	await loginAsAdmin(page);
 	const admin = new AdminPage(page);
-	await page.goto('/admin/agents/new');
+	// The slug follows the name once the form is interactive.
+	await gotoInteractive(page, '/admin/agents/new');
 	await admin.fillAgent({ name: `Trip planner ${stamp}`, slug, visibility: 'users' });
 	await page.getByLabel('Context schema').fill(JSON.stringify(contextSchema));
 	await admin.save('Create agent', /\/admin\/agents\?saved=/);

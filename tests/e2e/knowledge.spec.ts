@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AdminPage, loginAsAdmin } from './pages/admin-page';
+import { gotoInteractive } from './pages/goto-interactive';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
 import { answerConfirmation } from './pages/confirm-dialog';
@@ -60,7 +61,8 @@ test('an admin adds a document to an agent, tries a search with other weights, a
 	await loginAsAdmin(page);
 	const admin = new AdminPage(page);
 	const agentName = unique('Lighthouse guide');
-	await page.goto('/admin/agents/new');
+	// The slug follows the name once the form is interactive.
+	await gotoInteractive(page, '/admin/agents/new');
 	await admin.fillAgent({ name: agentName, systemPrompt: 'You answer questions about the lighthouse.' });
 	await admin.save('Create agent', /\/admin\/agents\?saved=/);
 	const slug = agentName.toLowerCase().replace(/\s+/g, '-');
