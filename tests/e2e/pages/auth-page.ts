@@ -24,15 +24,21 @@ export class AuthPage {
 
 	/** Signs up a new account through the sign-up form and waits for the chat page. */
 	async signUpWithForm(email: string, password: string) {
-		await this.page.goto('/signup');
+		await this.open('/signup');
 		await this.fill(email, password, 'Sign up');
 		await expect(this.page).toHaveURL(/\/$/);
 	}
 
 	/** Fills in and sends the log-in form (of the test server, or of the server at `origin`). */
 	async logIn(email: string, password: string, origin = '') {
-		await this.page.goto(`${origin}/login`);
+		await this.open(`${origin}/login`);
 		await this.fill(email, password, 'Log in');
+	}
+
+	/** Opens a form's page and waits until it is interactive: what is typed before then can be lost. */
+	private async open(url: string) {
+		await this.page.goto(url);
+		await expect(this.page.locator('[data-hydrated]')).toHaveCount(1);
 	}
 
 	async fill(email: string, password: string, button: string) {
