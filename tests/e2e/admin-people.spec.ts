@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { AdminPeoplePage, loginAsAdmin } from './pages/admin-people-page';
 import { AuthPage } from './pages/auth-page';
 import { answerConfirmation } from './pages/confirm-dialog';
+import { gotoInteractive } from './pages/goto-interactive';
 
 const password = 'correct horse battery';
 
@@ -82,7 +83,7 @@ test('admin manages a user, their keys, reads their task and sees the usage', as
 	expect((await models()).status()).toBe(401);
 
 	// The person's task, read-only, with its messages, model and tokens.
-	await page.goto('/admin/tasks');
+	await gotoInteractive(page, '/admin/tasks');
 	await page.getByLabel('Owner email').fill(email);
 	await page.getByRole('button', { name: 'Filter' }).click();
 	await expect(page).toHaveURL(/user=/);

@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { AuthPage } from './pages/auth-page';
 import { ChatPage } from './pages/chat-page';
 import { LONG_ANSWER_END } from '../support/text-deltas';
+import { gotoInteractive } from './pages/goto-interactive';
 
 const password = 'correct horse battery';
 
@@ -65,7 +66,7 @@ test('log-in and sign-up errors are shown on the form', async ({ page }) => {
 	await auth.logIn(email, 'not the password');
 	await expect(auth.error()).toHaveText('Wrong email or password.');
 
-	await page.goto('/signup');
+	await gotoInteractive(page, '/signup');
 	await auth.fill(email, password, 'Sign up');
 	await expect(auth.error()).toContainText('already exists');
 
