@@ -151,6 +151,18 @@ export type McpTransport = (typeof mcpTransports)[number];
 export const mcpServerStatuses = ['connected', 'needs_sign_in', 'failing'] as const;
 export type McpServerStatus = (typeof mcpServerStatuses)[number];
 
+/** How Parley signs in to an MCP server. */
+export const mcpAuthKinds = ['headers', 'oauth'] as const;
+export type McpAuthKind = (typeof mcpAuthKinds)[number];
+
+/** Whose OAuth sign-in a server's calls use. */
+export const mcpOauthConnections = ['shared', 'per_user'] as const;
+export type McpOauthConnection = (typeof mcpOauthConnections)[number];
+
+/** The state of an OAuth sign-in. */
+export const mcpGrantStatuses = ['connected', 'needs_sign_in'] as const;
+export type McpGrantStatus = (typeof mcpGrantStatuses)[number];
+
 /** A tool an MCP server offers, as its last `tools/list` gave it. */
 export interface McpToolListing {
 	name: string;
@@ -192,8 +204,65 @@ export const mcpServers = sqliteTable('mcp_servers', {
 		.$type<McpToolListing[]>()
 		.notNull()
 		.default(sql`'[]'`),
+	/** How Parley signs in: static headers (possibly none), or OAuth. */
+	auth: text('auth', { enum: mcpAuthKinds }).notNull().default('headers'),
+	/** With OAuth: one connection an admin signs in for, or one per user. */
+	oauthConnection: text('oauth_connection', { enum: mcpOauthConnections }).notNull().default('shared'),
+	/** With OAuth: the scopes to ask for (space-separated); none means what the server advertises. */
+	oauthScope: text('oauth_scope'),
+	/** With OAuth: a pre-registered client's id (its secret, if any, is in `secrets`). */
+	oauthClientId: text('oauth_client_id'),
+	/** With OAuth: the client Parley registered dynamically and the server's metadata, sealed like `secrets`. */
+	oauthClient: text('oauth_client'),
 	...timestamps
 });
+
+/**
+ * An OAuth sign-in to an MCP server: the shared one (no user) or a user's own. Tokens and a sign-in
+ * under way (PKCE verifier, state) are sealed like the server's secrets.
+ */
+export const mcpOauthGrants = sqliteTable(
+	'mcp_oauth_grants',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		serverId: integer('server_id')
+			.notNull()
+			.references(() => mcpServers.id, { onDelete: 'cascade' }),
+		/** The user of a per-user connection; none for the shared one. */
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+		/** The tokens (access, refresh, type, scope), sealed. */
+		tokens: text('tokens'),
+		/** When the access token expires. */
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+		/** A sign-in under way (PKCE code verifier, state, where to return), sealed. */
+		pending: text('pending'),
+		/** The `state` of the sign-in under way, to find it on the callback. */
+		pendingState: text('pending_state'),
+		pendingAt: integer('pending_at', { mode: 'timestamp_ms' }),
+		status: text('status', { enum: mcpGrantStatuses }).notNull().default('needs_sign_in'),
+		lastError: text('last_error'),
+		...timestamps
+	},
+	(table) => [
+		uniqueIndex('mcp_oauth_grants_server_user_idx').on(table.serverId, sql`coalesce(${table.userId}, '')`),
+		uniqueIndex('mcp_oauth_grants_state_idx').on(table.pendingState)
+	]
+);
+
+/** An agent that uses every tool of an MCP server, including tools the server adds later. */
+export const agentMcpServers = sqliteTable(
+	'agent_mcp_servers',
+	{
+		agentId: integer('agent_id')
+			.notNull()
+			.references(() => agents.id, { onDelete: 'cascade' }),
+		mcpServerId: integer('mcp_server_id')
+			.notNull()
+			.references(() => mcpServers.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull().default(0)
+	},
+	(table) => [primaryKey({ columns: [table.agentId, table.mcpServerId] })]
+);
 
 export const agentTools = sqliteTable(
 	'agent_tools',
@@ -508,6 +577,7 @@ export type User = typeof users.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type Tool = typeof tools.$inferSelect;
 export type McpServer = typeof mcpServers.$inferSelect;
+export type McpOauthGrant = typeof mcpOauthGrants.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type KnowledgeSource = typeof knowledgeSources.$inferSelect;
