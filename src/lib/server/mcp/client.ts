@@ -1,3 +1,4 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpToolListing } from '../db/schema';
 import { lazyModule } from '../modules/lazy-module';
@@ -31,6 +32,8 @@ export interface McpEndpoint {
 	headers: Record<string, string>;
 	/** Hosts that may resolve to private or local addresses. */
 	allowedHosts: readonly string[];
+	/** OAuth sign-in (the SDK's provider): tokens for requests, refreshed on a 401. */
+	authProvider?: OAuthClientProvider;
 }
 
 /** The limits of a connection. */
@@ -102,6 +105,7 @@ export async function connectMcp(endpoint: McpEndpoint, limits: McpClientLimits,
 	const fetch = limits.fetch ?? mcpFetch({ allowedHosts: endpoint.allowedHosts, maxBytes: limits.maxBytes });
 	const transport = new sdk.StreamableHTTPClientTransport(url, {
 		fetch,
+		...(endpoint.authProvider ? { authProvider: endpoint.authProvider } : {}),
 		requestInit: { headers: endpoint.headers },
 		reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 5 }
 	});
