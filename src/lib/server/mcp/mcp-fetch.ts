@@ -30,10 +30,12 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
 	return Object.fromEntries(new Headers(init?.headers).entries());
 }
 
-/** A request body the transport sends (JSON text), as bytes or text. */
+/** A request body the transport sends (JSON text, or an OAuth form), as bytes or text. */
 function bodyOf(body: RequestInit['body']): string | Uint8Array | undefined {
 	if (body === undefined || body === null) return undefined;
 	if (typeof body === 'string' || body instanceof Uint8Array) return body;
+	// The SDK's OAuth token requests (it sets their Content-Type itself).
+	if (body instanceof URLSearchParams) return body.toString();
 	if (body instanceof ArrayBuffer) return new Uint8Array(body);
 	throw new ToolError('An MCP request body must be text or bytes.');
 }
@@ -48,13 +50,18 @@ function toResponse(message: IncomingMessage, maxBytes: number): Response {
 	const status = message.statusCode ?? 502;
 	const noBody = status === 204 || status === 304;
 	let total = 0;
+	// Set once the body ends, fails or is cancelled: chunks still in flight are then dropped
+	// (enqueueing on a closed stream throws, outside any caller, and would end the process).
+	let settled = false;
 	const body = noBody
 		? null
 		: new ReadableStream<Uint8Array>({
 				start(controller) {
 					message.on('data', (chunk: Buffer) => {
+						if (settled) return;
 						total += chunk.length;
 						if (total > maxBytes) {
+							settled = true;
 							controller.error(new ToolError(`The MCP server's response is larger than ${formatBytes(maxBytes, { exact: true })}.`));
 							message.destroy();
 							return;
@@ -62,6 +69,8 @@ function toResponse(message: IncomingMessage, maxBytes: number): Response {
 						controller.enqueue(new Uint8Array(chunk));
 					});
 					message.on('end', () => {
+						if (settled) return;
+						settled = true;
 						try {
 							controller.close();
 						} catch {
@@ -69,6 +78,8 @@ function toResponse(message: IncomingMessage, maxBytes: number): Response {
 						}
 					});
 					message.on('error', (error) => {
+						if (settled) return;
+						settled = true;
 						try {
 							controller.error(error);
 						} catch {
@@ -77,6 +88,7 @@ function toResponse(message: IncomingMessage, maxBytes: number): Response {
 					});
 				},
 				cancel() {
+					settled = true;
 					message.destroy();
 				}
 			});
