@@ -56,7 +56,7 @@ describe('npm run cli -- mcp-client', () => {
 		expect(pixel.stdout).toMatch(/\[image image\/png, \d+ bytes\]/);
 	});
 
-	it('exits 1 with a clear message on an error result, a refused address, a server that is down and bad options', async () => {
+	it('exits 1 with a clear message on an error result, a refused address and a server that is down', async () => {
 		const error = await probe([mcp.url, '--call', 'explode'], allowLoopback);
 		expect(error.status).toBe(1);
 		expect(error.stderr).toContain('The tool "explode" reported an error:\nThe explode tool blew up.');
@@ -68,12 +68,15 @@ describe('npm run cli -- mcp-client', () => {
 		const down = await probe(['http://127.0.0.1:9/mcp'], allowLoopback);
 		expect(down.status).toBe(1);
 		expect(down.stderr).toContain('Could not connect to http://127.0.0.1:9/mcp');
+	});
 
-		const badArgs = await probe([mcp.url, '--call', 'echo', '--args', 'not json'], allowLoopback);
-		expect(badArgs.status).toBe(1);
-		expect(badArgs.stderr).toContain('--args must be JSON');
+	it('exits 2 naming the problem with bad options', async () => {
 		const noUrl = await probe([]);
-		expect(noUrl.status).toBe(1);
+		expect(noUrl.status).toBe(2);
 		expect(noUrl.stderr).toContain('mcp-client needs one URL');
+		const unknown = await probe([mcp.url, '--ouath']);
+		expect(unknown.status).toBe(2);
+		expect(unknown.stderr).toContain("Unknown option '--ouath'");
+		expect(unknown.stderr).toContain('See `npm run cli -- help` for the options.');
 	});
 });

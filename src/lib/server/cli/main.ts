@@ -15,7 +15,7 @@ import { seedDemoData } from '../db/seed';
 import { users } from '../db/schema';
 import { AppError } from '../errors';
 import { checkProviders, parseTimeout } from './check-providers';
-import { probeMcpServer } from './mcp-client';
+import { parseMcpClientArgs, probeMcpServer, UsageError } from './mcp-client';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -26,10 +26,19 @@ Commands:
                                                     configured model provider, S seconds at most each (30); exits 1 when one
                                                     cannot answer text
   mcp-client <url> [--header 'Name: value']... [--allow-host H]... [--call NAME [--args JSON]]
+             [--oauth [--client-id ID [--client-secret S]] [--client-metadata-url URL] [--scope S]
+                      [--oauth-port P] [--oauth-timeout S] [--oauth-auto-approve]]
                                                     connect to an MCP server (Streamable HTTP) the way runs do, print its
                                                     tools with their input schemas, or call one and print its result;
                                                     private addresses only for hosts in HTTP_TOOL_ALLOWED_HOSTS or
-                                                    --allow-host; exits 1 on a failure or an error result
+                                                    --allow-host. --oauth signs in when the server asks: open the printed
+                                                    address; the browser comes back to http://127.0.0.1:P/callback (P any
+                                                    free port unless --oauth-port) within S seconds (300). --client-id and
+                                                    --client-secret give a pre-registered client (else it registers
+                                                    itself), --scope the scopes to ask for when the server names none;
+                                                    --oauth-auto-approve takes the code from the authorization endpoint's
+                                                    redirect (servers that approve at once, e.g. test servers). Exits 1
+                                                    on a failure or an error result, 2 on bad options
   help                                              show this text`;
 
 /** Reads one required option. */
@@ -79,22 +88,17 @@ async function main(argv: string[]): Promise<number> {
 	}
 	if (command === 'mcp-client') {
 		// Needs no database either: the server is given on the command line.
-		const { values, positionals } = parseArgs({
-			args: rest,
-			options: {
-				header: { type: 'string', multiple: true },
-				'allow-host': { type: 'string', multiple: true },
-				call: { type: 'string' },
-				args: { type: 'string' }
-			},
-			allowPositionals: true,
-			strict: true
-		});
-		if (positionals.length !== 1)
-			throw new AppError('invalid_input', 'mcp-client needs one URL, e.g. npm run cli -- mcp-client https://example.com/mcp');
+		let options;
+		try {
+			options = parseMcpClientArgs(rest);
+		} catch (error) {
+			if (!(error instanceof UsageError)) throw error;
+			console.error(`${error.message}\n\nSee \`npm run cli -- help\` for the options.`);
+			return 2;
+		}
 		return probeMcpServer(
 			getConfig(),
-			{ url: positionals[0], headers: values.header ?? [], allowHosts: values['allow-host'] ?? [], call: values.call, args: values.args },
+			options,
 			(text) => console.log(text),
 			(text) => console.error(text)
 		);
