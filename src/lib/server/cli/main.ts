@@ -26,14 +26,14 @@ Commands:
                                                     configured model provider, S seconds at most each (30); exits 1 when one
                                                     cannot answer text
   mcp-client <url> [--header 'Name: value']... [--allow-host H]... [--call NAME [--args JSON]]
-             [--oauth [--client-id ID [--client-secret S]] [--client-metadata-url URL] [--scope S]
-                      [--oauth-port P] [--oauth-timeout S] [--oauth-auto-approve]]
+             [--oauth [--client-id ID [--client-secret SECRET]] [--client-metadata-url URL] [--scope SCOPES]
+                      [--oauth-port P] [--oauth-timeout SECONDS] [--oauth-auto-approve]]
                                                     connect to an MCP server (Streamable HTTP) the way runs do, print its
                                                     tools with their input schemas, or call one and print its result;
                                                     private addresses only for hosts in HTTP_TOOL_ALLOWED_HOSTS or
                                                     --allow-host. --oauth signs in when the server asks: open the printed
                                                     address; the browser comes back to http://127.0.0.1:P/callback (P any
-                                                    free port unless --oauth-port) within S seconds (300). --client-id and
+                                                    free port unless --oauth-port) within SECONDS (300). --client-id and
                                                     --client-secret give a pre-registered client (else it registers
                                                     itself), --scope the scopes to ask for when the server names none;
                                                     --oauth-auto-approve takes the code from the authorization endpoint's
