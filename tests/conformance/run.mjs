@@ -171,7 +171,10 @@ if (!existsSync(suite)) {
 const failed = [];
 /** Runs one scenario of the suite and prints its line (and its output when it fails). */
 async function scenario(mode, name, args) {
-	const { status, output } = await startProcess(suiteNode(), [suite, mode, ...args, '--scenario', name]);
+	const { status, output } = await startProcess(suiteNode(), [suite, mode, ...args, '--scenario', name]).catch((error) => ({
+		status: null,
+		output: error.message
+	}));
 	const passed = status === 0;
 	console.log(`${passed ? '✓' : '✗'} ${mode} ${name}`);
 	if (!passed) {
