@@ -4,7 +4,7 @@ import { readActionForm } from '$lib/server/http/read-form';
 import { requireUser } from '$lib/server/http/viewer';
 import { createMcpServer, deleteMcpServer, listMcpServers, refreshMcpServer } from '$lib/server/services/mcp-servers';
 import { numberField, requireAdmin, textField } from '../catalog-form.server';
-import { parseHeaderLines, parseHostList } from './headers.server';
+import { parseArgLines, parseHeaderLines, parseHostList } from './headers.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** What the page's services need: the database, the settings and the admin. */
@@ -12,9 +12,19 @@ function contextOf(event: { locals: App.Locals }) {
 	return { db: event.locals.db, config: getConfig(), viewer: requireUser(event.locals) };
 }
 
+/** The stdio fields of the form: how to connect, and the program to start. */
+function stdioValues(form: FormData) {
+	return {
+		transport: textField(form, 'transport') === 'stdio' ? ('stdio' as const) : ('http' as const),
+		command: textField(form, 'command'),
+		args: textField(form, 'args')
+	};
+}
+
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { servers: await listMcpServers(contextOf(event)) };
+	// stdio servers start programs on this machine: only with MCP_STDIO=on.
+	return { servers: await listMcpServers(contextOf(event)), stdio: getConfig().MCP_STDIO === 'on' };
 };
 
 export const actions: Actions = {
@@ -22,15 +32,24 @@ export const actions: Actions = {
 	create: async (event) => {
 		requireAdmin(event);
 		const form = await readActionForm(event.request);
-		const values = { name: textField(form, 'name'), url: textField(form, 'url'), allowed_hosts: textField(form, 'allowed_hosts') };
+		const values = {
+			name: textField(form, 'name'),
+			url: textField(form, 'url'),
+			allowed_hosts: textField(form, 'allowed_hosts'),
+			...stdioValues(form)
+		};
 		try {
 			const server = await createMcpServer(contextOf(event), {
 				name: values.name.trim(),
-				transport: 'http',
-				url: values.url.trim(),
-				headers: parseHeaderLines(textField(form, 'headers')),
-				args: [],
-				allowed_hosts: parseHostList(values.allowed_hosts)
+				...(values.transport === 'stdio'
+					? { transport: 'stdio', command: values.command.trim(), args: parseArgLines(values.args), headers: {}, allowed_hosts: [] }
+					: {
+							transport: 'http',
+							url: values.url.trim(),
+							headers: parseHeaderLines(textField(form, 'headers')),
+							args: [],
+							allowed_hosts: parseHostList(values.allowed_hosts)
+						})
 			});
 			return { added: server.name, status: server.status };
 		} catch (error) {
