@@ -72,6 +72,7 @@ for (const viewport of VIEWPORTS) {
 				expect(await violations(), `serious accessibility violations, ${scheme}`).toEqual([]);
 			});
 			await admin.save('Create agent', /\/admin\/agents\?saved=/);
+			await expect(admin.agentRow(slug)).toContainText(`All of ${server}`);
 
 			await admin.agentRow(slug).getByRole('link', { name: 'Edit' }).click();
 			await expect(page).toHaveURL(/\/admin\/agents\/\d+$/);
