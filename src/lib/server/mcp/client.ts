@@ -124,7 +124,7 @@ export async function connectMcp(
 	events: McpConnectionEvents = {}
 ): Promise<McpConnection> {
 	const sdk = await loadSdk();
-	const stdio: StdioTransport | undefined = isStdioEndpoint(endpoint) ? await stdioTransportOf(endpoint) : undefined;
+	const stdio: StdioTransport | undefined = isStdioEndpoint(endpoint) ? await stdioTransportOf(endpoint, limits.maxBytes) : undefined;
 	const transport = stdio ? stdio.transport : httpTransportOf(sdk, endpoint as McpEndpoint, limits);
 	const client = new sdk.Client(
 		{ name: 'parley', version },
@@ -139,6 +139,7 @@ export async function connectMcp(
 		}
 	);
 	let closed = false;
+	if (stdio) client.onerror = stdio.noteError;
 	client.onclose = () => {
 		if (closed) return;
 		closed = true;

@@ -60,6 +60,18 @@ describe('connectMcp over stdio', () => {
 		await connection.close();
 	});
 
+	it('ends the connection on a message over the size limit, saying why', async () => {
+		const closed = Promise.withResolvers<Error | undefined>();
+		const connection = await connectMcp(endpoint(), { ...limits, maxBytes: 1000 }, { onClosed: closed.resolve });
+		const pid = (connection.client.transport as { pid?: number | null } | undefined)?.pid;
+		await expect(
+			callMcpTool(connection.client, 'echo', { text: 'x'.repeat(200_000) }, { timeoutMs: 5000, maxBytes: 1000 })
+		).rejects.toThrow(/closed/i);
+		expect((await closed.promise)?.message).toMatch(/failed: ReadBuffer exceeded maximum size/);
+		await connection.close();
+		expect(alive(pid!)).toBe(false);
+	});
+
 	it('fails to connect to a program that exits at once, with its stderr', async () => {
 		await expect(connectMcp(endpoint('--fail', 'missing API key'), limits)).rejects.toThrow(/Could not connect.*missing API key/s);
 	});

@@ -60,25 +60,43 @@ export interface StdioTransport {
 	stderr: OutputTail;
 	/** The program's process id, once started. */
 	pid(): number | null;
-	/** Why the connection ended, when the program went away on its own. */
+	/** Notes an error of the transport (a message too long, output that is not JSON-RPC). */
+	noteError(error: Error): void;
+	/** Why the connection ended, when Parley did not end it: the program exited, or its output broke the transport. */
 	exitError(): ToolError;
 }
 
-/** The SDK's stdio transport for an endpoint, with its stderr captured. */
-export async function stdioTransportOf(endpoint: McpStdioEndpoint): Promise<StdioTransport> {
+/** Room for a message's envelope around a result at the size limit. */
+const ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The SDK's stdio transport for an endpoint, with its stderr captured. A single message longer
+ * than `maxBytes` (and some room) ends the connection, so a program cannot fill the memory.
+ */
+export async function stdioTransportOf(endpoint: McpStdioEndpoint, maxBytes: number): Promise<StdioTransport> {
 	const { StdioClientTransport } = await loadStdio();
 	const transport = new StdioClientTransport({
 		command: endpoint.command,
 		args: [...endpoint.args],
 		env: { ...endpoint.env },
-		stderr: 'pipe'
+		stderr: 'pipe',
+		maxBufferSize: maxBytes + ENVELOPE_BYTES
 	});
 	const stderr = new OutputTail();
 	transport.stderr?.on('data', (chunk: unknown) => stderr.push(chunk));
+	let lastError: Error | undefined;
 	return {
 		transport,
 		stderr,
 		pid: () => transport.pid,
-		exitError: () => new ToolError(withOutput(`The program "${endpoint.command}" exited.`, stderr))
+		noteError: (error) => {
+			lastError = error;
+		},
+		exitError: () => {
+			const why = lastError
+				? `The connection to the program "${endpoint.command}" failed: ${lastError.message.slice(0, 300)}.`
+				: `The program "${endpoint.command}" exited.`;
+			return new ToolError(withOutput(why, stderr));
+		}
 	};
 }
