@@ -104,7 +104,7 @@ for (const viewport of VIEWPORTS) {
 			await expect(form.getByRole('radio', { name: 'Local command (stdio)' })).toBeDisabled();
 			await expect(form.getByRole('radio', { name: 'Remote URL (HTTP)' })).toBeChecked();
 			await expect(form.getByTestId('stdio-help')).toContainText('MCP_STDIO=on');
-			await expect(form.getByLabel('Command', { exact: true })).toHaveCount(0);
+			await expect(form.getByLabel(/^Command/)).toHaveCount(0);
 			const server = page.locator(`[data-testid="mcp-server"][data-name="${name}"]`);
 			await expect(server).toContainText('npx -y some-server');
 			await expect(server.getByTestId('mcp-stdio-off')).toContainText('stdio is off (MCP_STDIO)');

@@ -2,7 +2,15 @@ import { getConfig } from '$lib/server/config';
 import { formFailure } from '$lib/server/http/form-failure';
 import { readActionForm } from '$lib/server/http/read-form';
 import { requireUser } from '$lib/server/http/viewer';
-import { createMcpServer, deleteMcpServer, listMcpServers, refreshMcpServer } from '$lib/server/services/mcp-servers';
+import { AppError } from '$lib/server/errors';
+import {
+	createMcpServer,
+	deleteMcpServer,
+	listMcpServers,
+	mcpServerInputSchema,
+	refreshMcpServer,
+	type McpServerInput
+} from '$lib/server/services/mcp-servers';
 import { numberField, requireAdmin, textField } from '../catalog-form.server';
 import { parseArgLines, parseHeaderLines, parseHostList } from './headers.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,6 +18,15 @@ import type { Actions, PageServerLoad } from './$types';
 /** What the page's services need: the database, the settings and the admin. */
 function contextOf(event: { locals: App.Locals }) {
 	return { db: event.locals.db, config: getConfig(), viewer: requireUser(event.locals) };
+}
+
+/** A server typed in the form, checked like the API's body: `invalid_input` naming the first bad field. */
+function checkedInput(input: McpServerInput): McpServerInput {
+	const result = mcpServerInputSchema.safeParse(input);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0];
+	const field = issue.path.join('.') || 'name';
+	throw new AppError('invalid_input', `${field}: ${issue.message}`, { field });
 }
 
 /** The stdio fields of the form: how to connect, and the program to start. */
@@ -39,7 +56,7 @@ export const actions: Actions = {
 			...stdioValues(form)
 		};
 		try {
-			const server = await createMcpServer(contextOf(event), {
+			const input = checkedInput({
 				name: values.name.trim(),
 				...(values.transport === 'stdio'
 					? { transport: 'stdio', command: values.command.trim(), args: parseArgLines(values.args), headers: {}, allowed_hosts: [] }
@@ -51,6 +68,7 @@ export const actions: Actions = {
 							allowed_hosts: parseHostList(values.allowed_hosts)
 						})
 			});
+			const server = await createMcpServer(contextOf(event), input);
 			return { added: server.name, status: server.status };
 		} catch (error) {
 			// Header values are secrets: they are not sent back to the form.
