@@ -24,6 +24,7 @@ import { getFileStorage } from '$lib/server/files/get-file-storage';
 import { registerWebSocketChat } from '$lib/server/protocols/websocket/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
 import { refreshProviderModels, stopProviderModels } from '$lib/server/models/provider-models';
+import { closeAllConnections } from '$lib/server/mcp/connections';
 
 /**
  * Validates the configuration, opens and migrates the database, and seeds the demo agents; then
@@ -74,6 +75,8 @@ export const init: ServerInit = async () => {
 		}
 		process.once('sveltekit:shutdown', () => {
 			stopProviderModels();
+			// MCP connections end: stdio servers' programs are stopped, not left behind.
+			void closeAllConnections();
 			void shutdownRuns();
 		});
 	}

@@ -421,6 +421,7 @@ describe('/api/agents/ and /api/tools/', () => {
 				'max_steps',
 				'reasoning',
 				'tools',
+				'mcp_servers',
 				'prompt_template_id',
 				'context_schema',
 				'visibility',

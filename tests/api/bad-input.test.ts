@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiKey, revokeApiKey } from '../../src/lib/server/auth/api-keys';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents, tools, users } from '../../src/lib/server/db/schema';
+import { agents, mcpServers, tools, users } from '../../src/lib/server/db/schema';
 import { startServer, type TestServer } from '../support/server';
 import { signUp } from '../support/session';
 
@@ -26,10 +26,27 @@ let db: Db;
 const keys = { admin: '', bob: '', revoked: '' };
 
 /** Ids of things made before the matrix, put into paths and bodies where `{name}` stands. */
-const fixtures: Record<'task' | 'file' | 'tool' | 'spareTool', string> = { task: '', file: '', tool: '', spareTool: '' };
+const fixtures: Record<'task' | 'file' | 'tool' | 'spareTool' | 'mcpServer', string> = {
+	task: '',
+	file: '',
+	tool: '',
+	spareTool: '',
+	mcpServer: ''
+};
 
 /** The tables whose row counts must not change. */
-const TABLES = ['tasks', 'messages', 'files', 'agents', 'tools', 'agent_tools', 'api_keys', 'teams'] as const;
+const TABLES = [
+	'tasks',
+	'messages',
+	'files',
+	'agents',
+	'tools',
+	'agent_tools',
+	'api_keys',
+	'teams',
+	'mcp_servers',
+	'agent_mcp_servers'
+] as const;
 
 type Counts = Record<string, number>;
 
@@ -80,6 +97,12 @@ beforeAll(async () => {
 	fixtures.spareTool = String(spareTool.id);
 	const [calculator] = await db.select().from(tools).where(eq(tools.name, 'calculator'));
 	fixtures.tool = String(calculator.id);
+	// An MCP server that is never reached (a request that wrongly got through would try it, and show as a change).
+	const [mcpServer] = await db
+		.insert(mcpServers)
+		.values({ name: 'matrix-server', transport: 'http', url: 'https://mcp.invalid/mcp' })
+		.returning();
+	fixtures.mcpServer = String(mcpServer.id);
 
 	// A finished session of the admin's, and a file of the admin's.
 	const chat = await fetch(`${server.baseURL}/api/agent/chat/`, {
@@ -229,6 +252,12 @@ const endpoints: (Omit<Case, 'name' | 'as' | 'status'> & { noKey: number | null;
 	{ method: 'PUT', path: '/api/tools/{spareTool}/', json: { name: 'spare_tool', kind: 'client', description: 'Changed' }, noKey: 401 },
 	{ method: 'PATCH', path: '/api/tools/{spareTool}/', json: { description: 'Changed' }, noKey: 401 },
 	{ method: 'DELETE', path: '/api/tools/{spareTool}/', noKey: 401 },
+	{ method: 'GET', path: '/api/mcp-servers/', noKey: 401 },
+	{ method: 'POST', path: '/api/mcp-servers/', json: { name: 'matrix', url: 'https://mcp.invalid/mcp' }, noKey: 401 },
+	{ method: 'GET', path: '/api/mcp-servers/{mcpServer}/', noKey: 401 },
+	{ method: 'PATCH', path: '/api/mcp-servers/{mcpServer}/', json: { name: 'changed' }, noKey: 401 },
+	{ method: 'DELETE', path: '/api/mcp-servers/{mcpServer}/', noKey: 401 },
+	{ method: 'POST', path: '/api/mcp-servers/{mcpServer}/refresh', noKey: 401 },
 	{ method: 'POST', path: '/assistant', json: assistantBody(), noKey: 401 },
 	{ method: 'POST', path: '/api/teams/messages', form: teamForm(), noKey: 401 },
 	{ method: 'GET', path: '/api/teams/tasks/assistant', noKey: 401 },
@@ -405,6 +434,81 @@ const crudCases: Case[] = (() => {
 	];
 })();
 
+/** MCP servers (admins only): every write is checked before anything is stored or reached. */
+const mcpServerCases: Case[] = (() => {
+	const create = (name: string, changes: Record<string, unknown>, status: number, field?: string, as: Caller = 'admin') =>
+		bad('POST /api/mcp-servers/', name, status, field, { as, json: { name: 'matrix', url: 'https://mcp.invalid/mcp', ...changes } });
+	const patch = (name: string, json: unknown, status: number, field?: string, request: Partial<Case> = {}) =>
+		bad('PATCH /api/mcp-servers/{id}', name, status, field, { path: '/api/mcp-servers/{mcpServer}/', json, ...request });
+	const item = (method: 'GET' | 'DELETE', name: string, path: string, status: number, field?: string, as: Caller = 'admin') =>
+		bad(`${method} /api/mcp-servers/{id}`, name, status, field, { path, as });
+	const refresh = (name: string, path: string, status: number, field?: string, as: Caller = 'admin') =>
+		bad('POST /api/mcp-servers/{id}/refresh', name, status, field, { path, as });
+	const many = (count: number, make: (index: number) => string) => Array.from({ length: count }, (_, index) => make(index));
+	const headers = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`H${index}`, 'v']));
+	return [
+		...jsonBodyCases('POST /api/mcp-servers/', { name: 'matrix', url: 'https://mcp.invalid/mcp' }),
+		...jsonBodyCases('PATCH /api/mcp-servers/{id}', { name: 'changed' }, { path: '/api/mcp-servers/{mcpServer}/' }),
+		create('not an admin', {}, 403, undefined, 'bob'),
+		create('no name', { name: undefined }, 400, 'name'),
+		create('name of the wrong type', { name: 7 }, 400, 'name'),
+		create('a name with spaces', { name: 'has space' }, 400, 'name'),
+		create('a name over 40 characters', { name: 'n'.repeat(41) }, 400, 'name'),
+		create('a name that is taken', { name: 'matrix-server' }, 409, 'name'),
+		create('an unknown transport', { transport: 'carrier-pigeon' }, 400, 'transport'),
+		create('no url for http', { url: undefined }, 400, 'url'),
+		create('url of the wrong type', { url: 42 }, 400, 'url'),
+		create('a url that is not http(s)', { url: 'file:///etc/passwd' }, 400, 'url'),
+		create('a url over JSON_BODY_LIMIT', { url: `https://mcp.invalid/${'x'.repeat(JSON_BODY_LIMIT)}` }, 413),
+		create('headers not an object', { headers: ['Authorization: x'] }, 400, 'headers'),
+		create('a header value of the wrong type', { headers: { Authorization: 7 } }, 400, 'headers.Authorization'),
+		create('a header value with a line break', { headers: { 'X-A': 'a\r\nX-B: b' } }, 400, 'headers.X-A'),
+		create('too many headers', { headers: headers(21) }, 400, 'headers'),
+		create('allowed_hosts not a list', { allowed_hosts: '127.0.0.1' }, 400, 'allowed_hosts'),
+		create('too many allowed_hosts', { allowed_hosts: many(21, (index) => `h${index}.example`) }, 400, 'allowed_hosts'),
+		create('a host that is not a host name', { allowed_hosts: ['http://x/'] }, 400, 'allowed_hosts.0'),
+		create('a stdio server while MCP_STDIO is off', { transport: 'stdio', url: undefined, command: 'node' }, 403, 'transport'),
+		create('command of the wrong type', { transport: 'stdio', url: undefined, command: ['node'] }, 400, 'command'),
+		create('a command over 1000 characters', { transport: 'stdio', url: undefined, command: 'c'.repeat(1001) }, 400, 'command'),
+		create('args not a list', { transport: 'stdio', url: undefined, command: 'node', args: 'server.js' }, 400, 'args'),
+		create('an argument of the wrong type', { transport: 'stdio', url: undefined, command: 'node', args: [1] }, 400, 'args.0'),
+		create('too many args', { transport: 'stdio', url: undefined, command: 'node', args: many(51, () => 'a') }, 400, 'args'),
+		create('an unknown field', { token: 'x' }, 400),
+		patch('not an admin', { name: 'changed' }, 403, undefined, { as: 'bob' }),
+		patch('an unknown server', { name: 'changed' }, 404, 'id', { path: '/api/mcp-servers/999999/' }),
+		patch('an id that is not a number', { name: 'changed' }, 404, 'id', { path: '/api/mcp-servers/matrix-server/' }),
+		patch('name of the wrong type', { name: ['changed'] }, 400, 'name'),
+		patch('a url that is not a URL', { url: 'not a url' }, 400, 'url'),
+		patch('too many headers', { headers: headers(21) }, 400, 'headers'),
+		patch('too many args', { args: many(51, () => 'a') }, 400, 'args'),
+		patch('too many allowed_hosts', { allowed_hosts: many(21, (index) => `h${index}.example`) }, 400, 'allowed_hosts'),
+		patch('switching to stdio while MCP_STDIO is off', { transport: 'stdio', command: 'node' }, 403, 'transport'),
+		patch('an unknown field', { secrets: 'x' }, 400),
+		item('GET', 'not an admin', '/api/mcp-servers/{mcpServer}/', 403, undefined, 'bob'),
+		item('GET', 'an unknown server', '/api/mcp-servers/999999/', 404, 'id'),
+		item('GET', 'an id out of range', '/api/mcp-servers/99999999999999999999999/', 404, 'id'),
+		item('DELETE', 'not an admin', '/api/mcp-servers/{mcpServer}/', 403, undefined, 'bob'),
+		item('DELETE', 'an unknown server', '/api/mcp-servers/999999', 404, 'id'),
+		refresh('not an admin', '/api/mcp-servers/{mcpServer}/refresh', 403, undefined, 'bob'),
+		refresh('an unknown server', '/api/mcp-servers/999999/refresh', 404, 'id'),
+		refresh('an id that is not a number', '/api/mcp-servers/-1/refresh/', 404, 'id'),
+		bad('PUT /api/mcp-servers/{id}', 'a method it does not have', 405, undefined, { path: '/api/mcp-servers/{mcpServer}/' }),
+		bad('POST /api/agents/', 'an unknown MCP server', 422, 'mcp_servers', {
+			json: { slug: 'matrix', name: 'Matrix', mcp_servers: [999999] }
+		}),
+		bad('POST /api/agents/', 'mcp_servers of the wrong type', 400, 'mcp_servers', {
+			json: { slug: 'matrix', name: 'Matrix', mcp_servers: 'all' }
+		}),
+		bad('POST /api/agents/', 'too many mcp_servers', 400, 'mcp_servers', {
+			json: { slug: 'matrix', name: 'Matrix', mcp_servers: Array.from({ length: 101 }, (_, index) => index + 1) }
+		}),
+		bad('PATCH /api/agents/{id}', 'an MCP server named twice', 400, 'mcp_servers', {
+			path: '/api/agents/spare',
+			json: { mcp_servers: [1, 1] }
+		})
+	];
+})();
+
 const assistantCases: Case[] = (() => {
 	const row = (name: string, json: unknown, status: number, field?: string, request: Partial<Case> = {}) =>
 		bad('POST /assistant', name, status, field, { json, ...request });
@@ -555,7 +659,7 @@ const fileCases: Case[] = [
 
 /** Puts the fixtures' ids where `{name}` stands. */
 function fill(text: string): string {
-	return text.replace(/\{(task|file|tool|spareTool)\}/g, (_, name: keyof typeof fixtures) => fixtures[name]);
+	return text.replace(/\{(task|file|tool|spareTool|mcpServer)\}/g, (_, name: keyof typeof fixtures) => fixtures[name]);
 }
 
 /** The bearer token of a caller, if any. */
@@ -626,6 +730,7 @@ const matrix: Case[] = [
 	...agentRunCases('POST /api/agent/chat'),
 	...toolOutputCases,
 	...crudCases,
+	...mcpServerCases,
 	...assistantCases,
 	...teamCases,
 	...openAICases,

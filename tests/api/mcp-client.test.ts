@@ -128,7 +128,6 @@ describe('/api/mcp-servers/', () => {
 			[{ name: 'has space', url: mcp.url }, 'name'],
 			[{ name: 'ftp', url: 'ftp://example.com/mcp' }, 'url'],
 			[{ name: 'nourl' }, 'url'],
-			[{ name: 'cmd', transport: 'stdio', command: 'node' }, 'transport'],
 			[{ name: 'hdr', url: mcp.url, headers: { 'Bad Header': 'x' } }, 'headers'],
 			[{ name: 'hosts', url: mcp.url, allowed_hosts: Array.from({ length: 21 }, (_, i) => `h${i}.example`) }, 'allowed_hosts']
 		];
@@ -137,6 +136,10 @@ describe('/api/mcp-servers/', () => {
 			expect(response.status, JSON.stringify(body)).toBe(400);
 			expect(response.body.error.field).toContain(field);
 		}
+		// stdio servers are off here (MCP_STDIO): refused, naming the setting.
+		const stdio = await call(admin, 'POST', '/api/mcp-servers/', { name: 'cmd', transport: 'stdio', command: 'node' });
+		expect(stdio.status).toBe(403);
+		expect(stdio.body.error).toMatchObject({ field: 'transport', message: expect.stringContaining('MCP_STDIO') });
 		const unknown = await call(admin, 'POST', '/api/mcp-servers/', { name: 'extra', url: mcp.url, token: 'x' });
 		expect(unknown.status).toBe(400);
 		expect(unknown.body.error.message).toContain('token');

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { z } from 'zod';
+import { newMcpServer, PIXEL_PNG_BASE64 } from './tools.mjs';
 
 /**
  * A local MCP server for tests, built with the official SDK: Streamable HTTP at `/mcp` on a free
- * loopback port, with sessions (so tool list changes reach clients). Its tools:
+ * loopback port, with sessions (so tool list changes reach clients). Its tools (tools.mjs, shared
+ * with the stdio entry point stdio.mjs):
  * - `echo` `{ text }`: the text back, as `echo: <text>`;
  * - `pixel`: a 1×1 PNG image and a line of text;
  * - `explode`: an `isError` result, `The explode tool blew up.`;
@@ -19,8 +20,7 @@ import { z } from 'zod';
  * without `Authorization: Bearer <token>` get 401.
  */
 
-/** A red 1×1 PNG. */
-export const PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+export { PIXEL_PNG_BASE64 };
 
 export interface McpTestServer {
 	/** The endpoint, `http://127.0.0.1:<port>/mcp`. */
@@ -39,34 +39,6 @@ export interface McpTestServer {
 interface Session {
 	transport: StreamableHTTPServerTransport;
 	bonus: RegisteredTool;
-}
-
-function newMcpServer(bonusOn: boolean): { server: McpServer; bonus: RegisteredTool } {
-	const server = new McpServer({ name: 'test-mcp', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
-	server.registerTool(
-		'echo',
-		{ description: 'Echoes the text back.', inputSchema: { text: z.string().describe('What to echo') } },
-		async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] })
-	);
-	server.registerTool('pixel', { description: 'Draws a tiny red pixel.' }, async () => ({
-		content: [
-			{ type: 'text', text: 'Here is a pixel.' },
-			{ type: 'image', data: PIXEL_PNG_BASE64, mimeType: 'image/png' }
-		]
-	}));
-	server.registerTool('explode', { description: 'Always fails.' }, async () => ({
-		content: [{ type: 'text', text: 'The explode tool blew up.' }],
-		isError: true
-	}));
-	server.registerTool('manual', { description: 'Returns the manual as a resource.' }, async () => ({
-		content: [{ type: 'resource', resource: { uri: 'file:///manual.txt', mimeType: 'text/plain', text: 'Turn it off and on again.' } }]
-	}));
-	server.registerTool('hang', { description: 'Never answers.' }, () => new Promise<never>(() => {}));
-	const bonus = server.registerTool('bonus', { description: 'A tool that comes and goes.' }, async () => ({
-		content: [{ type: 'text', text: 'bonus!' }]
-	}));
-	if (!bonusOn) bonus.disable();
-	return { server, bonus };
 }
 
 /** Starts the test MCP server on a free port (or `port`), asking for `token` when given. */

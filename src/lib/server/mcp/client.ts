@@ -5,6 +5,7 @@ import { lazyModule } from '../modules/lazy-module';
 import { ToolError } from '../tools/tool-error';
 import { version } from '../../version';
 import { mcpFetch, type FetchLike } from './mcp-fetch';
+import { isStdioEndpoint, stdioTransportOf, withOutput, type McpStdioEndpoint, type StdioTransport } from './stdio';
 
 /**
  * Parley's MCP client: the official SDK's `Client` over its Streamable HTTP transport, with
@@ -35,6 +36,9 @@ export interface McpEndpoint {
 	/** OAuth sign-in (the SDK's provider): tokens for requests, refreshed on a 401. */
 	authProvider?: OAuthClientProvider;
 }
+
+/** Any server's endpoint: Streamable HTTP, or a program over stdio. */
+export type McpServerEndpoint = McpEndpoint | McpStdioEndpoint;
 
 /** The limits of a connection. */
 export interface McpClientLimits {
@@ -93,22 +97,35 @@ async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: stri
 	}
 }
 
-/** Connects to an MCP server (initialize), failing with a {@link ToolError} that says why. */
-export async function connectMcp(endpoint: McpEndpoint, limits: McpClientLimits, events: McpConnectionEvents = {}): Promise<McpConnection> {
+/** The SDK's Streamable HTTP transport for an endpoint, with Parley's SSRF-safe fetch. */
+function httpTransportOf(sdk: Awaited<ReturnType<typeof loadSdk>>, endpoint: McpEndpoint, limits: McpClientLimits) {
 	let url: URL;
 	try {
 		url = new URL(endpoint.url);
 	} catch {
 		throw new ToolError(`"${endpoint.url}" is not a valid URL.`);
 	}
-	const sdk = await loadSdk();
 	const fetch = limits.fetch ?? mcpFetch({ allowedHosts: endpoint.allowedHosts, maxBytes: limits.maxBytes });
-	const transport = new sdk.StreamableHTTPClientTransport(url, {
+	return new sdk.StreamableHTTPClientTransport(url, {
 		fetch,
 		...(endpoint.authProvider ? { authProvider: endpoint.authProvider } : {}),
 		requestInit: { headers: endpoint.headers },
 		reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 5 }
 	});
+}
+
+/**
+ * Connects to an MCP server (initialize), failing with a {@link ToolError} that says why: over
+ * Streamable HTTP, or by starting a program over stdio (whose stderr the error quotes).
+ */
+export async function connectMcp(
+	endpoint: McpServerEndpoint,
+	limits: McpClientLimits,
+	events: McpConnectionEvents = {}
+): Promise<McpConnection> {
+	const sdk = await loadSdk();
+	const stdio: StdioTransport | undefined = isStdioEndpoint(endpoint) ? await stdioTransportOf(endpoint, limits.maxBytes) : undefined;
+	const transport = stdio ? stdio.transport : httpTransportOf(sdk, endpoint as McpEndpoint, limits);
 	const client = new sdk.Client(
 		{ name: 'parley', version },
 		{
@@ -122,26 +139,29 @@ export async function connectMcp(endpoint: McpEndpoint, limits: McpClientLimits,
 		}
 	);
 	let closed = false;
+	if (stdio) client.onerror = stdio.noteError;
 	client.onclose = () => {
 		if (closed) return;
 		closed = true;
-		events.onClosed?.();
+		// A program that goes away on its own is a failure, quoted from its stderr.
+		events.onClosed?.(stdio?.exitError());
 	};
 	try {
 		await withTimeout(client.connect(transport, { timeout: limits.timeoutMs }), limits.timeoutMs, 'Connecting to the MCP server');
 	} catch (error) {
 		closed = true;
 		await client.close().catch(() => {});
-		throw error instanceof ToolError
-			? error
-			: new ToolError(`Could not connect to the MCP server: ${errorMessage(error)}`, { cause: error });
+		const message = error instanceof ToolError ? error.message : `Could not connect to the MCP server: ${errorMessage(error)}`;
+		if (stdio) throw new ToolError(withOutput(message, stdio.stderr), { cause: error });
+		throw error instanceof ToolError ? error : new ToolError(message, { cause: error });
 	}
 	return {
 		client,
 		close: async () => {
 			closed = true;
-			// Ends the session on the server (DELETE) when it has one, then closes the transport.
-			await transport.terminateSession().catch(() => {});
+			// Ends the session on the server (DELETE) when it has one, then closes the transport
+			// (a stdio program: its stdin ends, then SIGTERM, then SIGKILL).
+			if ('terminateSession' in transport) await transport.terminateSession().catch(() => {});
 			await client.close().catch(() => {});
 		}
 	};

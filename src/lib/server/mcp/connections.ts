@@ -6,7 +6,7 @@ import {
 	type McpClientLimits,
 	type McpConnection,
 	type McpConnectionEvents,
-	type McpEndpoint
+	type McpServerEndpoint
 } from './client';
 
 /**
@@ -23,7 +23,7 @@ export interface McpTarget {
 	id: number;
 	name: string;
 	fingerprint: string;
-	endpoint: McpEndpoint;
+	endpoint: McpServerEndpoint;
 }
 
 interface Entry {

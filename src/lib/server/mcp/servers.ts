@@ -50,15 +50,32 @@ export function serverSecrets(server: McpServer, config: Config): McpServerSecre
 
 /** How to reach a server row. */
 export function targetOf(server: McpServer, config: Config): McpTarget {
-	if (server.transport !== 'http' || !server.url) {
-		throw new ToolError(`The MCP server "${server.name}" uses stdio, which this version of Parley cannot start yet.`);
-	}
+	if (server.transport === 'stdio') return stdioTargetOf(server, config);
+	if (!server.url) throw new ToolError(`The MCP server "${server.name}" has no URL.`);
 	const headers = serverSecrets(server, config).headers ?? {};
 	const allowedHosts = [...server.allowedHosts, ...parseAllowedHosts(config.HTTP_TOOL_ALLOWED_HOSTS)];
 	const fingerprint = createHash('sha256')
 		.update(JSON.stringify([server.url, server.secrets, allowedHosts]))
 		.digest('hex');
 	return { id: server.id, name: server.name, fingerprint, endpoint: { url: server.url, headers, allowedHosts } };
+}
+
+/** What an admin sees of a stdio server while `MCP_STDIO` is off. */
+export const STDIO_OFF_MESSAGE = 'stdio is off (MCP_STDIO): an operator can turn stdio MCP servers on with MCP_STDIO=on.';
+
+/** How to start a stdio server row's program (only with `MCP_STDIO=on`). */
+function stdioTargetOf(server: McpServer, config: Config): McpTarget {
+	if (config.MCP_STDIO !== 'on') throw new ToolError(STDIO_OFF_MESSAGE);
+	if (!server.command) throw new ToolError(`The MCP server "${server.name}" has no command.`);
+	const fingerprint = createHash('sha256')
+		.update(JSON.stringify(['stdio', server.command, server.args, server.secrets]))
+		.digest('hex');
+	return {
+		id: server.id,
+		name: server.name,
+		fingerprint,
+		endpoint: { transport: 'stdio', command: server.command, args: server.args }
+	};
 }
 
 /** The limits of MCP requests. */
@@ -170,11 +187,18 @@ async function storeListing(db: Db, server: McpServer, listing: McpToolListing[]
 	await syncServerTools(db, server, listing);
 }
 
-/** What a kept connection reports: a new tool list is stored, a dropped connection changes nothing until the next use. */
+/**
+ * What a kept connection reports: a new tool list is stored; a dropped HTTP connection changes
+ * nothing until the next use, while a stdio program that exits marks its server failing (with
+ * its last output) until the next use starts it again.
+ */
 function eventsOf(db: Db, server: McpServer) {
 	return {
 		onToolsChanged: (listing: McpToolListing[]) => {
 			void storeListing(db, server, listing).catch(() => {});
+		},
+		onClosed: (error?: Error) => {
+			if (error) void markFailing(db, server.id, error).catch(() => {});
 		}
 	};
 }

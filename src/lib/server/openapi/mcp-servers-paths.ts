@@ -9,7 +9,7 @@ const tags = ['MCP servers'];
 const idParam = z.object({ id: z.string().meta({ description: 'The MCP server’s id.', example: '1' }) });
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const saveDescription =
-	'Saving tests the server (initialize, then `tools/list`) and stores what happened: a server that cannot be reached is saved too, with `status` `failing` and `last_error`. Each of its tools becomes a Parley tool of kind `mcp` (see `/api/tools/`), to attach to agents by id. Header values are stored encrypted and never returned; responses list `header_names`.';
+	'Saving tests the server (initialize, then `tools/list`) and stores what happened: a server that cannot be reached is saved too, with `status` `failing` and `last_error`. Each of its tools becomes a Parley tool of kind `mcp` (see `/api/tools/`), to attach to agents by id. Header values are stored encrypted and never returned; responses list `header_names`. A `stdio` server (`command` and `args`, started without a shell) needs `MCP_STDIO=on`: otherwise adding or changing one is refused with 403.';
 
 export const mcpServersPaths: ZodOpenApiPathsObject = {
 	'/api/mcp-servers/': {

@@ -63,6 +63,7 @@ describe('agentInputSchema', () => {
 			max_steps: 5,
 			reasoning: 'off',
 			tools: [],
+			mcp_servers: [],
 			prompt_template_id: null,
 			context_schema: null,
 			visibility: 'users'

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import {
+	agentMcpServers,
 	agents,
 	agentTools,
+	mcpServers,
 	agentVisibilities,
 	agentSources,
 	promptTemplates,
@@ -62,6 +64,14 @@ const agentFields = {
 		.max(100)
 		.refine((ids) => new Set(ids).size === ids.length, { message: 'must not name a tool twice' })
 		.meta({ description: 'The ids of the agent’s tools, in order.' }),
+	mcp_servers: z
+		.array(z.number().int().positive())
+		.max(100)
+		.refine((ids) => new Set(ids).size === ids.length, { message: 'must not name an MCP server twice' })
+		.meta({
+			description:
+				'The ids of MCP servers (`/api/mcp-servers/`) whose tools the agent all uses, now and later: tools a server adds join the agent’s runs, tools it drops leave them. Besides `tools`; a tool in both counts once.'
+		}),
 	prompt_template_id: z.number().int().positive().nullable(),
 	context_schema: z.record(z.string(), z.unknown()).nullable().meta({ description: 'JSON Schema a session’s `context` must satisfy.' }),
 	visibility: z.enum(agentVisibilities)
@@ -83,6 +93,7 @@ export const agentInputSchema = z
 		max_steps: agentFields.max_steps.default(5),
 		reasoning: agentFields.reasoning.default('off'),
 		tools: agentFields.tools.default([]),
+		mcp_servers: agentFields.mcp_servers.default([]),
 		prompt_template_id: agentFields.prompt_template_id.default(null),
 		context_schema: agentFields.context_schema.default(null),
 		visibility: agentFields.visibility.default('users')
@@ -119,6 +130,7 @@ export const agentResourceSchema = z
 		max_steps: z.number().int(),
 		reasoning: z.enum(reasoningLevels),
 		tools: z.array(z.number().int()),
+		mcp_servers: z.array(z.number().int()).meta({ description: 'The MCP servers whose tools the agent all uses.' }),
 		prompt_template_id: z.number().int().nullable(),
 		context_schema: z.record(z.string(), z.unknown()).nullable(),
 		visibility: z.enum(agentVisibilities),
@@ -131,8 +143,8 @@ export const agentResourceSchema = z
 /** An agent as the API shows it. */
 export type AgentResource = z.infer<typeof agentResourceSchema>;
 
-/** The API form of an agent row with its tool ids. */
-export function toAgentResource(agent: Agent, toolIds: number[]): AgentResource {
+/** The API form of an agent row with its tool ids and the ids of the MCP servers it uses all of. */
+export function toAgentResource(agent: Agent, toolIds: number[], serverIds: number[] = []): AgentResource {
 	return {
 		id: agent.id,
 		slug: agent.slug,
@@ -144,6 +156,7 @@ export function toAgentResource(agent: Agent, toolIds: number[]): AgentResource 
 		max_steps: agent.maxSteps,
 		reasoning: agent.reasoning,
 		tools: toolIds,
+		mcp_servers: serverIds,
 		prompt_template_id: agent.promptTemplateId,
 		context_schema: agent.contextSchema ?? null,
 		visibility: agent.visibility,
@@ -174,6 +187,25 @@ async function toolIdsOf(db: Db, agentIds: number[]): Promise<Map<number, number
 	return byAgent;
 }
 
+/** The ids of the MCP servers agents use all the tools of, in order, by agent id. */
+async function serverIdsOf(db: Db, agentIds: number[]): Promise<Map<number, number[]>> {
+	const byAgent = new Map<number, number[]>(agentIds.map((id) => [id, []]));
+	if (agentIds.length === 0) return byAgent;
+	const links = await db
+		.select({ agentId: agentMcpServers.agentId, serverId: agentMcpServers.mcpServerId })
+		.from(agentMcpServers)
+		.where(inArray(agentMcpServers.agentId, agentIds))
+		.orderBy(asc(agentMcpServers.agentId), asc(agentMcpServers.position));
+	for (const link of links) byAgent.get(link.agentId)?.push(link.serverId);
+	return byAgent;
+}
+
+/** An agent's resource, with its tools and MCP servers read. */
+async function resourceOf(db: Db, agent: Agent): Promise<AgentResource> {
+	const [toolIds, serverIds] = await Promise.all([toolIdsOf(db, [agent.id]), serverIdsOf(db, [agent.id])]);
+	return toAgentResource(agent, toolIds.get(agent.id) ?? [], serverIds.get(agent.id) ?? []);
+}
+
 /** `forbidden` unless the viewer is an admin. */
 export function assertAdmin(viewer: Viewer): void {
 	if (!isAdmin(viewer)) throw new AppError('forbidden', 'Only admins may change agents and tools.');
@@ -182,11 +214,9 @@ export function assertAdmin(viewer: Viewer): void {
 /** The agents a viewer may use, by id. */
 export async function listAgentResources(db: Db, viewer: Viewer): Promise<AgentResource[]> {
 	const rows = (await db.select().from(agents).orderBy(asc(agents.id))).filter((agent) => canUseAgent(viewer, agent.visibility));
-	const toolIds = await toolIdsOf(
-		db,
-		rows.map((agent) => agent.id)
-	);
-	return rows.map((agent) => toAgentResource(agent, toolIds.get(agent.id) ?? []));
+	const ids = rows.map((agent) => agent.id);
+	const [toolIds, serverIds] = await Promise.all([toolIdsOf(db, ids), serverIdsOf(db, ids)]);
+	return rows.map((agent) => toAgentResource(agent, toolIds.get(agent.id) ?? [], serverIds.get(agent.id) ?? []));
 }
 
 /** An agent row the viewer may see, by id or slug; `not_found` otherwise. */
@@ -200,8 +230,7 @@ async function getVisibleAgent(db: Db, viewer: Viewer, idOrSlug: string | number
 
 /** One agent the viewer may use, by id or slug. */
 export async function getAgentResource(db: Db, viewer: Viewer, idOrSlug: string | number): Promise<AgentResource> {
-	const agent = await getVisibleAgent(db, viewer, idOrSlug);
-	return toAgentResource(agent, (await toolIdsOf(db, [agent.id])).get(agent.id) ?? []);
+	return resourceOf(db, await getVisibleAgent(db, viewer, idOrSlug));
 }
 
 /**
@@ -219,6 +248,7 @@ async function checkAgent(db: Db, config: Config, agent: AgentInput, ownId?: num
 			throw new AppError('invalid_input', `tools: no tool has the id ${missing.join(', ')}.`, { field: 'tools' });
 		}
 	}
+	await checkMcpServers(db, config, agent.mcp_servers);
 	if (agent.prompt_template_id !== null) {
 		const [template] = await db
 			.select({ id: promptTemplates.id })
@@ -232,6 +262,32 @@ async function checkAgent(db: Db, config: Config, agent: AgentInput, ownId?: num
 	}
 	const clash = await findAgent(db, agent.slug);
 	if (clash && clash.id !== ownId) throw slugTaken(agent.slug);
+}
+
+/**
+ * The MCP servers an agent uses all of: at most `MCP_SERVERS_LIMIT`, each one existing
+ * (`unprocessable` naming the unknown ids).
+ */
+async function checkMcpServers(db: Db, config: Config, ids: readonly number[]): Promise<void> {
+	if (ids.length === 0) return;
+	if (ids.length > config.MCP_SERVERS_LIMIT) {
+		throw new AppError('invalid_input', `mcp_servers: at most ${config.MCP_SERVERS_LIMIT} MCP servers (MCP_SERVERS_LIMIT).`, {
+			field: 'mcp_servers'
+		});
+	}
+	const found = await db
+		.select({ id: mcpServers.id })
+		.from(mcpServers)
+		.where(inArray(mcpServers.id, [...ids]));
+	const missing = ids.filter((id) => !found.some((server) => server.id === id));
+	if (missing.length > 0) {
+		throw new AppError('unprocessable', `mcp_servers: no MCP server has the id ${missing.join(', ')}.`, { field: 'mcp_servers' });
+	}
+}
+
+/** Links an agent to the MCP servers it uses all of, in order (within a transaction). */
+function serverLinks(agentId: number, serverIds: readonly number[]) {
+	return serverIds.map((mcpServerId, position) => ({ agentId, mcpServerId, position }));
 }
 
 function slugTaken(slug: string): AppError {
@@ -269,9 +325,10 @@ export async function createAgent({ db, config, viewer }: AdminContext, body: Ag
 			if (input.tools.length > 0) {
 				await tx.insert(agentTools).values(input.tools.map((toolId, position) => ({ agentId: row.id, toolId, position })));
 			}
+			if (input.mcp_servers.length > 0) await tx.insert(agentMcpServers).values(serverLinks(row.id, input.mcp_servers));
 			return row;
 		});
-		return toAgentResource(created, input.tools);
+		return toAgentResource(created, input.tools, input.mcp_servers);
 	} catch (error) {
 		if (isUniqueViolation(error)) throw slugTaken(input.slug);
 		throw error;
@@ -300,7 +357,7 @@ export async function updateAgent(
 	changes: AgentPatch
 ): Promise<AgentResource> {
 	const agent = await getWritableAgent(db, viewer, idOrSlug);
-	const current = toAgentResource(agent, (await toolIdsOf(db, [agent.id])).get(agent.id) ?? []);
+	const current = await resourceOf(db, agent);
 	const next: AgentInput = {
 		slug: changes.slug ?? current.slug,
 		name: changes.name ?? current.name,
@@ -311,6 +368,7 @@ export async function updateAgent(
 		max_steps: changes.max_steps ?? current.max_steps,
 		reasoning: changes.reasoning ?? current.reasoning,
 		tools: changes.tools ?? current.tools,
+		mcp_servers: changes.mcp_servers ?? current.mcp_servers,
 		prompt_template_id: changes.prompt_template_id === undefined ? current.prompt_template_id : changes.prompt_template_id,
 		context_schema: changes.context_schema === undefined ? current.context_schema : changes.context_schema,
 		visibility: changes.visibility ?? current.visibility
@@ -329,9 +387,13 @@ export async function updateAgent(
 					await tx.insert(agentTools).values(next.tools.map((toolId, position) => ({ agentId: agent.id, toolId, position })));
 				}
 			}
+			if (changes.mcp_servers) {
+				await tx.delete(agentMcpServers).where(eq(agentMcpServers.agentId, agent.id));
+				if (next.mcp_servers.length > 0) await tx.insert(agentMcpServers).values(serverLinks(agent.id, next.mcp_servers));
+			}
 			return row;
 		});
-		return toAgentResource(updated, next.tools);
+		return toAgentResource(updated, next.tools, next.mcp_servers);
 	} catch (error) {
 		if (isUniqueViolation(error)) throw slugTaken(next.slug);
 		throw error;
@@ -352,5 +414,9 @@ export async function deleteAgent({ db, viewer }: Pick<AdminContext, 'db' | 'vie
 			{ field: 'id' }
 		);
 	}
-	await db.batch([db.delete(agentTools).where(eq(agentTools.agentId, agent.id)), db.delete(agents).where(eq(agents.id, agent.id))]);
+	await db.batch([
+		db.delete(agentTools).where(eq(agentTools.agentId, agent.id)),
+		db.delete(agentMcpServers).where(eq(agentMcpServers.agentId, agent.id)),
+		db.delete(agents).where(eq(agents.id, agent.id))
+	]);
 }

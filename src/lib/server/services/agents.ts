@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
-import { agents, agentTools, promptTemplates, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
+import { agentMcpServers, agents, agentTools, promptTemplates, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { isOfflineModel, modelLabel } from '../models/catalog';
 import { isAdmin, type Viewer } from './viewer';
@@ -84,21 +84,66 @@ export async function getUsableAgent(db: Db, viewer: Viewer | null, idOrSlug: st
 	return withTools(db, agent);
 }
 
-/** The tools of an agent, in their configured order. */
+/**
+ * The tools of an agent: the ones attached to it, in their configured order, then every tool of
+ * the MCP servers it uses all of (by server, in the servers' order), each tool once. A server's
+ * tools are read from its tool rows as they are now, so tools a refresh or a `list_changed`
+ * notification added join, and tools it dropped are gone; each keeps its `requires_approval`.
+ */
 export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
-	const links = await db.select().from(agentTools).where(eq(agentTools.agentId, agentId)).orderBy(asc(agentTools.position));
-	if (links.length === 0) return [];
-	const rows = await db
-		.select()
-		.from(tools)
-		.where(
-			inArray(
-				tools.id,
-				links.map((link) => link.toolId)
-			)
-		);
+	const [links, serverLinks] = await Promise.all([
+		db.select().from(agentTools).where(eq(agentTools.agentId, agentId)).orderBy(asc(agentTools.position)),
+		db.select().from(agentMcpServers).where(eq(agentMcpServers.agentId, agentId)).orderBy(asc(agentMcpServers.position))
+	]);
+	if (links.length === 0 && serverLinks.length === 0) return [];
+	const [rows, serverRows] = await Promise.all([
+		links.length === 0
+			? []
+			: db
+					.select()
+					.from(tools)
+					.where(
+						inArray(
+							tools.id,
+							links.map((link) => link.toolId)
+						)
+					),
+		serverLinks.length === 0
+			? []
+			: db
+					.select()
+					.from(tools)
+					.where(
+						inArray(
+							tools.mcpServerId,
+							serverLinks.map((link) => link.mcpServerId)
+						)
+					)
+					.orderBy(asc(tools.id))
+	]);
 	const byId = new Map(rows.map((tool) => [tool.id, tool]));
-	return links.flatMap((link) => byId.get(link.toolId) ?? []);
+	return mergeAgentTools(
+		links.flatMap((link) => byId.get(link.toolId) ?? []),
+		serverLinks.map((link) => link.mcpServerId),
+		serverRows
+	);
+}
+
+/**
+ * An agent's own tools followed by its servers' tools (grouped in `serverIds` order, kind `mcp`
+ * only), leaving out any tool already in the list.
+ */
+export function mergeAgentTools(own: Tool[], serverIds: readonly number[], serverTools: Tool[]): Tool[] {
+	const merged = [...own];
+	const seen = new Set(own.map((tool) => tool.id));
+	for (const serverId of serverIds) {
+		for (const tool of serverTools) {
+			if (tool.kind !== 'mcp' || tool.mcpServerId !== serverId || seen.has(tool.id)) continue;
+			seen.add(tool.id);
+			merged.push(tool);
+		}
+	}
+	return merged;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
-import { agentTools, mcpServers, mcpServerStatuses, mcpTransports, tools, type McpServer, type Tool } from '../db/schema';
+import { agentMcpServers, agentTools, mcpServers, mcpServerStatuses, mcpTransports, tools, type McpServer, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { forgetConnection } from '../mcp/connections';
 import { secretKey, sealSecret } from '../mcp/secrets';
@@ -210,7 +210,8 @@ export async function getMcpServer({ db, viewer }: Pick<AdminContext, 'db' | 'vi
 function checkTransport(config: AdminContext['config'], server: { transport: string; url?: string | null; command?: string | null }): void {
 	if (server.transport === 'stdio') {
 		if (config.MCP_STDIO !== 'on') {
-			throw new AppError('invalid_input', 'transport: stdio servers are off; an operator can turn them on with MCP_STDIO=on.', {
+			// The body is fine; this server does not allow it.
+			throw new AppError('forbidden', 'transport: stdio servers are off (MCP_STDIO); an operator can turn them on with MCP_STDIO=on.', {
 				field: 'transport'
 			});
 		}
@@ -311,7 +312,7 @@ export async function refreshMcpServer({ db, config, viewer }: AdminContext, id:
 	return resourceOf(db, server.id);
 }
 
-/** Removes an MCP server and its tools (admins); agents that had them lose them. */
+/** Removes an MCP server and its tools (admins); agents that had them, or used all of its tools, lose them. */
 export async function deleteMcpServer({ db, viewer }: Pick<AdminContext, 'db' | 'viewer'>, id: string | number): Promise<void> {
 	assertAdmin(viewer);
 	const server = await findServer(db, id);
@@ -320,6 +321,7 @@ export async function deleteMcpServer({ db, viewer }: Pick<AdminContext, 'db' | 
 	// The links go too (the foreign key cascades, but not every database enforces foreign keys).
 	await db.batch([
 		db.delete(agentTools).where(inArray(agentTools.toolId, toolIds)),
+		db.delete(agentMcpServers).where(eq(agentMcpServers.mcpServerId, server.id)),
 		db.delete(tools).where(eq(tools.mcpServerId, server.id)),
 		db.delete(mcpServers).where(eq(mcpServers.id, server.id))
 	]);

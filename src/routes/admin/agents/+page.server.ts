@@ -7,10 +7,11 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const caller = serverCaller(event).adminCatalog;
-	const [agents, tools] = await Promise.all([caller.agents.list(), caller.tools.list()]);
+	const [agents, tools, options] = await Promise.all([caller.agents.list(), caller.tools.list(), caller.agents.formOptions()]);
 	return {
 		agents,
 		toolNames: Object.fromEntries(tools.map((tool) => [tool.id, tool.name])) as Record<number, string>,
+		serverNames: Object.fromEntries(options.mcp_servers.map((server) => [server.id, server.name])) as Record<number, string>,
 		saved: event.url.searchParams.get('saved')
 	};
 };

@@ -12,6 +12,7 @@ export interface AgentFormValues {
 	max_steps: string;
 	reasoning: string;
 	tools: string[];
+	mcp_servers: string[];
 	prompt_template_id: string;
 	context_schema: string;
 	visibility: string;
@@ -29,6 +30,7 @@ export function agentFormValues(agent: AgentResource): AgentFormValues {
 		max_steps: String(agent.max_steps),
 		reasoning: agent.reasoning,
 		tools: agent.tools.map(String),
+		mcp_servers: agent.mcp_servers.map(String),
 		prompt_template_id: agent.prompt_template_id === null ? '' : String(agent.prompt_template_id),
 		context_schema: agent.context_schema ? JSON.stringify(agent.context_schema, null, 2) : '',
 		visibility: agent.visibility
@@ -47,6 +49,7 @@ export function typedAgentValues(form: FormData): AgentFormValues {
 		max_steps: textField(form, 'max_steps'),
 		reasoning: textField(form, 'reasoning'),
 		tools: form.getAll('tools').map(String),
+		mcp_servers: form.getAll('mcp_servers').map(String),
 		prompt_template_id: textField(form, 'prompt_template_id'),
 		context_schema: textField(form, 'context_schema'),
 		visibility: textField(form, 'visibility')
@@ -69,6 +72,7 @@ export function readAgentForm(form: FormData) {
 		// The procedure's schema refuses any other value with a message naming the field.
 		reasoning: (textField(form, 'reasoning') || 'off') as 'off' | 'low' | 'medium' | 'high',
 		tools: form.getAll('tools').map((id) => Number(id)),
+		mcp_servers: form.getAll('mcp_servers').map((id) => Number(id)),
 		prompt_template_id: numberField(form, 'prompt_template_id'),
 		context_schema: jsonObjectField(form, 'context_schema'),
 		// The procedure's schema refuses any other value with a message naming the field.

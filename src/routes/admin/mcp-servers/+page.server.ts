@@ -2,9 +2,17 @@ import { getConfig } from '$lib/server/config';
 import { formFailure } from '$lib/server/http/form-failure';
 import { readActionForm } from '$lib/server/http/read-form';
 import { requireUser } from '$lib/server/http/viewer';
-import { createMcpServer, deleteMcpServer, listMcpServers, refreshMcpServer } from '$lib/server/services/mcp-servers';
+import { AppError } from '$lib/server/errors';
+import {
+	createMcpServer,
+	deleteMcpServer,
+	listMcpServers,
+	mcpServerInputSchema,
+	refreshMcpServer,
+	type McpServerInput
+} from '$lib/server/services/mcp-servers';
 import { numberField, requireAdmin, textField } from '../catalog-form.server';
-import { parseHeaderLines, parseHostList } from './headers.server';
+import { parseArgLines, parseHeaderLines, parseHostList } from './headers.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** What the page's services need: the database, the settings and the admin. */
@@ -12,9 +20,28 @@ function contextOf(event: { locals: App.Locals }) {
 	return { db: event.locals.db, config: getConfig(), viewer: requireUser(event.locals) };
 }
 
+/** A server typed in the form, checked like the API's body: `invalid_input` naming the first bad field. */
+function checkedInput(input: McpServerInput): McpServerInput {
+	const result = mcpServerInputSchema.safeParse(input);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0];
+	const field = issue.path.join('.') || 'name';
+	throw new AppError('invalid_input', `${field}: ${issue.message}`, { field });
+}
+
+/** The stdio fields of the form: how to connect, and the program to start. */
+function stdioValues(form: FormData) {
+	return {
+		transport: textField(form, 'transport') === 'stdio' ? ('stdio' as const) : ('http' as const),
+		command: textField(form, 'command'),
+		args: textField(form, 'args')
+	};
+}
+
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { servers: await listMcpServers(contextOf(event)) };
+	// stdio servers start programs on this machine: only with MCP_STDIO=on.
+	return { servers: await listMcpServers(contextOf(event)), stdio: getConfig().MCP_STDIO === 'on' };
 };
 
 export const actions: Actions = {
@@ -22,16 +49,26 @@ export const actions: Actions = {
 	create: async (event) => {
 		requireAdmin(event);
 		const form = await readActionForm(event.request);
-		const values = { name: textField(form, 'name'), url: textField(form, 'url'), allowed_hosts: textField(form, 'allowed_hosts') };
+		const values = {
+			name: textField(form, 'name'),
+			url: textField(form, 'url'),
+			allowed_hosts: textField(form, 'allowed_hosts'),
+			...stdioValues(form)
+		};
 		try {
-			const server = await createMcpServer(contextOf(event), {
+			const input = checkedInput({
 				name: values.name.trim(),
-				transport: 'http',
-				url: values.url.trim(),
-				headers: parseHeaderLines(textField(form, 'headers')),
-				args: [],
-				allowed_hosts: parseHostList(values.allowed_hosts)
+				...(values.transport === 'stdio'
+					? { transport: 'stdio', command: values.command.trim(), args: parseArgLines(values.args), headers: {}, allowed_hosts: [] }
+					: {
+							transport: 'http',
+							url: values.url.trim(),
+							headers: parseHeaderLines(textField(form, 'headers')),
+							args: [],
+							allowed_hosts: parseHostList(values.allowed_hosts)
+						})
 			});
+			const server = await createMcpServer(contextOf(event), input);
 			return { added: server.name, status: server.status };
 		} catch (error) {
 			// Header values are secrets: they are not sent back to the form.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '$lib/server/errors';
-import { parseHeaderLines, parseHostList } from './headers.server';
+import { parseArgLines, parseHeaderLines, parseHostList } from './headers.server';
 
 describe('the MCP server form', () => {
 	it('reads one "Name: value" header a line, skipping blank lines', () => {
@@ -29,5 +29,11 @@ describe('the MCP server form', () => {
 	it('reads hosts separated by commas, spaces or lines', () => {
 		expect(parseHostList(' 127.0.0.1, mcp.internal\nlocalhost ')).toEqual(['127.0.0.1', 'mcp.internal', 'localhost']);
 		expect(parseHostList('')).toEqual([]);
+	});
+
+	it('reads one argument a line, as typed, with no shell quoting', () => {
+		expect(parseArgLines('server.js\n\n--name\r\nmy docs\n$(whoami)\n')).toEqual(['server.js', '--name', 'my docs', '$(whoami)']);
+		expect(parseArgLines('')).toEqual([]);
+		expect(() => parseArgLines('x\n'.repeat(101))).toThrow(AppError);
 	});
 });

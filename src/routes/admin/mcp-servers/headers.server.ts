@@ -31,3 +31,18 @@ export function parseHostList(text: string): string[] {
 		.map((host) => host.trim())
 		.filter((host) => host !== '');
 }
+
+/** The most argument lines the form takes (the API's own limit checks the rest). */
+const MAX_ARG_LINES = 100;
+
+/**
+ * The arguments typed in the form, one a line, as they are (no shell quoting: a line with spaces
+ * is one argument); blank lines are skipped.
+ */
+export function parseArgLines(text: string): string[] {
+	const lines = text.split(/\r?\n/);
+	if (lines.length > MAX_ARG_LINES) {
+		throw new AppError('invalid_input', `At most ${MAX_ARG_LINES} argument lines.`, { field: 'args' });
+	}
+	return lines.filter((line) => line.trim() !== '');
+}

@@ -61,8 +61,16 @@ function crudPaths(options: {
 	param: z.ZodObject;
 	/** Whether deleting can clash (an agent with tasks, or defined in code). */
 	deleteCanClash: boolean;
+	/** Whether a write can name something that does not exist (an agent's unknown MCP server: 422). */
+	writeCanMissReferences?: boolean;
 }): { list: Record<string, ZodOpenApiOperationObject>; item: Record<string, ZodOpenApiOperationObject> } {
 	const { tag, noun, resource, input, patch, param } = options;
+	const writeErrors = options.writeCanMissReferences
+		? errorResponses(400, 401, 403, 409, 413, 422)
+		: errorResponses(400, 401, 403, 409, 413);
+	const itemWriteErrors = options.writeCanMissReferences
+		? errorResponses(400, 401, 403, 404, 409, 413, 422)
+		: errorResponses(400, 401, 403, 404, 409, 413);
 	const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 	return {
 		list: {
@@ -79,7 +87,7 @@ function crudPaths(options: {
 				requestBody: { content: json(input) },
 				responses: {
 					'201': { description: `The new ${noun}.`, content: json(resource) },
-					...errorResponses(400, 401, 403, 409, 413)
+					...writeErrors
 				}
 			}
 		},
@@ -99,7 +107,7 @@ function crudPaths(options: {
 				requestBody: { content: json(input) },
 				responses: {
 					'200': { description: `The ${noun} as stored.`, content: json(resource) },
-					...errorResponses(400, 401, 403, 404, 409, 413)
+					...itemWriteErrors
 				}
 			},
 			patch: {
@@ -110,7 +118,7 @@ function crudPaths(options: {
 				requestBody: { content: json(patch) },
 				responses: {
 					'200': { description: `The ${noun} as stored.`, content: json(resource) },
-					...errorResponses(400, 401, 403, 404, 409, 413)
+					...itemWriteErrors
 				}
 			},
 			delete: {
@@ -134,7 +142,8 @@ const agentCrud = crudPaths({
 	input: agentInputSchema,
 	patch: agentPatchSchema,
 	param: agentIdParam,
-	deleteCanClash: true
+	deleteCanClash: true,
+	writeCanMissReferences: true
 });
 
 const toolCrud = crudPaths({

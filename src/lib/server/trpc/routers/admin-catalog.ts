@@ -17,6 +17,7 @@ import {
 	templateInputSchema,
 	updateTemplate
 } from '../../services/template-admin';
+import { listMcpServers } from '../../services/mcp-servers';
 import { createTool, deleteTool, getToolResource, listToolResources, toolInputSchema, updateTool } from '../../services/tool-admin';
 import { builtinTools } from '../../tools/builtin';
 import { adminProcedure, router } from '../trpc';
@@ -25,14 +26,15 @@ const idInput = z.object({ id: z.number().int().positive() });
 
 /**
  * What the agent form offers: models of the configured providers (and the one new agents get),
- * every tool, every template.
+ * every tool, every MCP server (to use all of its tools), every template.
  */
 const agentFormOptions = adminProcedure.query(async ({ ctx }) => {
-	const [tools, templates] = await Promise.all([listToolResources(ctx.db, ctx.viewer), listTemplates(ctx)]);
+	const [tools, templates, servers] = await Promise.all([listToolResources(ctx.db, ctx.viewer), listTemplates(ctx), listMcpServers(ctx)]);
 	return {
 		models: listModelOptions(ctx.config),
 		default_model: defaultModelId(ctx.config),
 		tools: tools.map(({ id, name, kind, description }) => ({ id, name, kind, description })),
+		mcp_servers: servers.map(({ id, name, transport, status, tools }) => ({ id, name, transport, status, tool_count: tools.length })),
 		templates: templates.map(({ id, name }) => ({ id, name }))
 	};
 });

@@ -16,6 +16,7 @@ const blank: Omit<AgentFormValues, 'model'> = {
 	max_steps: '5',
 	reasoning: 'off',
 	tools: [],
+	mcp_servers: [],
 	prompt_template_id: '',
 	context_schema: '',
 	visibility: 'users'
