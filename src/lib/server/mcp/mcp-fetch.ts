@@ -30,10 +30,11 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
 	return Object.fromEntries(new Headers(init?.headers).entries());
 }
 
-/** A request body the transport sends (JSON text), as bytes or text. */
+/** A request body the SDK sends (JSON text, or an OAuth token request's form), as bytes or text. */
 function bodyOf(body: RequestInit['body']): string | Uint8Array | undefined {
 	if (body === undefined || body === null) return undefined;
 	if (typeof body === 'string' || body instanceof Uint8Array) return body;
+	if (body instanceof URLSearchParams) return body.toString();
 	if (body instanceof ArrayBuffer) return new Uint8Array(body);
 	throw new ToolError('An MCP request body must be text or bytes.');
 }
