@@ -162,6 +162,8 @@ describe('a shared OAuth connection', () => {
 
 	it('a refresh that fails marks the connection needs_sign_in and the call a clear tool error', async () => {
 		const tool = shared.tools[0];
+		// A token far from expiry: the server's 401 is what finds out (a renewal before expiry is refused the same way).
+		expect((await chat(adminKey, 'oauth-shared', `${tool.tool_name} text="fresh"`)).text).toContain('echo: fresh');
 		oauth.revokeRefreshTokens();
 		oauth.expireAccessTokens();
 		const answer = await chat(adminKey, 'oauth-shared', `${tool.tool_name} text="revoked"`);

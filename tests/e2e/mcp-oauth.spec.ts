@@ -138,3 +138,33 @@ test('an admin adds an OAuth server, sees it needs sign-in, and signs in for eve
 		expect(await violations(), `serious accessibility violations, ${scheme}`).toEqual([]);
 	});
 });
+
+test('a shared connection whose sign-in cannot be renewed tells a person to ask an admin', async ({ page }) => {
+	const name = `lapsed-${stamp}`;
+	const created = await admin.post('/api/mcp-servers/', { data: { name, url: oauth.url, auth: 'oauth', allowed_hosts: ['127.0.0.1'] } });
+	expect(created.status(), await created.text()).toBe(201);
+	const { id } = (await created.json()) as { id: number };
+	const started = await admin.post(`/api/mcp-servers/${id}/oauth/start/`, { data: {} });
+	const approved = await fetch(((await started.json()) as { authorization_url: string }).authorization_url, { redirect: 'manual' });
+	const callback = new URL(approved.headers.get('location') ?? '');
+	expect((await admin.get(`${callback.pathname}${callback.search}`, { maxRedirects: 0 })).status()).toBe(303);
+	const server = (await (await admin.get(`/api/mcp-servers/${id}`)).json()) as { tools: { tool_id: number; tool_name: string }[] };
+	const tool = server.tools[0];
+	const slug = `lapsed-chat-${stamp}`;
+	expect(
+		(await admin.post('/api/agents/', { data: { slug, name: 'Lapsed', model: 'mock:offline', tools: [tool.tool_id] } })).status()
+	).toBe(201);
+	// The authorization server forgets every token: the next call cannot renew the sign-in.
+	oauth.revokeRefreshTokens();
+	oauth.expireAccessTokens();
+
+	await new AuthPage(page).signUp(`lapsed-${Date.now()}@example.com`, 'correct horse battery');
+	const chat = new ChatPage(page);
+	await chat.pickAgent(slug);
+	await chat.send(`${tool.tool_name} text="hello"`);
+	const card = new ToolCallCard(page, `${tool.tool_name} · MCP server "${name}"`);
+	await expect(card.badge).toHaveText('Failed');
+	await expect(card.root).toContainText('needs an admin to sign in');
+	await expect(card.root.getByTestId('mcp-ask-admin')).toBeVisible();
+	await expect(card.root.getByRole('link', { name: 'Connect' })).toHaveCount(0);
+});

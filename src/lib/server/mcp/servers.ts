@@ -10,7 +10,7 @@ import { callMcpTool, errorMessage, isUnauthorized, listMcpTools, type McpClient
 import { forgetConnection, isConnectionFailure, withMcpConnection, type McpTarget } from './connections';
 import { mcpResultText, type McpToolOutput } from './content';
 import { openSecret, secretKey } from './secrets';
-import { McpSignInError, oauthTarget, refusedSignIn } from './oauth/sign-in';
+import { oauthTarget, signInFailureOf } from './oauth/sign-in';
 
 /**
  * MCP servers at run time: reaching a stored server (its secrets opened), keeping its state
@@ -209,19 +209,22 @@ async function listingUserOf(db: Db, server: McpServer, userId: string | null | 
  */
 export async function refreshServer(db: Db, config: Config, server: McpServer, userId?: string | null): Promise<void> {
 	await forgetConnection(server.id);
+	let listingUser = userId;
 	try {
-		const target = await targetFor(db, config, server, await listingUserOf(db, server, userId));
+		listingUser = await listingUserOf(db, server, userId);
+		const target = await targetFor(db, config, server, listingUser);
 		const listing = await withMcpConnection(target, mcpLimits(config), eventsOf(db, server), (connection) =>
 			listMcpTools(connection.client, config.MCP_CONNECT_TIMEOUT_MS)
 		);
 		await storeListing(db, server, listing);
 		await db.update(mcpServers).set({ status: 'connected', lastError: null, lastOkAt: new Date() }).where(eq(mcpServers.id, server.id));
 	} catch (error) {
-		if (server.auth === 'oauth' && (error instanceof McpSignInError || isUnauthorized(error))) {
+		const signIn = server.auth === 'oauth' ? await signInFailureOf(db, server, listingUser, error).catch(() => null) : null;
+		if (signIn) {
 			const message =
-				error instanceof McpSignInError
-					? error.message.replace(/\s*\[mcp-sign-in [^\]]*\]\s*$/, '')
-					: `The server refused the sign-in (HTTP 401): sign in again. ${errorMessage(error)}`;
+				server.oauthConnection === 'shared'
+					? `Not signed in: an admin signs in with "Sign in".${signIn.reason ? ` ${signIn.reason}` : ''}`
+					: 'Each person signs in with their own account; sign in to list the server’s tools.';
 			await db
 				.update(mcpServers)
 				.set({ status: 'needs_sign_in', lastError: message.slice(0, 1000) })
@@ -259,8 +262,10 @@ export async function runMcpTool(
 	} catch (error) {
 		if (signal?.aborted) throw error;
 		// Nobody (or not this person) is signed in, or the sign-in could not be renewed: a call for "Connect".
-		if (error instanceof McpSignInError) throw error;
-		if (server.auth === 'oauth' && isUnauthorized(error)) throw await refusedSignIn(db, server, userId, error);
+		if (server.auth === 'oauth') {
+			const signIn = await signInFailureOf(db, server, userId, error);
+			if (signIn) throw signIn;
+		}
 		if (!isConnectionFailure(error)) {
 			// The server answered (an unknown tool, bad arguments, a result too large): it is up.
 			throw new ToolError(`The MCP tool "${mcpName}" failed: ${errorMessage(error)}`, { cause: error });

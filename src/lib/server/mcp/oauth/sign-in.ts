@@ -8,7 +8,7 @@ import { lazyModule } from '../../modules/lazy-module';
 import { parseAllowedHosts } from '../../net/allowed-hosts';
 import { ToolError } from '../../tools/tool-error';
 import { signInMark } from '../../../mcp-sign-in';
-import { errorMessage } from '../client';
+import { errorMessage, isUnauthorized } from '../client';
 import { connectionKey, type McpTarget } from '../connections';
 import { mcpFetch, type FetchLike } from '../mcp-fetch';
 import { openSecret, sealSecret, secretKey } from '../secrets';
@@ -30,16 +30,20 @@ export const REFRESH_MARGIN_MS = 60_000;
 /** A call that needs someone to sign in to the MCP server first (the server itself is not at fault). */
 export class McpSignInError extends ToolError {
 	override name = 'McpSignInError';
+	/** Why the sign-in is needed, when more is known than that nobody signed in (a renewal was refused). */
+	reason?: string;
 }
 
 /** The error of a call to a server whose grant needs signing in, with why when known. */
 export function signInError(server: Pick<McpServer, 'id' | 'name' | 'oauthConnection'>, reason?: string | null): McpSignInError {
-	const why = reason ? ` ${reason.replace(/\s*\[mcp-sign-in [^\]]*\]\s*$/, '').trim()}` : '';
+	const why = reason?.replace(/\s*\[mcp-sign-in [^\]]*\]\s*$/, '').trim();
 	const ask =
 		server.oauthConnection === 'per_user'
 			? `The MCP server "${server.name}" needs you to connect your account before its tools can be used: choose "Connect" to sign in, then ask again.`
 			: `The MCP server "${server.name}" needs an admin to sign in (Admin → MCP servers) before its tools can be used.`;
-	return new McpSignInError(`${ask}${why} ${signInMark(server.id, server.oauthConnection)}`);
+	const error = new McpSignInError(`${ask}${why ? ` ${why}` : ''} ${signInMark(server.id, server.oauthConnection)}`);
+	if (why) error.reason = why;
+	return error;
 }
 
 /** Parley's OAuth redirect URL: the callback on `ORIGIN`, else on the origin the request came to. */
@@ -273,15 +277,22 @@ export async function oauthTarget(
 }
 
 /**
- * After a call to an OAuth server failed because it refused the tokens (the SDK could not renew
- * them): the grant needs signing in again. Returns the error for the call.
+ * Whether a failed call to an OAuth server failed for its sign-in: the SDK could not renew the
+ * tokens (it marked the grant `needs_sign_in` on the way), or the server refused them (HTTP 401),
+ * which marks the grant now. Returns the error for the call, or null for any other failure.
  */
-export async function refusedSignIn(db: Db, server: McpServer, userId: string | null | undefined, error: unknown): Promise<McpSignInError> {
+export async function signInFailureOf(
+	db: Db,
+	server: McpServer,
+	userId: string | null | undefined,
+	error: unknown
+): Promise<McpSignInError | null> {
+	if (error instanceof McpSignInError) return error;
 	const key = grantKeyOf(server, userId);
-	const grant = key ? await findGrant(db, key) : undefined;
-	if (key && grant?.status !== 'needs_sign_in') {
-		await markGrantNeedsSignIn(db, key, `The server refused the sign-in (${errorMessage(error)}): sign in again.`);
-	}
-	const marked = key ? await findGrant(db, key) : undefined;
-	return signInError(server, marked?.lastError);
+	if (!key) return null;
+	const grant = await findGrant(db, key);
+	if (grant?.status === 'needs_sign_in') return signInError(server, grant.lastError);
+	if (!isUnauthorized(error)) return null;
+	await markGrantNeedsSignIn(db, key, `The server refused the sign-in (${errorMessage(error)}): sign in again.`);
+	return signInError(server, (await findGrant(db, key))?.lastError);
 }
