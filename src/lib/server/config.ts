@@ -265,7 +265,9 @@ export const configSchema = z
 		/** Largest MCP tool result passed to the model, in bytes of JSON (1 MB); a larger one is a tool error. */
 		MCP_RESULT_LIMIT: integer(1024 * 1024, 1024),
 		/** Most MCP servers an admin may add (50). */
-		MCP_SERVERS_LIMIT: integer(50, 1)
+		MCP_SERVERS_LIMIT: integer(50, 1),
+		/** How long an OAuth sign-in to an MCP server may stay under way before its callback is refused, in milliseconds (600000: 10 minutes). */
+		MCP_OAUTH_SIGN_IN_TIMEOUT_MS: integer(600_000, 1000)
 	})
 	.superRefine((config, context) => {
 		if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {

@@ -37,3 +37,14 @@ export interface MessageActions {
 	/** After a failed request: sends the last question again, or asks again for the last answer. */
 	retry(): void;
 }
+
+/** The context key of {@link ChatViewer}. */
+export const CHAT_VIEWER = 'parley:chat-viewer';
+
+/** Who reads the chat, for what tool cards offer (a "Connect" to an MCP server that needs sign-in). */
+export interface ChatViewer {
+	/** Whether someone is signed in. */
+	readonly signedIn: boolean;
+	/** Whether they are an admin (who signs in to a shared MCP connection). */
+	readonly isAdmin: boolean;
+}

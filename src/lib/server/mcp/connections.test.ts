@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMcpTestServer, type McpTestServer } from '../../../../tests/support/mcp-server/server';
 import { callMcpTool } from './client';
-import { backoffMs, closeAllConnections, isConnectionFailure, withMcpConnection, type McpTarget } from './connections';
+import {
+	backoffMs,
+	closeAllConnections,
+	connectionKey,
+	forgetConnection,
+	isConnectionFailure,
+	withMcpConnection,
+	type McpTarget
+} from './connections';
 
 let mcp: McpTestServer;
 let target: McpTarget;
@@ -49,6 +57,26 @@ describe('withMcpConnection', () => {
 		// A changed server (new fingerprint) starts afresh.
 		const changed = { ...target, fingerprint: 'b' };
 		expect(await withMcpConnection(changed, limits, {}, echo('seven'))).toMatchObject({ content: [{ type: 'text', text: 'echo: seven' }] });
+	});
+
+	it('keeps one connection per user of a per-user sign-in, forgotten one by one or all together', async () => {
+		const initializes = () => mcp.requests.filter((headers) => headers['mcp-session-id'] === undefined).length;
+		const of = (userId: string | null) => ({ ...target, id: 3, key: connectionKey(3, userId) });
+		expect(connectionKey(3, null)).toBe('3');
+		expect(connectionKey(3, 'u1')).toBe('3:u1');
+		const start = initializes();
+		await withMcpConnection(of('u1'), limits, {}, echo('a'));
+		await withMcpConnection(of('u2'), limits, {}, echo('b'));
+		await withMcpConnection(of('u1'), limits, {}, echo('c'));
+		// One connection each, kept.
+		expect(initializes()).toBe(start + 2);
+		await forgetConnection(3, 'u1');
+		await withMcpConnection(of('u1'), limits, {}, echo('d'));
+		await withMcpConnection(of('u2'), limits, {}, echo('e'));
+		expect(initializes()).toBe(start + 3);
+		await forgetConnection(3);
+		await withMcpConnection(of('u2'), limits, {}, echo('f'));
+		expect(initializes()).toBe(start + 4);
 	});
 
 	it('times out a call that never answers, as a connection failure', async () => {

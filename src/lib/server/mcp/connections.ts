@@ -10,7 +10,8 @@ import {
 } from './client';
 
 /**
- * The process's connections to MCP servers, one per server, made on first use and kept. A
+ * The process's connections to MCP servers, one per server (one per server and user for an OAuth
+ * server whose users sign in each), made on first use and kept. A
  * connection that fails is dropped and made again on the next use — at once the first time (a
  * restarted server is back for the very next call), then after a backoff that doubles from 1 s up
  * to 60 s, so a server that stays down is not hammered; within the backoff, calls fail at once
@@ -24,6 +25,8 @@ export interface McpTarget {
 	name: string;
 	fingerprint: string;
 	endpoint: McpServerEndpoint;
+	/** Which connection of the server: {@link connectionKey} (by default the server's own). */
+	key?: string;
 }
 
 interface Entry {
@@ -34,7 +37,16 @@ interface Entry {
 	lastError?: string;
 }
 
-const entries = new Map<number, Entry>();
+const entries = new Map<string, Entry>();
+
+/** The key of a server's connection: the server's id, with the user's for a per-user OAuth sign-in. */
+export function connectionKey(serverId: number, userId?: string | null): string {
+	return userId ? `${serverId}:${userId}` : String(serverId);
+}
+
+function keyOf(target: McpTarget): string {
+	return target.key ?? connectionKey(target.id);
+}
 
 /** The wait before connecting again after `failures` failures in a row. */
 export function backoffMs(failures: number): number {
@@ -53,25 +65,37 @@ export function isConnectionFailure(error: unknown): boolean {
 	return true;
 }
 
-/** Closes and forgets a server's connection (after it is changed or deleted, or to refresh it). */
-export async function forgetConnection(id: number): Promise<void> {
-	const entry = entries.get(id);
-	entries.delete(id);
+/**
+ * Closes and forgets a server's connections (after it is changed or deleted, or to refresh it):
+ * all of them, or with `userId` only that one (null: the shared one).
+ */
+export async function forgetConnection(id: number, userId?: string | null): Promise<void> {
+	const keys =
+		userId === undefined
+			? [...entries.keys()].filter((key) => key === String(id) || key.startsWith(`${id}:`))
+			: [connectionKey(id, userId)];
+	await Promise.all(keys.map(forgetEntry));
+}
+
+async function forgetEntry(key: string): Promise<void> {
+	const entry = entries.get(key);
+	entries.delete(key);
 	const connection = await entry?.connection?.catch(() => undefined);
 	await connection?.close();
 }
 
 /** Closes every connection (tests, shutdown). */
 export async function closeAllConnections(): Promise<void> {
-	await Promise.all([...entries.keys()].map(forgetConnection));
+	await Promise.all([...entries.keys()].map(forgetEntry));
 }
 
 function entryOf(target: McpTarget): Entry {
-	let entry = entries.get(target.id);
+	const key = keyOf(target);
+	let entry = entries.get(key);
 	if (!entry || entry.fingerprint !== target.fingerprint) {
-		if (entry) void forgetConnection(target.id);
+		if (entry) void forgetEntry(key);
 		entry = { fingerprint: target.fingerprint, failures: 0, retryAt: 0 };
-		entries.set(target.id, entry);
+		entries.set(key, entry);
 	}
 	return entry;
 }
@@ -88,7 +112,7 @@ function connectionOf(target: McpTarget, entry: Entry, limits: McpClientLimits, 
 	const connection = connectMcp(target.endpoint, limits, {
 		onToolsChanged: events.onToolsChanged,
 		onClosed: (error) => {
-			if (entries.get(target.id) === entry && entry.connection === connection) entry.connection = undefined;
+			if (entries.get(keyOf(target)) === entry && entry.connection === connection) entry.connection = undefined;
 			events.onClosed?.(error);
 		}
 	});

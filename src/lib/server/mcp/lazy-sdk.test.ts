@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The MCP client's files load the SDK only when a server is first reached, never at start-up. */
 
-const folders = ['mcp', 'tools', 'services', 'cli'].map((folder) => join(import.meta.dirname, '..', folder));
+const folders = ['mcp', 'mcp/oauth', 'tools', 'services', 'cli'].map((folder) => join(import.meta.dirname, '..', folder));
 
 /** The server's source files of the MCP client's folders, tests left out. */
 function sources(): string[] {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { agentTools, mcpServers, tools, type McpServer, type McpToolListing, type Tool } from '../db/schema';
+import { agentTools, mcpOauthGrants, mcpServers, tools, type McpServer, type McpToolListing, type Tool } from '../db/schema';
 import { parseAllowedHosts } from '../net/allowed-hosts';
 import { ToolError } from '../tools/tool-error';
 import { isObject } from '../../is-object';
@@ -10,6 +10,7 @@ import { callMcpTool, errorMessage, isUnauthorized, listMcpTools, type McpClient
 import { forgetConnection, isConnectionFailure, withMcpConnection, type McpTarget } from './connections';
 import { mcpResultText, type McpToolOutput } from './content';
 import { openSecret, secretKey } from './secrets';
+import { oauthTarget, signInFailureOf } from './oauth/sign-in';
 
 /**
  * MCP servers at run time: reaching a stored server (its secrets opened), keeping its state
@@ -22,6 +23,8 @@ import { openSecret, secretKey } from './secrets';
 /** The secrets of a server, sealed together in `mcp_servers.secrets`. */
 export interface McpServerSecrets {
 	headers?: Record<string, string>;
+	/** The secret of a pre-registered OAuth client. */
+	oauthClientSecret?: string;
 }
 
 /** The config of a tool of kind `mcp`. */
@@ -76,6 +79,14 @@ function stdioTargetOf(server: McpServer, config: Config): McpTarget {
 		fingerprint,
 		endpoint: { transport: 'stdio', command: server.command, args: server.args }
 	};
+}
+
+/**
+ * How a run of `userId` reaches a server: {@link targetOf}, or for an OAuth server through the
+ * grant it uses (the shared one, or the user's own).
+ */
+async function targetFor(db: Db, config: Config, server: McpServer, userId: string | null | undefined): Promise<McpTarget> {
+	return server.auth === 'oauth' ? oauthTarget(db, config, server, userId, () => targetOf(server, config)) : targetOf(server, config);
 }
 
 /** The limits of MCP requests. */
@@ -203,21 +214,47 @@ function eventsOf(db: Db, server: McpServer) {
 	};
 }
 
+/** The user whose sign-in lists a per-user OAuth server's tools: `userId` when given, else anyone signed in. */
+async function listingUserOf(db: Db, server: McpServer, userId: string | null | undefined): Promise<string | null | undefined> {
+	if (server.auth !== 'oauth' || server.oauthConnection !== 'per_user' || userId) return userId;
+	const [grant] = await db
+		.select({ userId: mcpOauthGrants.userId })
+		.from(mcpOauthGrants)
+		.where(and(eq(mcpOauthGrants.serverId, server.id), eq(mcpOauthGrants.status, 'connected'), isNotNull(mcpOauthGrants.userId)))
+		.limit(1);
+	return grant?.userId;
+}
+
 /**
  * Connects to a server afresh, lists its tools and stores them with the server's state; a failure
- * is stored as `failing` with the error. The connection is kept for the server's tool calls and
- * its tool list change notifications.
+ * is stored as `failing` with the error (`needs_sign_in` for an OAuth server nobody is signed in
+ * to: a per-user one lists its tools with `userId`'s sign-in, or anyone's). The connection is kept
+ * for the server's tool calls and its tool list change notifications.
  */
-export async function refreshServer(db: Db, config: Config, server: McpServer): Promise<void> {
+export async function refreshServer(db: Db, config: Config, server: McpServer, userId?: string | null): Promise<void> {
 	await forgetConnection(server.id);
+	let listingUser = userId;
 	try {
-		const target = targetOf(server, config);
+		listingUser = await listingUserOf(db, server, userId);
+		const target = await targetFor(db, config, server, listingUser);
 		const listing = await withMcpConnection(target, mcpLimits(config), eventsOf(db, server), (connection) =>
 			listMcpTools(connection.client, config.MCP_CONNECT_TIMEOUT_MS)
 		);
 		await storeListing(db, server, listing);
 		await db.update(mcpServers).set({ status: 'connected', lastError: null, lastOkAt: new Date() }).where(eq(mcpServers.id, server.id));
 	} catch (error) {
+		const signIn = server.auth === 'oauth' ? await signInFailureOf(db, server, listingUser, error).catch(() => null) : null;
+		if (signIn) {
+			const message =
+				server.oauthConnection === 'shared'
+					? `Not signed in: an admin signs in with "Sign in".${signIn.reason ? ` ${signIn.reason}` : ''}`
+					: 'Each person signs in with their own account; sign in to list the server’s tools.';
+			await db
+				.update(mcpServers)
+				.set({ status: 'needs_sign_in', lastError: message.slice(0, 1000) })
+				.where(eq(mcpServers.id, server.id));
+			return;
+		}
 		await markFailing(db, server.id, error);
 	}
 }
@@ -232,7 +269,8 @@ export async function runMcpTool(
 	config: Config,
 	row: Tool,
 	input: Record<string, unknown>,
-	signal: AbortSignal | undefined
+	signal: AbortSignal | undefined,
+	userId?: string | null
 ): Promise<McpToolOutput> {
 	if (!db) throw new ToolError(`The MCP tool "${row.name}" cannot run here.`);
 	const toolConfig = row.config as Partial<McpToolConfig>;
@@ -241,12 +279,17 @@ export async function runMcpTool(
 	const mcpName = toolConfig.tool_name;
 	let result;
 	try {
-		const target = targetOf(server, config);
+		const target = await targetFor(db, config, server, userId);
 		result = await withMcpConnection(target, mcpLimits(config, config.MCP_TOOL_TIMEOUT_MS), eventsOf(db, server), (connection) =>
 			callMcpTool(connection.client, mcpName, input, { timeoutMs: config.MCP_TOOL_TIMEOUT_MS, maxBytes: config.MCP_RESULT_LIMIT, signal })
 		);
 	} catch (error) {
 		if (signal?.aborted) throw error;
+		// Nobody (or not this person) is signed in, or the sign-in could not be renewed: a call for "Connect".
+		if (server.auth === 'oauth') {
+			const signIn = await signInFailureOf(db, server, userId, error);
+			if (signIn) throw signIn;
+		}
 		if (!isConnectionFailure(error)) {
 			// The server answered (an unknown tool, bad arguments, a result too large): it is up.
 			throw new ToolError(`The MCP tool "${mcpName}" failed: ${errorMessage(error)}`, { cause: error });

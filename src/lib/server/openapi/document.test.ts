@@ -34,7 +34,8 @@ const publicEndpoints: Record<string, string[]> = {
 	'/mcp': ['post'],
 	'/api/mcp-servers/': ['get', 'post'],
 	'/api/mcp-servers/{id}/': ['get', 'patch', 'delete'],
-	'/api/mcp-servers/{id}/refresh/': ['post']
+	'/api/mcp-servers/{id}/refresh/': ['post'],
+	'/api/mcp-servers/{id}/oauth/start/': ['post']
 };
 
 type Operation = { responses?: Record<string, unknown>; security?: unknown[]; requestBody?: unknown };

@@ -32,7 +32,7 @@ function toolRowsOf(input: Pick<TurnInput, 'agent' | 'callerTools' | 'handOverAl
 export function turnTools(
 	input: Pick<TurnInput, 'config' | 'agent' | 'callerTools' | 'handOverAllTools'> & {
 		db?: Db;
-		task?: Pick<Task, 'context' | 'runOptions'>;
+		task?: Pick<Task, 'context' | 'runOptions'> & Partial<Pick<Task, 'userId'>>;
 	}
 ): { tools: ToolSet; codeAgent?: CodeAgent } {
 	const codeAgent = input.agent.source === 'code' ? findCodeAgent(input.agent.slug) : undefined;
@@ -46,7 +46,8 @@ export function turnTools(
 			config: input.config,
 			taskContext: input.task?.context,
 			db: input.db,
-			agentId: input.agent.id
+			agentId: input.agent.id,
+			userId: input.task?.userId
 		}),
 		...resolveCallerTools(input.callerTools ?? [])
 	};

@@ -23,6 +23,8 @@ export interface ResolveToolsOptions {
 	db?: Db;
 	/** The agent the tools belong to. */
 	agentId?: number;
+	/** The user the run is for (the task's owner). */
+	userId?: string | null;
 }
 
 /** The top-level properties of an object schema that are keys of the context, i.e. filled by the server. */
@@ -112,7 +114,7 @@ function serverToolOf(row: Tool, config: Config): ServerTool {
 	}
 	if (row.kind === 'mcp') {
 		return {
-			execute: (input, context) => runMcpTool(context.db, context.config, row, input, context.signal),
+			execute: (input, context) => runMcpTool(context.db, context.config, row, input, context.signal, context.userId),
 			// The call's own limit ends it first (and marks the server failing); connecting may come before it.
 			timeoutMs: config.MCP_CONNECT_TIMEOUT_MS + config.MCP_TOOL_TIMEOUT_MS
 		};
@@ -176,6 +178,7 @@ export function resolveTools(rows: Tool[], options: ResolveToolsOptions): ToolSe
 					signal,
 					db: options.db,
 					agentId: options.agentId,
+					userId: options.userId,
 					toolConfig: row.config
 				});
 				try {

@@ -10,6 +10,8 @@ export interface ToolContext {
 	db?: Db;
 	/** The agent whose tool runs. */
 	agentId?: number;
+	/** The user the run is for (the task's owner), when it has one: an MCP server's per-user sign-in. */
+	userId?: string | null;
 	/** The tool row's `config` (settings an admin gave this tool). */
 	toolConfig?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import {
 	deleteMcpServer,
 	listMcpServers,
 	mcpServerInputSchema,
+	parseOauthFields,
 	refreshMcpServer,
 	type McpServerInput
 } from '$lib/server/services/mcp-servers';
@@ -55,24 +56,40 @@ export const actions: Actions = {
 			allowed_hosts: textField(form, 'allowed_hosts'),
 			...stdioValues(form)
 		};
+		// How it signs in (the client secret, like header values, is not sent back to the form).
+		const signIn = {
+			auth: textField(form, 'auth'),
+			oauth_connection: textField(form, 'oauth_connection'),
+			oauth_scope: textField(form, 'oauth_scope'),
+			oauth_client_id: textField(form, 'oauth_client_id')
+		};
 		try {
 			const input = checkedInput({
 				name: values.name.trim(),
 				...(values.transport === 'stdio'
-					? { transport: 'stdio', command: values.command.trim(), args: parseArgLines(values.args), headers: {}, allowed_hosts: [] }
+					? {
+							transport: 'stdio',
+							command: values.command.trim(),
+							args: parseArgLines(values.args),
+							headers: {},
+							allowed_hosts: [],
+							auth: 'headers',
+							oauth_connection: 'shared'
+						}
 					: {
 							transport: 'http',
 							url: values.url.trim(),
 							headers: parseHeaderLines(textField(form, 'headers')),
 							args: [],
-							allowed_hosts: parseHostList(values.allowed_hosts)
+							allowed_hosts: parseHostList(values.allowed_hosts),
+							...parseOauthFields({ ...signIn, oauth_client_secret: textField(form, 'oauth_client_secret') })
 						})
 			});
 			const server = await createMcpServer(contextOf(event), input);
 			return { added: server.name, status: server.status };
 		} catch (error) {
 			// Header values are secrets: they are not sent back to the form.
-			return formFailure(error, values);
+			return formFailure(error, { ...values, ...signIn });
 		}
 	},
 	/** Connects again and lists the server's tools anew. */
