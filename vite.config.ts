@@ -37,7 +37,7 @@ export default defineConfig(async ({ mode }) => {
 		}
 	}
 	// vitest's own modules only when it runs: a build or the development server does without them.
-	const testOrder = mode === 'test' ? await import('./tests/support/test-order') : undefined;
+	const testOrder = mode === 'test' ? await import('./tests/support/test-order.mjs') : undefined;
 	return {
 		// widget.js (the embeddable chat) is built into static/ first, so SvelteKit serves it.
 		plugins: [parleyWidget(), sveltekit(), parleyStartup()],

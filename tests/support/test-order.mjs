@@ -1,4 +1,5 @@
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
+// Plain JavaScript, so that vite.config.ts can load it whichever way Vite loads its config.
+import { BaseSequencer } from 'vitest/node';
 
 /**
  * The API test files that take longest, longest first: each starts several servers or runs the
@@ -26,9 +27,14 @@ const SLOWEST_FIRST = [
 
 /** vitest's order (durations of the last run, else size), with the files above moved to the front. */
 export class SlowestFirst extends BaseSequencer {
-	async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+	/**
+	 * @param {import('vitest/node').TestSpecification[]} files
+	 * @returns {Promise<import('vitest/node').TestSpecification[]>}
+	 */
+	async sort(files) {
 		const sorted = await super.sort(files);
-		const rank = (file: TestSpecification) => {
+		/** @param {import('vitest/node').TestSpecification} file */
+		const rank = (file) => {
 			const index = SLOWEST_FIRST.findIndex((name) => file.moduleId.endsWith(`/tests/api/${name}`));
 			return index < 0 ? SLOWEST_FIRST.length : index;
 		};
