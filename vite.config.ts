@@ -28,7 +28,7 @@ function parleyStartup(): Plugin {
 	};
 }
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(async ({ mode }) => {
 	// `vite dev` does not put `.env` into process.env; the config module reads process.env only.
 	// Values already set in the environment win, as with `node --env-file-if-exists`.
 	if (mode !== 'test') {
@@ -36,6 +36,8 @@ export default defineConfig(({ mode }) => {
 			process.env[key] ??= value;
 		}
 	}
+	// vitest's own modules only when it runs: a build or the development server does without them.
+	const testOrder = mode === 'test' ? await import('./tests/support/test-order.mjs') : undefined;
 	return {
 		// widget.js (the embeddable chat) is built into static/ first, so SvelteKit serves it.
 		plugins: [parleyWidget(), sveltekit(), parleyStartup()],
@@ -54,6 +56,8 @@ export default defineConfig(({ mode }) => {
 			// Files of both projects share the workers. An API test mostly waits for its server (a
 			// process of its own), so more workers than cores keep both cores busy.
 			maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
+			// The slowest API files start first, so that no worker is left running one at the end.
+			sequence: { sequencer: testOrder?.SlowestFirst },
 			projects: [
 				// Logic beside the code: needs no build.
 				{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], isolate: false } },

@@ -10,9 +10,6 @@ const baseURL = `http://127.0.0.1:${port}`;
 const dataFolder = (process.env.E2E_DATA_FOLDER ??= mkdtempSync(join(tmpdir(), 'parley-e2e-')));
 /** A second origin (another site) that embeds the chat widget; the server lists it in CORS_ORIGINS. */
 const embedSitePort = (process.env.E2E_EMBED_SITE_PORT ??= String(port + 1));
-/** The admin account the e2e server starts with. */
-const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
-const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
 
 export default defineConfig({
 	testDir: './e2e',
@@ -25,6 +22,8 @@ export default defineConfig({
 	timeout: 30_000,
 	expect: { timeout: 10_000 },
 	forbidOnly: Boolean(process.env.CI),
+	// The admin account (E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD) signs up first, once the server answers.
+	globalSetup: './support/e2e-admin.ts',
 	reporter: [['list'], ['json', { outputFile: resolve(import.meta.dirname, '../test-results/e2e-report.json') }]],
 	use: {
 		baseURL,
@@ -44,12 +43,11 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		// An admin account exists before the server starts, for the admin pages' tests.
-		command: `npm run --silent cli -- create-admin --email ${adminEmail} --password '${adminPassword}' && node build`,
+		command: 'node build',
 		cwd: resolve(import.meta.dirname, '..'),
 		url: `${baseURL}/health`,
 		reuseExistingServer: false,
-		// The admin's creation (tsx) and the start can take long while vitest runs beside it.
+		// The start can take long while vitest runs beside it.
 		timeout: 90_000,
 		env: {
 			HOST: '127.0.0.1',

@@ -31,6 +31,10 @@ function databaseUrl() {
 	return `file:${join(folder, 'parley.db')}`;
 }
 
+// Each test signs up its own account: they spread over the workers, so that this file, among the
+// last to start and the longest of those, does not keep one worker busy while the others are done.
+test.describe.configure({ mode: 'parallel' });
+
 for (const viewport of VIEWPORTS) {
 	test.describe(`chat sidebar (${viewport.name})`, () => {
 		test.use({ viewport: { width: viewport.width, height: viewport.height } });

@@ -1,16 +1,41 @@
-import AxeBuilder from '@axe-core/playwright';
+import axe from 'axe-core';
 import type { Page } from '@playwright/test';
 import { COLOR_SCHEMES, type ColorScheme } from './viewports';
 
 /** The axe-core rules whose outcome depends on colours: all a second colour scheme can change. */
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
-/** The serious and critical accessibility violations axe-core finds (with `rules`, of those only), one line each. */
+/** What the page returns of one violation: enough for {@link describeNode}. */
+interface Violation {
+	id: string;
+	impact?: string | null;
+	nodes: { target: unknown[]; any: { data?: unknown }[] }[];
+}
+
+/**
+ * The serious and critical accessibility violations axe-core finds on the open page (with
+ * `rules`, of those only), one line each. axe-core is put into each frame of the page once and
+ * stays there until it navigates, so a second check of the same page (another colour scheme)
+ * only runs the rules: without loading axe again, or finishing the run in a page of its own as
+ * `@axe-core/playwright` does, which is only needed for frames of other sites (the app has none).
+ */
 export async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
-	// Only violations are read: axe then skips the details of every rule that passed.
-	const builder = new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
-	const { violations } = await (rules ? builder.withRules(rules) : builder).analyze();
-	return violations
+	for (const frame of page.frames()) {
+		if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(axe.source);
+	}
+	const violations = await page.evaluate(async (rules) => {
+		const axeInPage = (window as unknown as { axe: typeof axe }).axe;
+		// Only violations are read: axe then skips the details of every rule that passed.
+		const options: axe.RunOptions = { resultTypes: ['violations'] };
+		if (rules) options.runOnly = { type: 'rule', values: rules };
+		const results = await axeInPage.run(document, options);
+		return results.violations.map(({ id, impact, nodes }) => ({
+			id,
+			impact,
+			nodes: nodes.map(({ target, any }) => ({ target, any: any.map(({ data }) => ({ data })) }))
+		}));
+	}, rules);
+	return (violations as Violation[])
 		.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
 		.map((violation) => `${violation.id}: ${violation.nodes.map(describeNode).join(', ')}`);
 }

@@ -5,7 +5,7 @@ import type { RouteFixtures, Visitor } from './app-routes';
 import { logIn, signUp, type SessionClient } from './session';
 import { textPng } from './text-png';
 
-/** The admin the e2e server starts with (tests/playwright.config.ts). */
+/** The admin of the e2e server, the first account to sign up (tests/support/e2e-admin.ts). */
 const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
 const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
 

@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AuthPage } from './auth-page';
 
-/** The admin the e2e server starts with (created by tests/playwright.config.ts before the server starts). */
+/** The admin of the e2e server, the first account to sign up (tests/support/e2e-admin.ts). */
 export const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
 export const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123';
 

@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { AuthPage } from './auth-page';
 import { answerConfirmation } from './confirm-dialog';
 
-/** The admin account the e2e server starts with (see playwright.config.ts). */
+/** The admin account of the e2e server, the first to sign up (tests/support/e2e-admin.ts). */
 export const admin = {
 	email: process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com',
 	password: process.env.E2E_ADMIN_PASSWORD ?? 'admin password 123'
