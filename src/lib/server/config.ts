@@ -265,7 +265,14 @@ export const configSchema = z
 		/** Largest MCP tool result passed to the model, in bytes of JSON (1 MB); a larger one is a tool error. */
 		MCP_RESULT_LIMIT: integer(1024 * 1024, 1024),
 		/** Most MCP servers an admin may add (50). */
-		MCP_SERVERS_LIMIT: integer(50, 1)
+		MCP_SERVERS_LIMIT: integer(50, 1),
+		/**
+		 * How long an AG-UI run's events can be replayed after it ends, in seconds (600), by
+		 * `GET /ag-ui/{agent}/runs/{runId}/events`; a run in progress always can.
+		 */
+		AG_UI_REPLAY_SECONDS: integer(600, 0),
+		/** Most ended AG-UI runs kept for replay in one process (1000); the oldest go first. */
+		AG_UI_REPLAY_RUNS: integer(1000, 0)
 	})
 	.superRefine((config, context) => {
 		if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
