@@ -289,6 +289,14 @@ describe('POST /ag-ui/{agent}', () => {
 		const threadId = newId('thread');
 		const reader = sseReader(await post('assistant', { threadId, runId, messages: [user('Tell me a long answer until I interrupt you')] }));
 		const head = await readUntil(reader, (event) => event.data.includes('TEXT_MESSAGE_CONTENT'));
+		// The thread answers one run at a time.
+		const busy = await post('assistant', { threadId, runId: newId('run'), messages: [user('Me too')] });
+		expect(busy.status).toBe(409);
+		expect(await busy.json()).toMatchObject({ error: { code: 'conflict', field: 'threadId' } });
+		// Another caller may use the same run id: run ids are each caller's own.
+		const bobsRun = await post('assistant', { threadId: newId('thread'), runId, messages: [user('Mine')] }, bobKey);
+		expect(bobsRun.status).toBe(200);
+		await bobsRun.text();
 		const cancelled = await fetch(`${server.baseURL}/ag-ui/assistant/runs/${runId}/cancel`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${aliceKey}` }

@@ -271,8 +271,8 @@ export const configSchema = z
 		 * `GET /ag-ui/{agent}/runs/{runId}/events`; a run in progress always can.
 		 */
 		AG_UI_REPLAY_SECONDS: integer(600, 0),
-		/** Most ended AG-UI runs kept for replay in one process (1000); the oldest go first. */
-		AG_UI_REPLAY_RUNS: integer(1000, 0)
+		/** Most ended AG-UI runs kept for replay in one process (200); the oldest go first. */
+		AG_UI_REPLAY_RUNS: integer(200, 0)
 	})
 	.superRefine((config, context) => {
 		if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {

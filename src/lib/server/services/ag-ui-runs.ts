@@ -24,9 +24,22 @@ export interface AgUiRun {
 	events: readonly RunEvent[];
 	/** When it ended (ms), once it has. */
 	endedAt?: number;
+	/** Its place in the order runs ended in, once it has (ties of `endedAt` are common). */
+	endedOrder?: number;
 }
 
+/** Kept runs, by owner and run id: callers choose run ids, so one caller's never clash with another's. */
 const runs = new Map<string, AgUiRun>();
+
+let endings = 0;
+
+/** Marks a run ended, now. */
+function markEnded(entry: AgUiRun): void {
+	entry.endedAt = Date.now();
+	entry.endedOrder = endings++;
+}
+
+const keyOf = (owner: string, runId: string) => `${owner}\n${runId}`;
 
 /** Whose a run is: a user, or an anonymous caller by its id. */
 export function ownerOf(viewer: Viewer): string {
@@ -35,33 +48,33 @@ export function ownerOf(viewer: Viewer): string {
 
 /** Drops ended runs kept longer than the settings allow. */
 function prune(config: Pick<Config, 'AG_UI_REPLAY_SECONDS' | 'AG_UI_REPLAY_RUNS'>, now = Date.now()): void {
-	const ended = [...runs.values()].filter((entry) => entry.endedAt !== undefined);
+	const ended = [...runs.values()].filter((entry) => entry.endedAt !== undefined).sort((a, b) => a.endedOrder! - b.endedOrder!);
 	const cutoff = now - config.AG_UI_REPLAY_SECONDS * 1000;
 	let over = ended.length - config.AG_UI_REPLAY_RUNS;
-	// In order of insertion, which is nearly the order of ending: the oldest go first.
+	// The longest ended go first.
 	for (const entry of ended) {
 		if (entry.endedAt! < cutoff || over > 0) {
-			runs.delete(entry.runId);
+			runs.delete(keyOf(entry.owner, entry.runId));
 			over--;
 		}
 	}
 }
 
-/** `conflict` on `runId` when a kept run already has that id. */
-export function assertRunIdFree(runId: string, config: Pick<Config, 'AG_UI_REPLAY_SECONDS' | 'AG_UI_REPLAY_RUNS'>): void {
+/** `conflict` on `runId` when a kept run of the same caller already has that id. */
+export function assertRunIdFree(owner: string, runId: string, config: Pick<Config, 'AG_UI_REPLAY_SECONDS' | 'AG_UI_REPLAY_RUNS'>): void {
 	prune(config);
-	if (runs.has(runId))
+	if (runs.has(keyOf(owner, runId)))
 		throw new AppError('conflict', `A run "${runId}" exists already: send a new runId for each run.`, { field: 'runId' });
 }
 
 /** Names a run by its `runId` until a while after it ends. */
 export function trackAgUiRun(entry: AgUiRun, config: Pick<Config, 'AG_UI_REPLAY_SECONDS' | 'AG_UI_REPLAY_RUNS'>): void {
-	assertRunIdFree(entry.runId, config);
-	runs.set(entry.runId, entry);
-	if (!entry.run) entry.endedAt = Date.now();
+	assertRunIdFree(entry.owner, entry.runId, config);
+	runs.set(keyOf(entry.owner, entry.runId), entry);
+	if (!entry.run) markEnded(entry);
 	else
 		void entry.run.finished.then(() => {
-			entry.endedAt = Date.now();
+			markEnded(entry);
 			prune(config);
 		});
 }
@@ -77,8 +90,8 @@ export function getOwnAgUiRun(
 	config: Pick<Config, 'AG_UI_REPLAY_SECONDS' | 'AG_UI_REPLAY_RUNS'>
 ): AgUiRun {
 	prune(config);
-	const entry = runs.get(runId);
-	if (!entry || entry.owner !== ownerOf(viewer) || (agent !== entry.agent.slug && agent !== String(entry.agent.id))) {
+	const entry = runs.get(keyOf(ownerOf(viewer), runId));
+	if (!entry || (agent !== entry.agent.slug && agent !== String(entry.agent.id))) {
 		throw new AppError('not_found', `No run "${runId}" was found.`, { field: 'runId' });
 	}
 	return entry;

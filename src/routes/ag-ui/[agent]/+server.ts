@@ -27,7 +27,7 @@ export const POST: RequestHandler = async (event) => {
 		const body = await readJson(event.request, runAgentInputSchema);
 		checkRunAgentInput(body, config);
 		const viewer = await streamingCaller(event, headers);
-		assertRunIdFree(body.runId, config);
+		assertRunIdFree(ownerOf(viewer), body.runId, config);
 		const threadExists = (await findTask(db, body.threadId)) !== undefined;
 		const turn = await startCallerTurn({ db, config }, toCallerTurn(body, event.params.agent, viewer, threadExists));
 		headers.set(TASK_ID_HEADER, turn.task.id);
