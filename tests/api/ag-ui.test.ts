@@ -320,6 +320,33 @@ describe('POST /ag-ui/{agent}', () => {
 	});
 });
 
+describe('anonymous callers of /ag-ui/{agent}', () => {
+	it('run public agents only, and replay only their own runs', async () => {
+		const as = (anonymousId: string) => ({ 'content-type': 'application/json', 'x-anonymous-id': anonymousId });
+		const runId = newId('run');
+		const threadId = newId('thread');
+		const response = await fetch(`${server.baseURL}/ag-ui/support`, {
+			method: 'POST',
+			headers: as('anon_agui_one'),
+			body: JSON.stringify({ threadId, runId, messages: [user('Hello there, help me')] })
+		});
+		expect(response.status).toBe(200);
+		const events = parsed(await readUntil(sseReader(response)));
+		expect(events.at(-1)).toMatchObject({ type: 'RUN_FINISHED', threadId });
+		const replay = await fetch(`${server.baseURL}/ag-ui/support/runs/${runId}/events`, { headers: as('anon_agui_one') });
+		expect(parsed(await readUntil(sseReader(replay))).map((event) => event.type)).toEqual(events.map((event) => event.type));
+		const stranger = await fetch(`${server.baseURL}/ag-ui/support/runs/${runId}/events`, { headers: as('anon_agui_two') });
+		expect(stranger.status).toBe(404);
+		const privateAgent = await fetch(`${server.baseURL}/ag-ui/assistant`, {
+			method: 'POST',
+			headers: as('anon_agui_one'),
+			body: JSON.stringify({ threadId: newId('thread'), runId: newId('run'), messages: [user('Hi')] })
+		});
+		expect(privateAgent.status).toBe(401);
+		expect(await privateAgent.json()).toMatchObject({ error: { code: 'unauthorized' } });
+	});
+});
+
 describe('bad input to /ag-ui/{agent}', () => {
 	const valid = () => ({ threadId: newId('thread'), runId: newId('run'), messages: [user('Hi')] });
 
