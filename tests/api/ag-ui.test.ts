@@ -6,25 +6,33 @@
 import { HttpAgent, type AgentSubscriber } from '@ag-ui/client';
 import type { BaseEvent, Message } from '@ag-ui/core';
 import { EventSchema } from '@ag-ui/core/schemas';
+import type { Server } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { tools } from '../../src/lib/server/db/schema';
+import { agents, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { findTask } from '../../src/lib/server/services/tasks';
 import { signUpWithKey } from '../support/api-user';
-import { startServer, type TestServer } from '../support/server';
+import { failingProvider } from '../support/failing-provider';
+import { freePort, startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
+let provider: Server;
 let db: Db;
 let aliceKey: string;
 let bobKey: string;
 let counter = 0;
 
 beforeAll(async () => {
-	server = await startServer({ MOCK_TOKEN_DELAY_MS: '2' });
+	// A run that fails mid-answer needs a model that fails: an OpenAI-compatible provider stands in.
+	const providerPort = await freePort();
+	provider = failingProvider();
+	await new Promise<void>((resolve) => provider.listen(providerPort, '127.0.0.1', resolve));
+	server = await startServer({ MOCK_TOKEN_DELAY_MS: '2', OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${providerPort}/v1` });
 	db = await openDatabase({ url: server.databaseUrl });
+	await db.insert(agents).values({ slug: 'flaky-agui', name: 'Flaky', model: 'compatible:flaky' });
 	aliceKey = (await signUpWithKey(server.baseURL, db, 'alice-agui@example.com', 'ag-ui tests')).key;
 	bobKey = (await signUpWithKey(server.baseURL, db, 'bob-agui@example.com', 'ag-ui tests')).key;
 	await db.update(tools).set({ requiresApproval: true }).where(eq(tools.name, 'current_time'));
@@ -33,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	db?.$client.close();
 	await server?.stop();
+	await new Promise<void>((resolve) => (provider ? provider.close(() => resolve()) : resolve()));
 });
 
 /** A fresh id, usable as a thread or a run id. */
@@ -229,6 +238,20 @@ describe('POST /ag-ui/{agent}', () => {
 		const without = await usageOf([]);
 		const withContext = await usageOf([{ description: 'The user’s city', value: 'Lisbon, Portugal, by the sea' }]);
 		expect(withContext - without).toBeGreaterThanOrEqual(5);
+	});
+
+	it('ends a run whose model fails with RUN_ERROR, keeping the partial answer', async () => {
+		const agent = agentFor('flaky-agui', aliceKey);
+		agent.addMessage(user('Hello'));
+		const events: BaseEvent[] = [];
+		await agent
+			.runAgent({ runId: newId('run') }, { onEvent: ({ event }) => void events.push(event), onRunFailed: () => ({}) })
+			.catch(() => undefined);
+		for (const event of events) expect(EventSchema.safeParse(event).error).toBeUndefined();
+		expect(events.at(-1)).toMatchObject({ type: 'RUN_ERROR', message: expect.any(String) });
+		expect(JSON.stringify(events)).not.toContain('backend exploded');
+		expect(textOf(events)).toBe('Partial answer');
+		expect((await listMessages(db, agent.threadId)).at(-1)).toMatchObject({ role: 'assistant', status: 'error' });
 	});
 
 	it('keeps each caller to its own threads and runs', async () => {
