@@ -30,7 +30,11 @@ beforeAll(async () => {
 	const providerPort = await freePort();
 	provider = failingProvider();
 	await new Promise<void>((resolve) => provider.listen(providerPort, '127.0.0.1', resolve));
-	server = await startServer({ MOCK_TOKEN_DELAY_MS: '2', OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${providerPort}/v1` });
+	server = await startServer({
+		MOCK_TOKEN_DELAY_MS: '2',
+		OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${providerPort}/v1`,
+		CORS_ORIGINS: 'https://app.example.com'
+	});
 	db = await openDatabase({ url: server.databaseUrl });
 	await db.insert(agents).values({ slug: 'flaky-agui', name: 'Flaky', model: 'compatible:flaky' });
 	aliceKey = (await signUpWithKey(server.baseURL, db, 'alice-agui@example.com', 'ag-ui tests')).key;
@@ -367,6 +371,32 @@ describe('anonymous callers of /ag-ui/{agent}', () => {
 		});
 		expect(privateAgent.status).toBe(401);
 		expect(await privateAgent.json()).toMatchObject({ error: { code: 'unauthorized' } });
+	});
+});
+
+describe('front ends on another site', () => {
+	it('may call /ag-ui when listed in CORS_ORIGINS, with Last-Event-ID allowed', async () => {
+		const origin = 'https://app.example.com';
+		const preflight = await fetch(`${server.baseURL}/ag-ui/assistant/runs/some-run/events`, {
+			method: 'OPTIONS',
+			headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, last-event-id' }
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+		expect(preflight.headers.get('access-control-allow-headers')).toContain('last-event-id');
+		const response = await fetch(`${server.baseURL}/ag-ui/assistant`, {
+			method: 'POST',
+			headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
+			body: JSON.stringify({ threadId: newId('thread'), runId: newId('run'), messages: [user('Hi')] })
+		});
+		expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+		expect(response.headers.get('access-control-expose-headers')).toContain('x-parley-task-id');
+		await response.text();
+		const other = await fetch(`${server.baseURL}/ag-ui/assistant`, {
+			method: 'OPTIONS',
+			headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' }
+		});
+		expect(other.headers.get('access-control-allow-origin')).toBeNull();
 	});
 });
 
