@@ -44,7 +44,13 @@ export const POST: RequestHandler = async (event) => {
 			run: turn.kind === 'run' ? turn.run : null,
 			events: waiting
 		};
-		trackAgUiRun(run, config);
+		try {
+			trackAgUiRun(run, config);
+		} catch (error) {
+			// The same run id came twice at once: the later run goes, unnamed, before it says anything.
+			run.run?.stop('caller-gone');
+			throw error;
+		}
 		return agUiStreamResponse(eventsOf(run), { threadId: run.threadId, runId: run.runId }, headers);
 	} catch (error) {
 		return agUiErrorResponse(error, headers);
