@@ -439,6 +439,10 @@ describe('bad input to /ag-ui/{agent}', () => {
 	});
 
 	it('refuses another content type, an oversized or too deep body, and a run id in use', async () => {
+		const unknownKey = await post('assistant', valid(), 'pk_not_a_key');
+		expect(unknownKey.status).toBe(401);
+		expect(await unknownKey.json()).toMatchObject({ error: { code: 'unauthorized' } });
+
 		const wrongType = await post('assistant', valid(), aliceKey, 'text/plain');
 		expect(wrongType.status).toBe(415);
 		expect(await wrongType.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
