@@ -127,6 +127,28 @@ export const FACES = [
 			}
 			return undefined;
 		}
+	},
+	{
+		id: 'ag-ui',
+		label: 'AG-UI  POST /ag-ui/{agent}',
+		framing: '\n\n',
+		request: (text, index) => ({
+			path: '/ag-ui/assistant',
+			accept: 'text/event-stream',
+			...json({
+				threadId: taskId('f5ag', index),
+				runId: `run-${randomBytes(8).toString('hex')}`,
+				messages: [{ id: `msg-${index}`, role: 'user', content: text }]
+			})
+		}),
+		classify(block) {
+			// Every event is `id: <n>` then `data: <event>`, whose first key is its type.
+			const data = block.slice(block.indexOf('\ndata: ') + 7);
+			if (data.startsWith('{"type":"TEXT_MESSAGE_CONTENT"')) return 'text';
+			if (data.startsWith('{"type":"RUN_FINISHED"')) return data.includes('"outcome":{"type":"success"') ? 'done' : 'error';
+			if (data.startsWith('{"type":"RUN_ERROR"')) return 'error';
+			return undefined;
+		}
 	}
 ];
 

@@ -112,6 +112,38 @@ test('the agent API, /v1 and /v1/responses stream their own events and render th
 	await expect(playground.answers).toHaveCount(2);
 });
 
+test('AG-UI streams its events with their ids, continues its thread, and Stop cancels the run keeping the partial answer', async ({
+	page
+}) => {
+	await new AuthPage(page).signUp(uniqueEmail('playground-ag-ui'), password);
+	const playground = new PlaygroundPage(page);
+	await playground.goto({ protocol: 'ag-ui' });
+	await expect(page.getByTestId('endpoint')).toHaveText('POST /ag-ui/{agent}');
+	await playground.send('Hello AG-UI');
+	await expect(playground.eventsOfType('TEXT_MESSAGE_CONTENT').first()).toBeVisible();
+	await expect(playground.lastAnswer()).toContainText('You said: "Hello AG-UI"');
+	await playground.waitForIdle();
+	await expect(playground.eventsOfType('RUN_STARTED')).toHaveCount(1);
+	await expect(playground.eventsOfType('RUN_STARTED')).toContainText('#0');
+	await expect(playground.eventsOfType('REASONING_MESSAGE_CONTENT').first()).toBeVisible();
+	await expect(playground.eventsOfType('RUN_FINISHED')).toHaveCount(1);
+	const thread = await playground.sessionId.innerText();
+	await playground.send('Same thread please');
+	await expect(playground.lastAnswer()).toContainText('You said: "Same thread please"');
+	await playground.waitForIdle();
+	await expect(playground.sessionId).toHaveText(thread);
+	await expect(playground.eventsOfType('RUN_FINISHED')).toHaveCount(2);
+
+	// The run belongs to the server: Stop cancels it there, and the partial answer is kept.
+	await playground.send('Until I interrupt you, please write a long answer about the sea');
+	await expect(playground.lastAnswer()).toContainText('Here is a long answer');
+	await page.getByRole('button', { name: 'Stop', exact: true }).click();
+	await playground.waitForIdle();
+	await expect(playground.lastAnswer()).toContainText('Stopped');
+	await page.goto(`/chat/${thread}`);
+	await expect(page.getByTestId('interrupted')).toBeVisible();
+});
+
 test('assistant transport in both formats: data-stream lines and SSE events, rendered the same', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('playground-assistant'), password);
 	const playground = new PlaygroundPage(page);
@@ -159,7 +191,8 @@ test('a pending client tool call is answered on the page and the run continues, 
 		openai: /POST \/v1\/chat\/completions /,
 		'openai-responses': /POST \/v1\/responses /,
 		'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
-		'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /
+		'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /,
+		'ag-ui': /POST \/ag-ui\/[\w-]+ /
 	};
 	for (const [protocol, path] of Object.entries(continuations)) {
 		await playground.pickProtocol(protocol);

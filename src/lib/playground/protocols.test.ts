@@ -10,7 +10,8 @@ describe('protocols', () => {
 			'assistant-transport',
 			'team-tasks',
 			'openai',
-			'openai-responses'
+			'openai-responses',
+			'ag-ui'
 		]);
 		expect(protocolOf('openai').info.endpoint).toBe('POST /v1/chat/completions');
 		expect(isProtocolId('agent-api')).toBe(true);
@@ -25,7 +26,8 @@ describe('protocols', () => {
 			'assistant-transport': { kind: 'task', taskId: null },
 			'team-tasks': { kind: 'task', taskId: null },
 			openai: { kind: 'openai', taskId: null, messages: [] },
-			'openai-responses': { kind: 'responses', taskId: null, previousResponseId: null }
+			'openai-responses': { kind: 'responses', taskId: null, previousResponseId: null },
+			'ag-ui': { kind: 'ag-ui', taskId: 'proposed_id', agent: null, runId: null }
 		});
 	});
 });

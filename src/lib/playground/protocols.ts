@@ -1,3 +1,4 @@
+import { agUiProtocol } from './ag-ui';
 import { agentApiProtocol } from './agent-api';
 import { assistantDataStreamProtocol } from './assistant-data-stream';
 import { assistantTransportProtocol } from './assistant-transport';
@@ -15,7 +16,8 @@ export const PROTOCOLS: readonly PlaygroundProtocol[] = [
 	assistantTransportProtocol,
 	teamTasksProtocol,
 	openAIProtocol,
-	openAIResponsesProtocol
+	openAIResponsesProtocol,
+	agUiProtocol
 ];
 
 /** Whether a text is a protocol id. */

@@ -1,6 +1,6 @@
 /** The wire formats the playground can speak. */
 export type ProtocolId =
-	'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai' | 'openai-responses';
+	'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai' | 'openai-responses' | 'ag-ui';
 
 /** The agent a request goes to, as the pages list it. */
 export interface AgentRef {
@@ -152,7 +152,9 @@ export type PlaygroundSession =
 	| { kind: 'openai'; taskId: string | null; messages: OpenAIMessage[] }
 	| { kind: 'task'; taskId: string | null }
 	/** `/v1/responses` keeps the history: the next request names the last response. */
-	| { kind: 'responses'; taskId: string | null; previousResponseId: string | null };
+	| { kind: 'responses'; taskId: string | null; previousResponseId: string | null }
+	/** AG-UI: the thread is the task, its id chosen by the client; stopping cancels the last run. */
+	| { kind: 'ag-ui'; taskId: string; agent: string | null; runId: string | null };
 
 /** A request and the session as it stands once that request succeeds. */
 export interface PreparedRequest {

@@ -267,7 +267,14 @@ export const configSchema = z
 		/** Most MCP servers an admin may add (50). */
 		MCP_SERVERS_LIMIT: integer(50, 1),
 		/** How long an OAuth sign-in to an MCP server may stay under way before its callback is refused, in milliseconds (600000: 10 minutes). */
-		MCP_OAUTH_SIGN_IN_TIMEOUT_MS: integer(600_000, 1000)
+		MCP_OAUTH_SIGN_IN_TIMEOUT_MS: integer(600_000, 1000),
+		/**
+		 * How long an AG-UI run's events can be replayed after it ends, in seconds (600), by
+		 * `GET /ag-ui/{agent}/runs/{runId}/events`; a run in progress always can.
+		 */
+		AG_UI_REPLAY_SECONDS: integer(600, 0),
+		/** Most ended AG-UI runs kept for replay in one process (200); the oldest go first. */
+		AG_UI_REPLAY_RUNS: integer(200, 0)
 	})
 	.superRefine((config, context) => {
 		if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {

@@ -3,7 +3,7 @@ import { corsOrigins, getConfig } from '../config';
 import { AppError, errorResponse } from '../errors';
 
 /** Paths that programs call and that browsers on other sites may call when allowed. */
-const PUBLIC_PATH = /^\/(api\/|v1\/|v1$|assistant\/?$|health\/?$|openapi\.json$|widget\.js$|mcp\/?$)/;
+const PUBLIC_PATH = /^\/(api\/|ag-ui\/|v1\/|v1$|assistant\/?$|health\/?$|openapi\.json$|widget\.js$|mcp\/?$)/;
 
 /** Paths that refuse any other site's requests outright: the MCP server, against DNS rebinding. */
 const OWN_ORIGIN_PATH = /^\/mcp\/?$/;

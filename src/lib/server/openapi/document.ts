@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { version } from '../../version';
+import { agUiPaths } from '../protocols/ag-ui/openapi';
 import { agentApiPaths } from '../protocols/agent-api/openapi';
 import { assistantTransportPaths } from '../protocols/assistant-transport/openapi';
 import { mcpPaths } from '../protocols/mcp/openapi';
@@ -18,6 +19,7 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	assistantTransportPaths,
 	openAIPaths,
 	openResponsesPaths,
+	agUiPaths,
 	teamTasksPaths,
 	filesPaths,
 	sharePaths,
