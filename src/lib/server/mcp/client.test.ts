@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpTestServer, type McpTestServer } from '../../../../tests/support/mcp-server/server';
 import type { McpToolListing } from '../db/schema';
-import { callMcpTool, connectMcp, listMcpTools } from './client';
+import { callMcpTool, connectMcp, isUnauthorized, listMcpTools } from './client';
 
 let mcp: McpTestServer;
 
@@ -58,5 +58,17 @@ describe('connectMcp', () => {
 			mcp.setBonus(false);
 			await connection.close();
 		}
+	});
+});
+
+describe('isUnauthorized', () => {
+	it("knows the SDK's UnauthorizedError, itself or as a cause, and a 401 of the transport", async () => {
+		const { UnauthorizedError } = await import('@modelcontextprotocol/sdk/client/auth.js');
+		const { StreamableHTTPError } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+		expect(isUnauthorized(new UnauthorizedError())).toBe(true);
+		expect(isUnauthorized(new Error('Could not connect', { cause: new UnauthorizedError('refused') }))).toBe(true);
+		expect(isUnauthorized(new StreamableHTTPError(401, 'Streamable HTTP error: Error POSTing to endpoint: unauthorized'))).toBe(true);
+		expect(isUnauthorized(new StreamableHTTPError(500, 'Streamable HTTP error: Error POSTing to endpoint: boom'))).toBe(false);
+		expect(isUnauthorized(new Error('Unauthorized'))).toBe(false);
 	});
 });

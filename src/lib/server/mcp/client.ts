@@ -72,7 +72,8 @@ export class McpCallError extends ToolError {
 /** Whether a failure (or its cause) is the server refusing the credentials: HTTP 401. */
 export function isUnauthorized(error: unknown): boolean {
 	for (let cause = error; cause instanceof Error; cause = cause.cause) {
-		if (cause.name === 'UnauthorizedError') return true;
+		// The SDK's UnauthorizedError keeps the name "Error": its class tells it apart.
+		if (cause.name === 'UnauthorizedError' || cause.constructor.name === 'UnauthorizedError') return true;
 		if ('code' in cause && cause.code === 401 && cause.message.startsWith('Streamable HTTP error')) return true;
 	}
 	return false;
