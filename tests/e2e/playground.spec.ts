@@ -173,47 +173,49 @@ test('assistant transport in both formats: data-stream lines and SSE events, ren
 	await expect(playground.statuses()).toHaveText(['200 OK']);
 });
 
-test('a pending client tool call is answered on the page and the run continues, over every protocol that continues', async ({
-	page,
-	baseURL
-}) => {
-	// The e2e server's first account, the admin, defines the client tool and the agent.
-	await loginAsAdmin(page);
-	const slug = `weather-${Date.now().toString(36)}`;
-	await createClientToolAgent(page.request, baseURL!, slug);
+// Each protocol continues through its own endpoint (the assistant transport names the agent in the query).
+const continuations: Record<string, RegExp> = {
+	'ui-stream': /POST \/api\/chat /,
+	'agent-api': /POST \/api\/agent\/tool-output\/ /,
+	openai: /POST \/v1\/chat\/completions /,
+	'openai-responses': /POST \/v1\/responses /,
+	'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
+	'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /,
+	'ag-ui': /POST \/ag-ui\/[\w-]+ /
+};
 
-	const playground = new PlaygroundPage(page);
-	await playground.goto({ agent: slug });
-	// Each protocol continues through its own endpoint (the assistant transport names the agent in the query).
-	const continuations: Record<string, RegExp> = {
-		'ui-stream': /POST \/api\/chat /,
-		'agent-api': /POST \/api\/agent\/tool-output\/ /,
-		openai: /POST \/v1\/chat\/completions /,
-		'openai-responses': /POST \/v1\/responses /,
-		'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
-		'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /,
-		'ag-ui': /POST \/ag-ui\/[\w-]+ /
-	};
+// One test a protocol, so that they spread over the workers.
+test.describe('a pending client tool call is answered on the page and the run continues', () => {
+	test.describe.configure({ mode: 'parallel' });
 	for (const [protocol, path] of Object.entries(continuations)) {
-		await playground.pickProtocol(protocol);
-		await playground.send('lookup weather city=Paris');
-		const card = page.getByTestId('tool-call');
-		await expect(card).toHaveAttribute('data-state', 'waiting');
-		await expect(card).toContainText('lookup_weather');
-		await expect(card.getByLabel('Input')).toContainText('"city": "Paris"');
-		if (protocol === 'agent-api') {
-			const folder = resolve(import.meta.dirname, '../../test-results/screenshots');
-			mkdirSync(folder, { recursive: true });
-			await page.screenshot({ path: resolve(folder, 'playground.png') });
-		}
-		await playground.answerTool('lookup_weather', '{"temperature":21}');
+		test(`over ${protocol}`, async ({ page, baseURL }) => {
+			// The e2e server's first account, the admin, defines the client tool and the agent.
+			await loginAsAdmin(page);
+			const slug = `weather-${protocol}-${Date.now().toString(36)}`;
+			await createClientToolAgent(page.request, baseURL!, slug);
 
-		await expect(page.getByTestId('sent-output')).toContainText('{"temperature":21}');
-		await expect(playground.lastAnswer()).toContainText('The lookup_weather tool returned: {"temperature":21}');
-		await playground.waitForIdle();
-		await expect(card).toHaveAttribute('data-state', 'output-available');
-		await expect(playground.statuses()).toHaveText(['200 OK', '200 OK']);
-		await expect(page.getByTestId('exchange').last()).toContainText(path);
+			const playground = new PlaygroundPage(page);
+			await playground.goto({ agent: slug });
+			await playground.pickProtocol(protocol);
+			await playground.send('lookup weather city=Paris');
+			const card = page.getByTestId('tool-call');
+			await expect(card).toHaveAttribute('data-state', 'waiting');
+			await expect(card).toContainText('lookup_weather');
+			await expect(card.getByLabel('Input')).toContainText('"city": "Paris"');
+			if (protocol === 'agent-api') {
+				const folder = resolve(import.meta.dirname, '../../test-results/screenshots');
+				mkdirSync(folder, { recursive: true });
+				await page.screenshot({ path: resolve(folder, 'playground.png') });
+			}
+			await playground.answerTool('lookup_weather', '{"temperature":21}');
+
+			await expect(page.getByTestId('sent-output')).toContainText('{"temperature":21}');
+			await expect(playground.lastAnswer()).toContainText('The lookup_weather tool returned: {"temperature":21}');
+			await playground.waitForIdle();
+			await expect(card).toHaveAttribute('data-state', 'output-available');
+			await expect(playground.statuses()).toHaveText(['200 OK', '200 OK']);
+			await expect(page.getByTestId('exchange').last()).toContainText(path);
+		});
 	}
 });
 
