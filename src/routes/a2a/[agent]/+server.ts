@@ -16,6 +16,7 @@ import {
 } from '$lib/server/protocols/a2a/response';
 import { ParleyA2AHandler } from '$lib/server/services/a2a';
 import { getUsableAgent } from '$lib/server/services/agents';
+import { version } from '$lib/version';
 import type { RequestHandler } from './$types';
 
 /** The SDK's JSON-RPC handlers (A2A 1.0 and 0.3), loaded on the first A2A request. */
@@ -60,7 +61,7 @@ export const POST: RequestHandler = async (event) => {
 		if (!isLegacy && !compat.isV1JsonRpcMethod(envelope.method)) {
 			return rpcErrorResponse(id, RPC_METHOD_NOT_FOUND, `Method not found: "${envelope.method}".`, headers);
 		}
-		const card = agentCardOf(agent, event.url.origin, '1.0.0', agent.visibility === 'public');
+		const card = agentCardOf(agent, event.url.origin, version, agent.visibility === 'public');
 		const handler = new ParleyA2AHandler({ db, config, viewer, agent, card });
 		const context = new server.ServerCallContext();
 		const toError = (error: unknown) =>

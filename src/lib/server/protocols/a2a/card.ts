@@ -89,7 +89,8 @@ export interface DirectoryEntry {
  */
 export function directoryCardOf(
 	agents: readonly { slug: string; name: string; description: string; visibility: string }[],
-	origin: string
+	origin: string,
+	version: string
 ) {
 	const listed = agents.filter((agent) => agent.visibility === 'public');
 	const entries: DirectoryEntry[] = listed.map((agent) => ({
@@ -104,7 +105,7 @@ export function directoryCardOf(
 		description: 'Parley serves each of its agents over A2A: every agent has its own card (see each skill, or `agents`).',
 		supportedInterfaces: [],
 		provider: { organization: 'Parley', url: origin },
-		version: '1.0.0',
+		version,
 		documentationUrl: `${origin}/swagger`,
 		capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
 		securitySchemes: {},

@@ -3,6 +3,7 @@ import { AppError, errorResponse } from '$lib/server/errors';
 import { viewerOf } from '$lib/server/http/viewer';
 import { agentCardOf } from '$lib/server/protocols/a2a/card';
 import { getUsableAgent } from '$lib/server/services/agents';
+import { version } from '$lib/version';
 import type { RequestHandler } from './$types';
 
 /** The A2A card of an agent the caller may use (a non-public one needs a key): its skills, its JSON-RPC URL. */
@@ -16,7 +17,7 @@ export const GET: RequestHandler = async (event) => {
 			}
 			throw error;
 		});
-		const card = agentCardOf(agent, event.url.origin, '1.0.0', agent.visibility === 'public');
+		const card = agentCardOf(agent, event.url.origin, version, agent.visibility === 'public');
 		return Response.json(AgentCard.toJSON(card), { headers: { 'cache-control': 'no-store' } });
 	} catch (error) {
 		return errorResponse(error);
