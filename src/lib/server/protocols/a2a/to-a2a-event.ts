@@ -160,6 +160,15 @@ export class A2AEventMapper {
 					])
 				);
 				break;
+			case 'tool-output':
+				out.push(this.status(TaskState.TASK_STATE_WORKING, [dataPart({ toolCallId: event.toolCallId, output: event.output ?? null })]));
+				break;
+			case 'tool-error':
+				out.push(this.status(TaskState.TASK_STATE_WORKING, [dataPart({ toolCallId: event.toolCallId, error: event.errorText })]));
+				break;
+			case 'tool-denied':
+				out.push(this.status(TaskState.TASK_STATE_WORKING, [dataPart({ toolCallId: event.toolCallId, error: 'The call was denied.' })]));
+				break;
 			case 'input-required':
 				this.pending = event.toolCalls;
 				break;
