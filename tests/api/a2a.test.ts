@@ -7,7 +7,8 @@ import { SendMessageRequest, TaskState, type StreamResponse, type Task } from '@
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db';
-import { agents } from '../../src/lib/server/db/schema';
+import { eq } from 'drizzle-orm';
+import { agents, tools } from '../../src/lib/server/db/schema';
 import { listMessages } from '../../src/lib/server/services/messages';
 import { signUpWithKey } from '../support/api-user';
 import { startServer, type TestServer } from '../support/server';
@@ -26,6 +27,7 @@ beforeAll(async () => {
 		.values({ slug: 'open-a2a', name: 'Open', description: 'A public agent.', model: 'mock:offline', visibility: 'public' });
 	aliceKey = (await signUpWithKey(server.baseURL, db, 'alice-a2a@example.com', 'a2a tests')).key;
 	bobKey = (await signUpWithKey(server.baseURL, db, 'bob-a2a@example.com', 'a2a tests')).key;
+	await db.update(tools).set({ requiresApproval: true }).where(eq(tools.name, 'current_time'));
 });
 
 afterAll(async () => {
@@ -239,6 +241,31 @@ describe('POST /a2a/{agent}', () => {
 		expect(lastStatus(events)).toBe(TaskState.TASK_STATE_COMPLETED);
 		expect(streamedText(events)).toContain('The get_weather tool returned: {"temperature":21}');
 		expect((await listMessages(db, first.id)).map((message) => message.role)).toEqual(['user', 'assistant']);
+	});
+
+	it('asks for an approval, and takes a “yes” on the same task as it', async () => {
+		const client = await clientFor('tool-demo');
+		const first = (await client.sendMessage(send('What is the current time?'))) as Task;
+		expect(first.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+		const data = first.status?.message?.parts.find((part) => part.content?.$case === 'data');
+		expect(data?.content?.value).toMatchObject({ toolCalls: [{ toolName: 'current_time', kind: 'approval' }] });
+		const second = (await client.sendMessage(send('yes', { taskId: first.id }))) as Task;
+		expect(second.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+		expect(taskText(second)).toContain('The current_time tool returned');
+	});
+
+	it('takes a file part as an upload of the task', async () => {
+		const client = await clientFor('assistant');
+		const request = send('Read this', {
+			parts: [
+				{ text: 'Read this' },
+				{ raw: Buffer.from('Hello from a file').toString('base64'), mediaType: 'text/plain', filename: 'note.txt' }
+			]
+		});
+		const task = (await client.sendMessage(request)) as Task;
+		expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+		const [question] = await listMessages(db, task.id);
+		expect(question.parts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'file', mediaType: 'text/plain' })]));
 	});
 
 	it('reports an unknown task, and another caller’s, as task not found (-32001)', async () => {
