@@ -149,6 +149,32 @@ export const FACES = [
 			if (data.startsWith('{"type":"RUN_ERROR"')) return 'error';
 			return undefined;
 		}
+	},
+	{
+		id: 'a2a',
+		label: 'A2A  POST /a2a/{agent}',
+		framing: '\n\n',
+		request: (text, index) => ({
+			path: '/a2a/assistant',
+			accept: 'text/event-stream',
+			...json({
+				jsonrpc: '2.0',
+				id: 1,
+				method: 'SendStreamingMessage',
+				params: { message: { messageId: `msg-${index}-${randomBytes(4).toString('hex')}`, role: 'ROLE_USER', parts: [{ text }] } }
+			})
+		}),
+		classify(block) {
+			// Every event is one JSON-RPC response whose result names what it holds first.
+			if (block.startsWith('data: {"jsonrpc":"2.0","id":1,"result":{"artifactUpdate"')) return 'text';
+			if (block.startsWith('data: {"jsonrpc":"2.0","id":1,"result":{"statusUpdate"')) {
+				if (block.includes('"state":"TASK_STATE_COMPLETED"')) return 'done';
+				if (block.includes('"state":"TASK_STATE_WORKING"')) return undefined;
+				return 'error';
+			}
+			if (block.startsWith('data: {"jsonrpc":"2.0","id":1,"error"')) return 'error';
+			return undefined;
+		}
 	}
 ];
 

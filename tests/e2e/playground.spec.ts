@@ -144,6 +144,32 @@ test('AG-UI streams its events with their ids, continues its thread, and Stop ca
 	await expect(page.getByTestId('interrupted')).toBeVisible();
 });
 
+test('A2A streams JSON-RPC responses, continues its task, and Stop cancels the task keeping the partial answer', async ({ page }) => {
+	await new AuthPage(page).signUp(uniqueEmail('playground-a2a'), password);
+	const playground = new PlaygroundPage(page);
+	await playground.goto({ protocol: 'a2a' });
+	await expect(page.getByTestId('endpoint')).toHaveText('POST /a2a/{agent}');
+	await playground.send('Hello A2A');
+	await expect(playground.eventsOfType('artifactUpdate').first()).toBeVisible();
+	await expect(playground.lastAnswer()).toContainText('You said: "Hello A2A"');
+	await playground.waitForIdle();
+	await expect(playground.eventsOfType('task')).toHaveCount(1);
+	await expect(playground.eventsOfType('statusUpdate').last()).toContainText('completed');
+	const task = await playground.sessionId.innerText();
+	await playground.send('Same task please');
+	await expect(playground.lastAnswer()).toContainText('You said: "Same task please"');
+	await playground.waitForIdle();
+	await expect(playground.sessionId).toHaveText(task);
+
+	await playground.send('Until I interrupt you, please write a long answer about the sea');
+	await expect(playground.lastAnswer()).toContainText('Here is a long answer');
+	await page.getByRole('button', { name: 'Stop', exact: true }).click();
+	await playground.waitForIdle();
+	await expect(playground.lastAnswer()).toContainText('Stopped');
+	await page.goto(`/chat/${task}`);
+	await expect(page.getByTestId('interrupted')).toBeVisible();
+});
+
 test('assistant transport in both formats: data-stream lines and SSE events, rendered the same', async ({ page }) => {
 	await new AuthPage(page).signUp(uniqueEmail('playground-assistant'), password);
 	const playground = new PlaygroundPage(page);
@@ -181,7 +207,8 @@ const continuations: Record<string, RegExp> = {
 	'openai-responses': /POST \/v1\/responses /,
 	'assistant-data-stream': /POST \/assistant\?agent=[\w-]+ /,
 	'assistant-transport': /POST \/assistant\?agent=[\w-]+&protocol=assistant-transport /,
-	'ag-ui': /POST \/ag-ui\/[\w-]+ /
+	'ag-ui': /POST \/ag-ui\/[\w-]+ /,
+	a2a: /POST \/a2a\/[\w-]+ /
 };
 
 // One test a protocol, so that they spread over the workers.

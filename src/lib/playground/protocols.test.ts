@@ -11,7 +11,8 @@ describe('protocols', () => {
 			'team-tasks',
 			'openai',
 			'openai-responses',
-			'ag-ui'
+			'ag-ui',
+			'a2a'
 		]);
 		expect(protocolOf('openai').info.endpoint).toBe('POST /v1/chat/completions');
 		expect(isProtocolId('agent-api')).toBe(true);
@@ -27,7 +28,8 @@ describe('protocols', () => {
 			'team-tasks': { kind: 'task', taskId: null },
 			openai: { kind: 'openai', taskId: null, messages: [] },
 			'openai-responses': { kind: 'responses', taskId: null, previousResponseId: null },
-			'ag-ui': { kind: 'ag-ui', taskId: 'proposed_id', agent: null, runId: null }
+			'ag-ui': { kind: 'ag-ui', taskId: 'proposed_id', agent: null, runId: null },
+			a2a: { kind: 'a2a', taskId: 'proposed_id', agent: null }
 		});
 	});
 });

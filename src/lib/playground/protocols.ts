@@ -1,3 +1,4 @@
+import { a2aProtocol } from './a2a';
 import { agUiProtocol } from './ag-ui';
 import { agentApiProtocol } from './agent-api';
 import { assistantDataStreamProtocol } from './assistant-data-stream';
@@ -17,7 +18,8 @@ export const PROTOCOLS: readonly PlaygroundProtocol[] = [
 	teamTasksProtocol,
 	openAIProtocol,
 	openAIResponsesProtocol,
-	agUiProtocol
+	agUiProtocol,
+	a2aProtocol
 ];
 
 /** Whether a text is a protocol id. */

@@ -1,6 +1,14 @@
 /** The wire formats the playground can speak. */
 export type ProtocolId =
-	'ui-stream' | 'agent-api' | 'assistant-data-stream' | 'assistant-transport' | 'team-tasks' | 'openai' | 'openai-responses' | 'ag-ui';
+	| 'ui-stream'
+	| 'agent-api'
+	| 'assistant-data-stream'
+	| 'assistant-transport'
+	| 'team-tasks'
+	| 'openai'
+	| 'openai-responses'
+	| 'ag-ui'
+	| 'a2a';
 
 /** The agent a request goes to, as the pages list it. */
 export interface AgentRef {
@@ -154,7 +162,9 @@ export type PlaygroundSession =
 	/** `/v1/responses` keeps the history: the next request names the last response. */
 	| { kind: 'responses'; taskId: string | null; previousResponseId: string | null }
 	/** AG-UI: the thread is the task, its id chosen by the client; stopping cancels the last run. */
-	| { kind: 'ag-ui'; taskId: string; agent: string | null; runId: string | null };
+	| { kind: 'ag-ui'; taskId: string; agent: string | null; runId: string | null }
+	/** A2A: the task's id is proposed by the client as the first message's `contextId`; stopping cancels the task. */
+	| { kind: 'a2a'; taskId: string; agent: string | null };
 
 /** A request and the session as it stands once that request succeeds. */
 export interface PreparedRequest {

@@ -3,13 +3,14 @@ import { corsOrigins, getConfig } from '../config';
 import { AppError, errorResponse } from '../errors';
 
 /** Paths that programs call and that browsers on other sites may call when allowed. */
-const PUBLIC_PATH = /^\/(api\/|ag-ui\/|v1\/|v1$|assistant\/?$|health\/?$|openapi\.json$|widget\.js$|mcp\/?$)/;
+const PUBLIC_PATH =
+	/^\/(api\/|ag-ui\/|a2a\/|\.well-known\/agent-card\.json$|v1\/|v1$|assistant\/?$|health\/?$|openapi\.json$|widget\.js$|mcp\/?$)/;
 
 /** Paths that refuse any other site's requests outright: the MCP server, against DNS rebinding. */
 const OWN_ORIGIN_PATH = /^\/mcp\/?$/;
 
 const ALLOWED_HEADERS =
-	'authorization, content-type, accept, x-anonymous-id, x-requested-with, mcp-protocol-version, mcp-session-id, last-event-id';
+	'authorization, content-type, accept, x-anonymous-id, x-requested-with, a2a-version, a2a-extensions, mcp-protocol-version, mcp-session-id, last-event-id';
 const EXPOSED_HEADERS =
 	'x-anonymous-id, x-parley-task-id, retry-after, x-vercel-ai-ui-message-stream, x-vercel-ai-data-stream, mcp-protocol-version, mcp-session-id';
 

@@ -3,7 +3,7 @@ import { AppError, errorResponse } from '../errors';
 import { openAIErrorResponse } from '../protocols/openai/errors';
 
 /** Paths whose clients are programs: errors there are JSON, whatever `Accept` says. */
-const API_PATH = /^\/(api|v1|ag-ui|assistant|health|openapi\.json)(\/|$)/;
+const API_PATH = /^\/(api|v1|ag-ui|a2a|\.well-known|assistant|health|openapi\.json)(\/|$)/;
 
 /**
  * A path with its percent-escapes decoded; `null` when they do not decode (`/%E0%A4%A`, `/%ff`).

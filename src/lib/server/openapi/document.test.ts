@@ -27,6 +27,9 @@ const publicEndpoints: Record<string, string[]> = {
 	'/ag-ui/{agent}': ['post'],
 	'/ag-ui/{agent}/runs/{runId}/events': ['get'],
 	'/ag-ui/{agent}/runs/{runId}/cancel': ['post'],
+	'/.well-known/agent-card.json': ['get'],
+	'/a2a/{agent}/.well-known/agent-card.json': ['get'],
+	'/a2a/{agent}': ['post'],
 	'/api/files': ['post'],
 	'/api/files/{id}': ['get'],
 	'/api/files/{id}/meta': ['get'],
@@ -59,8 +62,9 @@ describe('the OpenAPI document', () => {
 			expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
 			const statuses = Object.keys(operation?.responses ?? {});
 			expect(statuses.some((status) => status.startsWith('2'))).toBe(true);
-			// Every endpoint but the health check can refuse a request, and says how.
-			if (path !== '/health') expect(statuses.some((status) => status.startsWith('4'))).toBe(true);
+			// Every endpoint but the health check and the A2A directory can refuse a request, and says how.
+			if (path !== '/health' && path !== '/.well-known/agent-card.json')
+				expect(statuses.some((status) => status.startsWith('4'))).toBe(true);
 		}
 	});
 

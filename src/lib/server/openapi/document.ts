@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { version } from '../../version';
+import { a2aPaths } from '../protocols/a2a/openapi';
 import { agUiPaths } from '../protocols/ag-ui/openapi';
 import { agentApiPaths } from '../protocols/agent-api/openapi';
 import { assistantTransportPaths } from '../protocols/assistant-transport/openapi';
@@ -20,6 +21,7 @@ const pathGroups: ZodOpenApiPathsObject[] = [
 	openAIPaths,
 	openResponsesPaths,
 	agUiPaths,
+	a2aPaths,
 	teamTasksPaths,
 	filesPaths,
 	sharePaths,
