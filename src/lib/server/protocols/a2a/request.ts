@@ -7,6 +7,7 @@ import type { ToolCallAnswer } from '../../runtime/turn-request';
 import type { AgentWithTools } from '../../services/agents';
 import type { StoredMessage } from '../../services/messages';
 import type { CallerAsk, CallerPart } from '../../turns/caller-turn';
+import { declaredTools } from '../caller-tools';
 
 /** Most parts of one message. */
 export const MAX_PARTS = 64;
@@ -63,20 +64,7 @@ export function toCallerTools(
 		const issue = result.error.issues[0];
 		throw new AppError('invalid_input', `metadata.tools: ${issue.path.join('.')} ${issue.message}`.trim(), { field: 'metadata.tools' });
 	}
-	const names = new Set<string>();
-	return result.data.map((tool) => {
-		if (names.has(tool.name) || agent.tools.some((own) => own.name === tool.name)) {
-			throw new AppError('invalid_input', `The tool name "${tool.name}" is used twice, or is already one of the agent's tools.`, {
-				field: 'metadata.tools'
-			});
-		}
-		names.add(tool.name);
-		return {
-			name: tool.name,
-			...(tool.description ? { description: tool.description } : {}),
-			inputSchema: tool.parameters ?? { type: 'object', properties: {} }
-		};
-	});
+	return declaredTools(result.data, agent, () => 'metadata.tools');
 }
 
 /** The text of a message's text parts. */

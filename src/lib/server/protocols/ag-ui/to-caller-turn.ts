@@ -9,23 +9,11 @@ import { titleFrom } from '../../services/tasks';
 import type { Viewer } from '../../services/viewer';
 import type { CallerAsk, CallerPart, CallerSeed, CallerTurn } from '../../turns/caller-turn';
 import type { AgUiMessage, AgUiTool, ResumeEntry, RunAgentInput } from './request';
+import { declaredTools } from '../caller-tools';
 
 /** The front end's `tools` as tools of this run; `invalid_input` on `tools.N.name` for a name used twice or taken by the agent. */
 export function toCallerTools(tools: readonly AgUiTool[], agent: Pick<AgentWithTools, 'tools'>): CallerTool[] {
-	const names = new Set<string>();
-	return tools.map((tool, index) => {
-		if (names.has(tool.name) || agent.tools.some((own) => own.name === tool.name)) {
-			throw new AppError('invalid_input', `The tool name "${tool.name}" is used twice, or is already one of the agent's tools.`, {
-				field: `tools.${index}.name`
-			});
-		}
-		names.add(tool.name);
-		return {
-			name: tool.name,
-			...(tool.description ? { description: tool.description } : {}),
-			inputSchema: tool.parameters ?? { type: 'object', properties: {} }
-		};
-	});
+	return declaredTools(tools, agent, (index) => `tools.${index}.name`);
 }
 
 /**

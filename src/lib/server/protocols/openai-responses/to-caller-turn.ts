@@ -13,6 +13,7 @@ import type { CallerAsk, CallerSeed, CallerTurn, ToolContext } from '../../turns
 import { textOf } from '../../../text-of';
 import type { CreateResponseRequest, ResponsesFunctionToolParam, ResponsesInputItem } from './request';
 import { toInputMessages, type InputMessage, type NormalizedInput } from './to-input-messages';
+import { declaredTools } from '../caller-tools';
 
 /** The stored response a request continues (`previous_response_id`): its task. */
 export interface PreviousResponse {
@@ -28,20 +29,7 @@ export interface ResponsesTurn {
 
 /** The caller's `tools` as tools of this turn; `invalid_input` on `tools.N.name` for a name used twice or taken by the agent. */
 export function toCallerTools(tools: readonly ResponsesFunctionToolParam[], agent: Pick<AgentWithTools, 'tools'>): CallerTool[] {
-	const names = new Set<string>();
-	return tools.map((tool, index) => {
-		if (names.has(tool.name) || agent.tools.some((own) => own.name === tool.name)) {
-			throw new AppError('invalid_input', `The tool name "${tool.name}" is used twice, or is already one of the agent's tools.`, {
-				field: `tools.${index}.name`
-			});
-		}
-		names.add(tool.name);
-		return {
-			name: tool.name,
-			...(tool.description ? { description: tool.description } : {}),
-			inputSchema: tool.parameters ?? { type: 'object', properties: {} }
-		};
-	});
+	return declaredTools(tools, agent, (index) => `tools.${index}.name`);
 }
 
 /** How the request tunes this turn: `tool_choice`, `max_output_tokens`, `temperature`, `instructions`, `text.format`. */

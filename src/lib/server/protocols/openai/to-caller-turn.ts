@@ -1,4 +1,3 @@
-import { AppError } from '../../errors';
 import { assertFileCount, countFileParts } from '../../files/upload-checks';
 import type { CallerTool } from '../../runtime/turn-input';
 import type { TurnSettings } from '../../runtime/turn-settings';
@@ -10,23 +9,15 @@ import { textOf } from '../../../text-of';
 import { planHistory } from './plan-history';
 import type { ChatCompletionRequest, OpenAITool } from './request';
 import { toStoredMessages, type ConvertedHistory, type StoredDraft } from './to-stored-messages';
+import { declaredTools } from '../caller-tools';
 
 /** The caller's `tools` as tools of this turn; `invalid_input` on `tools` for a name used twice or taken by the agent. */
 export function toCallerTools(tools: readonly OpenAITool[], agent: Pick<AgentWithTools, 'tools'>): CallerTool[] {
-	const names = new Set<string>();
-	return tools.map(({ function: definition }, index) => {
-		if (names.has(definition.name) || agent.tools.some((tool) => tool.name === definition.name)) {
-			throw new AppError('invalid_input', `The tool name "${definition.name}" is used twice, or is already one of the agent's tools.`, {
-				field: `tools.${index}.function.name`
-			});
-		}
-		names.add(definition.name);
-		return {
-			name: definition.name,
-			...(definition.description ? { description: definition.description } : {}),
-			inputSchema: definition.parameters ?? { type: 'object', properties: {} }
-		};
-	});
+	return declaredTools(
+		tools.map((tool) => tool.function),
+		agent,
+		(index) => `tools.${index}.function.name`
+	);
 }
 
 /** The request's parameters that tune this turn (`tool_choice`, `response_format`, limits, temperature). */
