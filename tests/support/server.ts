@@ -47,6 +47,27 @@ function withoutUnset(env: Record<string, string | undefined>): Record<string, s
 }
 
 /**
+ * Waits until a starting server answers `/health` (true), or exits, or the start time is up
+ * (false; the caller tells the two apart).
+ */
+async function answersHealth(child: ChildProcess, baseURL: string, exited: Promise<void>): Promise<boolean> {
+	const deadline = Date.now() + START_TIMEOUT_MS;
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) return false;
+		try {
+			const response = await fetch(`${baseURL}/health`, { signal: AbortSignal.timeout(5_000) });
+			await response.body?.cancel();
+			// A server that could not listen has exited by now, most likely: its port answers for another.
+			if (response.ok && child.exitCode === null) return true;
+		} catch {
+			// not listening yet, or too busy to answer in time
+		}
+		if (Date.now() > deadline) return false;
+		await Promise.race([exited, new Promise((wake) => setTimeout(wake, 50))]);
+	}
+}
+
+/**
  * Starts `node build` (run `npm run build` first) on a fresh database and waits until `/health`
  * answers. Unless `env` names the database or where files go, that database is a copy of the
  * demo database seeded once for the test run (tests/support/db-templates.ts), so the server's
@@ -62,8 +83,6 @@ export async function startServer(
 		throw new Error('No build found: run `npm run build` before the API tests (npm test does).');
 	}
 	const folder = mkdtempSync(join(tmpdir(), 'parley-server-'));
-	const port = await freePort();
-	const baseURL = `http://127.0.0.1:${port}`;
 	const databasePath = join(folder, 'parley.db');
 	const databaseUrl = `file:${databasePath}`;
 	// A database of its own that keeps its files beside it starts as a copy of the demo database
@@ -71,61 +90,61 @@ export async function startServer(
 	if (!('DATABASE_URL' in env) && !('UPLOADS_DIR' in env) && (env.STORAGE_DRIVER ?? 'local') === 'local') {
 		copyTemplate('seeded', databasePath, join(folder, 'uploads'));
 	}
-	let output = '';
 	const entry = options.entry === 'ws' ? join(root, 'src', 'node', 'serve.mjs') : join(root, 'build');
-	const child: ChildProcess = spawn(process.execPath, [entry], {
-		cwd: options.cwd ?? root,
-		env: withoutUnset({
-			PATH: process.env.PATH,
-			HOME: process.env.HOME,
-			NODE_ENV: 'production',
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: baseURL,
-			DATABASE_URL: databaseUrl,
-			MOCK_TOKEN_DELAY_MS: '1',
-			BODY_SIZE_LIMIT: '100M',
-			...env
-		}),
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	child.stdout?.on('data', (chunk) => (output += chunk));
-	child.stderr?.on('data', (chunk) => (output += chunk));
-	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-
-	const deadline = Date.now() + START_TIMEOUT_MS;
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			rmSync(folder, { recursive: true, force: true });
-			throw new Error(`The server (${entry}) exited early (${child.signalCode ?? `code ${child.exitCode}`}); it printed:\n${output}`);
-		}
-		try {
-			const response = await fetch(`${baseURL}/health`, { signal: AbortSignal.timeout(5_000) });
-			await response.body?.cancel();
-			if (response.ok) break;
-		} catch {
-			// not listening yet, or too busy to answer in time
-		}
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
+	let baseURL: string;
+	let output = '';
+	let child: ChildProcess | undefined;
+	let exited: Promise<void> = Promise.resolve();
+	// A free port can be taken by another test's server before this one listens on it: then the
+	// server exits at once (EADDRINUSE) and starts again on another port.
+	for (let attempt = 1; ; attempt++) {
+		const port = await freePort();
+		baseURL = `http://127.0.0.1:${port}`;
+		output = '';
+		const started: ChildProcess = spawn(process.execPath, [entry], {
+			cwd: options.cwd ?? root,
+			env: withoutUnset({
+				PATH: process.env.PATH,
+				HOME: process.env.HOME,
+				NODE_ENV: 'production',
+				HOST: '127.0.0.1',
+				PORT: String(port),
+				ORIGIN: baseURL,
+				DATABASE_URL: databaseUrl,
+				MOCK_TOKEN_DELAY_MS: '1',
+				BODY_SIZE_LIMIT: '100M',
+				...env
+			}),
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		child = started;
+		started.stdout?.on('data', (chunk) => (output += chunk));
+		started.stderr?.on('data', (chunk) => (output += chunk));
+		exited = new Promise<void>((resolveExit) => started.once('exit', () => resolveExit()));
+		if (await answersHealth(started, baseURL, exited)) break;
+		if (attempt < 3 && output.includes('EADDRINUSE')) continue;
+		if (started.exitCode === null && started.signalCode === null) {
+			started.kill('SIGKILL');
 			await exited;
 			rmSync(folder, { recursive: true, force: true });
 			throw new Error(
 				`The server (${entry}) did not answer ${baseURL}/health within ${START_TIMEOUT_MS / 1000} s; it printed:\n${output || '(nothing)'}`
 			);
 		}
-		await new Promise((wake) => setTimeout(wake, 50));
+		rmSync(folder, { recursive: true, force: true });
+		throw new Error(`The server (${entry}) exited early (${started.signalCode ?? `code ${started.exitCode}`}); it printed:\n${output}`);
 	}
+	const server = child;
 
 	return {
 		baseURL,
 		databaseUrl,
 		output: () => output,
 		async stop(options = {}) {
-			if (child.exitCode === null) {
-				child.kill('SIGTERM');
+			if (server.exitCode === null) {
+				server.kill('SIGTERM');
 				// A server that does not stop within 10 s is killed: a hung shutdown must not hang the tests.
-				const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+				const killer = setTimeout(() => server.kill('SIGKILL'), 10_000);
 				await exited;
 				clearTimeout(killer);
 			}
@@ -135,8 +154,8 @@ export async function startServer(
 			rmSync(folder, { recursive: true, force: true });
 		},
 		async kill() {
-			if (child.exitCode === null && child.signalCode === null) {
-				child.kill('SIGKILL');
+			if (server.exitCode === null && server.signalCode === null) {
+				server.kill('SIGKILL');
 				await exited;
 			}
 		}
