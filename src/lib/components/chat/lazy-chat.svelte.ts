@@ -21,6 +21,11 @@ export class LazyChat {
 	#messages = $state<UIMessage[]>([]);
 	/** Requests waiting for the code. */
 	#waiting = $state(0);
+	/**
+	 * Whether a resume is under way. The SDK's chat stays `ready` until the server has answered
+	 * the resume request, which would show Send between the page's Stop and the resumed stream.
+	 */
+	#resuming = $state(false);
 	/** Bumped by `stop()`: requests waiting for the code from before it are dropped. */
 	#generation = 0;
 	#loading: Promise<SdkChat> | undefined;
@@ -43,7 +48,7 @@ export class LazyChat {
 
 	get status(): ChatStatus {
 		const status = this.#chat?.status ?? 'ready';
-		return this.#waiting > 0 && status === 'ready' ? 'submitted' : status;
+		return (this.#waiting > 0 || this.#resuming) && status === 'ready' ? 'submitted' : status;
 	}
 
 	get error(): Error | undefined {
@@ -95,8 +100,14 @@ export class LazyChat {
 		return this.#with((chat) => chat.regenerate(...args));
 	}
 
-	resumeStream(): Promise<void> {
-		return this.#with((chat) => chat.resumeStream());
+	/** Reconnects to the answer in progress; the chat counts as `submitted` until the server answers. */
+	async resumeStream(): Promise<void> {
+		this.#resuming = true;
+		try {
+			await this.#with((chat) => chat.resumeStream());
+		} finally {
+			this.#resuming = false;
+		}
 	}
 
 	addToolOutput(...args: Parameters<AddToolOutput>): Promise<void> {

@@ -87,6 +87,25 @@ describe('LazyChat', () => {
 		expect(chat.messages.map((m) => m.parts)).toEqual([[{ type: 'text', text: 'hi' }]]);
 	});
 
+	it('counts as submitted while a resume waits for the server, whose own chat says ready meanwhile', async () => {
+		const fake = fakeChat([]);
+		const answered = deferred<undefined>();
+		fake.chat.resumeStream = vi.fn(() => answered.promise);
+		const chat = new LazyChat([], async () => fake.sdk);
+		const resumed = chat.resumeStream();
+		expect(chat.status).toBe('submitted');
+		await vi.waitFor(() => expect(fake.chat.resumeStream).toHaveBeenCalled());
+		// The SDK's chat is ready until the server answers: the chat still counts as submitted.
+		expect(fake.chat.status).toBe('ready');
+		expect(chat.status).toBe('submitted');
+		fake.chat.status = 'streaming';
+		expect(chat.status).toBe('streaming');
+		fake.chat.status = 'ready';
+		answered.resolve(undefined);
+		await resumed;
+		expect(chat.status).toBe('ready');
+	});
+
 	it('passes every request on to the SDK once it is there', async () => {
 		const fake = fakeChat([message('a', 'q'), message('b', 'answer', 'assistant')]);
 		const chat = new LazyChat([], async () => fake.sdk);
