@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromiumPath } from './support/chromium.mjs';
+import { testBrowserPath } from './support/chromium.mjs';
 
 /** When the run began, for the duration printed at its end. */
 const startedAt = performance.now();
@@ -28,13 +28,13 @@ const bin = (name) => resolve(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let broken = false;
 
-if (!chromiumPath()) {
+if (!testBrowserPath()) {
 	if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-		console.log("Chromium is missing: installing Debian's chromium for the browser tests.");
+		console.log("Chromium is missing: installing Debian's chromium-headless-shell for the browser tests.");
 		run('apt-get', ['update', '-qq'], { DEBIAN_FRONTEND: 'noninteractive' });
-		run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
+		run('apt-get', ['install', '-y', '-qq', 'chromium-headless-shell'], { DEBIAN_FRONTEND: 'noninteractive' });
 	} else {
-		console.error('The browser tests need Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
+		console.error('The browser tests need Chromium: install it (apt-get install -y chromium-headless-shell) or set CHROMIUM_PATH.');
 	}
 }
 

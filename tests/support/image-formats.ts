@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { TEST_CHROMIUM_ARGS, testBrowserPath } from './chromium.mjs';
 
 /** The formats {@link encodeImages} writes. */
 export type EncodedImageType = 'image/jpeg' | 'image/webp';
@@ -10,9 +10,9 @@ export type EncodedImageType = 'image/jpeg' | 'image/webp';
  * formats. One browser is started for them all.
  */
 export async function encodeImages(images: { png: Uint8Array; type: EncodedImageType }[]): Promise<Uint8Array<ArrayBuffer>[]> {
-	const executablePath = chromiumPath();
+	const executablePath = testBrowserPath();
 	if (!executablePath) throw new Error('Chromium is not installed: JPEG and WebP test images are made with it.');
-	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+	const browser = await chromium.launch({ executablePath, args: TEST_CHROMIUM_ARGS });
 	try {
 		const page = await browser.newPage();
 		const encoded = await page.evaluate(
