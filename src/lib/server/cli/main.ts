@@ -1,20 +1,13 @@
 /**
  * Parley's command line for operators: `npm run cli -- <command> [options]`.
- * It opens the database from `DATABASE_URL` (applying migrations) like the server does.
+ * The account commands open the database from `DATABASE_URL` (applying migrations) like the
+ * server does. Each command loads only the modules it needs, so that help, a bad option or a
+ * command without a database answers in a fraction of a second.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
-import { createApiKey } from '../auth/api-keys';
-import { createAccount } from '../auth/accounts';
 import { ConfigError, getConfig } from '../config';
-import { openDatabase, type Db } from '../db';
-import { diskMigrations } from '../db/disk-migrations';
-import { seedDemoData } from '../db/seed';
-import { users } from '../db/schema';
 import { AppError } from '../errors';
-import { checkProviders, parseTimeout } from './check-providers';
 import { parseMcpClientArgs, probeMcpServer, UsageError } from './mcp-client';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -41,36 +34,8 @@ Commands:
                                                     on a failure or an error result, 2 on bad options
   help                                              show this text`;
 
-/** Reads one required option. */
-function required(values: Record<string, string | boolean | undefined>, name: string): string {
-	const value = values[name];
-	if (typeof value !== 'string' || value.trim() === '') throw new AppError('invalid_input', `--${name} is required.`);
-	return value.trim();
-}
-
-async function createAdmin(db: Db, values: Record<string, string | boolean | undefined>) {
-	const email = required(values, 'email').toLowerCase();
-	const [existing] = await db.select().from(users).where(eq(users.email, email));
-	if (existing) {
-		await db.update(users).set({ role: 'admin', disabled: false }).where(eq(users.id, existing.id));
-		console.log(`${email} is now an admin.`);
-		return;
-	}
-	const password = required(values, 'password');
-	const name = typeof values.name === 'string' ? values.name : null;
-	await createAccount(db, { email, password, name, role: 'admin' });
-	console.log(`Created the admin account ${email}.`);
-}
-
-async function createKey(db: Db, values: Record<string, string | boolean | undefined>) {
-	const email = required(values, 'email').toLowerCase();
-	const name = required(values, 'name');
-	const [user] = await db.select().from(users).where(eq(users.email, email));
-	if (!user) throw new AppError('not_found', `No account has the email ${email}.`);
-	const created = await createApiKey(db, user.id, name);
-	console.log(`Created the API key "${name}" for ${email}. It is shown only once:`);
-	console.log(created.key);
-}
+/** The commands that work on accounts in the database (`./accounts.ts`). */
+const ACCOUNT_COMMANDS = ['create-admin', 'create-key'];
 
 async function main(argv: string[]): Promise<number> {
 	// Like `npm start`, read a .env file in the working directory; the environment wins.
@@ -83,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
 	if (command === 'check-providers') {
 		// Needs no database: only the provider settings.
 		const { values } = parseArgs({ args: rest, options: { timeout: { type: 'string' } }, strict: true });
+		const { checkProviders, parseTimeout } = await import('./check-providers');
 		const timeoutMs = parseTimeout(values.timeout);
 		return checkProviders(getConfig(), { timeoutMs, print: (text) => console.log(text) });
 	}
@@ -103,12 +69,7 @@ async function main(argv: string[]): Promise<number> {
 			(text) => console.error(text)
 		);
 	}
-	const commands: Record<string, (db: Db, values: Record<string, string | boolean | undefined>) => Promise<void>> = {
-		'create-admin': createAdmin,
-		'create-key': createKey
-	};
-	const run = commands[command];
-	if (!run) {
+	if (!ACCOUNT_COMMANDS.includes(command)) {
 		console.error(`Unknown command "${command}".\n\n${USAGE}`);
 		return 1;
 	}
@@ -117,19 +78,9 @@ async function main(argv: string[]): Promise<number> {
 		options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
 		strict: true
 	});
-	const config = getConfig();
-	const db = await openDatabase({
-		url: config.DATABASE_URL,
-		authToken: config.DATABASE_AUTH_TOKEN,
-		migrations: diskMigrations(resolve(import.meta.dirname, '../../../../drizzle'))
-	});
-	try {
-		await seedDemoData(db);
-		await run(db, values);
-		return 0;
-	} finally {
-		db.$client.close();
-	}
+	const { runAccountCommand } = await import('./accounts');
+	await runAccountCommand(getConfig(), command, values);
+	return 0;
 }
 
 main(process.argv.slice(2)).then(
