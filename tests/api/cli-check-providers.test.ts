@@ -1,29 +1,9 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
 import { startFakeProvider, type FakeProvider } from '../support/fake-providers';
 
-const root = resolve(import.meta.dirname, '../..');
-
-/** Runs `npm run cli -- check-providers …` as an operator would, without blocking the fakes (in this process). */
-function checkProviders(
-	env: Record<string, string>,
-	...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-	return new Promise((done, fail) => {
-		const child = spawn('npm', ['run', '--silent', 'cli', '--', 'check-providers', ...args], {
-			cwd: root,
-			env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		child.on('error', fail);
-		child.on('close', (status) => done({ status, stdout, stderr }));
-	});
-}
+/** Runs `npm run cli -- check-providers …` (tests/support/cli.ts), without blocking the fakes (in this process). */
+const checkProviders = (env: Record<string, string>, ...args: string[]) => runCli(['check-providers', ...args], env);
 
 /** The table row of a provider. */
 function rowOf(stdout: string, provider: string): string {

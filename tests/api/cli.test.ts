@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../../src/lib/server/auth/api-keys';
 import { checkCredentials } from '../../src/lib/server/auth/accounts';
 import { openDatabase } from '../../src/lib/server/db';
+import { runCliSync } from '../support/cli';
 
 const root = resolve(import.meta.dirname, '../..');
 const folder = mkdtempSync(join(tmpdir(), 'parley-cli-'));
@@ -13,17 +14,26 @@ const url = `file:${join(folder, 'parley.db')}`;
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** Runs `npm run cli -- …` as an operator would. */
-function cli(...args: string[]) {
-	return spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], {
-		cwd: root,
-		env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url },
-		encoding: 'utf8',
-		timeout: 60_000
-	});
-}
+/** Runs the CLI (what `npm run cli -- …` runs) on this file's database. */
+const cli = (...args: string[]) => runCliSync(args, { DATABASE_URL: url });
 
 describe('npm run cli', () => {
+	it('is the script operators run: npm starts the CLI, which prints its usage', () => {
+		// The other CLI tests start what the script names directly (tests/support/cli.ts).
+		const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
+		expect(scripts.cli).toBe('tsx src/lib/server/cli/main.ts');
+		const help = spawnSync('npm', ['run', '--silent', 'cli', '--', 'help'], {
+			cwd: root,
+			env: { PATH: process.env.PATH, HOME: process.env.HOME },
+			encoding: 'utf8',
+			timeout: 60_000
+		});
+		expect(help.stderr).toBe('');
+		expect(help.status).toBe(0);
+		expect(help.stdout).toContain('Usage: npm run cli -- <command> [options]');
+		expect(help.stdout).toContain('create-admin --email E --password P');
+	});
+
 	it('creates an admin, then an API key printed alone on the last line', async () => {
 		const admin = cli('create-admin', '--email', 'Ops@Example.com', '--password', 'a long password');
 		expect(admin.status).toBe(0);

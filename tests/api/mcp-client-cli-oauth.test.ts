@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawnCli } from '../support/cli';
 
 /**
  * `npm run cli -- mcp-client --oauth`: the probe signs in to an MCP server that asks for OAuth —
@@ -14,7 +13,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
  * an authorization endpoint that approves at once, a token endpoint checking PKCE).
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const TOKEN = 'access-token-1';
 
 interface Seen {
@@ -126,13 +124,9 @@ beforeEach(() => {
 	challenge = undefined;
 });
 
-/** Starts `npm run cli -- mcp-client …`; `output(pattern)` waits for a line of its output. */
+/** Starts `npm run cli -- mcp-client …` (tests/support/cli.ts); `output(pattern)` waits for a line of its output. */
 function startProbe(args: string[]) {
-	const child = spawn('npm', ['run', '--silent', 'cli', '--', 'mcp-client', ...args], {
-		cwd: root,
-		env: { PATH: process.env.PATH, HOME: process.env.HOME, HTTP_TOOL_ALLOWED_HOSTS: '127.0.0.1' },
-		timeout: 60_000
-	});
+	const child = spawnCli(['mcp-client', ...args], { HTTP_TOOL_ALLOWED_HOSTS: '127.0.0.1' });
 	let stdout = '';
 	let stderr = '';
 	const watchers: { pattern: RegExp; found: (match: RegExpMatchArray) => void }[] = [];

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
 import { startMcpTestServer, type McpTestServer } from '../support/mcp-server/server';
 
 /** `npm run cli -- mcp-client`: the operator's probe of an MCP server. */
 
-const root = resolve(import.meta.dirname, '../..');
 let mcp: McpTestServer;
 
 beforeAll(async () => {
@@ -16,22 +14,8 @@ afterAll(async () => {
 	await mcp?.stop();
 });
 
-/** Runs `npm run cli -- mcp-client …` (asynchronously, since the MCP server runs in this process). */
-function probe(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn('npm', ['run', '--silent', 'cli', '--', 'mcp-client', ...args], {
-			cwd: root,
-			env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-			timeout: 60_000
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		child.on('error', reject);
-		child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
-	});
-}
+/** Runs `npm run cli -- mcp-client …` (tests/support/cli.ts), asynchronously, since the MCP server runs in this process. */
+const probe = (args: string[], env: Record<string, string> = {}) => runCli(['mcp-client', ...args], env);
 
 const allowLoopback = { HTTP_TOOL_ALLOWED_HOSTS: '127.0.0.1' };
 
