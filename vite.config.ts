@@ -28,7 +28,32 @@ function parleyStartup(): Plugin {
 	};
 }
 
-export default defineConfig(async ({ mode }) => {
+/**
+ * Dependencies bundled into the server build. Node resolves each file of an external package
+ * through that package's package.json, read again for every file: drizzle-orm's is 179 KB (an
+ * exports map of thousands of entries) for about 110 files, so loading it took most of a
+ * second of CPU at every start and left about 120 MB of heap reserved. Bundled, the server
+ * starts in about half the CPU and half the memory (`bench/README.md`). Not here: native
+ * packages (libsql, argon2), and packages whose objects external packages read too (zod:
+ * the AI SDK, the MCP SDK and zod-openapi read its schemas, and two copies of it would not
+ * share one registry).
+ */
+const BUNDLED_DEPENDENCIES = [
+	'drizzle-orm',
+	'@lucia-auth/adapter-drizzle',
+	'lucia',
+	'@oslojs/asn1',
+	'@oslojs/binary',
+	'@oslojs/crypto',
+	'@oslojs/encoding',
+	'ajv',
+	'ajv-formats',
+	'fast-uri',
+	'csv-parse',
+	'rate-limiter-flexible'
+];
+
+export default defineConfig(async ({ command, mode }) => {
 	// `vite dev` does not put `.env` into process.env; the config module reads process.env only.
 	// Values already set in the environment win, as with `node --env-file-if-exists`.
 	if (mode !== 'test') {
@@ -42,6 +67,9 @@ export default defineConfig(async ({ mode }) => {
 		// widget.js (the embeddable chat) is built into static/ first, so SvelteKit serves it.
 		plugins: [parleyWidget(), sveltekit(), parleyStartup()],
 		server: { port: 5173 },
+		// The server build bundles these instead of importing them from node_modules (only the build:
+		// the development server and vitest load dependencies as they are).
+		ssr: command === 'build' ? { noExternal: BUNDLED_DEPENDENCIES } : {},
 		test: {
 			environment: 'node',
 			// A test's budget, not its pace: CPU-heavy tests (compiling every component, OCR, worker
