@@ -1,5 +1,5 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { getConfig, type Config } from '../config';
+import { lazyModule } from '../modules/lazy-module';
 
 /**
  * Media types read from a file's content. Binary formats (images, PDF, audio, video, archives,
@@ -7,6 +7,9 @@ import { getConfig, type Config } from '../config';
  * formats have none, so for UTF-8 text the declared type and the file name are hints, checked
  * against the content where it can tell (SVG, JSON, HTML).
  */
+
+/** file-type and its readers (about 30 modules), loaded at the first file rather than at start. */
+const loadFileType = lazyModule('Reading file types', () => import('file-type'));
 
 /** Old Office formats share one container (OLE2, `application/x-cfb`); the bytes alone do not say which. */
 const OLE_MEDIA_TYPES = new Set(['application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint']);
@@ -121,6 +124,7 @@ export async function detectMediaType(bytes: Uint8Array, declared?: string | nul
 	const normalized = normalizeMediaType(declared);
 	// file-type reads `<?xml …>` as XML; an SVG image is the more useful answer.
 	if (isSvg(bytes)) return 'image/svg+xml';
+	const { fileTypeFromBuffer } = await loadFileType();
 	const detected = (await fileTypeFromBuffer(bytes))?.mime;
 	if (detected === 'application/x-cfb') {
 		return normalized && OLE_MEDIA_TYPES.has(normalized) ? normalized : detected;
