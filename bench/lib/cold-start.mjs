@@ -10,7 +10,7 @@ import { baselineRow, noiseRow } from './baseline-rows.mjs';
 import { chatBody, newAgent, signUp, streamChat, taskId } from './client.mjs';
 import { startServer } from './servers.mjs';
 import { SHORT_PROMPT } from './targets.mjs';
-import { cpuMs, fmt, idleRssKiB, machineBusyMs, ratioOf, sleep, yesNo } from './util.mjs';
+import { cpuMs, fmt, idleRssKiB, machineBusyMs, ratioOf, sleep, statusKiB, yesNo } from './util.mjs';
 
 /** VmRSS is in KiB; the figure's MB are 1,000,000 bytes. */
 const mbOf = (kib) => (kib * 1024) / 1e6;
@@ -106,11 +106,14 @@ export async function figure11(kind, prefix, { warmUpRequests, settleMs, healthP
 				}
 				await sleep(settleMs);
 				const afterWarmUpKiB = await idleRssKiB(second.pid);
+				// File-backed pages (the node binary, shared libraries): shared with other node processes.
+				const fileKiB = statusKiB(second.pid, 'RssFile');
 				rest = {
 					healthMs,
 					cpuAtHealthMs,
 					atRestKiB,
 					afterWarmUpKiB,
+					fileKiB,
 					requests: warmUpRequests,
 					errors: errors.length,
 					firstError: errors[0],
@@ -178,6 +181,7 @@ export function figure11Rows(p, b, tag, settings) {
 			`≤ ${rssBudget} MB (ratio: figure only)`,
 			`${yesNo(parleyRss <= rssBudget)} (${fmt(parleyRss, 1)} MB, ${fmt(ratioOf(parleyRss, mbOf(b.rest.afterWarmUpKiB)), 2)}×)`
 		),
+		row('    of which file-backed, RssFile (MB)', mbOf(p.rest.fileKiB), mbOf(b.rest.fileKiB), 1, '—', '—'),
 		row('  server CPU after them, whole life (ms)', p.rest.cpuAfterWarmUpMs, b.rest.cpuAfterWarmUpMs, 0, '—', '—'),
 		row('  failed chat requests', p.rest.errors, b.rest.errors, 0, '0', yesNo(p.rest.errors === 0), { ratio: false }),
 		noiseRow(row, p, b)
