@@ -11,6 +11,7 @@
 //   npm run bench -- --runs 1 --only 7        # reading a 100-page PDF while /health keeps answering
 //   npm run bench -- --runs 1 --only 8        # hybrid knowledge search over 100,000 chunks
 //   npm run bench -- --runs 1 --only 10       # first-token overhead over a fake OpenAI server
+//   npm run bench -- --runs 1 --only 11       # cold start on a new database, memory at rest
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { chromiumPath } from '../tests/support/chromium.mjs';
 import { figure6, figure6Rows } from './lib/chat-page.mjs';
 import { concurrentStreams, figure3Rows, figure4Rows } from './lib/concurrent-streams.mjs';
 import { figure7, figure7Rows } from './lib/extraction.mjs';
+import { figure11, figure11Rows } from './lib/cold-start.mjs';
 import { FACES } from './lib/faces.mjs';
 import { figure1, figure1Rows } from './lib/first-text.mjs';
 import { figure8, figure8Rows } from './lib/knowledge.mjs';
@@ -37,13 +39,13 @@ import { fmt, maxOf, ratioOf, ROOT, signed } from './lib/util.mjs';
 const { values: flags } = parseArgs({
 	options: {
 		runs: { type: 'string', default: '2' },
-		only: { type: 'string', default: '1,2,3,4,5,6,7,8,9,10' },
+		only: { type: 'string', default: '1,2,3,4,5,6,7,8,9,10,11' },
 		profile: { type: 'boolean', default: false },
 		help: { type: 'boolean', short: 'h', default: false }
 	}
 });
 if (flags.help) {
-	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8,9,10] [--profile]');
+	console.log('usage: npm run bench [-- --runs N] [--only 1,2,3,4,5,6,7,8,9,10,11] [--profile]');
 	process.exit(0);
 }
 
@@ -119,7 +121,21 @@ const SETTINGS = {
 	fig10WarmUp: 10,
 	fig10Requests: 100,
 	/** Figure 10 sends a few hundred requests within a minute. */
-	fig10RateLimitPerMinute: 100_000
+	fig10RateLimitPerMinute: 100_000,
+	/** Figure 11: `GET /health` is polled this often while a server starts (the resolution of its times)… */
+	fig11HealthPollMs: 10,
+	/** …the server left alone this long before its RSS is read (at rest, and after the warm-up)… */
+	fig11SettleMs: 1000,
+	/** …the short chat requests of the warm-up, on the second start… */
+	fig11WarmUpRequests: 20,
+	/** …and a sign-up or a chat request that takes longer than this stops the bench (a start has 30 s). */
+	fig11TimeoutMs: 30_000,
+	/** Figure 11 budgets: a new database answers /health within this long of the spawn… */
+	fig11HealthBudgetMs: 1000,
+	/** …the first chat answer (sign-up included) is complete this long after that… */
+	fig11FirstAnswerBudgetMs: 1000,
+	/** …and the RSS after the warm-up, in MB of 1,000,000 bytes. */
+	fig11RssBudgetMB: 120
 };
 const TICKS = (() => {
 	try {
@@ -212,7 +228,7 @@ console.log('');
 
 const KINDS = ['parley', 'baseline'];
 /** results[figure][run][kind] */
-const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [], 10: [] };
+const results = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: [], 10: [], 11: [] };
 const elapsed = () => `${((Date.now() - benchStarted) / 1000).toFixed(0)} s`;
 
 async function session(kind, delayMs, work, options) {
@@ -359,6 +375,26 @@ try {
 					`p95 ${fmt(out.p95Ms, 1)} ms` +
 					(out.builtNow ? ` (database built now in ${fmt(out.buildMs / 1000, 0)} s)` : ' (database reused)')
 			);
+		}
+	}
+	if (ONLY.has(11)) {
+		for (let run = 1; run <= RUNS; run++) {
+			for (const kind of KINDS) {
+				const out = await figure11(kind, `bench-f11-r${run}`, {
+					warmUpRequests: SETTINGS.fig11WarmUpRequests,
+					settleMs: SETTINGS.fig11SettleMs,
+					healthPollMs: SETTINGS.fig11HealthPollMs,
+					timeoutMs: SETTINGS.fig11TimeoutMs,
+					ticks: TICKS
+				});
+				(results[11][run - 1] ??= {})[kind] = out;
+				console.log(
+					`[${elapsed()}] figure 11 run ${run} ${kind}: new database /health at ${fmt(out.cold.healthMs, 0)} ms, ` +
+						`first answer at ${fmt(out.cold.totalMs, 0)} ms; seeded /health at ${fmt(out.rest.healthMs, 0)} ms; ` +
+						`RSS ${fmt(out.rest.atRestKiB / 1024, 0)} MiB at rest, ${fmt(out.rest.afterWarmUpKiB / 1024, 0)} MiB after the warm-up; ` +
+						`other processes used ${fmt(out.cpu.otherCores, 2)} cores`
+				);
+			}
 		}
 	}
 	for (const figure of [3, 4]) {
@@ -626,6 +662,28 @@ if (results[10].some((pair) => pair?.parley)) {
 			}
 		}
 	}
+}
+
+if (results[11].some((pair) => pair?.parley && pair?.baseline)) {
+	const rows = results[11].flatMap((pair, index) =>
+		pair?.parley && pair?.baseline ? figure11Rows(pair.parley, pair.baseline, tagOf(index + 1), SETTINGS) : []
+	);
+	tables[11] = {
+		title:
+			`11. Cold start and memory at rest — a new database: spawn → /health → sign-up → first short answer; ` +
+			`then a second start on it, RSS at rest and after ${SETTINGS.fig11WarmUpRequests} short chat requests, MOCK_TOKEN_DELAY_MS=0`,
+		header: FIGURE_HEADER,
+		keys: FIGURE_KEYS,
+		rows,
+		within: 5,
+		leftFrom: 4
+	};
+	printTable(tables[11]);
+	console.log(
+		`  (/health polled every ${SETTINGS.fig11HealthPollMs} ms from the spawn; server CPU = utime + stime of the whole process from /proc/<pid>/stat, ` +
+			`in ${fmt(1000 / TICKS, 0)} ms ticks; RSS = VmRSS, median of 5 readings 100 ms apart; MB = 1,000,000 bytes; ` +
+			'the baseline has no sign-up and no database, and its second start is like its first)'
+	);
 }
 
 const budgetCells = Object.values(tables)

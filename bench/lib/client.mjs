@@ -131,14 +131,16 @@ export function streamChat({ url, headers = {}, body, agent, timeoutMs = 60_000,
 
 /**
  * Signs up a fresh user on a Parley server through the real form and returns request headers
- * (session cookie and same-site Origin) for `POST /api/chat`.
+ * (session cookie and same-site Origin) for `POST /api/chat`. With `timeoutMs`, a server that
+ * has not answered by then fails the sign-up.
  */
-export async function signUp(baseURL, email, password = 'correct horse battery staple') {
+export async function signUp(baseURL, email, password = 'correct horse battery staple', { timeoutMs } = {}) {
 	const response = await fetch(`${baseURL}/signup`, {
 		method: 'POST',
 		headers: { origin: baseURL, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
 		body: new URLSearchParams({ email, password }),
-		redirect: 'manual'
+		redirect: 'manual',
+		signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
 	});
 	if (response.status !== 303) {
 		throw new Error(`Sign-up failed with ${response.status}: ${(await response.text()).slice(0, 300)}`);

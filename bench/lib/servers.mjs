@@ -1,13 +1,15 @@
 // Starting and stopping the two servers the bench compares: Parley (`node build`) and the bare
 // baseline (`node --import tsx bench/baseline-server.ts`). Each start gets a fresh temporary
-// folder (Parley's database lives there) and is tracked so that Ctrl-C stops it.
+// folder (Parley's database lives there), unless it is handed the folder of an earlier start,
+// and is tracked so that Ctrl-C stops it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './util.mjs';
+import { performance } from 'node:perf_hooks';
+import { cpuMs, ROOT } from './util.mjs';
 
 /** Every server started and not yet stopped. */
 export const liveServers = new Set();
@@ -37,12 +39,15 @@ function getStatus(url) {
 }
 
 /**
- * Spawns a server and waits until `GET /health` answers 200.
+ * Spawns a server and waits until `GET /health` answers 200, polling every `pollMs`.
  * `kind` is 'parley' or 'baseline'; `delayMs` becomes MOCK_TOKEN_DELAY_MS; `env` adds variables
- * (figure 5 raises Parley's RATE_LIMIT_PER_MINUTE).
+ * (figure 5 raises Parley's RATE_LIMIT_PER_MINUTE); `folder` starts the server in the folder of
+ * an earlier start, which that start's `stop({ keepFolder: true })` left (Parley reopens its
+ * database). The server's `startup` tells when it was spawned and when /health first answered
+ * (performance.now), and the CPU it had spent by then (utime + stime, `ticks` a second).
  */
-export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv = {} }) {
-	const folder = mkdtempSync(join(tmpdir(), `parley-bench-${kind}-`));
+export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv = {}, folder: reused, pollMs = 100, ticks = 100 }) {
+	const folder = reused ?? mkdtempSync(join(tmpdir(), `parley-bench-${kind}-`));
 	const port = await freePort();
 	const baseURL = `http://127.0.0.1:${port}`;
 	const dbPath = join(folder, 'bench.db');
@@ -64,6 +69,7 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 		args = [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'baseline-server.ts')];
 	}
 	let output = '';
+	const spawnedAt = performance.now();
 	const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
@@ -78,15 +84,20 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 		folder,
 		child,
 		output: () => output,
-		/** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its folder. */
-		async stop() {
+		/** Filled in once /health answers 200: times in ms (performance.now), CPU in ms. */
+		startup: { spawnedAt, healthAt: NaN, healthMs: NaN, cpuAtHealthMs: NaN },
+		/**
+		 * Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its folder, unless
+		 * `keepFolder` (a later start reuses it; that start's stop removes it).
+		 */
+		async stop({ keepFolder = false } = {}) {
 			if (child.exitCode === null && child.signalCode === null) {
 				child.kill('SIGTERM');
 				const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
 				await exited;
 				clearTimeout(timer);
 			}
-			rmSync(folder, { recursive: true, force: true });
+			if (!keepFolder) rmSync(folder, { recursive: true, force: true });
 			liveServers.delete(server);
 		},
 		/** For process exit: no waiting. */
@@ -103,12 +114,17 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 			await server.stop();
 			throw new Error(`The ${kind} server exited early:\n${output}`);
 		}
-		if ((await getStatus(`${baseURL}/health`)) === 200) break;
+		if ((await getStatus(`${baseURL}/health`)) === 200) {
+			const healthAt = performance.now();
+			// Read at once: the CPU the start itself cost, before any request of the caller's.
+			Object.assign(server.startup, { healthAt, healthMs: healthAt - spawnedAt, cpuAtHealthMs: cpuMs(child.pid, ticks) });
+			break;
+		}
 		if (Date.now() > deadline) {
 			await server.stop();
 			throw new Error(`The ${kind} server did not answer /health within 30 s:\n${output}`);
 		}
-		await new Promise((wake) => setTimeout(wake, 100));
+		await new Promise((wake) => setTimeout(wake, pollMs));
 	}
 	return server;
 }

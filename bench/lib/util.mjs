@@ -34,6 +34,16 @@ export function rssKiB(pid) {
 	}
 }
 
+/** A `kB` field of /proc/<pid>/status (`VmRSS`, `RssFile`, …) in KiB, or NaN when it cannot be read. */
+export function statusKiB(pid, field) {
+	try {
+		const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) : NaN;
+	} catch {
+		return NaN;
+	}
+}
+
 /** User + system CPU time of a process in milliseconds (from /proc/<pid>/stat), or NaN. */
 export function cpuMs(pid, ticksPerSecond = 100) {
 	try {
