@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { Client, Config } from '@libsql/client';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+// The variant of Drizzle's libSQL driver that does not load libSQL's remote protocols; it takes
+// any libSQL client, remote ones included.
+import { drizzle } from 'drizzle-orm/libsql/sqlite3';
 import { getConfig } from '../config';
 import { migrate, type Migration, type MigrationReport } from './migrate';
 import * as schema from './schema';
@@ -34,7 +37,7 @@ export async function openDatabase({ url, authToken, migrations, onMigrated }: D
 	}
 	// A local file is worked on synchronously on this thread, so one connection loses nothing, and
 	// per-connection settings (synchronous) then hold for every statement.
-	const client = createClient({
+	const client = await createClient({
 		url,
 		authToken,
 		...(isFile ? { timeout: BUSY_TIMEOUT_MS, concurrency: 1 } : {})
@@ -48,6 +51,16 @@ export async function openDatabase({ url, authToken, migrations, onMigrated }: D
 	const report = await migrate(client, migrations ?? (await import('./bundled-migrations')).bundledMigrations());
 	onMigrated?.(report);
 	return drizzle(client, { schema });
+}
+
+/**
+ * A libSQL client for `config.url`. A file (or `:memory:`) needs only libSQL's SQLite client;
+ * its HTTP and WebSocket protocols (about 50 modules) are loaded for a remote database alone.
+ */
+async function createClient(config: Config): Promise<Client> {
+	const { createClient: create } =
+		config.url.startsWith('file:') || config.url === ':memory:' ? await import('@libsql/client/sqlite3') : await import('@libsql/client');
+	return create(config);
 }
 
 let shared: Promise<Db> | undefined;
