@@ -13,13 +13,11 @@ import { previewWithout, sseEventParser, stringField } from './event-parsers';
 import { randomId } from './random-id';
 import { jsonRequest } from './request';
 import type { AgentRef, AnswerState, PlaygroundProtocol, PlaygroundRequest, PlaygroundSession, RawEvent } from './types';
+import { sessionOfKind } from './session-kind';
 
 type A2ASession = Extract<PlaygroundSession, { kind: 'a2a' }>;
 
-function a2aSession(session: PlaygroundSession): A2ASession {
-	if (session.kind !== 'a2a') throw new Error(`Not an A2A session: ${session.kind}`);
-	return session;
-}
+const a2aSession = (session: PlaygroundSession): A2ASession => sessionOfKind(session, 'a2a');
 
 /** A fresh session: a new task, whose id the client proposes as the message's `contextId`. */
 export function newSession(makeId: () => string = randomId): A2ASession {

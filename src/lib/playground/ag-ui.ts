@@ -16,13 +16,11 @@ import { randomId } from './random-id';
 import { jsonRequest } from './request';
 import { tryJson } from './try-json';
 import type { AgentRef, AnswerState, PlaygroundProtocol, PlaygroundRequest, PlaygroundSession, RawEvent } from './types';
+import { sessionOfKind } from './session-kind';
 
 type AgUiSession = Extract<PlaygroundSession, { kind: 'ag-ui' }>;
 
-function agUiSession(session: PlaygroundSession): AgUiSession {
-	if (session.kind !== 'ag-ui') throw new Error(`Not an AG-UI session: ${session.kind}`);
-	return session;
-}
+const agUiSession = (session: PlaygroundSession): AgUiSession => sessionOfKind(session, 'ag-ui');
 
 /** A fresh session: a new thread, whose id the client chooses (it becomes the task's). */
 export function newSession(makeId: () => string = randomId): AgUiSession {

@@ -22,16 +22,14 @@ import type {
 	RawEvent,
 	ToolPart
 } from './types';
+import { sessionOfKind } from './session-kind';
 
 type OpenAISession = Extract<PlaygroundSession, { kind: 'openai' }>;
 
 /** The response header naming the task a completion was stored in. */
 export const TASK_ID_HEADER = 'x-parley-task-id';
 
-function openAISession(session: PlaygroundSession): OpenAISession {
-	if (session.kind !== 'openai') throw new Error(`Not an OpenAI session: ${session.kind}`);
-	return session;
-}
+const openAISession = (session: PlaygroundSession): OpenAISession => sessionOfKind(session, 'openai');
 
 /** A fresh session: no history, no task yet. */
 export function newSession(): OpenAISession {

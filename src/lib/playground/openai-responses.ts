@@ -4,13 +4,11 @@ import { previewWithout, sseEventParser, stringField } from './event-parsers';
 import { TASK_ID_HEADER } from './openai-chat';
 import { jsonRequest } from './request';
 import type { AgentRef, AnswerState, PlaygroundProtocol, PlaygroundRequest, PlaygroundSession, RawEvent } from './types';
+import { sessionOfKind } from './session-kind';
 
 type ResponsesSession = Extract<PlaygroundSession, { kind: 'responses' }>;
 
-function responsesSession(session: PlaygroundSession): ResponsesSession {
-	if (session.kind !== 'responses') throw new Error(`Not a Responses session: ${session.kind}`);
-	return session;
-}
+const responsesSession = (session: PlaygroundSession): ResponsesSession => sessionOfKind(session, 'responses');
 
 /** A fresh session: the first request starts a new conversation. */
 export function newSession(): ResponsesSession {

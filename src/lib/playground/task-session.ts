@@ -1,13 +1,11 @@
 import type { PlaygroundSession } from './types';
+import { sessionOfKind } from './session-kind';
 
 /** The session of a protocol whose server keeps the history: only the task id is needed. */
 export type TaskSession = Extract<PlaygroundSession, { kind: 'task' }>;
 
-/** The session as a task session; anything else is a programming error. */
-export function taskSession(session: PlaygroundSession): TaskSession {
-	if (session.kind !== 'task') throw new Error(`Not a task session: ${session.kind}`);
-	return session;
-}
+/** The session as a task session. */
+export const taskSession = (session: PlaygroundSession): TaskSession => sessionOfKind(session, 'task');
 
 /** A fresh session: the server names the task on the first answer. */
 export function newTaskSession(): TaskSession {

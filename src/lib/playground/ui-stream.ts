@@ -22,14 +22,11 @@ import type {
 	RawEvent,
 	UiMessage
 } from './types';
+import { sessionOfKind } from './session-kind';
 
 type UiSession = Extract<PlaygroundSession, { kind: 'ui-stream' }>;
 
-/** The session of this protocol; anything else is a programming error. */
-function uiSession(session: PlaygroundSession): UiSession {
-	if (session.kind !== 'ui-stream') throw new Error(`Not a UI stream session: ${session.kind}`);
-	return session;
-}
+const uiSession = (session: PlaygroundSession): UiSession => sessionOfKind(session, 'ui-stream');
 
 /** A fresh UI stream session: the client proposes the new task's id, as the AI SDK client does. */
 export function newSession(makeId: () => string = randomId): UiSession {
