@@ -147,7 +147,8 @@ export async function driveRun({
 			if (part.type === 'finish-step') {
 				emit({ type: 'step-end', usage: runUsageOf(part.usage) });
 				lastFinishReason = part.finishReason;
-				await persist();
+				// A step that called tools is stored before the next one starts; the answer's last step is stored with its end, below.
+				if (part.finishReason === 'tool-calls') await persist();
 				continue;
 			}
 			if (part.type === 'finish') {
