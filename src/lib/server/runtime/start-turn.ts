@@ -9,8 +9,7 @@ import { tasks, type Message } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { insertMessage, listMessages, messageIdExists, updateMessageQuery } from '../services/messages';
-import { titleFrom, touchTaskQuery } from '../services/tasks';
-import { textOf } from '$lib/text-of';
+import { questionTitle, touchTaskQuery } from '../services/tasks';
 import { ActiveRun, runRegistry } from './run-registry';
 import { getSharedRuns } from './runs';
 import { prepareHistory } from './turn-request';
@@ -64,7 +63,8 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
 			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent }));
-			writes.push(touchTaskQuery(db, task.id, titleFrom(textOf(request.parts, ' ')) || 'New task'));
+			// A task with a title keeps it (updating the title column would re-index it for search).
+			writes.push(touchTaskQuery(db, task.id, task.title === '' ? questionTitle(request.parts) : undefined));
 		}
 		writes.push(
 			prepared.continued

@@ -1,4 +1,6 @@
+import type { UIMessage } from 'ai';
 import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { textOf } from '$lib/text-of';
 import type { Db } from '../db';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
@@ -44,6 +46,11 @@ export function titleFrom(text: string, maxLength = 60): string {
 	const cut = words.slice(0, maxLength + 1);
 	const lastSpace = cut.lastIndexOf(' ');
 	return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut.slice(0, maxLength)).trimEnd()}…`;
+}
+
+/** The title a task takes from a question: its first words, or "New task" when it has no text. */
+export function questionTitle(parts: UIMessage['parts']): string {
+	return titleFrom(textOf(parts, ' ')) || 'New task';
 }
 
 /** The message of the database trigger that refuses the id of a deleted task (drizzle/0005). */

@@ -22,7 +22,7 @@ import {
 	type HistoryMessageInput,
 	type StoredMessage
 } from '../services/messages';
-import { createTask, findTask, getOwnTask, setTaskRunOptions, undoNewTaskOnFailure, type Task } from '../services/tasks';
+import { createTask, findTask, getOwnTask, questionTitle, setTaskRunOptions, undoNewTaskOnFailure, type Task } from '../services/tasks';
 import { findTaskWaitingFor } from '../services/task-waiting-for';
 import { adoptIntoTeam, ensureTeam } from '../services/teams';
 import type { Viewer } from '../services/viewer';
@@ -97,7 +97,17 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 	const created = !existing;
 	let task = existing
 		? await joinTeam(db, existing, turn.teamId)
-		: await makeTask(db, viewer, agent, { ...spec, title: seed?.title ?? spec.title, teamId: turn.teamId ?? spec.teamId }, history);
+		: await makeTask(
+				db,
+				viewer,
+				agent,
+				{
+					...spec,
+					title: seed?.title ?? spec.title ?? (ask.type === 'message' ? questionTitle(parts) : undefined),
+					teamId: turn.teamId ?? spec.teamId
+				},
+				history
+			);
 
 	return undoNewTaskOnFailure(db, created ? task.id : null, async (): Promise<CallerTurnResult> => {
 		// The history of an existing task grows in one transaction too.
