@@ -10,6 +10,7 @@ export function announceListening(store: FeedStore): { store: FeedStore; listeni
 	return {
 		store: {
 			append: (taskId, event) => store.append(taskId, event),
+			follows: (taskId) => store.follows(taskId),
 			cursor: (taskId) => store.cursor(taskId),
 			close: () => store.close(),
 			drop: (taskId) => store.drop(taskId),

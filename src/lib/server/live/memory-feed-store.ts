@@ -73,6 +73,10 @@ export class MemoryFeedStore implements FeedStore {
 		return entry.id;
 	}
 
+	follows(taskId: string): boolean {
+		return this.tasks.has(taskId);
+	}
+
 	async cursor(taskId: string): Promise<string> {
 		const state = this.use(taskId);
 		return formatEventId(state.epoch, state.seq);

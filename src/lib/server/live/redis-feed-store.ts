@@ -107,6 +107,11 @@ export class RedisFeedStore implements FeedStore {
 		return String(id);
 	}
 
+	/** Always: another process may hold a listener or a cursor. */
+	follows(): boolean {
+		return true;
+	}
+
 	async cursor(taskId: string): Promise<string> {
 		const id = await this.client.eval(CURSOR_SCRIPT, {
 			keys: [metaKey(taskId), entriesKey(taskId)],

@@ -127,6 +127,17 @@ describe('relayRuns', () => {
 		expect(await memory.cursor(task.id)).toMatch(/-0$/);
 	});
 
+	it('reads and keeps nothing of a run nobody follows', async () => {
+		expect(memory.follows(task.id)).toBe(false);
+		const run = await turn({ type: 'message', parts: [{ type: 'text', text: 'Unwatched' }] })();
+		await run.finished;
+		await relay.settled();
+		expect(memory.follows(task.id)).toBe(false);
+		// A viewer who comes now starts from the stored messages, with an empty feed.
+		expect(await memory.cursor(task.id)).toMatch(/-0$/);
+		expect(memory.follows(task.id)).toBe(true);
+	});
+
 	it('stops relaying new runs once stopped', async () => {
 		relay.stop();
 		const run = await turn({ type: 'message', parts: [{ type: 'text', text: 'Unseen' }] })();

@@ -1,12 +1,14 @@
 import type { Db } from '../db';
 import { toUIMessageChunk } from '../protocols/ui-message/to-ui-message-chunk';
+import type { RunEvent } from '../runtime/events';
 import type { ActiveRun, RunRegistry } from '../runtime/run-registry';
 import { messageOrder, messagesWithIds, toLiveMessages } from './stored-messages';
 import type { FeedStore } from './task-feed';
 import type { TaskEvent } from './task-event';
 
 /** Where a relay appends; a promise when the store is still connecting. */
-type FeedSource = Pick<FeedStore, 'append'> | (() => Promise<Pick<FeedStore, 'append'>>);
+type FeedTarget = Pick<FeedStore, 'append' | 'follows'>;
+type FeedSource = FeedTarget | (() => Promise<FeedTarget>);
 
 /**
  * The messages a run has just stored, as one event: its answer and the questions just before it
@@ -25,7 +27,9 @@ async function startMessages(db: Db, run: ActiveRun): Promise<TaskEvent> {
 /**
  * Tells a task's viewers about one run: once its writes are stored (`run-start`), the messages it
  * stored; then every event as an AI SDK UI message chunk; once it has ended and stored its answer,
- * that answer and `run-end`. A run that never started tells nothing. Failures to tell are logged;
+ * that answer and `run-end`. A run that never started tells nothing. While the feed keeps nothing
+ * of the task (nobody follows it, {@link FeedStore.follows}), nothing is read or appended: a viewer
+ * who comes later reads the stored messages and follows from then. Failures to tell are logged;
  * they never touch the run.
  */
 export async function relayRun(run: ActiveRun, db: Db, source: FeedSource): Promise<void> {
@@ -35,29 +39,47 @@ export async function relayRun(run: ActiveRun, db: Db, source: FeedSource): Prom
 		if (!failed) console.error(`[parley] could not tell the viewers of task ${run.taskId} about its run`, error);
 		failed = true;
 	};
-	let feed: Pick<FeedStore, 'append'> | undefined;
+	let feed: FeedTarget | undefined;
 	let sent: Promise<unknown> = Promise.resolve();
 	// Appends are not awaited one by one: the store numbers them in the order they are made (one
 	// Redis connection keeps that order), and a remote Redis's round trips do not hold the relay up.
 	const send = (event: TaskEvent) => {
 		if (feed) sent = feed.append(run.taskId, event).catch(report);
 	};
-	let started = false;
-	for await (const event of run.subscribe()) {
-		if (event.type === 'run-start') {
-			try {
-				feed = typeof source === 'function' ? await source() : source;
-				send(await startMessages(db, run));
-				started = true;
-			} catch (error) {
-				report(error);
-			}
-		}
-		if (!started) continue;
+	const followed = () => feed !== undefined && feed.follows(run.taskId);
+	const relay = (event: RunEvent) => {
+		if (!followed()) return;
 		const chunk = toUIMessageChunk(event);
 		if (chunk) send({ type: 'chunk', messageId: run.messageId, chunk });
-	}
-	if (started) {
+	};
+	let started = false;
+	/** Events that came while the start was being read; relayed after it, in order. */
+	let waiting: RunEvent[] | null = null;
+	let starting: Promise<void> = Promise.resolve();
+	// Called as each event is emitted: no stream and no promise per chunk.
+	const stop = run.listen((event) => {
+		if (waiting) waiting.push(event);
+		else if (started) relay(event);
+		else if (event.type === 'run-start') {
+			waiting = [event];
+			starting = (async () => {
+				try {
+					feed = typeof source === 'function' ? await source() : source;
+					if (followed()) send(await startMessages(db, run));
+					started = true;
+				} catch (error) {
+					report(error);
+				}
+				const queued = waiting ?? [];
+				waiting = null;
+				if (started) for (const queuedEvent of queued) relay(queuedEvent);
+			})();
+		}
+	});
+	await run.finished;
+	stop();
+	await starting;
+	if (started && followed()) {
 		// The run ends once its answer is stored: this reads the answer as it will stay.
 		try {
 			const [order, [answer]] = await Promise.all([messageOrder(db, run.taskId), messagesWithIds(db, [run.messageId])]);

@@ -30,6 +30,11 @@ export interface FeedListener {
 export interface FeedStore {
 	/** Appends an event to a task's feed and hands it to every listener; resolves to its id. */
 	append(taskId: string, event: TaskEvent): Promise<string>;
+	/**
+	 * Whether an event of the task appended now could reach anybody: someone listens, or a place to
+	 * resume from was handed out. When not, nothing of the task is kept and its events may be left out.
+	 */
+	follows(taskId: string): boolean;
 	/** The id of the task's newest event (its feed is started when it has none): a place to resume from. */
 	cursor(taskId: string): Promise<string>;
 	/**

@@ -73,6 +73,45 @@ describe('ActiveRun', () => {
 		expect(await readAll(run.subscribe())).toStrictEqual([start]);
 	});
 
+	it('calls a listener with each event as it is emitted, until it stops listening or the run ends', () => {
+		const run = new ActiveRun('t1', 'm1');
+		run.emit(start);
+		const heard: RunEvent[] = [];
+		const stop = run.listen((event) => heard.push(event));
+		run.emit(delta('a'));
+		// Synchronous: heard before emit returns.
+		expect(heard).toStrictEqual([delta('a')]);
+		stop();
+		run.emit(delta('b'));
+		expect(heard).toStrictEqual([delta('a')]);
+
+		const untilEnd: RunEvent[] = [];
+		run.listen((event) => untilEnd.push(event));
+		run.emit(end);
+		run.end();
+		run.emit(delta('after'));
+		expect(untilEnd).toStrictEqual([end]);
+		expect(run.listen(() => {})).toBeTypeOf('function');
+	});
+
+	it('keeps emitting when a listener throws, and logs it', () => {
+		const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+		try {
+			const run = new ActiveRun('t1', 'm1');
+			const heard: RunEvent[] = [];
+			run.listen(() => {
+				throw new Error('broken listener');
+			});
+			run.listen((event) => heard.push(event));
+			run.emit(start);
+			expect(heard).toStrictEqual([start]);
+			expect(run.events).toStrictEqual([start]);
+			expect(error).toHaveBeenCalledWith(expect.stringContaining('task t1'), expect.any(Error));
+		} finally {
+			error.mockRestore();
+		}
+	});
+
 	it('settles finished when it ends, not before', async () => {
 		const run = new ActiveRun('task-1', 'msg-1');
 		let settled = false;

@@ -9,6 +9,7 @@ export class ActiveRun {
 	readonly events: RunEvent[] = [];
 	readonly abortController = new AbortController();
 	private readonly listeners = new Set<ReadableStreamDefaultController<RunEvent>>();
+	private readonly callbacks = new Set<(event: RunEvent) => void>();
 	private ended = false;
 	private resolveFinished!: () => void;
 	/** Settles once the run has ended and everything is stored. */
@@ -29,6 +30,13 @@ export class ActiveRun {
 		if (this.ended) return;
 		this.events.push(event);
 		for (const controller of this.listeners) controller.enqueue(event);
+		for (const callback of this.callbacks) {
+			try {
+				callback(event);
+			} catch (error) {
+				console.error(`[parley] a listener of the run on task ${this.taskId} failed`, error);
+			}
+		}
 	}
 
 	/** Ends the run for every subscriber; called once everything is stored. */
@@ -37,12 +45,25 @@ export class ActiveRun {
 		this.ended = true;
 		for (const controller of this.listeners) controller.close();
 		this.listeners.clear();
+		this.callbacks.clear();
 		this.resolveFinished();
 	}
 
 	/** Asks the run to stop; it ends as `interrupted` with what it has produced. */
 	stop(reason = 'stopped'): void {
 		this.abortController.abort(reason);
+	}
+
+	/**
+	 * Calls `callback` with every event emitted from now on, as it is emitted, until the run ends
+	 * or the returned function is called. Lighter than {@link subscribe} (no stream, no promise per
+	 * event), for readers inside the process that keep up by themselves; a callback that throws is
+	 * logged and never touches the run.
+	 */
+	listen(callback: (event: RunEvent) => void): () => void {
+		if (this.ended) return () => {};
+		this.callbacks.add(callback);
+		return () => this.callbacks.delete(callback);
 	}
 
 	/**

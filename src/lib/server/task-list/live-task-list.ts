@@ -57,6 +57,8 @@ export async function readSidebarTask(
  * playground tasks are never told about. Failures are logged, never thrown.
  */
 export async function announceTask(db: Db, id: string, running?: boolean): Promise<void> {
+	// Nobody to tell: the task is not even read.
+	if (!getTaskListFeed().hasListeners()) return;
 	try {
 		const found = await readSidebarTask(db, id, running);
 		if (!found?.userId || found.playground) return;
@@ -76,20 +78,14 @@ export async function announceTaskDeleted(userId: string, id: string): Promise<v
  * as running; once it has ended, the task as it then is. A run that never started tells nothing.
  */
 export async function relayRunToTaskList(db: Db, run: ActiveRun): Promise<void> {
-	const reader = run.subscribe().getReader();
-	let started = false;
-	try {
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) break;
-			if (value.type === 'run-start') {
-				started = true;
-				break;
-			}
-		}
-	} finally {
-		void reader.cancel().catch(() => {});
-	}
+	const started = await new Promise<boolean>((resolve) => {
+		const stop = run.listen((event) => {
+			if (event.type !== 'run-start') return;
+			stop();
+			resolve(true);
+		});
+		void run.finished.then(() => resolve(false));
+	});
 	if (!started) return;
 	await announceTask(db, run.taskId, true);
 	await run.finished;

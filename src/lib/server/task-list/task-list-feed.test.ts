@@ -22,6 +22,24 @@ describe('TaskListFeed in memory', () => {
 		expect((await bob.next()).value).toStrictEqual({ type: 'task-deleted', id: 'b1' });
 		await feed.close();
 	});
+
+	it('has listeners only while a reader is open, and none once closed', async () => {
+		const feed = new TaskListFeed({ maxReadersPerUser: 5 });
+		expect(feed.hasListeners()).toBe(false);
+		const controller = new AbortController();
+		await feed.subscribe('alice', controller.signal);
+		expect(feed.hasListeners()).toBe(true);
+		controller.abort();
+		expect(feed.hasListeners()).toBe(false);
+		await feed.subscribe('bob');
+		await feed.close();
+		expect(feed.hasListeners()).toBe(false);
+	});
+
+	it('always has listeners with Redis: they may be in another process', () => {
+		const feed = new TaskListFeed({ maxReadersPerUser: 5, redisUrl: 'redis://127.0.0.1:1' });
+		expect(feed.hasListeners()).toBe(true);
+	});
 });
 
 describe.skipIf(!redis.url)('TaskListFeed over Redis', () => {

@@ -124,6 +124,11 @@ export class TaskListFeed {
 		return events();
 	}
 
+	/** Whether a published event could reach a sidebar: with Redis always (other processes), else when one is open here. */
+	hasListeners(): boolean {
+		return !this.closed && (Boolean(this.options.redisUrl) || this.readers.size > 0);
+	}
+
 	/** How many readers a user has open in this process. */
 	readerCount(userId: string): number {
 		return this.readers.get(userId)?.size ?? 0;
