@@ -54,13 +54,13 @@ export async function openDatabase({ url, authToken, migrations, onMigrated }: D
 }
 
 /**
- * A libSQL client for `config.url`. A file (or `:memory:`) needs only libSQL's SQLite client;
- * its HTTP and WebSocket protocols (about 50 modules) are loaded for a remote database alone.
+ * A libSQL client for `config.url`. A file (or `:memory:`) needs only libSQL's SQLite client, a
+ * file's keeping its prepared statements (see {@link createFileClient}); its HTTP and WebSocket
+ * protocols (about 50 modules) are loaded for a remote database alone.
  */
 async function createClient(config: Config): Promise<Client> {
-	const { createClient: create } =
-		config.url.startsWith('file:') || config.url === ':memory:' ? await import('@libsql/client/sqlite3') : await import('@libsql/client');
-	return create(config);
+	if (config.url.startsWith('file:') || config.url === ':memory:') return (await import('./file-client')).createFileClient(config);
+	return (await import('@libsql/client')).createClient(config);
 }
 
 let shared: Promise<Db> | undefined;
