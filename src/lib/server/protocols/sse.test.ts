@@ -93,6 +93,13 @@ describe('sseStream', () => {
 		expect(text).toBe('data: 1\n\ndata: 2\n\n');
 	});
 
+	it('with map, sends what it makes of each input and skips what it leaves out', async () => {
+		const stream = streamOf([1, 2, 3]).pipeThrough(
+			sseStream({ map: (value: number) => (value === 2 ? undefined : { event: 'n', data: { value } }), last: { data: '[DONE]' } })
+		);
+		expect(await collectText(stream)).toBe('event: n\ndata: {"value":1}\n\nevent: n\ndata: {"value":3}\n\ndata: [DONE]\n\n');
+	});
+
 	it('sends only the last event for an empty source', async () => {
 		const text = await collectText(streamOf<SseEvent>([]).pipeThrough(sseStream({ last: { data: '[DONE]' } })));
 		expect(text).toBe('data: [DONE]\n\n');

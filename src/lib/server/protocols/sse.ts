@@ -19,27 +19,39 @@ export const KEEP_ALIVE_MS = 15_000;
 
 /** Formats one event, splitting multi-line data over several `data:` lines. */
 export function formatSseEvent(event: SseEvent): string {
-	for (const field of ['event', 'id'] as const) {
-		if (event[field] !== undefined && /[\r\n]/.test(event[field])) {
-			throw new Error(`An SSE ${field} cannot contain a line break`);
-		}
-	}
-	const data = typeof event.data === 'string' ? event.data : (JSON.stringify(event.data) ?? 'null');
 	let text = '';
-	if (event.event !== undefined) text += `event: ${event.event}\n`;
-	if (event.id !== undefined) text += `id: ${event.id}\n`;
-	for (const line of data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+	if (event.event !== undefined) text += `event: ${singleLine('event', event.event)}\n`;
+	if (event.id !== undefined) text += `id: ${singleLine('id', event.id)}\n`;
+	// JSON writes every line break inside a string as an escape: one line, with nothing to split.
+	if (typeof event.data !== 'string') return `${text}data: ${JSON.stringify(event.data) ?? 'null'}\n\n`;
+	for (const line of event.data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
 	return `${text}\n`;
+}
+
+/** An `event` or `id` field's value, which cannot hold a line break. */
+function singleLine(field: string, value: string): string {
+	if (/[\r\n]/.test(value)) throw new Error(`An SSE ${field} cannot contain a line break`);
+	return value;
 }
 
 /**
  * A transform from events to SSE bytes, with a keep-alive comment every 15 s while idle and an
- * optional last event (such as `[DONE]`) once the source ends.
+ * optional last event (such as `[DONE]`) once the source ends. With `map`, it takes anything and
+ * sends what `map` makes of each (nothing for undefined): one stage instead of two.
  */
-export function sseStream(options: { last?: SseEvent; keepAliveMs?: number } = {}): TransformStream<SseEvent, Uint8Array> {
+export function sseStream(options?: { last?: SseEvent; keepAliveMs?: number }): TransformStream<SseEvent, Uint8Array>;
+export function sseStream<T>(options: {
+	last?: SseEvent;
+	keepAliveMs?: number;
+	map: (input: T) => SseEvent | undefined;
+}): TransformStream<T, Uint8Array>;
+export function sseStream<T>(
+	options: { last?: SseEvent; keepAliveMs?: number; map?: (input: T) => SseEvent | undefined } = {}
+): TransformStream<T, Uint8Array> {
 	const encoder = new TextEncoder();
+	const map = options.map ?? ((input: T) => input as SseEvent);
 	let timer: ReturnType<typeof setInterval> | undefined;
-	return new TransformStream<SseEvent, Uint8Array>({
+	return new TransformStream<T, Uint8Array>({
 		start(controller) {
 			timer = setInterval(() => {
 				try {
@@ -52,8 +64,9 @@ export function sseStream(options: { last?: SseEvent; keepAliveMs?: number } = {
 			// (it clears itself on its next tick).
 			timer.unref?.();
 		},
-		transform(event, controller) {
-			controller.enqueue(encoder.encode(formatSseEvent(event)));
+		transform(input, controller) {
+			const event = map(input);
+			if (event !== undefined) controller.enqueue(encoder.encode(formatSseEvent(event)));
 		},
 		flush(controller) {
 			clearInterval(timer);

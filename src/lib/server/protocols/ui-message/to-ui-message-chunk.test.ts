@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../runtime/events';
 import { MessagePartsBuilder } from '../../runtime/message-parts';
-import { UI_MESSAGE_STREAM_HEADERS, uiMessageChunkStream, uiMessageStreamResponse } from './response';
+import { UI_MESSAGE_STREAM_HEADERS, uiMessageStreamResponse } from './response';
 import { toUIMessageChunk } from './to-ui-message-chunk';
 import { readAll, streamOf } from '../../../../../tests/support/streams';
 
@@ -366,19 +366,6 @@ describe('UI message chunks and stored parts agree', () => {
 		for (const event of events) builder.apply(event);
 		builder.closeOpenParts();
 		expect(builder.snapshot()).toStrictEqual([{ type: 'step-start' }, { type: 'text', text: 'Half an ', state: 'done' }]);
-	});
-});
-
-describe('uiMessageChunkStream', () => {
-	it('wraps each chunk as the data of one SSE event', async () => {
-		const events: RunEvent[] = [
-			{ type: 'run-start', taskId: 'task-1', messageId: 'msg-1', model: 'mock:offline' },
-			{ type: 'run-end', reason: 'completed', usage }
-		];
-		expect(await readAll(streamOf(events).pipeThrough(uiMessageChunkStream()))).toStrictEqual([
-			{ data: { type: 'start', messageId: 'msg-1' } },
-			{ data: { type: 'finish', finishReason: 'stop' } }
-		]);
 	});
 });
 
