@@ -465,6 +465,13 @@ const TITLES = {
 	5: `5. Public protocol faces vs the app's UI stream — one Parley server, one API key, ${SETTINGS.fig5Rounds} short requests per face (round-robin), MOCK_TOKEN_DELAY_MS=0`,
 	'5-throughput': `5. (cont.) Throughput — ${SETTINGS.fig5LongRounds} sequential long-answer streams per face (round-robin), MOCK_TOKEN_DELAY_MS=0`
 };
+/** What the CPU rows of figures 1–4 are, printed under their tables. */
+const NOTES = {
+	1: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a request's start to the end of its stream, median)`,
+	2: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a stream's start to its end, median)`,
+	3: `  (server CPU = the whole process over the burst, utime + stime from /proc/<pid>/stat, ÷ streams)`
+};
+NOTES[4] = NOTES[3];
 /** tables[id] = {title, header, keys (for the JSON), rows, within (column), leftFrom}. */
 const tables = {};
 for (const figure of [1, 2, 3, 4]) {
@@ -475,6 +482,7 @@ for (const figure of [1, 2, 3, 4]) {
 	if (rows.length === 0) continue;
 	tables[figure] = { title: TITLES[figure], header: FIGURE_HEADER, keys: FIGURE_KEYS, rows, within: 5, leftFrom: 4 };
 	printTable(tables[figure]);
+	console.log(NOTES[figure]);
 	if (figure >= 3) {
 		for (const [index, pair] of results[figure].entries()) {
 			for (const kind of KINDS) {
