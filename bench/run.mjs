@@ -54,7 +54,7 @@ const ONLY = new Set(flags.only.split(',').map((value) => Number(value.trim())))
 const SETTINGS = {
 	fig1Requests: 30,
 	fig2Streams: 20,
-	fig3Streams: 100,
+	fig3Streams: 200,
 	fig4Streams: 500,
 	concurrentDelayMs: 20,
 	/** Streams still running this long after the burst started are cut (a safety net for figure 3). */
@@ -461,7 +461,7 @@ const TITLES = {
 	1: `1. First text-delta latency — ${SETTINGS.fig1Requests} sequential requests, MOCK_TOKEN_DELAY_MS=0`,
 	2: `2. Throughput — ${SETTINGS.fig2Streams} sequential long-answer streams, MOCK_TOKEN_DELAY_MS=0`,
 	3: `3. ${SETTINGS.fig3Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs}`,
-	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs} (figures only)`,
+	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs}`,
 	5: `5. Public protocol faces vs the app's UI stream — one Parley server, one API key, ${SETTINGS.fig5Rounds} short requests per face (round-robin), MOCK_TOKEN_DELAY_MS=0`,
 	'5-throughput': `5. (cont.) Throughput — ${SETTINGS.fig5LongRounds} sequential long-answer streams per face (round-robin), MOCK_TOKEN_DELAY_MS=0`
 };
