@@ -244,13 +244,18 @@ try {
 	if (ONLY.has(1) || ONLY.has(2)) {
 		for (let run = 1; run <= RUNS; run++) {
 			for (const kind of KINDS) {
-				const figures = await session(kind, 0, async (target) => {
-					await warmUp(target, `w12-r${run}`, { concurrent: false });
-					const out = {};
-					if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
-					if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
-					return out;
-				});
+				const figures = await session(
+					kind,
+					0,
+					async (target) => {
+						await warmUp(target, `w12-r${run}`, { concurrent: false });
+						const out = {};
+						if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
+						if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
+						return out;
+					},
+					{ loopDelay: true }
+				);
 				for (const figure of [1, 2]) {
 					if (!figures[figure]) continue;
 					(results[figure][run - 1] ??= {})[kind] = figures[figure];
@@ -411,7 +416,7 @@ try {
 						await warmUp(target, `w${figure}-r${run}`, { concurrent: true });
 						return concurrentStreams(target, `f${figure}-r${run}`, count, deadlineMs, { ticks: TICKS });
 					},
-					{ profile }
+					{ profile, loopDelay: true }
 				);
 				(results[figure][run - 1] ??= {})[kind] = out;
 				console.log(
@@ -465,11 +470,13 @@ const TITLES = {
 	5: `5. Public protocol faces vs the app's UI stream — one Parley server, one API key, ${SETTINGS.fig5Rounds} short requests per face (round-robin), MOCK_TOKEN_DELAY_MS=0`,
 	'5-throughput': `5. (cont.) Throughput — ${SETTINGS.fig5LongRounds} sequential long-answer streams per face (round-robin), MOCK_TOKEN_DELAY_MS=0`
 };
-/** What the CPU rows of figures 1–4 are, printed under their tables. */
+const LOOP_DELAY_NOTE =
+	"event-loop delay = each server's main thread over the measured phase, monitorEventLoopDelay at 10 ms resolution, the lateness of its timer";
+/** What the CPU and event-loop rows of figures 1–4 are, printed under their tables. */
 const NOTES = {
-	1: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a request's start to the end of its stream, median)`,
-	2: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a stream's start to its end, median)`,
-	3: `  (server CPU = the whole process over the burst, utime + stime from /proc/<pid>/stat, ÷ streams)`
+	1: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a request's start to the end of its stream, median; ${LOOP_DELAY_NOTE})`,
+	2: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a stream's start to its end, median; ${LOOP_DELAY_NOTE})`,
+	3: `  (server CPU = the whole process over the burst, utime + stime from /proc/<pid>/stat, ÷ streams; ${LOOP_DELAY_NOTE})`
 };
 NOTES[4] = NOTES[3];
 /** tables[id] = {title, header, keys (for the JSON), rows, within (column), leftFrom}. */

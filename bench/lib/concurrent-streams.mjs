@@ -2,8 +2,9 @@
 // on Parley and on the baseline: gaps between deltas, memory and CPU per stream, what completed.
 import { setMaxListeners } from 'node:events';
 import { createClient } from '@libsql/client';
-import { baselineRow, noiseRow } from './baseline-rows.mjs';
+import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
 import { chatBody, streamChat, taskId } from './client.mjs';
+import { loopDelaySnapshot } from './servers.mjs';
 import { LONG_PROMPT } from './targets.mjs';
 import { fmt, idleRssKiB, maxOf, median, percentile, ratioOf, sleep, startNoiseMeter, startRssSampler, sum, yesNo } from './util.mjs';
 
@@ -28,6 +29,7 @@ export async function concurrentStreams(target, prefix, count, deadlineMs, { tic
 	await sleep(1000); // let the sign-ups' work settle before the idle reading
 	const pid = target.server.pid;
 	const idleKiB = await idleRssKiB(pid);
+	await loopDelaySnapshot(target.server); // a fresh start for the probe
 	const noise = startNoiseMeter(pid, ticks);
 	const sampler = startRssSampler(pid, 100);
 	const deadline = new AbortController();
@@ -51,6 +53,7 @@ export async function concurrentStreams(target, prefix, count, deadlineMs, { tic
 	const wallMs = performance.now() - started;
 	const memory = sampler.stop();
 	const cpu = noise.stop();
+	const loopDelay = await loopDelaySnapshot(target.server);
 
 	const gaps = [];
 	for (const result of results) {
@@ -97,7 +100,8 @@ export async function concurrentStreams(target, prefix, count, deadlineMs, { tic
 		serverCpuMsPerStream: cpu.serverCpuMs / count,
 		/** Text deltas received over all streams per second of the burst: the server's delivered rate. */
 		deliveredPerSecond: (sum(results.map((result) => result.textDeltas)) / wallMs) * 1000,
-		cpu
+		cpu,
+		loopDelay
 	};
 }
 
@@ -140,6 +144,7 @@ export function figure3Rows(p, b, tag) {
 		row('server text deltas/s, all streams', p.deliveredPerSecond, b.deliveredPerSecond, 0, '—', '—'),
 		row('first text-delta p99 (ms)', p.firstTextP99Ms, b.firstTextP99Ms, 0, '—', '—'),
 		row('wall time (s)', p.wallMs / 1000, b.wallMs / 1000, 1, '—', '—'),
+		...loopDelayRows(row, p, b),
 		noiseRow(row, p, b)
 	];
 }
@@ -167,6 +172,7 @@ export function figure4Rows(p, b, tag) {
 			yesNo(ratioOf(p.firstTextP99Ms, b.firstTextP99Ms) <= 2)
 		),
 		row('wall time (s)', p.wallMs / 1000, b.wallMs / 1000, 1, '—', '—'),
+		...loopDelayRows(row, p, b),
 		noiseRow(row, p, b)
 	];
 }

@@ -1,8 +1,9 @@
 // Figure 1: request start → first text-delta chunk, sequential requests, zero token delay, on
 // Parley and on the baseline; each server's `GET /health` beside it as the floor of a request.
 import http from 'node:http';
-import { baselineRow, noiseRow } from './baseline-rows.mjs';
+import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
 import { chatBody, streamChat, taskId } from './client.mjs';
+import { loopDelaySnapshot } from './servers.mjs';
 import { SHORT_PROMPT } from './targets.mjs';
 import { fmt, mainThreadCpuMs, median, percentile, startNoiseMeter, yesNo } from './util.mjs';
 
@@ -17,6 +18,7 @@ export async function figure1(target, prefix, { requests, ticks }) {
 	const serverCpu = [];
 	let errors = 0;
 	const pid = target.server.pid;
+	await loopDelaySnapshot(target.server); // a fresh start for the probe
 	const noise = startNoiseMeter(pid, ticks);
 	for (let index = 0; index < requests; index++) {
 		const cpu0 = mainThreadCpuMs(pid);
@@ -36,10 +38,12 @@ export async function figure1(target, prefix, { requests, ticks }) {
 		serverCpu.push(cpuMs);
 	}
 	const cpu = noise.stop();
+	const loopDelay = await loopDelaySnapshot(target.server);
 	return {
 		requests: requests,
 		errors,
 		cpu,
+		loopDelay,
 		/** The server's main-thread CPU from a request's start to the end of its stream, median. */
 		serverCpuMsPerRequest: median(serverCpu),
 		firstTextMedianMs: median(firstText),
@@ -85,6 +89,7 @@ export function figure1Rows(p, b, tag) {
 		row('first byte, median (ms)', p.firstByteMedianMs, b.firstByteMedianMs, 2, '—', '—'),
 		row('GET /health, median (ms)', p.healthMedianMs, b.healthMedianMs, 2, '—', '—'),
 		row('server CPU per request (ms)', p.serverCpuMsPerRequest, b.serverCpuMsPerRequest, 2, '—', '—'),
+		...loopDelayRows(row, p, b),
 		row('failed requests', p.errors, b.errors, 0, '0', yesNo(p.errors === 0), { ratio: false }),
 		noiseRow(row, p, b)
 	];

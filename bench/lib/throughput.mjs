@@ -1,7 +1,8 @@
 // Figure 2: text deltas per second within sequential long-answer streams, zero token delay, on
 // Parley and on the baseline.
-import { baselineRow, noiseRow } from './baseline-rows.mjs';
+import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
 import { chatBody, streamChat, taskId } from './client.mjs';
+import { loopDelaySnapshot } from './servers.mjs';
 import { LONG_PROMPT } from './targets.mjs';
 import { mainThreadCpuMs, median, ratioOf, startNoiseMeter, sum, yesNo } from './util.mjs';
 
@@ -14,6 +15,7 @@ export async function figure2(target, prefix, { streams, ticks }) {
 	const serverCpu = [];
 	let errors = 0;
 	const pid = target.server.pid;
+	await loopDelaySnapshot(target.server); // a fresh start for the probe
 	const noise = startNoiseMeter(pid, ticks);
 	for (let index = 0; index < streams; index++) {
 		const cpu0 = mainThreadCpuMs(pid);
@@ -34,10 +36,12 @@ export async function figure2(target, prefix, { streams, ticks }) {
 		serverCpu.push(cpuMs);
 	}
 	const cpu = noise.stop();
+	const loopDelay = await loopDelaySnapshot(target.server);
 	return {
 		streams: streams,
 		errors,
 		cpu,
+		loopDelay,
 		/** The server's main-thread CPU from a stream's start to its end, median. */
 		serverCpuMsPerStream: median(serverCpu),
 		textDeltasPerStream: median(deltas),
@@ -59,6 +63,7 @@ export function figure2Rows(p, b, tag) {
 		row('text deltas/s, request start→last delta', p.deltasPerSecondFromStart, b.deltasPerSecondFromStart, 0, '—', '—'),
 		row('text deltas per stream', p.textDeltasPerStream, b.textDeltasPerStream, 0, '—', '—', { ratio: false }),
 		row('server CPU per stream (ms)', p.serverCpuMsPerStream, b.serverCpuMsPerStream, 1, '≤ 1.10× baseline', yesNo(cpuRatio <= 1.1)),
+		...loopDelayRows(row, p, b),
 		noiseRow(row, p, b)
 	];
 }
