@@ -54,7 +54,7 @@ const ONLY = new Set(flags.only.split(',').map((value) => Number(value.trim())))
 const SETTINGS = {
 	fig1Requests: 30,
 	fig2Streams: 20,
-	fig3Streams: 100,
+	fig3Streams: 200,
 	fig4Streams: 500,
 	concurrentDelayMs: 20,
 	/** Streams still running this long after the burst started are cut (a safety net for figure 3). */
@@ -244,13 +244,18 @@ try {
 	if (ONLY.has(1) || ONLY.has(2)) {
 		for (let run = 1; run <= RUNS; run++) {
 			for (const kind of KINDS) {
-				const figures = await session(kind, 0, async (target) => {
-					await warmUp(target, `w12-r${run}`, { concurrent: false });
-					const out = {};
-					if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
-					if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
-					return out;
-				});
+				const figures = await session(
+					kind,
+					0,
+					async (target) => {
+						await warmUp(target, `w12-r${run}`, { concurrent: false });
+						const out = {};
+						if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
+						if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
+						return out;
+					},
+					{ loopDelay: true }
+				);
 				for (const figure of [1, 2]) {
 					if (!figures[figure]) continue;
 					(results[figure][run - 1] ??= {})[kind] = figures[figure];
@@ -411,7 +416,7 @@ try {
 						await warmUp(target, `w${figure}-r${run}`, { concurrent: true });
 						return concurrentStreams(target, `f${figure}-r${run}`, count, deadlineMs, { ticks: TICKS });
 					},
-					{ profile }
+					{ profile, loopDelay: true }
 				);
 				(results[figure][run - 1] ??= {})[kind] = out;
 				console.log(
@@ -461,10 +466,19 @@ const TITLES = {
 	1: `1. First text-delta latency — ${SETTINGS.fig1Requests} sequential requests, MOCK_TOKEN_DELAY_MS=0`,
 	2: `2. Throughput — ${SETTINGS.fig2Streams} sequential long-answer streams, MOCK_TOKEN_DELAY_MS=0`,
 	3: `3. ${SETTINGS.fig3Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs}`,
-	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs} (figures only)`,
+	4: `4. ${SETTINGS.fig4Streams} concurrent long-answer streams, MOCK_TOKEN_DELAY_MS=${SETTINGS.concurrentDelayMs}`,
 	5: `5. Public protocol faces vs the app's UI stream — one Parley server, one API key, ${SETTINGS.fig5Rounds} short requests per face (round-robin), MOCK_TOKEN_DELAY_MS=0`,
 	'5-throughput': `5. (cont.) Throughput — ${SETTINGS.fig5LongRounds} sequential long-answer streams per face (round-robin), MOCK_TOKEN_DELAY_MS=0`
 };
+const LOOP_DELAY_NOTE =
+	"event-loop delay = each server's main thread over the measured phase, monitorEventLoopDelay at 10 ms resolution, the lateness of its timer";
+/** What the CPU and event-loop rows of figures 1–4 are, printed under their tables. */
+const NOTES = {
+	1: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a request's start to the end of its stream, median; ${LOOP_DELAY_NOTE})`,
+	2: `  (server CPU = the main thread, /proc/<pid>/schedstat, from a stream's start to its end, median; ${LOOP_DELAY_NOTE})`,
+	3: `  (server CPU = the whole process over the burst, utime + stime from /proc/<pid>/stat, ÷ streams; ${LOOP_DELAY_NOTE})`
+};
+NOTES[4] = NOTES[3];
 /** tables[id] = {title, header, keys (for the JSON), rows, within (column), leftFrom}. */
 const tables = {};
 for (const figure of [1, 2, 3, 4]) {
@@ -475,6 +489,7 @@ for (const figure of [1, 2, 3, 4]) {
 	if (rows.length === 0) continue;
 	tables[figure] = { title: TITLES[figure], header: FIGURE_HEADER, keys: FIGURE_KEYS, rows, within: 5, leftFrom: 4 };
 	printTable(tables[figure]);
+	console.log(NOTES[figure]);
 	if (figure >= 3) {
 		for (const [index, pair] of results[figure].entries()) {
 			for (const kind of KINDS) {

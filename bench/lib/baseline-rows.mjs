@@ -18,3 +18,11 @@ export function baselineRow(tag) {
 export function noiseRow(row, p, b) {
 	return row("other processes' CPU meanwhile (cores)", p.cpu?.otherCores, b.cpu?.otherCores, 2, 'noise, not Parley', '—', { ratio: false });
 }
+
+/** The rows of the servers' event-loop delay during the measurement (from their probe), figure only. */
+export function loopDelayRows(row, p, b) {
+	return [
+		row('event-loop delay p99 (ms)', p.loopDelay?.p99, b.loopDelay?.p99, 1, '—', '—'),
+		row('event-loop delay max (ms)', p.loopDelay?.max, b.loopDelay?.max, 1, '—', '—')
+	];
+}

@@ -3,13 +3,17 @@
 // folder (Parley's database lives there), unless it is handed the folder of an earlier start,
 // and is tracked so that Ctrl-C stops it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cpuMs, ROOT } from './util.mjs';
+import { pathToFileURL } from 'node:url';
+import { cpuMs, ROOT, sleep } from './util.mjs';
+
+/** The event-loop delay probe a server loads with `--import` when started with `loopDelay`. */
+const LOOP_DELAY_PROBE = pathToFileURL(join(ROOT, 'bench', 'lib', 'loop-delay-probe.mjs')).href;
 
 /** Every server started and not yet stopped. */
 export const liveServers = new Set();
@@ -44,10 +48,15 @@ function getStatus(url) {
  * (figure 5 raises Parley's RATE_LIMIT_PER_MINUTE); `folder` starts the server in the folder of
  * an earlier start, which that start's `stop({ keepFolder: true })` left (Parley reopens its
  * database). The server's `startup` tells when it was spawned and when /health first answered
- * (performance.now), and the CPU it had spent by then (utime + stime, `ticks` a second).
+ * (performance.now), and the CPU it had spent by then (utime + stime, `ticks` a second). With
+ * `loopDelay`, the server loads bench/lib/loop-delay-probe.mjs (see `loopDelaySnapshot`).
  */
-export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv = {}, folder: reused, pollMs = 100, ticks = 100 }) {
+export async function startServer(
+	kind,
+	{ delayMs, nodeArgs = [], env: extraEnv = {}, folder: reused, pollMs = 100, ticks = 100, loopDelay = false }
+) {
 	const folder = reused ?? mkdtempSync(join(tmpdir(), `parley-bench-${kind}-`));
+	const loopDelayFile = loopDelay ? join(folder, 'loop-delay.json') : undefined;
 	const port = await freePort();
 	const baseURL = `http://127.0.0.1:${port}`;
 	const dbPath = join(folder, 'bench.db');
@@ -59,14 +68,16 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		MOCK_TOKEN_DELAY_MS: String(delayMs),
+		...(loopDelayFile ? { BENCH_LOOP_DELAY_FILE: loopDelayFile } : {}),
 		...extraEnv
 	};
+	const probe = loopDelayFile ? ['--import', LOOP_DELAY_PROBE] : [];
 	let args;
 	if (kind === 'parley') {
 		Object.assign(env, { ORIGIN: baseURL, DATABASE_URL: `file:${dbPath}`, BODY_SIZE_LIMIT: '100M' });
-		args = [...nodeArgs, join(ROOT, 'build')];
+		args = [...probe, ...nodeArgs, join(ROOT, 'build')];
 	} else {
-		args = [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'baseline-server.ts')];
+		args = [...probe, ...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'baseline-server.ts')];
 	}
 	let output = '';
 	const spawnedAt = performance.now();
@@ -82,6 +93,7 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 		pid: child.pid,
 		dbPath: kind === 'parley' ? dbPath : undefined,
 		folder,
+		loopDelayFile,
 		child,
 		output: () => output,
 		/** Filled in once /health answers 200: times in ms (performance.now), CPU in ms. */
@@ -127,4 +139,29 @@ export async function startServer(kind, { delayMs, nodeArgs = [], env: extraEnv 
 		await new Promise((wake) => setTimeout(wake, pollMs));
 	}
 	return server;
+}
+
+/**
+ * The event-loop delay a server's probe measured since its previous snapshot (`{ p50, p99, max,
+ * mean, count }`, ms), and a fresh start for the next one: the file is removed, SIGUSR2 sent, and
+ * the file polled every `pollMs` until the probe has written it again. Undefined when the server
+ * has no probe, or the probe did not answer within `timeoutMs`; the caller prints n/a.
+ */
+export async function loopDelaySnapshot(server, { pollMs = 5, timeoutMs = 10_000 } = {}) {
+	const file = server.loopDelayFile;
+	if (!file || server.child.exitCode !== null || server.child.signalCode !== null) return undefined;
+	rmSync(file, { force: true });
+	server.child.kill('SIGUSR2');
+	const deadline = performance.now() + timeoutMs;
+	while (performance.now() < deadline) {
+		if (existsSync(file)) {
+			try {
+				return JSON.parse(readFileSync(file, 'utf8'));
+			} catch {
+				return undefined;
+			}
+		}
+		await sleep(pollMs);
+	}
+	return undefined;
 }

@@ -14,9 +14,10 @@ export const LONG_PROMPT = 'Please write a long answer about streaming';
 /**
  * Starts a `kind` server (`parley` or `baseline`) with the offline model at `delayMs` a token.
  * With `profile`, each thread writes a CPU profile to `profileDir/<kind>/`. A Parley target signs
- * up a fresh user for every `requestsPerUser` requests.
+ * up a fresh user for every `requestsPerUser` requests. With `loopDelay`, the server loads the
+ * event-loop delay probe (see `loopDelaySnapshot` in servers.mjs).
  */
-export async function openTarget(kind, delayMs, { profile = false, profileDir, env, requestsPerUser }) {
+export async function openTarget(kind, delayMs, { profile = false, profileDir, env, requestsPerUser, loopDelay = false }) {
 	const nodeArgs = [];
 	if (profile) {
 		// One file per thread (the baseline's tsx loader has its own); the main thread's is the largest.
@@ -27,12 +28,12 @@ export async function openTarget(kind, delayMs, { profile = false, profileDir, e
 	}
 	let server;
 	try {
-		server = await startServer(kind, { delayMs, nodeArgs, env });
+		server = await startServer(kind, { delayMs, nodeArgs, env, loopDelay });
 	} catch (error) {
 		// A concurrent `npm run build` rewrites build/ for a few seconds: try once more before giving up.
 		console.error(`(${error.message.split('\n')[0]} — retrying once in 5 s)`);
 		await sleep(5000);
-		server = await startServer(kind, { delayMs, nodeArgs, env });
+		server = await startServer(kind, { delayMs, nodeArgs, env, loopDelay });
 	}
 	const agent = newAgent();
 	let users = 0;
