@@ -9,7 +9,7 @@ import { tasks, type Message } from '../db/schema';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { insertMessage, listMessages, messageIdExists, updateMessageQuery } from '../services/messages';
-import { questionTitle, touchTaskQuery } from '../services/tasks';
+import { newTaskConflict, questionTitle, touchTaskQuery } from '../services/tasks';
 import { ActiveRun, runRegistry } from './run-registry';
 import { getSharedRuns } from './runs';
 import { prepareHistory } from './turn-request';
@@ -49,8 +49,8 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 			request.type === 'message' && request.messageId && !(await messageIdExists(db, request.messageId)) ? request.messageId : newId();
 		// A new branch follows the last message it keeps; otherwise a new message follows the history's end.
 		const branchParent = prepared.branchAt === undefined ? undefined : (stored[prepared.branchAt - 1]?.id ?? null);
-		// Every write before the model is called goes in one transaction: one disk sync, not four.
-		const writes: BatchItem<'sqlite'>[] = [];
+		// Every write before the model is called goes in one transaction, a new task's own included.
+		const writes: BatchItem<'sqlite'>[] = input.newTask ? [input.newTask] : [];
 		// A code agent makes the task's context before its first answer; its tools then see it.
 		const created = codeAgent ? await createCodeContext(db, codeAgent, task) : null;
 		if (created) {
@@ -63,8 +63,10 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		const questionAt = request.type === 'message' ? writes.length : -1;
 		if (request.type === 'message') {
 			writes.push(insertMessage(db, { taskId: task.id, role: 'user', parts: request.parts, id: questionId, parentId: branchParent }));
-			// A task with a title keeps it (updating the title column would re-index it for search).
-			writes.push(touchTaskQuery(db, task.id, task.title === '' ? questionTitle(request.parts) : undefined));
+			// A task with a title keeps it (updating the title column would re-index it for search); a task made now is fresh.
+			if (!input.newTask || task.title === '') {
+				writes.push(touchTaskQuery(db, task.id, task.title === '' ? questionTitle(request.parts) : undefined));
+			}
 		}
 		writes.push(
 			prepared.continued
@@ -105,6 +107,6 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		return run;
 	} catch (error) {
 		run.end();
-		throw error;
+		throw (input.newTask && newTaskConflict(error, task.id)) || error;
 	}
 }

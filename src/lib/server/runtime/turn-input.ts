@@ -1,5 +1,6 @@
 /** What starting a turn takes: the task, its agent, the caller's request and the caller's own tools. */
 import type { LanguageModel } from 'ai';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Message, Task } from '../db/schema';
@@ -25,6 +26,11 @@ export interface TurnInput {
 	callerTools?: CallerTool[];
 	/** Every tool call goes to the caller; by default as the task's run options say. */
 	handOverAllTools?: boolean;
+	/**
+	 * The insert of the task, when this turn makes it: run in the transaction that stores the
+	 * question (`task` is then the task as it will be stored).
+	 */
+	newTask?: BatchItem<'sqlite'>;
 	/** The task's stored messages when the caller knows them without reading (`[]` for a task it just created). */
 	storedMessages?: Message[];
 	/** How the caller tunes this turn, on top of the agent's settings. */

@@ -64,33 +64,26 @@ function isTombstoneRefusal(error: unknown): boolean {
 	return false;
 }
 
-/**
- * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict`
- * otherwise); the id of a deleted task is never used again (`conflict` too), so that nothing
- * bound to that task follows the id to a new one. An anonymous caller's task counts against its
- * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over). A viewer calling from the playground
- * makes a playground task. `history` is stored in the same transaction: the task and its
- * history are made together, or not at all.
- */
-export async function createTask(
-	db: Db,
-	input: {
-		viewer: Viewer;
-		agentId: number;
-		id?: string;
-		title?: string;
-		context?: Record<string, unknown> | null;
-		teamId?: string | null;
-		driver?: Task['driver'];
-		runOptions?: TaskRunOptions | null;
-		history?: readonly HistoryMessageInput[];
-	}
-): Promise<Task> {
+/** What a new task is made of. */
+export interface NewTaskInput {
+	viewer: Viewer;
+	agentId: number;
+	id?: string;
+	title?: string;
+	context?: Record<string, unknown> | null;
+	teamId?: string | null;
+	driver?: Task['driver'];
+	runOptions?: TaskRunOptions | null;
+}
+
+/** Checks a new task's id and its caller's allowance, and makes the row it will be stored as. */
+async function newTaskValues(input: NewTaskInput) {
 	if (input.id !== undefined && !clientTaskIdPattern.test(input.id)) {
 		throw new AppError('invalid_input', 'A task id must be 8–64 letters, digits, "_" or "-".', { field: 'id' });
 	}
 	if (input.viewer.kind === 'anonymous') await limitAnonymousTask(input.viewer);
-	const values = {
+	const now = new Date();
+	return {
 		id: input.id ?? newId(),
 		agentId: input.agentId,
 		...ownerOf(input.viewer),
@@ -99,8 +92,31 @@ export async function createTask(
 		teamId: input.teamId ?? null,
 		driver: input.driver ?? 'auto',
 		runOptions: input.runOptions ?? null,
-		playground: input.viewer.playground === true
+		playground: input.viewer.playground === true,
+		createdAt: now,
+		updatedAt: now
 	};
+}
+
+/** The conflict a failed insert of a new task means (its id is taken, or was a deleted task's); undefined for another failure. */
+export function newTaskConflict(error: unknown, id: string): AppError | undefined {
+	if (isIdTaken(error)) return new AppError('conflict', 'That task id is already taken.', { field: 'id' });
+	if (isTombstoneRefusal(error)) {
+		return new AppError('conflict', `The task id "${id}" belonged to a deleted task and cannot be used again.`, { field: 'id' });
+	}
+	return undefined;
+}
+
+/**
+ * Creates a task. A proposed id must match `[A-Za-z0-9_-]{8,64}` and be unused (`conflict`
+ * otherwise); the id of a deleted task is never used again (`conflict` too), so that nothing
+ * bound to that task follows the id to a new one. An anonymous caller's task counts against its
+ * address's `ANONYMOUS_TASKS_PER_HOUR` (429 when over). A viewer calling from the playground
+ * makes a playground task. `history` is stored in the same transaction: the task and its
+ * history are made together, or not at all.
+ */
+export async function createTask(db: Db, input: NewTaskInput & { history?: readonly HistoryMessageInput[] }): Promise<Task> {
+	const values = await newTaskValues(input);
 	let task: Task | undefined;
 	try {
 		const history = insertMessagesQuery(db, values.id, input.history ?? []);
@@ -111,14 +127,25 @@ export async function createTask(
 			[task] = await db.insert(tasks).values(values).onConflictDoNothing({ target: tasks.id }).returning();
 		}
 	} catch (error) {
-		if (isIdTaken(error)) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
-		if (!isTombstoneRefusal(error)) throw error;
-		throw new AppError('conflict', `The task id "${input.id}" belonged to a deleted task and cannot be used again.`, {
-			field: 'id'
-		});
+		throw newTaskConflict(error, values.id) ?? error;
 	}
 	if (!task) throw new AppError('conflict', 'That task id is already taken.', { field: 'id' });
 	return task;
+}
+
+/**
+ * A new task checked as {@link createTask} checks it, not yet stored: the task as it will be, and
+ * its insert, to run in the transaction that stores its first question (a taken id then fails
+ * that transaction; {@link newTaskConflict} says so).
+ */
+export async function prepareNewTask(db: Db, input: NewTaskInput): Promise<{ task: Task; insert: ReturnType<typeof insertTaskQuery> }> {
+	const values = await newTaskValues(input);
+	return { task: { ...values, status: 'active', activeLeafId: null }, insert: insertTaskQuery(db, values) };
+}
+
+/** The insert of a new task's row, not yet run. */
+function insertTaskQuery(db: Db, values: typeof tasks.$inferInsert) {
+	return db.insert(tasks).values(values);
 }
 
 /** Whether an error (or one of its causes) is the unique constraint on task ids. */
@@ -271,13 +298,16 @@ export async function listTasks(
 /**
  * Runs what follows the making of a task for one request. When it fails, the task that request
  * made (and anything stored in it) is removed again, so that a refused request leaves nothing
- * behind. `newTaskId` is null when the task existed before the request.
+ * behind. `newTaskId` is null when the task existed before the request (or says, when called,
+ * which task the request has stored by the time it fails).
  */
-export async function undoNewTaskOnFailure<T>(db: Db, newTaskId: string | null, run: () => Promise<T>): Promise<T> {
+export async function undoNewTaskOnFailure<T>(db: Db, newTaskId: string | null | (() => string | null), run: () => Promise<T>): Promise<T> {
 	try {
 		return await run();
 	} catch (error) {
-		if (newTaskId) await undoNewTask(db, newTaskId);
+		// A function says it when the failure comes: the task may be stored only along the way.
+		const id = typeof newTaskId === 'function' ? newTaskId() : newTaskId;
+		if (id) await undoNewTask(db, id);
 		throw error;
 	}
 }

@@ -17,7 +17,7 @@ import { toCallerTurn as teamToCallerTurn } from '../protocols/team-tasks/to-cal
 import type { TeamMessageForm } from '../protocols/team-tasks/request';
 import { getUsableAgent } from '../services/agents';
 import { appendMessages, listMessages } from '../services/messages';
-import { createTask, findTask } from '../services/tasks';
+import { createTask, findTask, removeTask } from '../services/tasks';
 import type { CallerTurn } from './caller-turn';
 import { runOf, startCallerTurn } from './start-caller-turn';
 
@@ -92,6 +92,39 @@ describe('startCallerTurn', () => {
 		expect(stored.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
 		expect(turn.task.title).toBe('Seeded');
 		expect(turn.created).toBe(true);
+	});
+
+	it('stores a new task with its first question and the draft answer in one transaction', async () => {
+		const recorded = recordStatements(caller.db);
+		const turn = await startCallerTurn({ db: caller.db, config }, question({ runOptions: { handOverAllTools: true } }));
+		await drain(runOf(turn));
+
+		expect(recorded.single.filter((sql) => /^insert into "tasks"/i.test(sql))).toEqual([]);
+		const [first] = recorded.batches;
+		expect(/^insert into "tasks"/i.test(first[0])).toBe(true);
+		expect(first.filter(insertsMessages)).toHaveLength(2);
+		const [stored] = await ownTasks();
+		expect(stored).toMatchObject({ id: turn.task.id, title: 'Hello?', runOptions: { handOverAllTools: true } });
+		expect(turn.task).toMatchObject({ id: stored.id, title: stored.title, createdAt: stored.createdAt, status: stored.status });
+		expect((await listMessages(caller.db, stored.id)).map((message) => message.role)).toEqual(['user', 'assistant']);
+	});
+
+	it('refuses a taken or a deleted task’s id as a conflict, storing nothing and keeping the deleted id refused', async () => {
+		const agent = await getUsableAgent(caller.db, caller.viewer, 'assistant');
+		const taken = await createTask(caller.db, { viewer: caller.viewer, agentId: agent.id, id: 'taken-task-1' });
+		const gone = await createTask(caller.db, { viewer: caller.viewer, agentId: agent.id, id: 'deleted-task-1' });
+		await removeTask(caller.db, gone.id);
+		const onId = (id: string) => question({ task: { kind: 'new', create: { id } } });
+
+		const clash = await startCallerTurn({ db: caller.db, config }, onId(taken.id)).catch((thrown: unknown) => thrown);
+		expect(clash).toMatchObject({ code: 'conflict', field: 'id', message: 'That task id is already taken.' });
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const refused = await startCallerTurn({ db: caller.db, config }, onId(gone.id)).catch((thrown: unknown) => thrown);
+			expect(refused).toMatchObject({ code: 'conflict', field: 'id' });
+			expect((refused as AppError).message).toContain('belonged to a deleted task');
+		}
+		expect((await ownTasks()).map((task) => task.id)).toEqual([taken.id]);
+		expect(await caller.db.select().from(messages)).toEqual([]);
 	});
 
 	it('leaves nothing when storing the task with its history fails in the middle', async () => {

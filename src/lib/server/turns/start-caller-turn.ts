@@ -22,11 +22,22 @@ import {
 	type HistoryMessageInput,
 	type StoredMessage
 } from '../services/messages';
-import { createTask, findTask, getOwnTask, questionTitle, setTaskRunOptions, undoNewTaskOnFailure, type Task } from '../services/tasks';
+import {
+	createTask,
+	findTask,
+	getOwnTask,
+	prepareNewTask,
+	questionTitle,
+	setTaskRunOptions,
+	undoNewTaskOnFailure,
+	type NewTaskInput,
+	type Task
+} from '../services/tasks';
 import { findTaskWaitingFor } from '../services/task-waiting-for';
 import { adoptIntoTeam, ensureTeam } from '../services/teams';
 import type { Viewer } from '../services/viewer';
 import { answerCallerTools } from './answer-caller-tools';
+import type { TaskRunOptions } from '../db/schema';
 import type { AgentRef, AskContext, CallerPart, CallerSeed, CallerTurn, NewTaskSpec, TaskRef } from './caller-turn';
 export type { TurnDeps } from './deps';
 import type { TurnDeps } from './deps';
@@ -77,8 +88,9 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 	const handOverAllTools = turn.runOptions?.handOverAllTools;
 	// Tool answers are checked by the runtime, in its own order; the caller's settings before anything is stored.
 	const settings = turn.settings;
-	if (ask.type !== 'answers') checkTurn({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools, settings });
-	else if (settings)
+	const checked =
+		ask.type !== 'answers' ? checkTurn({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools, settings }) : null;
+	if (ask.type === 'answers' && settings)
 		checkTurnSettings(settings, turnTools({ config, agent, task: existing ?? undefined, callerTools, handOverAllTools }).tools);
 
 	// Everything is checked: what is new is stored.
@@ -95,54 +107,63 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 	}
 	const history = seed ? await seedRows(db, seed) : [];
 	const created = !existing;
+	const newTask: NewTaskSpec = {
+		...spec,
+		title: seed?.title ?? spec.title ?? (ask.type === 'message' ? questionTitle(parts) : undefined),
+		teamId: turn.teamId ?? spec.teamId
+	};
+	// A new task whose first message is a question is stored with it, in one transaction; a code
+	// agent's context is made first, and may need the task stored.
+	const deferred =
+		created && history.length === 0 && ask.type === 'message' && !checked?.codeAgent
+			? await prepareTask(db, viewer, agent, { ...newTask, runOptions: turn.runOptions })
+			: null;
 	let task = existing
 		? await joinTeam(db, existing, turn.teamId)
-		: await makeTask(
-				db,
-				viewer,
-				agent,
-				{
-					...spec,
-					title: seed?.title ?? spec.title ?? (ask.type === 'message' ? questionTitle(parts) : undefined),
-					teamId: turn.teamId ?? spec.teamId
-				},
-				history
-			);
+		: (deferred?.task ?? (await makeTask(db, viewer, agent, newTask, history)));
+	/** Whether this request has stored a new task, to remove when the request fails. */
+	let taskStored = created && !deferred;
 
-	return undoNewTaskOnFailure(db, created ? task.id : null, async (): Promise<CallerTurnResult> => {
-		// The history of an existing task grows in one transaction too.
-		if (existing && history.length > 0) await appendMessages(db, task.id, history);
-		if (turn.runOptions) task = await setTaskRunOptions(db, task, turn.runOptions);
-		const base = { task, agent, created };
-		if (ask.type === 'answers') {
-			const answered = await answerCallerTools({
+	return undoNewTaskOnFailure(
+		db,
+		() => (taskStored ? task.id : null),
+		async (): Promise<CallerTurnResult> => {
+			// The history of an existing task grows in one transaction too.
+			if (existing && history.length > 0) await appendMessages(db, task.id, history);
+			if (turn.runOptions && !deferred) task = await setTaskRunOptions(db, task, turn.runOptions);
+			const base = { task, agent, created };
+			if (ask.type === 'answers') {
+				const answered = await answerCallerTools({
+					db,
+					config,
+					task,
+					agent,
+					answers: ask.answers,
+					callerTools,
+					settings: turn.settings
+				});
+				return answered.run
+					? { ...base, kind: 'run', run: answered.run, parts: answered.parts }
+					: { ...base, kind: 'waiting', messageId: answered.messageId, pending: answered.pending, parts: answered.parts };
+			}
+			const run = await startTurn({
 				db,
 				config,
 				task,
 				agent,
-				answers: ask.answers,
+				request: ask.type === 'message' ? { ...ask, parts } : ask,
 				callerTools,
-				settings: turn.settings
+				handOverAllTools,
+				settings: turn.settings,
+				newTask: deferred?.insert,
+				// A task made by this request without history has no messages yet: nothing to read.
+				storedMessages: created && history.length === 0 ? [] : undefined
 			});
-			return answered.run
-				? { ...base, kind: 'run', run: answered.run, parts: answered.parts }
-				: { ...base, kind: 'waiting', messageId: answered.messageId, pending: answered.pending, parts: answered.parts };
+			taskStored = created;
+			await assignFilesToTask(db, viewer, uploadedIds, task.id);
+			return { ...base, kind: 'run', run, parts: [] };
 		}
-		const run = await startTurn({
-			db,
-			config,
-			task,
-			agent,
-			request: ask.type === 'message' ? { ...ask, parts } : ask,
-			callerTools,
-			handOverAllTools,
-			settings: turn.settings,
-			// A task made by this request without history has no messages yet: nothing to read.
-			storedMessages: created && history.length === 0 ? [] : undefined
-		});
-		await assignFilesToTask(db, viewer, uploadedIds, task.id);
-		return { ...base, kind: 'run', run, parts: [] };
-	});
+	);
 }
 
 /** What a turn is settled on: its agent, its existing task (null for a new one), the caller's tools. */
@@ -296,15 +317,20 @@ async function seedRows(db: Db, seed: CallerSeed): Promise<HistoryMessageInput[]
 /** A new task (in its team, made on first use), with its history in the same transaction. */
 async function makeTask(db: Db, viewer: Viewer, agent: AgentWithTools, spec: NewTaskSpec, history: HistoryMessageInput[]): Promise<Task> {
 	if (spec.teamId) await ensureTeam(db, spec.teamId);
-	return createTask(db, {
-		viewer,
-		agentId: agent.id,
-		id: spec.id,
-		context: spec.context ?? null,
-		title: spec.title,
-		teamId: spec.teamId,
-		history
-	});
+	return createTask(db, { ...newTaskInput(viewer, agent, spec), history });
+}
+
+/** A new task (its team made on first use) checked and ready to be stored with its first question. */
+async function prepareTask(db: Db, viewer: Viewer, agent: AgentWithTools, spec: NewTaskSpec & { runOptions?: TaskRunOptions }) {
+	if (spec.teamId) await ensureTeam(db, spec.teamId);
+	// Stored only when one is set, as `setTaskRunOptions` stores them on a task that has none.
+	const runOptions = spec.runOptions && Object.values(spec.runOptions).some(Boolean) ? spec.runOptions : null;
+	return prepareNewTask(db, { ...newTaskInput(viewer, agent, spec), runOptions });
+}
+
+/** What a new task is made of, from the caller's spec. */
+function newTaskInput(viewer: Viewer, agent: AgentWithTools, spec: NewTaskSpec): NewTaskInput {
+	return { viewer, agentId: agent.id, id: spec.id, context: spec.context ?? null, title: spec.title, teamId: spec.teamId };
 }
 
 /** An existing task, in the team when it has none yet. */
