@@ -1,7 +1,8 @@
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Lucia, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { sessions, users, type Theme, type UserRole } from '../db/schema';
 
 /** The signed-in person as the app sees it. */
@@ -25,19 +26,7 @@ export class SessionAdapter extends DrizzleSQLiteAdapter {
 	}
 
 	override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-		const [row] = await this.app
-			.select({
-				userId: sessions.userId,
-				expiresAt: sessions.expiresAt,
-				email: users.email,
-				name: users.name,
-				role: users.role,
-				disabled: users.disabled,
-				theme: users.theme
-			})
-			.from(sessions)
-			.innerJoin(users, eq(users.id, sessions.userId))
-			.where(eq(sessions.id, sessionId));
+		const row = await prepared(this.app, sessionWithUser).get({ sessionId });
 		if (!row) return [null, null];
 		const { userId, expiresAt, ...attributes } = row;
 		// As the adapter reads them: the expiry is stored in seconds.
@@ -47,6 +36,22 @@ export class SessionAdapter extends DrizzleSQLiteAdapter {
 		];
 	}
 }
+
+const sessionWithUser = (db: Db) =>
+	db
+		.select({
+			userId: sessions.userId,
+			expiresAt: sessions.expiresAt,
+			email: users.email,
+			name: users.name,
+			role: users.role,
+			disabled: users.disabled,
+			theme: users.theme
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.id, sql.placeholder('sessionId')))
+		.prepare();
 
 function createLucia(db: Db) {
 	return new Lucia(new SessionAdapter(db), {

@@ -1,5 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { agentMcpServers, agents, agentTools, promptTemplates, tools, type Agent, type AgentVisibility, type Tool } from '../db/schema';
 import { AppError } from '../errors';
 import { isOfflineModel, modelLabel } from '../models/catalog';
@@ -64,10 +65,35 @@ export async function listAgents(db: Db, viewer: Viewer | null): Promise<AgentSu
 /** Finds an agent by integer id (number or numeric string) or slug. */
 export async function findAgent(db: Db, idOrSlug: string | number): Promise<Agent | undefined> {
 	const key = String(idOrSlug).trim();
-	const condition = /^\d+$/.test(key) ? eq(agents.id, Number(key)) : eq(agents.slug, key);
-	const [agent] = await db.select().from(agents).where(condition);
-	return agent;
+	return /^\d+$/.test(key) ? prepared(db, agentById).get({ id: Number(key) }) : prepared(db, agentBySlug).get({ slug: key });
 }
+
+const agentById = (db: Db) =>
+	db
+		.select()
+		.from(agents)
+		.where(eq(agents.id, sql.placeholder('id')))
+		.prepare();
+const agentBySlug = (db: Db) =>
+	db
+		.select()
+		.from(agents)
+		.where(eq(agents.slug, sql.placeholder('slug')))
+		.prepare();
+const toolLinksOf = (db: Db) =>
+	db
+		.select()
+		.from(agentTools)
+		.where(eq(agentTools.agentId, sql.placeholder('agentId')))
+		.orderBy(asc(agentTools.position))
+		.prepare();
+const serverLinksOf = (db: Db) =>
+	db
+		.select()
+		.from(agentMcpServers)
+		.where(eq(agentMcpServers.agentId, sql.placeholder('agentId')))
+		.orderBy(asc(agentMcpServers.position))
+		.prepare();
 
 /**
  * An agent the viewer may use, with its tools. Missing, or hidden from a signed-in user:
@@ -92,8 +118,8 @@ export async function getUsableAgent(db: Db, viewer: Viewer | null, idOrSlug: st
  */
 export async function listAgentTools(db: Db, agentId: number): Promise<Tool[]> {
 	const [links, serverLinks] = await Promise.all([
-		db.select().from(agentTools).where(eq(agentTools.agentId, agentId)).orderBy(asc(agentTools.position)),
-		db.select().from(agentMcpServers).where(eq(agentMcpServers.agentId, agentId)).orderBy(asc(agentMcpServers.position))
+		prepared(db, toolLinksOf).all({ agentId }),
+		prepared(db, serverLinksOf).all({ agentId })
 	]);
 	if (links.length === 0 && serverLinks.length === 0) return [];
 	const [rows, serverRows] = await Promise.all([

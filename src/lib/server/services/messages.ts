@@ -2,6 +2,7 @@ import type { UIMessage } from 'ai';
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { messages, tasks, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
 
@@ -186,9 +187,15 @@ export async function chooseVersion(db: Db, taskId: string, messageId: string): 
 
 /** Whether a message id is already used, in any task. */
 export async function messageIdExists(db: Db, id: string): Promise<boolean> {
-	const rows = await db.select({ id: messages.id }).from(messages).where(eq(messages.id, id));
-	return rows.length > 0;
+	return (await prepared(db, messageWithId).get({ id })) !== undefined;
 }
+
+const messageWithId = (db: Db) =>
+	db
+		.select({ id: messages.id })
+		.from(messages)
+		.where(eq(messages.id, sql.placeholder('id')))
+		.prepare();
 
 /** Ids per `IN (…)` list: far below SQLite's limit on bound parameters. */
 const CHUNK_SIZE = 200;

@@ -2,6 +2,7 @@ import type { UIMessage } from 'ai';
 import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { textOf } from '$lib/text-of';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { removeTaskFiles } from '../files/file-cleanup';
@@ -170,9 +171,15 @@ export async function setTaskRunOptions(db: Db, task: Task, runOptions: TaskRunO
 
 /** Finds a task by id, whoever owns it. */
 export async function findTask(db: Db, id: string): Promise<Task | undefined> {
-	const [task] = await db.select().from(tasks).where(eq(tasks.id, id));
-	return task;
+	return prepared(db, taskById).get({ id });
 }
+
+const taskById = (db: Db) =>
+	db
+		.select()
+		.from(tasks)
+		.where(eq(tasks.id, sql.placeholder('id')))
+		.prepare();
 
 /**
  * A task the viewer owns (or, with `allowAdmin`, any task for an admin). Someone else's task is
