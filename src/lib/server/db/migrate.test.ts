@@ -214,3 +214,65 @@ describe('message branches (migration 0007)', () => {
 		}
 	});
 });
+
+describe('search rows (migration 0012)', () => {
+	it('finds the search documents stored before it, and keeps each document found by row id from then on', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'parley-search-rows-'));
+		const client = createClient({ url: `file:${join(folder, 'old.db')}` });
+		const documents = async () =>
+			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
+				row.task_id,
+				row.message_id,
+				row.content
+			]);
+		const mapped = async () =>
+			(
+				await client.execute(
+					'SELECT r.task_id, r.message_id FROM task_search_rows r JOIN task_search s ON s.rowid = r.search_rowid AND s.task_id = r.task_id AND s.message_id = r.message_id ORDER BY 1, 2'
+				)
+			).rows.map((row) => [row.task_id, row.message_id]);
+		try {
+			const all = diskMigrations(join(import.meta.dirname, '../../../../drizzle'));
+			const before = journal.entries.findIndex((entry) => entry.tag === '0012_task_search_rows');
+			await migrate(client, all.slice(0, before));
+			await client.batch([
+				"INSERT INTO users (id, email, password_hash, role, disabled, created_at, updated_at) VALUES ('u', 'old@example.com', 'x', 'user', 0, 0, 0)",
+				"INSERT INTO agents (slug, name, model, created_at, updated_at) VALUES ('old', 'Old', 'mock:offline', 0, 0)",
+				"INSERT INTO tasks (id, agent_id, user_id, title, created_at, updated_at) VALUES ('t1', 1, 'u', 'Harbour', 0, 0), ('t2', 1, 'u', 'Lighthouse', 0, 0)",
+				`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('m1', 't1', 0, 'user', 'user', '[{"type":"text","text":"gulls"}]', 0, 0)`
+			]);
+			await migrate(client, all);
+			expect(await mapped()).toEqual([
+				['t1', ''],
+				['t1', 'm1'],
+				['t2', '']
+			]);
+
+			await client.batch([
+				"UPDATE tasks SET title = 'Port' WHERE id = 't1'",
+				`UPDATE messages SET parts = '[{"type":"text","text":"terns"}]', status = 'complete' WHERE id = 'm1'`,
+				`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('m2', 't2', 0, 'user', 'user', '[{"type":"text","text":"beacon"}]', 0, 0)`
+			]);
+			expect(await documents()).toEqual([
+				['t1', '', 'Port'],
+				['t1', 'm1', 'terns'],
+				['t2', '', 'Lighthouse'],
+				['t2', 'm2', 'beacon']
+			]);
+			expect(await mapped()).toEqual([
+				['t1', ''],
+				['t1', 'm1'],
+				['t2', ''],
+				['t2', 'm2']
+			]);
+
+			await client.batch(["DELETE FROM messages WHERE id = 'm2'", "DELETE FROM tasks WHERE id = 't1'"]);
+			expect(await documents()).toEqual([['t2', '', 'Lighthouse']]);
+			expect(await mapped()).toEqual([['t2', '']]);
+			expect((await client.execute('SELECT count(*) AS n FROM task_search_rows')).rows[0].n).toBe(1);
+		} finally {
+			client.close();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+});
