@@ -1,7 +1,8 @@
 -- Where each document of the search table is, by task and message (message '' for the task's
 -- title): the search table cannot look a document up by those columns, so removing one (at every
 -- answer's end, at every rename) scanned all of it, on the server's only thread. The triggers now
--- find it by its row id.
+-- find it by its row id. A draft answer (stored as `streaming`) is indexed once it stops
+-- streaming, as an updated one already was.
 CREATE TABLE `task_search_rows` (
 	`task_id` text NOT NULL,
 	`message_id` text NOT NULL,
@@ -36,7 +37,8 @@ END;
 --> statement-breakpoint
 DROP TRIGGER `task_search_message_insert`;
 --> statement-breakpoint
-CREATE TRIGGER `task_search_message_insert` AFTER INSERT ON `messages` BEGIN
+CREATE TRIGGER `task_search_message_insert` AFTER INSERT ON `messages`
+WHEN new.`status` <> 'streaming' BEGIN
 	INSERT INTO `task_search` (`task_id`, `message_id`, `content`)
 	SELECT new.`task_id`, new.`id`, coalesce(group_concat(json_extract(value, '$.text'), ' '), '')
 	FROM json_each(new.`parts`) WHERE json_extract(value, '$.type') = 'text';

@@ -266,6 +266,15 @@ describe('search rows (migration 0012)', () => {
 				['t2', 'm2']
 			]);
 
+			// A draft answer is indexed once it stops streaming.
+			await client.execute(
+				`INSERT INTO messages (id, task_id, position, role, kind, parts, status, created_at, updated_at) VALUES ('a2', 't2', 1, 'assistant', 'agent', '[]', 'streaming', 0, 0)`
+			);
+			expect(await documents()).not.toContainEqual(['t2', 'a2', '']);
+			await client.execute(`UPDATE messages SET parts = '[{"type":"text","text":"shines"}]', status = 'complete' WHERE id = 'a2'`);
+			expect(await documents()).toContainEqual(['t2', 'a2', 'shines']);
+			await client.execute("DELETE FROM messages WHERE id = 'a2'");
+
 			await client.batch(["DELETE FROM messages WHERE id = 'm2'", "DELETE FROM tasks WHERE id = 't1'"]);
 			expect(await documents()).toEqual([['t2', '', 'Lighthouse']]);
 			expect(await mapped()).toEqual([['t2', '']]);
