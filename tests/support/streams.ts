@@ -11,6 +11,11 @@ export function textReader(body: ReadableStream<Uint8Array> | null): ReadableStr
 		.getReader();
 }
 
+/** Reads a byte stream to the end and decodes it as UTF-8. */
+export async function collectText(stream: ReadableStream<Uint8Array>): Promise<string> {
+	return readRest(textReader(stream));
+}
+
 /** Reads until `marker` has been seen; returns what was read. Throws when the stream ends first. */
 export async function readUntil(reader: ReadableStreamDefaultReader<string>, marker: string): Promise<string> {
 	let seen = '';

@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatSseEvent, KEEP_ALIVE_MS, SSE_HEADERS, sseStream, type SseEvent } from './sse';
-import { streamOf } from '../../../../tests/support/streams';
-
-/** Reads a byte stream to the end and decodes it as UTF-8. */
-async function collectText(stream: ReadableStream<Uint8Array>): Promise<string> {
-	const decoder = new TextDecoder();
-	let text = '';
-	for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-	return text + decoder.decode();
-}
+import { collectText, streamOf } from '../../../../tests/support/streams';
 
 describe('SSE_HEADERS', () => {
 	it('asks for no caching, no buffering and names the event-stream type', () => {

@@ -22,7 +22,7 @@ export const POST: RequestHandler = async (event) => {
 		checkHistory(body.messages, config, 'messages');
 		const viewer = await streamingCaller(event, headers, body.anonymous_id);
 		const turn = await startCallerTurn({ db: event.locals.db, config }, toCallerTurn(body, viewer));
-		return uiMessageStreamResponse(runOf(turn).subscribe(), headers);
+		return uiMessageStreamResponse(runOf(turn), headers);
 	} catch (error) {
 		return errorResponse(error, headers);
 	}

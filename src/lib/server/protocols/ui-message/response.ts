@@ -1,4 +1,6 @@
 import type { RunEvent } from '../../runtime/events';
+import type { ActiveRun } from '../../runtime/run-registry';
+import { runSseStream } from '../run-sse';
 import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
 import { toUIMessageChunk } from './to-ui-message-chunk';
 
@@ -14,9 +16,13 @@ function toUIMessageSseEvent(event: RunEvent): SseEvent | undefined {
 	return chunk ? { data: chunk } : undefined;
 }
 
-/** A streaming response in the AI SDK UI message stream format, ending with `[DONE]`. */
-export function uiMessageStreamResponse(events: ReadableStream<RunEvent>, headers?: HeadersInit): Response {
-	const body = events.pipeThrough(sseStream({ map: toUIMessageSseEvent, last: { data: '[DONE]' } }));
+/**
+ * A streaming response in the AI SDK UI message stream format, ending with `[DONE]`: of a run in
+ * this process, or of its events as a stream (a run resumed from another process).
+ */
+export function uiMessageStreamResponse(events: ActiveRun | ReadableStream<RunEvent>, headers?: HeadersInit): Response {
+	const options = { map: toUIMessageSseEvent, last: { data: '[DONE]' } satisfies SseEvent };
+	const body = events instanceof ReadableStream ? events.pipeThrough(sseStream<RunEvent>(options)) : runSseStream(events, options);
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(UI_MESSAGE_STREAM_HEADERS)) responseHeaders.set(name, value);
 	return new Response(body, { headers: responseHeaders });

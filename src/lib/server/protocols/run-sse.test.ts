@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunEvent } from '../runtime/events';
+import { ActiveRun } from '../runtime/run-registry';
+import { collectText } from '../../../../tests/support/streams';
+import { runSseStream } from './run-sse';
+
+const usage = { inputTokens: 1, outputTokens: 2 };
+const start: RunEvent = { type: 'run-start', taskId: 't1', messageId: 'm1', model: 'mock:offline' };
+const delta = (text: string): RunEvent => ({ type: 'text-delta', id: 'x', delta: text });
+const end: RunEvent = { type: 'run-end', reason: 'completed', usage };
+/** Deltas only, as their text. */
+const map = (event: RunEvent) => (event.type === 'text-delta' ? { data: event.delta } : undefined);
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe('runSseStream', () => {
+	it('sends the events before it, then each as the run emits it, then the last event once the run ends', async () => {
+		const run = new ActiveRun('t1', 'm1');
+		run.emit(start);
+		run.emit(delta('before'));
+		const text = collectText(runSseStream(run, { map, last: { data: '[DONE]' } }));
+		run.emit(delta('after\nbreak'));
+		run.emit(end);
+		run.end();
+		expect(await text).toBe('data: before\n\ndata: after\ndata: break\n\ndata: [DONE]\n\n');
+	});
+
+	it('replays a run that has ended and closes at once', async () => {
+		const run = new ActiveRun('t1', 'm1');
+		run.emit(delta('all'));
+		run.end();
+		expect(await collectText(runSseStream(run, { map }))).toBe('data: all\n\n');
+	});
+
+	it('stops listening when the reader goes away, and the run goes on', async () => {
+		const run = new ActiveRun('t1', 'm1');
+		const reader = runSseStream(run, { map }).getReader();
+		run.emit(delta('one'));
+		expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: one\n\n');
+		await reader.cancel();
+		run.emit(delta('two'));
+		run.end();
+		expect(run.events).toHaveLength(2);
+		await run.finished;
+	});
+
+	it('writes a keep-alive comment while idle, and no more once the run ends', async () => {
+		vi.useFakeTimers();
+		const run = new ActiveRun('t1', 'm1');
+		const reader = runSseStream(run, { map, keepAliveMs: 1000 }).getReader();
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(new TextDecoder().decode((await reader.read()).value)).toBe(': keep-alive\n\n');
+		run.end();
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(await reader.read()).toStrictEqual({ done: true, value: undefined });
+	});
+});
