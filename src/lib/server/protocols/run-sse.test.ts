@@ -27,6 +27,19 @@ describe('runSseStream', () => {
 		expect(await text).toBe('data: before\n\ndata: after\ndata: break\n\ndata: [DONE]\n\n');
 	});
 
+	it('sends what the run emits in one turn of the event loop as one chunk', async () => {
+		const run = new ActiveRun('t1', 'm1');
+		const reader = runSseStream(run, { map }).getReader();
+		const decoder = new TextDecoder();
+		run.emit(delta('a'));
+		run.emit(delta('b'));
+		expect(decoder.decode((await reader.read()).value)).toBe('data: a\n\ndata: b\n\n');
+		run.emit(delta('c'));
+		expect(decoder.decode((await reader.read()).value)).toBe('data: c\n\n');
+		run.end();
+		expect((await reader.read()).done).toBe(true);
+	});
+
 	it('replays a run that has ended and closes at once', async () => {
 		const run = new ActiveRun('t1', 'm1');
 		run.emit(delta('all'));

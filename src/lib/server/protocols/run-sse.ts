@@ -14,38 +14,56 @@ export interface RunSseOptions {
 /**
  * A run's events from its first one as SSE bytes, in one stream: each event is encoded as the
  * run emits it (see `ActiveRun.listen`), with no stream of events piped through transforms on the
- * way, which cost a few promises for every delta. Like `sseStream`, a keep-alive comment goes out
- * every 15 s while idle. The run goes on when the reader goes away.
+ * way, which cost a few promises for every delta. The events emitted in one turn of the event
+ * loop (a provider's network read often holds several deltas) go out as one chunk, at the end of
+ * that turn. Like `sseStream`, a keep-alive comment goes out every 15 s while idle. The run goes
+ * on when the reader goes away.
  */
 export function runSseStream(run: ActiveRun, options: RunSseOptions): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let stop: (() => void) | undefined;
 	let timer: ReturnType<typeof setInterval> | undefined;
 	let done = false;
+	/** SSE text waiting for the end of this turn of the event loop. */
+	let pending = '';
+	let flushing: ReturnType<typeof setImmediate> | undefined;
 	const end = () => {
 		done = true;
 		stop?.();
 		clearInterval(timer);
+		clearImmediate(flushing);
 	};
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
-			const send = (event: RunEvent) => {
+			const flush = () => {
+				flushing = undefined;
+				if (done || pending === '') return;
+				controller.enqueue(encoder.encode(pending));
+				pending = '';
+			};
+			const add = (event: RunEvent) => {
 				const sse = options.map(event);
-				if (sse !== undefined) controller.enqueue(encoder.encode(formatSseEvent(sse)));
+				if (sse !== undefined) pending += formatSseEvent(sse);
 			};
 			const finish = () => {
 				if (done) return;
+				if (options.last) pending += formatSseEvent(options.last);
+				flush();
 				end();
-				if (options.last) controller.enqueue(encoder.encode(formatSseEvent(options.last)));
 				controller.close();
 			};
-			for (const event of run.events) send(event);
+			for (const event of run.events) add(event);
+			flush();
 			if (run.isEnded) return finish();
-			stop = run.listen(send);
+			stop = run.listen((event) => {
+				add(event);
+				flushing ??= setImmediate(flush);
+			});
 			void run.finished.then(finish);
 			timer = setInterval(() => {
+				pending += ': keep-alive\n\n';
 				try {
-					controller.enqueue(encoder.encode(': keep-alive\n\n'));
+					flush();
 				} catch {
 					end();
 				}
