@@ -83,6 +83,7 @@ export async function startTurn(input: TurnInput): Promise<ActiveRun> {
 		);
 		const [first, ...rest] = writes;
 		const results = await db.batch([first, ...rest]);
+		input.onStored?.();
 		const question = questionAt >= 0 ? (results[questionAt] as Message[])[0] : undefined;
 		const history = historyAfter(stored, prepared, question);
 		run.emit({ type: 'run-start', taskId: task.id, messageId: run.messageId, model: agent.model });

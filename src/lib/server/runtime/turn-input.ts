@@ -31,6 +31,8 @@ export interface TurnInput {
 	 * question (`task` is then the task as it will be stored).
 	 */
 	newTask?: BatchItem<'sqlite'>;
+	/** Told once the turn's writes (`newTask` among them) are stored, before anything that may still fail. */
+	onStored?: () => void;
 	/** The task's stored messages when the caller knows them without reading (`[]` for a task it just created). */
 	storedMessages?: Message[];
 	/** How the caller tunes this turn, on top of the agent's settings. */

@@ -22,13 +22,23 @@ import type { CallerTurn } from './caller-turn';
 import { runOf, startCallerTurn } from './start-caller-turn';
 
 /** Lets a test make the runtime refuse to start, after the task is stored. */
-const control = vi.hoisted(() => ({ failStart: false }));
+const control = vi.hoisted(() => ({ failStart: false, failAfterStore: false }));
 vi.mock('../runtime/start-turn', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('../runtime/start-turn')>();
 	return {
 		...actual,
-		startTurn: (input: Parameters<typeof actual.startTurn>[0]) =>
-			control.failStart ? Promise.reject(new AppError('upstream', 'The model is away.')) : actual.startTurn(input)
+		startTurn: (input: Parameters<typeof actual.startTurn>[0]) => {
+			if (control.failStart) return Promise.reject(new AppError('upstream', 'The model is away.'));
+			if (!control.failAfterStore) return actual.startTurn(input);
+			// Fails once the turn's writes are stored, as a run that cannot be published would.
+			return actual.startTurn({
+				...input,
+				onStored: () => {
+					input.onStored?.();
+					throw new AppError('upstream', 'The run could not be shared.');
+				}
+			});
+		}
 	};
 });
 
@@ -38,6 +48,7 @@ const caller = useCallerDb();
 
 afterEach(() => {
 	control.failStart = false;
+	control.failAfterStore = false;
 });
 
 /** Reads a run to its end, so that nothing writes after the test. */
@@ -182,6 +193,14 @@ describe('startCallerTurn', () => {
 		const again = question({ task: { kind: 'existing', id: existing.id, field: 'id' } });
 		await expect(startCallerTurn({ db: caller.db, config }, again)).rejects.toThrow('The model is away.');
 		expect(await findTask(caller.db, existing.id)).toBeDefined();
+	});
+
+	it('removes a new task stored with its question when the run fails after that', async () => {
+		control.failAfterStore = true;
+		const turn = question({ task: { kind: 'new', create: { id: 'stored-then-failed' } } });
+		await expect(startCallerTurn({ db: caller.db, config }, turn)).rejects.toThrow('The run could not be shared.');
+		expect(await findTask(caller.db, 'stored-then-failed')).toBeUndefined();
+		expect(await caller.db.select().from(messages)).toEqual([]);
 	});
 
 	it('gives the task the caller’s files its message names', async () => {

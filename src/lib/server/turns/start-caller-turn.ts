@@ -156,10 +156,10 @@ export async function startCallerTurn(deps: TurnDeps, turn: CallerTurn): Promise
 				handOverAllTools,
 				settings: turn.settings,
 				newTask: deferred?.insert,
+				onStored: () => (taskStored = created),
 				// A task made by this request without history has no messages yet: nothing to read.
 				storedMessages: created && history.length === 0 ? [] : undefined
 			});
-			taskStored = created;
 			await assignFilesToTask(db, viewer, uploadedIds, task.id);
 			return { ...base, kind: 'run', run, parts: [] };
 		}
