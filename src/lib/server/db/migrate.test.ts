@@ -172,17 +172,40 @@ describe('openDatabase with a file: URL', () => {
 	});
 });
 
+/**
+ * A database migrated up to just before the migration `tag`, holding a user `u` and an agent 1:
+ * what a server that ran an older Parley left. `migrateAll` brings it up to date.
+ */
+async function olderDatabase(tag: string) {
+	const folder = mkdtempSync(join(tmpdir(), 'parley-older-'));
+	const client = createClient({ url: `file:${join(folder, 'old.db')}` });
+	const all = diskMigrations(join(import.meta.dirname, '../../../../drizzle'));
+	await migrate(
+		client,
+		all.slice(
+			0,
+			journal.entries.findIndex((entry) => entry.tag === tag)
+		)
+	);
+	await client.batch([
+		"INSERT INTO users (id, email, password_hash, role, disabled, created_at, updated_at) VALUES ('u', 'old@example.com', 'x', 'user', 0, 0, 0)",
+		"INSERT INTO agents (slug, name, model, created_at, updated_at) VALUES ('old', 'Old', 'mock:offline', 0, 0)"
+	]);
+	return {
+		client,
+		migrateAll: () => migrate(client, all),
+		cleanup: () => {
+			client.close();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+}
+
 describe('message branches (migration 0007)', () => {
 	it('chains the messages stored before it in their order, and ends each task at its last', async () => {
-		const folder = mkdtempSync(join(tmpdir(), 'parley-branches-'));
-		const client = createClient({ url: `file:${join(folder, 'old.db')}` });
+		const { client, migrateAll, cleanup } = await olderDatabase('0007_message_branches');
 		try {
-			const all = diskMigrations(join(import.meta.dirname, '../../../../drizzle'));
-			const before = journal.entries.findIndex((entry) => entry.tag === '0007_message_branches');
-			await migrate(client, all.slice(0, before));
 			await client.batch([
-				"INSERT INTO users (id, email, password_hash, role, disabled, created_at, updated_at) VALUES ('u', 'old@example.com', 'x', 'user', 0, 0, 0)",
-				"INSERT INTO agents (slug, name, model, created_at, updated_at) VALUES ('old', 'Old', 'mock:offline', 0, 0)",
 				"INSERT INTO tasks (id, agent_id, user_id, created_at, updated_at) VALUES ('t1', 1, 'u', 0, 0), ('t2', 1, 'u', 0, 0), ('t3', 1, 'u', 0, 0)",
 				...[
 					['m1', 't1', 0],
@@ -194,7 +217,7 @@ describe('message branches (migration 0007)', () => {
 						`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('${id}', '${task}', ${position}, 'user', 'user', '[]', 0, 0)`
 				)
 			]);
-			await migrate(client, all);
+			await migrateAll();
 			const parents = await client.execute('SELECT id, parent_id FROM messages ORDER BY id');
 			expect(parents.rows.map((row) => [row.id, row.parent_id])).toEqual([
 				['m1', null],
@@ -209,16 +232,14 @@ describe('message branches (migration 0007)', () => {
 				['t3', null]
 			]);
 		} finally {
-			client.close();
-			rmSync(folder, { recursive: true, force: true });
+			cleanup();
 		}
 	});
 });
 
 describe('search rows (migration 0012)', () => {
 	it('finds the search documents stored before it, and keeps each document found by row id from then on', async () => {
-		const folder = mkdtempSync(join(tmpdir(), 'parley-search-rows-'));
-		const client = createClient({ url: `file:${join(folder, 'old.db')}` });
+		const { client, migrateAll, cleanup } = await olderDatabase('0012_task_search_rows');
 		const documents = async () =>
 			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
 				row.task_id,
@@ -232,16 +253,11 @@ describe('search rows (migration 0012)', () => {
 				)
 			).rows.map((row) => [row.task_id, row.message_id]);
 		try {
-			const all = diskMigrations(join(import.meta.dirname, '../../../../drizzle'));
-			const before = journal.entries.findIndex((entry) => entry.tag === '0012_task_search_rows');
-			await migrate(client, all.slice(0, before));
 			await client.batch([
-				"INSERT INTO users (id, email, password_hash, role, disabled, created_at, updated_at) VALUES ('u', 'old@example.com', 'x', 'user', 0, 0, 0)",
-				"INSERT INTO agents (slug, name, model, created_at, updated_at) VALUES ('old', 'Old', 'mock:offline', 0, 0)",
 				"INSERT INTO tasks (id, agent_id, user_id, title, created_at, updated_at) VALUES ('t1', 1, 'u', 'Harbour', 0, 0), ('t2', 1, 'u', 'Lighthouse', 0, 0)",
 				`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('m1', 't1', 0, 'user', 'user', '[{"type":"text","text":"gulls"}]', 0, 0)`
 			]);
-			await migrate(client, all);
+			await migrateAll();
 			expect(await mapped()).toEqual([
 				['t1', ''],
 				['t1', 'm1'],
@@ -280,8 +296,7 @@ describe('search rows (migration 0012)', () => {
 			expect(await mapped()).toEqual([['t2', '']]);
 			expect((await client.execute('SELECT count(*) AS n FROM task_search_rows')).rows[0].n).toBe(1);
 		} finally {
-			client.close();
-			rmSync(folder, { recursive: true, force: true });
+			cleanup();
 		}
 	});
 });
