@@ -59,6 +59,25 @@ describe('runSseStream', () => {
 		await run.finished;
 	});
 
+	it('sends every event the map makes of one, and tells onCancel of a reader gone before the end only', async () => {
+		const run = new ActiveRun('t1', 'm1');
+		const gone = vi.fn();
+		const twice = (event: RunEvent) =>
+			event.type === 'text-delta' ? [{ data: event.delta }, { event: 'again', data: event.delta }] : undefined;
+		const reader = runSseStream(run, { map: twice, onCancel: gone }).getReader();
+		run.emit(delta('x'));
+		expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: x\n\nevent: again\ndata: x\n\n');
+		await reader.cancel();
+		expect(gone).toHaveBeenCalledTimes(1);
+
+		const ended = new ActiveRun('t2', 'm2');
+		const afterEnd = vi.fn();
+		const stream = runSseStream(ended, { map, onCancel: afterEnd });
+		ended.end();
+		await collectText(stream);
+		expect(afterEnd).not.toHaveBeenCalled();
+	});
+
 	it('writes a keep-alive comment while idle, and no more once the run ends', async () => {
 		vi.useFakeTimers();
 		const run = new ActiveRun('t1', 'm1');

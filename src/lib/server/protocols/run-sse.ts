@@ -1,14 +1,16 @@
 import type { RunEvent } from '../runtime/events';
 import type { ActiveRun } from '../runtime/run-registry';
-import { formatSseEvent, KEEP_ALIVE_MS, type SseEvent } from './sse';
+import { formatSseEvent, formatSseEvents, KEEP_ALIVE_MS, type SseEvent, type SseEvents } from './sse';
 
 /** How {@link runSseStream} makes a run's events into SSE. */
 export interface RunSseOptions {
-	/** The SSE event an event is sent as; undefined for one the format does not carry. */
-	map: (event: RunEvent) => SseEvent | undefined;
+	/** The SSE events an event is sent as (none for one the format does not carry). */
+	map: (event: RunEvent) => SseEvents;
 	/** Sent once the run has ended (such as `[DONE]`). */
 	last?: SseEvent;
 	keepAliveMs?: number;
+	/** Called when the reader goes away before the run ends (a closed connection). */
+	onCancel?: () => void;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface RunSseOptions {
  * way, which cost a few promises for every delta. The events emitted in one turn of the event
  * loop (a provider's network read often holds several deltas) go out as one chunk, at the end of
  * that turn. Like `sseStream`, a keep-alive comment goes out every 15 s while idle. The run goes
- * on when the reader goes away.
+ * on when the reader goes away, unless `onCancel` stops it.
  */
 export function runSseStream(run: ActiveRun, options: RunSseOptions): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
@@ -42,8 +44,7 @@ export function runSseStream(run: ActiveRun, options: RunSseOptions): ReadableSt
 				pending = '';
 			};
 			const add = (event: RunEvent) => {
-				const sse = options.map(event);
-				if (sse !== undefined) pending += formatSseEvent(sse);
+				pending += formatSseEvents(options.map(event));
 			};
 			const finish = () => {
 				if (done) return;
@@ -71,6 +72,10 @@ export function runSseStream(run: ActiveRun, options: RunSseOptions): ReadableSt
 			// A run in progress keeps the process busy anyway; the timer alone must not.
 			timer.unref?.();
 		},
-		cancel: end
+		cancel: () => {
+			if (done) return;
+			end();
+			options.onCancel?.();
+		}
 	});
 }

@@ -28,6 +28,18 @@ export function formatSseEvent(event: SseEvent): string {
 	return `${text}\n`;
 }
 
+/** What a mapper makes of one input: an event, several, or none. */
+export type SseEvents = SseEvent | readonly SseEvent[] | undefined;
+
+/** The SSE text of what a mapper made of one input ('' for nothing). */
+export function formatSseEvents(events: SseEvents): string {
+	if (events === undefined) return '';
+	if (!Array.isArray(events)) return formatSseEvent(events as SseEvent);
+	let text = '';
+	for (const event of events as readonly SseEvent[]) text += formatSseEvent(event);
+	return text;
+}
+
 /** An `event` or `id` field's value, which cannot hold a line break. */
 function singleLine(field: string, value: string): string {
 	if (/[\r\n]/.test(value)) throw new Error(`An SSE ${field} cannot contain a line break`);
@@ -37,16 +49,16 @@ function singleLine(field: string, value: string): string {
 /**
  * A transform from events to SSE bytes, with a keep-alive comment every 15 s while idle and an
  * optional last event (such as `[DONE]`) once the source ends. With `map`, it takes anything and
- * sends what `map` makes of each (nothing for undefined): one stage instead of two.
+ * sends what `map` makes of each (one event, several, or none): one stage instead of two.
  */
 export function sseStream(options?: { last?: SseEvent; keepAliveMs?: number }): TransformStream<SseEvent, Uint8Array>;
 export function sseStream<T>(options: {
 	last?: SseEvent;
 	keepAliveMs?: number;
-	map: (input: T) => SseEvent | undefined;
+	map: (input: T) => SseEvents;
 }): TransformStream<T, Uint8Array>;
 export function sseStream<T>(
-	options: { last?: SseEvent; keepAliveMs?: number; map?: (input: T) => SseEvent | undefined } = {}
+	options: { last?: SseEvent; keepAliveMs?: number; map?: (input: T) => SseEvents } = {}
 ): TransformStream<T, Uint8Array> {
 	const encoder = new TextEncoder();
 	const map = options.map ?? ((input: T) => input as SseEvent);
@@ -65,8 +77,8 @@ export function sseStream<T>(
 			timer.unref?.();
 		},
 		transform(input, controller) {
-			const event = map(input);
-			if (event !== undefined) controller.enqueue(encoder.encode(formatSseEvent(event)));
+			const text = formatSseEvents(map(input));
+			if (text !== '') controller.enqueue(encoder.encode(text));
 		},
 		flush(controller) {
 			clearInterval(timer);

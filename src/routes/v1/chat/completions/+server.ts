@@ -47,7 +47,7 @@ export const POST: RequestHandler = async (event) => {
 			model: turn.agent.slug,
 			includeUsage: body.stream_options?.include_usage === true
 		};
-		if (body.stream) return openAIStreamResponse(subscribe({ onCancel: () => stop('caller-gone') }), context, headers);
+		if (body.stream) return openAIStreamResponse(run ?? subscribe(), context, headers, { onCancel: () => stop('caller-gone') });
 		const stopListening = onCallerGone(event, () => stop('caller-gone'));
 		const summary = await summarizeRun(subscribe()).finally(stopListening);
 		if (summary.endReason === 'error') {
