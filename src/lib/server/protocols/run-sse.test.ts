@@ -78,6 +78,16 @@ describe('runSseStream', () => {
 		expect(afterEnd).not.toHaveBeenCalled();
 	});
 
+	it('sends events that come as a stream the same way', async () => {
+		const events = new ReadableStream<RunEvent>({
+			start(controller) {
+				for (const event of [start, delta('from afar'), end]) controller.enqueue(event);
+				controller.close();
+			}
+		});
+		expect(await collectText(runSseStream(events, { map, last: { data: '[DONE]' } }))).toBe('data: from afar\n\ndata: [DONE]\n\n');
+	});
+
 	it('writes a keep-alive comment while idle, and no more once the run ends', async () => {
 		vi.useFakeTimers();
 		const run = new ActiveRun('t1', 'm1');

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../runtime/events';
 import type { ActiveRun } from '../runtime/run-registry';
-import { formatSseEvent, formatSseEvents, KEEP_ALIVE_MS, type SseEvent, type SseEvents } from './sse';
+import { formatSseEvent, formatSseEvents, KEEP_ALIVE_MS, sseStream, type SseEvent, type SseEvents } from './sse';
 
 /** How {@link runSseStream} makes a run's events into SSE. */
 export interface RunSseOptions {
@@ -9,7 +9,7 @@ export interface RunSseOptions {
 	/** Sent once the run has ended (such as `[DONE]`). */
 	last?: SseEvent;
 	keepAliveMs?: number;
-	/** Called when the reader goes away before the run ends (a closed connection). */
+	/** Called when the reader goes away before the run ends (a closed connection); a run in this process only. */
 	onCancel?: () => void;
 }
 
@@ -19,9 +19,14 @@ export interface RunSseOptions {
  * way, which cost a few promises for every delta. The events emitted in one turn of the event
  * loop (a provider's network read often holds several deltas) go out as one chunk, at the end of
  * that turn. Like `sseStream`, a keep-alive comment goes out every 15 s while idle. The run goes
- * on when the reader goes away, unless `onCancel` stops it.
+ * on when the reader goes away, unless `onCancel` stops it. Events that come as a stream instead
+ * (a run in another process, or made up) go through {@link sseStream} with the same options.
  */
-export function runSseStream(run: ActiveRun, options: RunSseOptions): ReadableStream<Uint8Array> {
+export function runSseStream(source: ActiveRun | ReadableStream<RunEvent>, options: RunSseOptions): ReadableStream<Uint8Array> {
+	if (source instanceof ReadableStream) {
+		return source.pipeThrough(sseStream<RunEvent>({ map: options.map, last: options.last, keepAliveMs: options.keepAliveMs }));
+	}
+	const run = source;
 	const encoder = new TextEncoder();
 	let stop: (() => void) | undefined;
 	let timer: ReturnType<typeof setInterval> | undefined;

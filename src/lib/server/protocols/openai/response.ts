@@ -2,7 +2,7 @@ import type { RunEvent } from '../../runtime/events';
 import type { ActiveRun } from '../../runtime/run-registry';
 import { runSseStream } from '../run-sse';
 import { TextJoiner } from '../../runtime/text-joiner';
-import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
+import { SSE_HEADERS, type SseEvent } from '../sse';
 import { contentChunkWriter, toOpenAIChunk, type OpenAIChunkContext } from './to-openai-chunk';
 
 /** Headers of a streamed completion: plain SSE, as OpenAI sends it. */
@@ -34,11 +34,7 @@ export function openAIStreamResponse(
 	headers?: HeadersInit,
 	options: { onCancel?: () => void } = {}
 ): Response {
-	const sse = { map: openAIChunkMapper(context), last: { data: '[DONE]' } satisfies SseEvent };
-	const body =
-		events instanceof ReadableStream
-			? events.pipeThrough(sseStream<RunEvent>(sse))
-			: runSseStream(events, { ...sse, onCancel: options.onCancel });
+	const body = runSseStream(events, { map: openAIChunkMapper(context), last: { data: '[DONE]' }, onCancel: options.onCancel });
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(OPENAI_STREAM_HEADERS)) responseHeaders.set(name, value);
 	return new Response(body, { headers: responseHeaders });

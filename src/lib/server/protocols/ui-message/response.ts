@@ -1,7 +1,7 @@
 import type { RunEvent } from '../../runtime/events';
 import type { ActiveRun } from '../../runtime/run-registry';
 import { runSseStream } from '../run-sse';
-import { SSE_HEADERS, sseStream, type SseEvent } from '../sse';
+import { SSE_HEADERS, type SseEvent } from '../sse';
 import { toUIMessageChunk } from './to-ui-message-chunk';
 
 /** Headers of the AI SDK UI message stream (its `UI_MESSAGE_STREAM_HEADERS`). */
@@ -21,8 +21,7 @@ function toUIMessageSseEvent(event: RunEvent): SseEvent | undefined {
  * this process, or of its events as a stream (a run resumed from another process).
  */
 export function uiMessageStreamResponse(events: ActiveRun | ReadableStream<RunEvent>, headers?: HeadersInit): Response {
-	const options = { map: toUIMessageSseEvent, last: { data: '[DONE]' } satisfies SseEvent };
-	const body = events instanceof ReadableStream ? events.pipeThrough(sseStream<RunEvent>(options)) : runSseStream(events, options);
+	const body = runSseStream(events, { map: toUIMessageSseEvent, last: { data: '[DONE]' } });
 	const responseHeaders = new Headers(headers);
 	for (const [name, value] of Object.entries(UI_MESSAGE_STREAM_HEADERS)) responseHeaders.set(name, value);
 	return new Response(body, { headers: responseHeaders });
