@@ -1,10 +1,9 @@
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { embedMany, type EmbeddingModel } from 'ai';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { isProviderConfigured, parseModelId } from '../models/catalog';
+import { loadGoogle, loadOpenAI, loadOpenAICompatible } from '../models/provider-modules';
+import { loadOnce } from '../modules/lazy-module';
 import { LEXICAL_DIMENSIONS, lexicalEmbedding } from './lexical-embedding';
 
 /** The id of the offline embedding. */
@@ -32,14 +31,18 @@ export const lexicalEmbedder: Embedder = {
 	}
 };
 
-/** An embedder over an AI SDK embedding model. */
-export function modelEmbedder(id: string, model: EmbeddingModel): Embedder {
+/**
+ * An embedder over an AI SDK embedding model, made by `create` at the first embedding (a
+ * provider's package loads when first needed; a failed load fails that embedding).
+ */
+export function modelEmbedder(id: string, create: () => Promise<EmbeddingModel>): Embedder {
+	const model = loadOnce(create);
 	return {
 		id,
 		minSimilarity: 0,
 		async embed(texts, signal) {
 			if (texts.length === 0) return [];
-			const { embeddings } = await embedMany({ model, values: texts, abortSignal: signal, maxParallelCalls: 2 });
+			const { embeddings } = await embedMany({ model: await model(), values: texts, abortSignal: signal, maxParallelCalls: 2 });
 			return embeddings.map((embedding) => Float32Array.from(embedding));
 		}
 	};
@@ -80,17 +83,22 @@ export function resolveEmbedder(config: Config, id = embeddingModelId(config)): 
 	}
 	switch (provider) {
 		case 'openai':
-			return modelEmbedder(id, createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL }).embedding(model));
+			return modelEmbedder(id, async () =>
+				(await loadOpenAI()).createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL }).embedding(model)
+			);
 		case 'google':
-			return modelEmbedder(id, createGoogleGenerativeAI({ apiKey: config.GOOGLE_GENERATIVE_AI_API_KEY }).embedding(model));
+			return modelEmbedder(id, async () =>
+				(await loadGoogle()).createGoogleGenerativeAI({ apiKey: config.GOOGLE_GENERATIVE_AI_API_KEY }).embedding(model)
+			);
 		default:
-			return modelEmbedder(
-				id,
-				createOpenAICompatible({
-					name: 'compatible',
-					baseURL: config.OPENAI_COMPATIBLE_BASE_URL ?? '',
-					apiKey: config.OPENAI_COMPATIBLE_API_KEY
-				}).embeddingModel(model)
+			return modelEmbedder(id, async () =>
+				(await loadOpenAICompatible())
+					.createOpenAICompatible({
+						name: 'compatible',
+						baseURL: config.OPENAI_COMPATIBLE_BASE_URL ?? '',
+						apiKey: config.OPENAI_COMPATIBLE_API_KEY
+					})
+					.embeddingModel(model)
 			);
 	}
 }

@@ -11,6 +11,7 @@ import {
 	parseModelId
 } from './catalog';
 import { OfflineModel } from './offline/offline-model';
+import { LazyLanguageModel } from './lazy-model';
 import { resolveModel } from './registry';
 
 const noKeys = parseConfig({});
@@ -196,6 +197,21 @@ describe('resolveModel', () => {
 		expect(model).not.toBeInstanceOf(OfflineModel);
 		expect(model.modelId).toBe('gpt-4o');
 		expect(model.provider).toMatch(/openai/);
+	});
+
+	it.each([
+		['openai:gpt-4o', openai],
+		['openai:gpt-4o', parseConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_API_MODE: 'chat' })],
+		['anthropic:claude-haiku-4-5', anthropic],
+		['google:gemini-2.5-flash', google],
+		['compatible:llama3', compatible]
+	])("reports %s's provider before its package loads as the loaded model does", async (id, config) => {
+		const model = resolveModel(config, id);
+		expect(model).toBeInstanceOf(LazyLanguageModel);
+		const lazy = model as LazyLanguageModel;
+		const loaded = await lazy.model();
+		expect(loaded.provider).toBe(lazy.provider);
+		expect(loaded.modelId).toBe(lazy.modelId);
 	});
 
 	it('keeps the colon of a compatible model name', () => {

@@ -17,17 +17,30 @@ export class ModuleLoadError extends Error {
 }
 
 /**
+ * Returns a function that makes its value with `make` on the first call: every later call, and
+ * every call made while it is being made, shares that one promise. A failure rejects the calls
+ * that shared it, and the next call tries again.
+ */
+export function loadOnce<T>(make: () => Promise<T>): () => Promise<T> {
+	let loading: Promise<T> | undefined;
+	return () => {
+		loading ??= make().catch((error: unknown) => {
+			loading = undefined;
+			throw error;
+		});
+		return loading;
+	};
+}
+
+/**
  * Returns a loader of the module `load` imports: the first call loads it, every later call (and
  * every call made while it loads) shares that one load. A failed load rejects with a
  * {@link ModuleLoadError} for `feature`, and the next call tries again.
  */
 export function lazyModule<T>(feature: string, load: () => Promise<T>): () => Promise<T> {
-	let loading: Promise<T> | undefined;
-	return () => {
-		loading ??= load().catch((error: unknown) => {
-			loading = undefined;
+	return loadOnce(() =>
+		load().catch((error: unknown) => {
 			throw new ModuleLoadError(feature, error);
-		});
-		return loading;
-	};
+		})
+	);
 }
