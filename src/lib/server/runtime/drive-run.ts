@@ -25,7 +25,7 @@ import { AppError } from '../errors';
 import { modelCallSettings, type ReasoningSettings } from '../models/provider-options';
 import { withFileData } from '../files/model-parts';
 import type { AgentWithTools } from '../services/agents';
-import { toUIMessage, updateMessage, updateMessageQuery } from '../services/messages';
+import { finishAnswerQuery, toUIMessage, updateMessage } from '../services/messages';
 import { touchTaskQuery } from '../services/tasks';
 import { buildSystemPrompt } from './build-prompt';
 import { safeDownload } from './safe-download';
@@ -228,7 +228,7 @@ export async function driveRun({
 	parts.closeOpenParts();
 	try {
 		await db.batch([
-			updateMessageQuery(db, run.messageId, {
+			finishAnswerQuery(db, run.messageId, {
 				parts: parts.snapshot(),
 				// The conversations framework lists an answer that shows a widget as a widget message.
 				kind: parts.parts.some((part) => isWidgetPart(part)) ? 'widget' : 'agent',

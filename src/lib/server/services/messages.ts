@@ -1,8 +1,8 @@
 import type { UIMessage } from 'ai';
-import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
-import { prepared } from '../db/prepared';
+import { boundQuery, prepared, valuePlaceholder } from '../db/prepared';
 import { messages, tasks, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
 
@@ -229,23 +229,51 @@ export interface NewMessageInput {
 }
 
 /** The task's active leaf, read inside a write: the parent of a message appended to its history. */
-function activeLeafOf(taskId: string): SQL {
+function activeLeafOf(taskId: string | Placeholder): SQL {
 	return sql`(SELECT ${tasks.activeLeafId} FROM ${tasks} WHERE ${tasks.id} = ${taskId})`;
 }
 
-/**
- * The insert of a message at the end of a task, not yet run (for `db.batch`); the position and,
- * unless given, the parent are taken inside the insert.
- */
-export function insertMessage(db: Db, input: NewMessageInput) {
+/** The insert of a message at the end of a task, its values all placeholders; `parent` places it. */
+function messageInsert(db: Db, parent: SQL | Placeholder) {
+	const taskId = sql.placeholder('taskId');
 	return db
 		.insert(messages)
 		.values({
-			...rowOf(input),
-			parentId: input.parentId === undefined ? activeLeafOf(input.taskId) : input.parentId,
-			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${input.taskId})`
+			id: sql.placeholder('id'),
+			taskId,
+			role: sql.placeholder('role'),
+			kind: sql.placeholder('kind'),
+			parts: sql.placeholder('parts'),
+			status: sql.placeholder('status'),
+			model: sql.placeholder('model'),
+			metadata: sql.placeholder('metadata'),
+			parentId: parent,
+			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${taskId})`,
+			createdAt: sql.placeholder('now'),
+			updatedAt: sql.placeholder('now')
 		})
-		.returning();
+		.returning()
+		.prepare();
+}
+
+const insertAfterParent = (db: Db) => messageInsert(db, sql.placeholder('parentId'));
+const insertAfterActiveLeaf = (db: Db) => messageInsert(db, activeLeafOf(sql.placeholder('taskId')));
+
+/** The prepared insert of `input` and the values it takes. */
+function messageInsertOf(db: Db, input: NewMessageInput) {
+	const now = new Date();
+	const values = { ...rowOf(input), parentId: input.parentId ?? null, now };
+	return { query: prepared(db, input.parentId === undefined ? insertAfterActiveLeaf : insertAfterParent), values };
+}
+
+/**
+ * The insert of a message at the end of a task, not yet run (for `db.batch`; its result there is
+ * the inserted row, in a list); the position and, unless given, the parent are taken inside the
+ * insert.
+ */
+export function insertMessage(db: Db, input: NewMessageInput): BatchItem<'sqlite'> {
+	const { query, values } = messageInsertOf(db, input);
+	return boundQuery(query, values);
 }
 
 /** The values of a new message's row, its position left to the insert. */
@@ -339,7 +367,8 @@ export async function appendMessages(
 
 /** Appends a message at the end of a task. */
 export async function appendMessage(db: Db, input: NewMessageInput): Promise<Message> {
-	const [message] = await insertMessage(db, input);
+	const { query, values } = messageInsertOf(db, input);
+	const [message] = await query.all(values);
 	return message;
 }
 
@@ -354,6 +383,33 @@ export type MessageChanges = Partial<
 /** The update of a message, not yet run (for `db.batch`). */
 export function updateMessageQuery(db: Db, id: string, changes: MessageChanges) {
 	return db.update(messages).set(changes).where(eq(messages.id, id));
+}
+
+/** What an answer holds once its run has ended. */
+export type FinalAnswer = Required<
+	Pick<MessageChanges, 'parts' | 'kind' | 'status' | 'error' | 'inputTokens' | 'outputTokens' | 'reasoningTokens' | 'cachedInputTokens'>
+>;
+
+const finishAnswer = (db: Db) =>
+	db
+		.update(messages)
+		.set({
+			parts: valuePlaceholder<StoredParts>('parts'),
+			kind: valuePlaceholder<MessageKind>('kind'),
+			status: valuePlaceholder<MessageStatus>('status'),
+			error: valuePlaceholder<string | null>('error'),
+			inputTokens: valuePlaceholder<number | null>('inputTokens'),
+			outputTokens: valuePlaceholder<number | null>('outputTokens'),
+			reasoningTokens: valuePlaceholder<number | null>('reasoningTokens'),
+			cachedInputTokens: valuePlaceholder<number | null>('cachedInputTokens'),
+			updatedAt: valuePlaceholder<Date>('now')
+		})
+		.where(eq(messages.id, sql.placeholder('id')))
+		.prepare();
+
+/** The update that gives an answer its final form, not yet run (for `db.batch`). */
+export function finishAnswerQuery(db: Db, id: string, answer: FinalAnswer): BatchItem<'sqlite'> {
+	return boundQuery(prepared(db, finishAnswer), { ...answer, id, now: new Date() });
 }
 
 /** Updates what a message holds so far: its parts, status, error and usage. */

@@ -1,8 +1,9 @@
 import type { UIMessage } from 'ai';
-import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import { textOf } from '$lib/text-of';
 import type { Db } from '../db';
-import { prepared } from '../db/prepared';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { boundQuery, prepared, valuePlaceholder } from '../db/prepared';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { removeTaskFiles } from '../files/file-cleanup';
@@ -139,14 +140,36 @@ export async function createTask(db: Db, input: NewTaskInput & { history?: reado
  * its insert, to run in the transaction that stores its first question (a taken id then fails
  * that transaction; {@link newTaskConflict} says so).
  */
-export async function prepareNewTask(db: Db, input: NewTaskInput): Promise<{ task: Task; insert: ReturnType<typeof insertTaskQuery> }> {
+export async function prepareNewTask(db: Db, input: NewTaskInput): Promise<{ task: Task; insert: BatchItem<'sqlite'> }> {
 	const values = await newTaskValues(input);
 	return { task: { ...values, status: 'active', activeLeafId: null }, insert: insertTaskQuery(db, values) };
 }
 
-/** The insert of a new task's row, not yet run. */
-function insertTaskQuery(db: Db, values: typeof tasks.$inferInsert) {
-	return db.insert(tasks).values(values);
+/** The columns of a new task's row, as {@link newTaskValues} makes them. */
+type NewTaskRow = Awaited<ReturnType<typeof newTaskValues>>;
+
+const insertTask = (db: Db) =>
+	db
+		.insert(tasks)
+		.values({
+			id: sql.placeholder('id'),
+			agentId: sql.placeholder('agentId'),
+			userId: sql.placeholder('userId'),
+			anonymousId: sql.placeholder('anonymousId'),
+			title: sql.placeholder('title'),
+			context: sql.placeholder('context'),
+			teamId: sql.placeholder('teamId'),
+			driver: sql.placeholder('driver'),
+			runOptions: sql.placeholder('runOptions'),
+			playground: sql.placeholder('playground'),
+			createdAt: sql.placeholder('createdAt'),
+			updatedAt: sql.placeholder('updatedAt')
+		} satisfies Record<keyof NewTaskRow, Placeholder>)
+		.prepare();
+
+/** The insert of a new task's row, not yet run (for `db.batch`). */
+function insertTaskQuery(db: Db, values: NewTaskRow): BatchItem<'sqlite'> {
+	return boundQuery(prepared(db, insertTask), values);
 }
 
 /** Whether an error (or one of its causes) is the unique constraint on task ids. */
@@ -199,19 +222,37 @@ export async function getOwnTask(
 }
 
 /** The update that marks a task as changed now (and titles it when it has no title), not yet run. */
-export function touchTaskQuery(db: Db, id: string, titleWhenEmpty?: string) {
-	return db
-		.update(tasks)
-		.set({
-			updatedAt: new Date(),
-			...(titleWhenEmpty ? { title: sql`CASE WHEN ${tasks.title} = '' THEN ${titleWhenEmpty} ELSE ${tasks.title} END` } : {})
-		})
-		.where(eq(tasks.id, id));
+export function touchTaskQuery(db: Db, id: string, titleWhenEmpty?: string): BatchItem<'sqlite'> {
+	const { query, values } = taskTouch(db, id, titleWhenEmpty);
+	return boundQuery(query, values);
 }
 
 /** Marks a task as changed now, and sets its title when it has none. */
 export async function touchTask(db: Db, id: string, titleWhenEmpty?: string): Promise<void> {
-	await touchTaskQuery(db, id, titleWhenEmpty);
+	const { query, values } = taskTouch(db, id, titleWhenEmpty);
+	await query.run(values);
+}
+
+const touchTaskAt = (db: Db) =>
+	db
+		.update(tasks)
+		.set({ updatedAt: valuePlaceholder<Date>('now') })
+		.where(eq(tasks.id, sql.placeholder('id')))
+		.prepare();
+
+const touchTaskTitled = (db: Db) =>
+	db
+		.update(tasks)
+		.set({
+			updatedAt: valuePlaceholder<Date>('now'),
+			title: sql`CASE WHEN ${tasks.title} = '' THEN ${sql.placeholder('title')} ELSE ${tasks.title} END`
+		})
+		.where(eq(tasks.id, sql.placeholder('id')))
+		.prepare();
+
+/** The prepared update marking a task as changed, and the values it takes. */
+function taskTouch(db: Db, id: string, titleWhenEmpty: string | undefined) {
+	return { query: prepared(db, titleWhenEmpty ? touchTaskTitled : touchTaskAt), values: { id, now: new Date(), title: titleWhenEmpty } };
 }
 
 /** An opaque position in a task list: the last task's update time and id. */
