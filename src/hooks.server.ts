@@ -20,6 +20,7 @@ import { closeTaskList, startTaskListRelay } from '$lib/server/task-list/live-ta
 import { markAbandonedAnswers } from '$lib/server/services/messages';
 import { getExtractionQueue } from '$lib/server/files/extract/extraction-queue';
 import { startOrphanUploadSweep } from '$lib/server/files/file-cleanup';
+import { startSearchIndexing } from '$lib/server/services/search-index';
 import { getFileStorage } from '$lib/server/files/get-file-storage';
 import { registerWebSocketChat } from '$lib/server/protocols/websocket/chat-socket';
 import { announceStartup, collectStartupFacts } from '$lib/server/startup-summary';
@@ -63,6 +64,8 @@ export const init: ServerInit = async () => {
 	await getExtractionQueue().requeueUnfinished(db, getFileStorage());
 	// Uploads that belong to no task after a while are removed, now and hourly.
 	startOrphanUploadSweep(db);
+	// Task titles and messages are indexed for search in batches, about once a second.
+	startSearchIndexing(db);
 	// Knowledge sources cut off by a stop are indexed again, and chunks the embedding model in
 	// force has no vector for (all of them after a change of model) are embedded.
 	await getKnowledgeIndexer().resume(db);

@@ -6,9 +6,12 @@ import { eq } from 'drizzle-orm';
 import journal from '../../../../drizzle/meta/_journal.json';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { openDatabase, type Db } from '.';
 import { diskMigrations } from './disk-migrations';
 import { migrate } from './migrate';
+import { indexPendingSearch } from '../services/search-index';
+import * as schema from './schema';
 import { agents, messages, tasks, users } from './schema';
 
 const EXPECTED_TABLES = [
@@ -194,6 +197,8 @@ async function olderDatabase(tag: string) {
 	return {
 		client,
 		migrateAll: () => migrate(client, all),
+		/** Applies the migrations up to and including `last`. */
+		migrateThrough: (last: string) => migrate(client, all.slice(0, journal.entries.findIndex((entry) => entry.tag === last) + 1)),
 		cleanup: () => {
 			client.close();
 			rmSync(folder, { recursive: true, force: true });
@@ -239,7 +244,7 @@ describe('message branches (migration 0007)', () => {
 
 describe('search rows (migration 0012)', () => {
 	it('finds the search documents stored before it, and keeps each document found by row id from then on', async () => {
-		const { client, migrateAll, cleanup } = await olderDatabase('0012_task_search_rows');
+		const { client, migrateThrough, cleanup } = await olderDatabase('0012_task_search_rows');
 		const documents = async () =>
 			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
 				row.task_id,
@@ -257,7 +262,7 @@ describe('search rows (migration 0012)', () => {
 				"INSERT INTO tasks (id, agent_id, user_id, title, created_at, updated_at) VALUES ('t1', 1, 'u', 'Harbour', 0, 0), ('t2', 1, 'u', 'Lighthouse', 0, 0)",
 				`INSERT INTO messages (id, task_id, position, role, kind, parts, created_at, updated_at) VALUES ('m1', 't1', 0, 'user', 'user', '[{"type":"text","text":"gulls"}]', 0, 0)`
 			]);
-			await migrateAll();
+			await migrateThrough('0012_task_search_rows');
 			expect(await mapped()).toEqual([
 				['t1', ''],
 				['t1', 'm1'],
@@ -295,6 +300,84 @@ describe('search rows (migration 0012)', () => {
 			expect(await documents()).toEqual([['t2', '', 'Lighthouse']]);
 			expect(await mapped()).toEqual([['t2', '']]);
 			expect((await client.execute('SELECT count(*) AS n FROM task_search_rows')).rows[0].n).toBe(1);
+		} finally {
+			cleanup();
+		}
+	});
+});
+
+describe('search in batches (migration 0013)', () => {
+	it('keeps what was indexed, lists each change for the next batch, and removes at once', async () => {
+		const { client, migrateAll, cleanup } = await olderDatabase('0013_task_search_batches');
+		const db = drizzle(client, { schema });
+		const documents = async () =>
+			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
+				row.task_id,
+				row.message_id,
+				row.content
+			]);
+		const pending = async () =>
+			(await client.execute('SELECT task_id, message_id FROM task_search_pending ORDER BY 1, 2')).rows.map((row) => [
+				row.task_id,
+				row.message_id
+			]);
+		const message = (id: string, task: string, position: number, text: string, status = 'complete') =>
+			`INSERT INTO messages (id, task_id, position, role, kind, parts, status, created_at, updated_at) VALUES ('${id}', '${task}', ${position}, 'user', 'user', '[{"type":"text","text":"${text}"}]', '${status}', 0, 0)`;
+		try {
+			await client.batch([
+				"INSERT INTO tasks (id, agent_id, user_id, title, created_at, updated_at) VALUES ('t1', 1, 'u', 'Harbour', 0, 0)",
+				message('m1', 't1', 0, 'gulls')
+			]);
+			await migrateAll();
+			expect(await documents()).toEqual([
+				['t1', '', 'Harbour'],
+				['t1', 'm1', 'gulls']
+			]);
+			expect(await pending()).toEqual([]);
+
+			await client.batch([
+				"UPDATE tasks SET title = 'Port' WHERE id = 't1'",
+				`UPDATE messages SET parts = '[{"type":"text","text":"terns"}]' WHERE id = 'm1'`,
+				"INSERT INTO tasks (id, agent_id, user_id, title, created_at, updated_at) VALUES ('t2', 1, 'u', 'Lighthouse', 0, 0)",
+				message('m2', 't2', 0, 'beacon'),
+				message('a2', 't2', 1, 'draft', 'streaming'),
+				message('m3', 't2', 2, 'fog')
+			]);
+			// Written, listed, not yet indexed: a draft answer is not listed until it stops streaming.
+			expect(await documents()).toEqual([
+				['t1', '', 'Harbour'],
+				['t1', 'm1', 'gulls']
+			]);
+			expect(await pending()).toEqual([
+				['t1', ''],
+				['t1', 'm1'],
+				['t2', ''],
+				['t2', 'm2'],
+				['t2', 'm3']
+			]);
+			// A removal is immediate, listed or not.
+			await client.execute("DELETE FROM messages WHERE id = 'm3'");
+
+			await indexPendingSearch(db);
+			expect(await documents()).toEqual([
+				['t1', '', 'Port'],
+				['t1', 'm1', 'terns'],
+				['t2', '', 'Lighthouse'],
+				['t2', 'm2', 'beacon']
+			]);
+			expect(await pending()).toEqual([]);
+
+			await client.execute(`UPDATE messages SET parts = '[{"type":"text","text":"shines"}]', status = 'complete' WHERE id = 'a2'`);
+			await indexPendingSearch(db);
+			expect(await documents()).toContainEqual(['t2', 'a2', 'shines']);
+
+			await client.execute("DELETE FROM tasks WHERE id = 't1'");
+			expect(await documents()).toEqual([
+				['t2', '', 'Lighthouse'],
+				['t2', 'a2', 'shines'],
+				['t2', 'm2', 'beacon']
+			]);
+			expect((await client.execute('SELECT count(*) AS n FROM task_search_rows')).rows[0].n).toBe(3);
 		} finally {
 			cleanup();
 		}

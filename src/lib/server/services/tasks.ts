@@ -12,6 +12,7 @@ import { clientTaskIdPattern, newId } from '../ids';
 import { endDeletedTask } from '../live/live-tasks';
 import { announceTask, announceTaskDeleted } from '../task-list/live-task-list';
 import { insertMessagesQuery, type HistoryMessageInput } from './messages';
+import { indexPendingSearch } from './search-index';
 import { isAdmin, type Viewer } from './viewer';
 
 export type { Task, TaskRunOptions, TaskStatus };
@@ -302,6 +303,8 @@ export async function listTasks(
 	const owner = viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
 	const cursor = options.cursor;
 	const search = options.query ? toSearchQuery(options.query) : null;
+	// A search sees every write made before it: documents still waiting for their batch are indexed first.
+	if (search !== null) await indexPendingSearch(db);
 	const rows = await db
 		.select({
 			id: tasks.id,
