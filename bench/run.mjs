@@ -52,8 +52,8 @@ if (flags.help) {
 const RUNS = Math.min(5, Math.max(1, Number(flags.runs) || 2));
 const ONLY = new Set(flags.only.split(',').map((value) => Number(value.trim())));
 const SETTINGS = {
-	fig1Requests: 30,
-	fig2Streams: 20,
+	fig1Requests: 100,
+	fig2Streams: 100,
 	fig3Streams: 200,
 	fig4Streams: 500,
 	concurrentDelayMs: 20,
@@ -128,13 +128,19 @@ const SETTINGS = {
 	fig11SettleMs: 1000,
 	/** …the short chat requests of the warm-up, on the second start… */
 	fig11WarmUpRequests: 20,
+	/**
+	 * …how long after the warm-up's last request the RSS is read again, the server left idle: long
+	 * enough for V8's memory reducer (it starts 8 s after a burst of work) to give back the young
+	 * generation grown for the requests…
+	 */
+	fig11IdleMs: 15_000,
 	/** …and a sign-up or a chat request that takes longer than this stops the bench (a start has 30 s). */
 	fig11TimeoutMs: 30_000,
 	/** Figure 11 budgets: a new database answers /health within this long of the spawn… */
 	fig11HealthBudgetMs: 1000,
 	/** …the first chat answer (sign-up included) is complete this long after that… */
 	fig11FirstAnswerBudgetMs: 1000,
-	/** …and the RSS after the warm-up, in MB of 1,000,000 bytes. */
+	/** …and the RSS the server idles at after the warm-up, in MB of 1,000,000 bytes. */
 	fig11RssBudgetMB: 120
 };
 const TICKS = (() => {
@@ -243,29 +249,34 @@ async function session(kind, delayMs, work, options) {
 try {
 	if (ONLY.has(1) || ONLY.has(2)) {
 		for (let run = 1; run <= RUNS; run++) {
-			for (const kind of KINDS) {
-				const figures = await session(
-					kind,
-					0,
-					async (target) => {
-						await warmUp(target, `w12-r${run}`, { concurrent: false });
-						const out = {};
-						if (ONLY.has(1)) out[1] = await figure1(target, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
-						if (ONLY.has(2)) out[2] = await figure2(target, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
-						return out;
-					},
-					{ loopDelay: true }
-				);
-				for (const figure of [1, 2]) {
-					if (!figures[figure]) continue;
-					(results[figure][run - 1] ??= {})[kind] = figures[figure];
+			// Both servers run side by side and take the requests in turn (see lib/alternate.mjs).
+			const targets = {};
+			try {
+				for (const kind of KINDS) {
+					targets[kind] = await openTarget(kind, 0, {
+						profileDir: PROFILE_DIR,
+						requestsPerUser: SETTINGS.requestsPerUser,
+						loopDelay: true
+					});
 				}
-				console.log(
-					`[${elapsed()}] run ${run} ${kind}: ` +
-						(figures[1] ? `first text-delta median ${fmt(figures[1].firstTextMedianMs, 2)} ms; ` : '') +
-						(figures[2] ? `${fmt(figures[2].deltasPerSecond, 0)} text deltas/s; ` : '') +
-						`other processes used ${fmt((figures[1] ?? figures[2]).cpu.otherCores, 2)} cores`
-				);
+				for (const kind of KINDS) await warmUp(targets[kind], `w12-r${run}`, { concurrent: false });
+				const figures = {};
+				if (ONLY.has(1)) figures[1] = await figure1(targets, `f1-r${run}`, { requests: SETTINGS.fig1Requests, ticks: TICKS });
+				if (ONLY.has(2)) figures[2] = await figure2(targets, `f2-r${run}`, { streams: SETTINGS.fig2Streams, ticks: TICKS });
+				for (const kind of KINDS) {
+					for (const figure of [1, 2]) {
+						if (figures[figure]) (results[figure][run - 1] ??= {})[kind] = figures[figure][kind];
+					}
+					const own = { 1: figures[1]?.[kind], 2: figures[2]?.[kind] };
+					console.log(
+						`[${elapsed()}] run ${run} ${kind}: ` +
+							(own[1] ? `first text-delta median ${fmt(own[1].firstTextMedianMs, 2)} ms; ` : '') +
+							(own[2] ? `${fmt(own[2].deltasPerSecond, 0)} text deltas/s; ` : '') +
+							`other processes used ${fmt((own[1] ?? own[2]).cpu.otherCores, 2)} cores`
+					);
+				}
+			} finally {
+				for (const target of Object.values(targets)) await target.close();
 			}
 		}
 	}
@@ -388,6 +399,7 @@ try {
 				const out = await figure11(kind, `bench-f11-r${run}`, {
 					warmUpRequests: SETTINGS.fig11WarmUpRequests,
 					settleMs: SETTINGS.fig11SettleMs,
+					idleMs: SETTINGS.fig11IdleMs,
 					healthPollMs: SETTINGS.fig11HealthPollMs,
 					timeoutMs: SETTINGS.fig11TimeoutMs,
 					ticks: TICKS
@@ -396,7 +408,8 @@ try {
 				console.log(
 					`[${elapsed()}] figure 11 run ${run} ${kind}: new database /health at ${fmt(out.cold.healthMs, 0)} ms, ` +
 						`first answer at ${fmt(out.cold.totalMs, 0)} ms; seeded /health at ${fmt(out.rest.healthMs, 0)} ms; ` +
-						`RSS ${fmt(out.rest.atRestKiB / 1024, 0)} MiB at rest, ${fmt(out.rest.afterWarmUpKiB / 1024, 0)} MiB after the warm-up; ` +
+						`RSS ${fmt(out.rest.atRestKiB / 1024, 0)} MiB at rest, ${fmt(out.rest.afterWarmUpKiB / 1024, 0)} MiB after the warm-up, ` +
+						`${fmt(out.rest.idleKiB / 1024, 0)} MiB idle; ` +
 						`other processes used ${fmt(out.cpu.otherCores, 2)} cores`
 				);
 			}
@@ -686,7 +699,7 @@ if (results[11].some((pair) => pair?.parley && pair?.baseline)) {
 	tables[11] = {
 		title:
 			`11. Cold start and memory at rest — a new database: spawn → /health → sign-up → first short answer; ` +
-			`then a second start on it, RSS at rest and after ${SETTINGS.fig11WarmUpRequests} short chat requests, MOCK_TOKEN_DELAY_MS=0`,
+			`then a second start on it, RSS at rest, after ${SETTINGS.fig11WarmUpRequests} short chat requests and idle, MOCK_TOKEN_DELAY_MS=0`,
 		header: FIGURE_HEADER,
 		keys: FIGURE_KEYS,
 		rows,

@@ -2,8 +2,8 @@
 // Parley, migrations and the demo seeding run before it listens) and timed from the spawn to its
 // first `GET /health` 200, then through a sign-up and a first short chat answer. Then it is
 // started again in the same folder (Parley on the now-seeded database), left to settle, and its
-// RSS read before and after a warm-up of short chat requests. The baseline goes through the same
-// two starts, without sign-up and database.
+// RSS read before and after a warm-up of short chat requests, and once more when it has been idle
+// for a while. The baseline goes through the same two starts, without sign-up and database.
 import { performance } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { baselineRow, noiseRow } from './baseline-rows.mjs';
@@ -42,7 +42,7 @@ function spawnNoiseMeter(ticks) {
  * short chat requests. Each server is stopped before the next step; the folder is removed at the
  * end. Throws when a server does not start or answer within `timeoutMs`.
  */
-export async function figure11(kind, prefix, { warmUpRequests, settleMs, healthPollMs, timeoutMs, ticks }) {
+export async function figure11(kind, prefix, { warmUpRequests, settleMs, idleMs, healthPollMs, timeoutMs, ticks }) {
 	const start = (folder) => startServer(kind, { delayMs: 0, folder, pollMs: healthPollMs, ticks });
 	const signUpOn = (server, user) =>
 		signUp(server.baseURL, `${prefix}-${user}-${Math.random().toString(36).slice(2, 8)}@example.com`, undefined, { timeoutMs });
@@ -104,8 +104,11 @@ export async function figure11(kind, prefix, { warmUpRequests, settleMs, healthP
 					const error = failed(await ask(second, agent, headers, index));
 					if (error) errors.push(error);
 				}
+				const lastRequestAt = performance.now();
 				await sleep(settleMs);
 				const afterWarmUpKiB = await idleRssKiB(second.pid);
+				await sleep(Math.max(0, idleMs - (performance.now() - lastRequestAt)));
+				const idleKiB = await idleRssKiB(second.pid);
 				// File-backed pages (the node binary, shared libraries): shared with other node processes.
 				const fileKiB = statusKiB(second.pid, 'RssFile');
 				rest = {
@@ -113,6 +116,7 @@ export async function figure11(kind, prefix, { warmUpRequests, settleMs, healthP
 					cpuAtHealthMs,
 					atRestKiB,
 					afterWarmUpKiB,
+					idleKiB,
 					fileKiB,
 					requests: warmUpRequests,
 					errors: errors.length,
@@ -140,7 +144,7 @@ export function figure11Rows(p, b, tag, settings) {
 	const healthBudget = settings.fig11HealthBudgetMs;
 	const answerBudget = settings.fig11FirstAnswerBudgetMs;
 	const rssBudget = settings.fig11RssBudgetMB;
-	const parleyRss = mbOf(p.rest.afterWarmUpKiB);
+	const parleyRss = mbOf(p.rest.idleKiB);
 	return [
 		row(
 			'new database: spawn → first /health 200 (ms), migrations + seeding',
@@ -175,11 +179,19 @@ export function figure11Rows(p, b, tag, settings) {
 		),
 		row(
 			`  RSS after ${p.rest.requests} short chat requests, then ${fmt(settings.fig11SettleMs / 1000, 0)} s (MB)`,
-			parleyRss,
+			mbOf(p.rest.afterWarmUpKiB),
 			mbOf(b.rest.afterWarmUpKiB),
 			1,
+			'figure only',
+			'—'
+		),
+		row(
+			`  RSS idle, ${fmt(settings.fig11IdleMs / 1000, 0)} s after the last of them (MB)`,
+			parleyRss,
+			mbOf(b.rest.idleKiB),
+			1,
 			`≤ ${rssBudget} MB (ratio: figure only)`,
-			`${yesNo(parleyRss <= rssBudget)} (${fmt(parleyRss, 1)} MB, ${fmt(ratioOf(parleyRss, mbOf(b.rest.afterWarmUpKiB)), 2)}×)`
+			`${yesNo(parleyRss <= rssBudget)} (${fmt(parleyRss, 1)} MB, ${fmt(ratioOf(parleyRss, mbOf(b.rest.idleKiB)), 2)}×)`
 		),
 		row('    of which file-backed, RssFile (MB)', mbOf(p.rest.fileKiB), mbOf(b.rest.fileKiB), 1, '—', '—'),
 		row('  server CPU after them, whole life (ms)', p.rest.cpuAfterWarmUpMs, b.rest.cpuAfterWarmUpMs, 0, '—', '—'),

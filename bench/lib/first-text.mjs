@@ -3,55 +3,51 @@
 import http from 'node:http';
 import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
 import { chatBody, streamChat, taskId } from './client.mjs';
-import { loopDelaySnapshot } from './servers.mjs';
+import { alternate } from './alternate.mjs';
 import { SHORT_PROMPT } from './targets.mjs';
-import { fmt, mainThreadCpuMs, median, percentile, startNoiseMeter, yesNo } from './util.mjs';
+import { fmt, median, percentile, yesNo } from './util.mjs';
 
 /** Figure 1's budget: Parley's first text-delta median at most this much after the baseline's (ms). */
 const ADDED_BUDGET_MS = 3;
 
-/** Figure 1 on one target: `requests` sequential short requests. */
-export async function figure1(target, prefix, { requests, ticks }) {
-	const headers = await target.headersFor(requests);
-	const firstText = [];
-	const firstByte = [];
-	const serverCpu = [];
-	let errors = 0;
-	const pid = target.server.pid;
-	await loopDelaySnapshot(target.server); // a fresh start for the probe
-	const noise = startNoiseMeter(pid, ticks);
-	for (let index = 0; index < requests; index++) {
-		const cpu0 = mainThreadCpuMs(pid);
-		const result = await streamChat({
-			url: target.url,
-			headers: headers[index],
-			body: chatBody(taskId(prefix, index), SHORT_PROMPT),
-			agent: target.agent
-		});
-		const cpuMs = mainThreadCpuMs(pid) - cpu0;
-		if (result.error || !Number.isFinite(result.tFirstText)) {
-			errors++;
-			continue;
-		}
-		firstText.push(result.tFirstText - result.tStart);
-		firstByte.push(result.tFirstByte - result.tStart);
-		serverCpu.push(cpuMs);
+/**
+ * Figure 1 on Parley and the baseline (`targets`, by kind): `requests` short requests to each, one
+ * at a time, in turn (see {@link alternate}). Returns each kind's figures.
+ */
+export async function figure1(targets, prefix, { requests, ticks }) {
+	const headers = {};
+	for (const [kind, target] of Object.entries(targets)) headers[kind] = await target.headersFor(requests);
+	const runs = await alternate(
+		targets,
+		requests,
+		(target, kind, index) =>
+			streamChat({
+				url: target.url,
+				headers: headers[kind][index],
+				body: chatBody(taskId(prefix, index), SHORT_PROMPT),
+				agent: target.agent
+			}),
+		ticks
+	);
+	const out = {};
+	for (const [kind, { samples, cpu, loopDelay }] of Object.entries(runs)) {
+		const answered = samples.filter(({ result }) => !result.error && Number.isFinite(result.tFirstText));
+		const firstText = answered.map(({ result }) => result.tFirstText - result.tStart);
+		out[kind] = {
+			requests,
+			errors: samples.length - answered.length,
+			cpu,
+			loopDelay,
+			/** The server's main-thread CPU from a request's start to the end of its stream, median. */
+			serverCpuMsPerRequest: median(answered.map(({ cpuMs }) => cpuMs)),
+			firstTextMedianMs: median(firstText),
+			firstTextP90Ms: percentile(firstText, 90),
+			firstByteMedianMs: median(answered.map(({ result }) => result.tFirstByte - result.tStart)),
+			healthMedianMs: median(await timeHealth(targets[kind], 30)),
+			firstTextMs: firstText.map((value) => Math.round(value * 100) / 100)
+		};
 	}
-	const cpu = noise.stop();
-	const loopDelay = await loopDelaySnapshot(target.server);
-	return {
-		requests: requests,
-		errors,
-		cpu,
-		loopDelay,
-		/** The server's main-thread CPU from a request's start to the end of its stream, median. */
-		serverCpuMsPerRequest: median(serverCpu),
-		firstTextMedianMs: median(firstText),
-		firstTextP90Ms: percentile(firstText, 90),
-		firstByteMedianMs: median(firstByte),
-		healthMedianMs: median(await timeHealth(target, 30)),
-		firstTextMs: firstText.map((value) => Math.round(value * 100) / 100)
-	};
+	return out;
 }
 
 /** Times `count` sequential `GET /health` requests: each server's floor for a plain request. */

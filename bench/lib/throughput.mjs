@@ -2,55 +2,51 @@
 // Parley and on the baseline.
 import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
 import { chatBody, streamChat, taskId } from './client.mjs';
-import { loopDelaySnapshot } from './servers.mjs';
+import { alternate } from './alternate.mjs';
 import { LONG_PROMPT } from './targets.mjs';
-import { mainThreadCpuMs, median, ratioOf, startNoiseMeter, sum, yesNo } from './util.mjs';
+import { median, ratioOf, sum, yesNo } from './util.mjs';
 
-/** Figure 2 on one target: `streams` sequential long answers. */
-export async function figure2(target, prefix, { streams, ticks }) {
-	const headers = await target.headersFor(streams);
-	const deltas = [];
-	const windows = [];
-	const toLast = [];
-	const serverCpu = [];
-	let errors = 0;
-	const pid = target.server.pid;
-	await loopDelaySnapshot(target.server); // a fresh start for the probe
-	const noise = startNoiseMeter(pid, ticks);
-	for (let index = 0; index < streams; index++) {
-		const cpu0 = mainThreadCpuMs(pid);
-		const result = await streamChat({
-			url: target.url,
-			headers: headers[index],
-			body: chatBody(taskId(prefix, index), LONG_PROMPT),
-			agent: target.agent
-		});
-		const cpuMs = mainThreadCpuMs(pid) - cpu0;
-		if (result.error || result.textDeltas < 2) {
-			errors++;
-			continue;
-		}
-		deltas.push(result.textDeltas);
-		windows.push(result.tLastText - result.tFirstText);
-		toLast.push(result.tLastText - result.tStart);
-		serverCpu.push(cpuMs);
+/**
+ * Figure 2 on Parley and the baseline (`targets`, by kind): `streams` long answers from each, one
+ * at a time, in turn (see {@link alternate}). Returns each kind's figures.
+ */
+export async function figure2(targets, prefix, { streams, ticks }) {
+	const headers = {};
+	for (const [kind, target] of Object.entries(targets)) headers[kind] = await target.headersFor(streams);
+	const runs = await alternate(
+		targets,
+		streams,
+		(target, kind, index) =>
+			streamChat({
+				url: target.url,
+				headers: headers[kind][index],
+				body: chatBody(taskId(prefix, index), LONG_PROMPT),
+				agent: target.agent
+			}),
+		ticks
+	);
+	const out = {};
+	for (const [kind, { samples, cpu, loopDelay }] of Object.entries(runs)) {
+		const answered = samples.filter(({ result }) => !result.error && result.textDeltas >= 2);
+		const deltas = answered.map(({ result }) => result.textDeltas);
+		const windows = answered.map(({ result }) => result.tLastText - result.tFirstText);
+		const toLast = answered.map(({ result }) => result.tLastText - result.tStart);
+		out[kind] = {
+			streams,
+			errors: samples.length - answered.length,
+			cpu,
+			loopDelay,
+			/** The server's main-thread CPU from a stream's start to its end, median. */
+			serverCpuMsPerStream: median(answered.map(({ cpuMs }) => cpuMs)),
+			textDeltasPerStream: median(deltas),
+			/** Deltas over the time from the first to the last text delta, summed over the streams. */
+			deltasPerSecond: (sum(deltas) / sum(windows)) * 1000,
+			/** Deltas over the time from the request's start to the last text delta. */
+			deltasPerSecondFromStart: (sum(deltas) / sum(toLast)) * 1000,
+			medianStreamMs: median(toLast)
+		};
 	}
-	const cpu = noise.stop();
-	const loopDelay = await loopDelaySnapshot(target.server);
-	return {
-		streams: streams,
-		errors,
-		cpu,
-		loopDelay,
-		/** The server's main-thread CPU from a stream's start to its end, median. */
-		serverCpuMsPerStream: median(serverCpu),
-		textDeltasPerStream: median(deltas),
-		/** Deltas over the time from the first to the last text delta, summed over the streams. */
-		deltasPerSecond: (sum(deltas) / sum(windows)) * 1000,
-		/** Deltas over the time from the request's start to the last text delta. */
-		deltasPerSecondFromStart: (sum(deltas) / sum(toLast)) * 1000,
-		medianStreamMs: median(toLast)
-	};
+	return out;
 }
 
 /** Figure 2's rows for one run: Parley's values `p` beside the baseline's `b`. */

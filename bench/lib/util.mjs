@@ -107,19 +107,22 @@ export function machineBusyMs(ticksPerSecond = 100) {
 }
 
 /**
- * Watches how busy the machine is while something is measured: the server's CPU, this client's
- * CPU, and the rest (other processes — noise). `stop()` returns milliseconds and cores.
+ * Watches how busy the machine is while something is measured: the server's CPU (of one pid, or
+ * the sum of several), this client's CPU, and the rest (other processes — noise). `stop()`
+ * returns milliseconds and cores.
  */
 export function startNoiseMeter(serverPid, ticksPerSecond = 100) {
+	const pids = [serverPid].flat();
+	const serversMs = () => pids.reduce((total, pid) => total + cpuMs(pid, ticksPerSecond), 0);
 	const started = performance.now();
 	const machine0 = machineBusyMs(ticksPerSecond);
-	const server0 = cpuMs(serverPid, ticksPerSecond);
+	const server0 = serversMs();
 	const client0 = process.cpuUsage();
 	return {
 		stop() {
 			const wallMs = performance.now() - started;
 			const machine = machineBusyMs(ticksPerSecond) - machine0;
-			const server = cpuMs(serverPid, ticksPerSecond) - server0;
+			const server = serversMs() - server0;
 			const clientUsage = process.cpuUsage(client0);
 			const client = (clientUsage.user + clientUsage.system) / 1000;
 			const other = Math.max(0, machine - server - client);
