@@ -53,7 +53,7 @@ const RUNS = Math.min(5, Math.max(1, Number(flags.runs) || 2));
 const ONLY = new Set(flags.only.split(',').map((value) => Number(value.trim())));
 const SETTINGS = {
 	fig1Requests: 100,
-	fig2Streams: 100,
+	fig2Streams: 300,
 	fig3Streams: 200,
 	fig4Streams: 500,
 	concurrentDelayMs: 20,
