@@ -1,6 +1,7 @@
 // Figures 1 and 2 send their requests one at a time to Parley and to the baseline in turn, both
 // servers running side by side, so that the machine's changes of speed (other work on shared
 // cores, a virtual machine's stolen time) fall on both alike instead of on whichever ran second.
+import { chatBody, streamChat, taskId } from './client.mjs';
 import { loopDelaySnapshot } from './servers.mjs';
 import { mainThreadCpuMs, startNoiseMeter } from './util.mjs';
 
@@ -11,7 +12,7 @@ import { mainThreadCpuMs, startNoiseMeter } from './util.mjs';
  * (`/proc/<pid>/schedstat`), the server's event-loop delay over the whole, and the CPU other
  * processes used meanwhile (the same for every kind).
  */
-export async function alternate(targets, count, send, ticks) {
+async function alternate(targets, count, send, ticks) {
 	const kinds = Object.keys(targets);
 	for (const kind of kinds) await loopDelaySnapshot(targets[kind].server); // a fresh start for the probe
 	const noise = startNoiseMeter(
@@ -31,4 +32,20 @@ export async function alternate(targets, count, send, ticks) {
 	const out = {};
 	for (const kind of kinds) out[kind] = { samples: samples[kind], cpu, loopDelay: await loopDelaySnapshot(targets[kind].server) };
 	return out;
+}
+
+/**
+ * {@link alternate} with `count` chat requests of `prompt` to each target, each from its own
+ * signed-up user (task ids `prefix`-numbered).
+ */
+export async function alternateChats(targets, { prefix, count, prompt, ticks }) {
+	const headers = {};
+	for (const [kind, target] of Object.entries(targets)) headers[kind] = await target.headersFor(count);
+	return alternate(
+		targets,
+		count,
+		(target, kind, index) =>
+			streamChat({ url: target.url, headers: headers[kind][index], body: chatBody(taskId(prefix, index), prompt), agent: target.agent }),
+		ticks
+	);
 }

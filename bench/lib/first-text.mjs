@@ -2,8 +2,7 @@
 // Parley and on the baseline; each server's `GET /health` beside it as the floor of a request.
 import http from 'node:http';
 import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
-import { chatBody, streamChat, taskId } from './client.mjs';
-import { alternate } from './alternate.mjs';
+import { alternateChats } from './alternate.mjs';
 import { SHORT_PROMPT } from './targets.mjs';
 import { fmt, median, percentile, yesNo } from './util.mjs';
 
@@ -12,23 +11,10 @@ const ADDED_BUDGET_MS = 3;
 
 /**
  * Figure 1 on Parley and the baseline (`targets`, by kind): `requests` short requests to each, one
- * at a time, in turn (see {@link alternate}). Returns each kind's figures.
+ * at a time, in turn (see {@link alternateChats}). Returns each kind's figures.
  */
 export async function figure1(targets, prefix, { requests, ticks }) {
-	const headers = {};
-	for (const [kind, target] of Object.entries(targets)) headers[kind] = await target.headersFor(requests);
-	const runs = await alternate(
-		targets,
-		requests,
-		(target, kind, index) =>
-			streamChat({
-				url: target.url,
-				headers: headers[kind][index],
-				body: chatBody(taskId(prefix, index), SHORT_PROMPT),
-				agent: target.agent
-			}),
-		ticks
-	);
+	const runs = await alternateChats(targets, { prefix, count: requests, prompt: SHORT_PROMPT, ticks });
 	const out = {};
 	for (const [kind, { samples, cpu, loopDelay }] of Object.entries(runs)) {
 		const answered = samples.filter(({ result }) => !result.error && Number.isFinite(result.tFirstText));

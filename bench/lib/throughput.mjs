@@ -1,30 +1,16 @@
 // Figure 2: text deltas per second within sequential long-answer streams, zero token delay, on
 // Parley and on the baseline.
 import { baselineRow, loopDelayRows, noiseRow } from './baseline-rows.mjs';
-import { chatBody, streamChat, taskId } from './client.mjs';
-import { alternate } from './alternate.mjs';
+import { alternateChats } from './alternate.mjs';
 import { LONG_PROMPT } from './targets.mjs';
 import { median, ratioOf, sum, yesNo } from './util.mjs';
 
 /**
  * Figure 2 on Parley and the baseline (`targets`, by kind): `streams` long answers from each, one
- * at a time, in turn (see {@link alternate}). Returns each kind's figures.
+ * at a time, in turn (see {@link alternateChats}). Returns each kind's figures.
  */
 export async function figure2(targets, prefix, { streams, ticks }) {
-	const headers = {};
-	for (const [kind, target] of Object.entries(targets)) headers[kind] = await target.headersFor(streams);
-	const runs = await alternate(
-		targets,
-		streams,
-		(target, kind, index) =>
-			streamChat({
-				url: target.url,
-				headers: headers[kind][index],
-				body: chatBody(taskId(prefix, index), LONG_PROMPT),
-				agent: target.agent
-			}),
-		ticks
-	);
+	const runs = await alternateChats(targets, { prefix, count: streams, prompt: LONG_PROMPT, ticks });
 	const out = {};
 	for (const [kind, { samples, cpu, loopDelay }] of Object.entries(runs)) {
 		const answered = samples.filter(({ result }) => !result.error && result.textDeltas >= 2);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import journal from '../../../../drizzle/meta/_journal.json';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
-import { createClient } from '@libsql/client';
+import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { openDatabase, type Db } from '.';
 import { diskMigrations } from './disk-migrations';
@@ -206,6 +206,12 @@ async function olderDatabase(tag: string) {
 	};
 }
 
+/** The search table's documents: task, message ('' for the title) and content, in that order. */
+async function searchDocuments(client: Client) {
+	const { rows } = await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id');
+	return rows.map((row) => [row.task_id, row.message_id, row.content]);
+}
+
 describe('message branches (migration 0007)', () => {
 	it('chains the messages stored before it in their order, and ends each task at its last', async () => {
 		const { client, migrateAll, cleanup } = await olderDatabase('0007_message_branches');
@@ -245,12 +251,7 @@ describe('message branches (migration 0007)', () => {
 describe('search rows (migration 0012)', () => {
 	it('finds the search documents stored before it, and keeps each document found by row id from then on', async () => {
 		const { client, migrateThrough, cleanup } = await olderDatabase('0012_task_search_rows');
-		const documents = async () =>
-			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
-				row.task_id,
-				row.message_id,
-				row.content
-			]);
+		const documents = () => searchDocuments(client);
 		const mapped = async () =>
 			(
 				await client.execute(
@@ -310,12 +311,7 @@ describe('search in batches (migration 0013)', () => {
 	it('keeps what was indexed, lists each change for the next batch, and removes at once', async () => {
 		const { client, migrateAll, cleanup } = await olderDatabase('0013_task_search_batches');
 		const db = drizzle(client, { schema });
-		const documents = async () =>
-			(await client.execute('SELECT task_id, message_id, content FROM task_search ORDER BY task_id, message_id')).rows.map((row) => [
-				row.task_id,
-				row.message_id,
-				row.content
-			]);
+		const documents = () => searchDocuments(client);
 		const pending = async () =>
 			(await client.execute('SELECT task_id, message_id FROM task_search_pending ORDER BY 1, 2')).rows.map((row) => [
 				row.task_id,

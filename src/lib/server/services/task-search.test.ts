@@ -1,8 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { createAccount } from '../auth/accounts';
 import { findAgent } from './agents';
 import { appendMessage, updateMessage } from './messages';
+import { indexPendingSearch, SEARCH_BATCH_SIZE, startSearchIndexing, stopSearchIndexing } from './search-index';
 import { createTask, deleteTask, listTasks, renameTask, setTaskStatus, toSearchQuery } from './tasks';
 import type { Viewer } from './viewer';
 
@@ -20,7 +22,10 @@ beforeEach(async () => {
 	agentId = (await findAgent(temp.db, 'assistant'))!.id;
 });
 
-afterEach(() => temp.cleanup());
+afterEach(() => {
+	stopSearchIndexing();
+	temp.cleanup();
+});
 
 async function taskWith(viewer: Viewer, title: string, text: string) {
 	const task = await createTask(temp.db, { viewer, agentId, title });
@@ -81,5 +86,49 @@ describe('task search', () => {
 		await expect(setTaskStatus(temp.db, bob, task.id, 'active')).rejects.toMatchObject({ code: 'not_found' });
 		await expect(renameTask(temp.db, bob, task.id, 'Mine now')).rejects.toMatchObject({ code: 'not_found' });
 		await expect(deleteTask(temp.db, bob, task.id)).rejects.toMatchObject({ code: 'not_found' });
+	});
+});
+
+const pendingCount = async () => (await temp.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM task_search_pending`))[0].n;
+const indexedCount = async () => (await temp.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM task_search_rows`))[0].n;
+
+describe('search indexing in batches', () => {
+	it('lists what a write changes and indexes it later, every batch until none is left', async () => {
+		const before = await indexedCount();
+		const count = Math.ceil((SEARCH_BATCH_SIZE * 1.5) / 2);
+		for (let index = 0; index < count; index++) await taskWith(alice, `Voyage ${index}`, `cargo number${index}`);
+		expect(await pendingCount()).toBe(count * 2);
+		expect(await indexedCount()).toBe(before);
+
+		await indexPendingSearch(temp.db);
+		expect(await pendingCount()).toBe(0);
+		expect(await indexedCount()).toBe(before + count * 2);
+		const found = await listTasks(temp.db, alice, { query: `number${count - 1}` });
+		expect(found.items.map((task) => task.title)).toEqual([`Voyage ${count - 1}`]);
+	});
+
+	it('indexes, when a call returns, what was written before it, even while another indexing runs', async () => {
+		await taskWith(alice, 'First', 'anchor');
+		const first = indexPendingSearch(temp.db);
+		const late = await taskWith(alice, 'Second', 'mooring');
+		await Promise.all([first, indexPendingSearch(temp.db)]);
+		expect(await pendingCount()).toBe(0);
+		expect((await listTasks(temp.db, alice, { query: 'mooring' })).items.map((task) => task.id)).toEqual([late.id]);
+	});
+
+	it('a search finds what was written just before it, without waiting for the timer', async () => {
+		const task = await taskWith(alice, 'Charts', 'sextant');
+		expect(await pendingCount()).toBe(2);
+		expect((await listTasks(temp.db, alice, { query: 'sextant' })).items.map((item) => item.id)).toEqual([task.id]);
+		expect(await pendingCount()).toBe(0);
+	});
+
+	it('indexes what a stop left pending when it starts, then on its timer', async () => {
+		await taskWith(alice, 'Left over', 'buoy');
+		startSearchIndexing(temp.db);
+		await vi.waitFor(async () => expect(await pendingCount()).toBe(0));
+		await taskWith(alice, 'Later', 'keel');
+		await vi.waitFor(async () => expect(await pendingCount()).toBe(0), { timeout: 5000 });
+		expect(await indexedCount()).toBeGreaterThanOrEqual(4);
 	});
 });
