@@ -1,4 +1,4 @@
-import { fillPlaceholders, sql, type Placeholder } from 'drizzle-orm';
+import { fillPlaceholders, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './index';
 
@@ -57,4 +57,18 @@ export function boundQuery(query: PreparedQuery, values: Record<string, unknown>
  */
 export function valuePlaceholder<T>(name: string): T {
 	return sql.placeholder(name) satisfies Placeholder as unknown as T;
+}
+
+/**
+ * A placeholder for a nullable JSON column of a prepared write, its value given through
+ * {@link jsonOrNull}. A plain placeholder would not do: Drizzle encodes what is given for it
+ * as its column does, and a JSON column encodes null as the text `null`, not as NULL.
+ */
+export function nullableJsonPlaceholder(name: string): SQL {
+	return sql`${sql.placeholder(name)}`;
+}
+
+/** The value of a {@link nullableJsonPlaceholder}: the JSON text, or NULL for null and undefined. */
+export function jsonOrNull(value: unknown): string | null {
+	return value === null || value === undefined ? null : JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDb, type TempDb } from '../../../../tests/support/temp-db';
 import { agents, tasks, type StoredParts } from '../db/schema';
@@ -6,12 +6,13 @@ import {
 	appendMessage,
 	appendMessages,
 	existingMessageIds,
+	insertMessage,
 	insertMessagesQuery,
 	leafUnder,
 	listMessages,
 	partsForViewers
 } from './messages';
-import { createTask, touchTaskQuery } from './tasks';
+import { createTask, prepareNewTask, touchTaskQuery } from './tasks';
 import type { Viewer } from './viewer';
 
 let temp: TempDb;
@@ -204,5 +205,31 @@ describe('partsForViewers', () => {
 		expect(parts[0]).toHaveProperty('providerMetadata');
 		const plain = [{ type: 'text', text: 'Hi' }] as StoredParts;
 		expect(partsForViewers(plain)).toBe(plain);
+	});
+});
+
+describe('prepared writes of a turn', () => {
+	/** What the database holds in a message's or task's JSON columns, as SQL sees it. */
+	const stored = async (query: ReturnType<typeof sql>) => (await temp.db.all<Record<string, string | null>>(query))[0];
+
+	it('store a missing JSON value as NULL, and a given one as its JSON text', async () => {
+		const [{ id: agentId }] = await temp.db.select({ id: agents.id }).from(agents).where(eq(agents.slug, 'assistant'));
+		const { task, insert } = await prepareNewTask(temp.db, { viewer: anon, agentId, context: { tier: 'gold' } });
+		const plain = await prepareNewTask(temp.db, { viewer: anon, agentId });
+		const [, [noted], [bare]] = await temp.db.batch([
+			insert,
+			insertMessage(temp.db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: 'hi' }], metadata: { source: 'test' } }),
+			insertMessage(temp.db, { taskId: task.id, role: 'user', parts: [{ type: 'text', text: 'again' }] }),
+			plain.insert
+		]);
+		expect(noted).toMatchObject({ metadata: { source: 'test' }, parentId: null, position: 0 });
+		expect(bare).toMatchObject({ metadata: null, parentId: noted.id, position: 1 });
+		expect(await stored(sql`SELECT metadata FROM messages WHERE id = ${bare.id}`)).toEqual({ metadata: null });
+		expect(await stored(sql`SELECT metadata FROM messages WHERE id = ${noted.id}`)).toEqual({ metadata: '{"source":"test"}' });
+		expect(await stored(sql`SELECT context, run_options FROM tasks WHERE id = ${task.id}`)).toEqual({
+			context: '{"tier":"gold"}',
+			run_options: null
+		});
+		expect(await stored(sql`SELECT context FROM tasks WHERE id = ${plain.task.id}`)).toEqual({ context: null });
 	});
 });

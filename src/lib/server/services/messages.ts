@@ -2,7 +2,7 @@ import type { UIMessage } from 'ai';
 import { and, asc, eq, inArray, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db';
-import { boundQuery, prepared, valuePlaceholder } from '../db/prepared';
+import { boundQuery, jsonOrNull, nullableJsonPlaceholder, prepared, valuePlaceholder } from '../db/prepared';
 import { messages, tasks, type Message, type MessageKind, type MessageRole, type MessageStatus, type StoredParts } from '../db/schema';
 import { newId } from '../ids';
 
@@ -246,7 +246,7 @@ function messageInsert(db: Db, parent: SQL | Placeholder) {
 			parts: sql.placeholder('parts'),
 			status: sql.placeholder('status'),
 			model: sql.placeholder('model'),
-			metadata: sql.placeholder('metadata'),
+			metadata: nullableJsonPlaceholder('metadata'),
 			parentId: parent,
 			position: sql`(SELECT COALESCE(MAX(${messages.position}) + 1, 0) FROM ${messages} WHERE ${messages.taskId} = ${taskId})`,
 			createdAt: sql.placeholder('now'),
@@ -262,7 +262,8 @@ const insertAfterActiveLeaf = (db: Db) => messageInsert(db, activeLeafOf(sql.pla
 /** The prepared insert of `input` and the values it takes. */
 function messageInsertOf(db: Db, input: NewMessageInput) {
 	const now = new Date();
-	const values = { ...rowOf(input), parentId: input.parentId ?? null, now };
+	const row = rowOf(input);
+	const values = { ...row, metadata: jsonOrNull(row.metadata), parentId: input.parentId ?? null, now };
 	return { query: prepared(db, input.parentId === undefined ? insertAfterActiveLeaf : insertAfterParent), values };
 }
 

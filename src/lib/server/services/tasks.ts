@@ -1,9 +1,9 @@
 import type { UIMessage } from 'ai';
-import { and, desc, eq, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { textOf } from '$lib/text-of';
 import type { Db } from '../db';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { boundQuery, prepared, valuePlaceholder } from '../db/prepared';
+import { boundQuery, jsonOrNull, nullableJsonPlaceholder, prepared, valuePlaceholder } from '../db/prepared';
 import { agents, tasks, taskTombstones, type Task, type TaskRunOptions, type TaskStatus } from '../db/schema';
 import { AppError } from '../errors';
 import { removeTaskFiles } from '../files/file-cleanup';
@@ -158,19 +158,23 @@ const insertTask = (db: Db) =>
 			userId: sql.placeholder('userId'),
 			anonymousId: sql.placeholder('anonymousId'),
 			title: sql.placeholder('title'),
-			context: sql.placeholder('context'),
+			context: nullableJsonPlaceholder('context'),
 			teamId: sql.placeholder('teamId'),
 			driver: sql.placeholder('driver'),
-			runOptions: sql.placeholder('runOptions'),
+			runOptions: nullableJsonPlaceholder('runOptions'),
 			playground: sql.placeholder('playground'),
 			createdAt: sql.placeholder('createdAt'),
 			updatedAt: sql.placeholder('updatedAt')
-		} satisfies Record<keyof NewTaskRow, Placeholder>)
+		} satisfies Record<keyof NewTaskRow, Placeholder | SQL>)
 		.prepare();
 
 /** The insert of a new task's row, not yet run (for `db.batch`). */
 function insertTaskQuery(db: Db, values: NewTaskRow): BatchItem<'sqlite'> {
-	return boundQuery(prepared(db, insertTask), values);
+	return boundQuery(prepared(db, insertTask), {
+		...values,
+		context: jsonOrNull(values.context),
+		runOptions: jsonOrNull(values.runOptions)
+	});
 }
 
 /** Whether an error (or one of its causes) is the unique constraint on task ids. */
