@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFileClient, keepPreparedStatements } from './file-client';
+import { createFileClient, keepPreparedStatements, rememberDescription } from './file-client';
 
 let folder: string;
 
@@ -29,6 +29,44 @@ describe('keepPreparedStatements', () => {
 		expect(connection.prepare('select 1')).toBe(first);
 		connection.prepare('select 2');
 		expect(prepare.mock.calls.map(([sql]) => sql)).toStrictEqual(['select 1', 'select 2', 'select 3', 'select 2']);
+	});
+});
+
+describe('rememberDescription', () => {
+	/** A statement as libSQL makes one, its answers counted; `rows` says whether it returns rows. */
+	function statement(rows: boolean) {
+		const notRows = new Error('The raw() method is only for statements that return data');
+		return {
+			raw: vi.fn((toggle?: boolean) => {
+				if (!rows) throw notRows;
+				return toggle;
+			}),
+			safeIntegers: vi.fn((toggle?: boolean) => toggle),
+			columns: vi.fn(() => [{ name: 'id', type: 'INTEGER' }]),
+			notRows
+		};
+	}
+
+	it('asks a statement that returns rows for its columns and modes once', () => {
+		const asked = statement(true);
+		const kept = rememberDescription({ ...asked });
+		for (let run = 0; run < 3; run++) {
+			kept.safeIntegers(true);
+			kept.raw(true);
+			expect(kept.columns()).toStrictEqual([{ name: 'id', type: 'INTEGER' }]);
+		}
+		expect(asked.raw).toHaveBeenCalledTimes(1);
+		expect(asked.safeIntegers).toHaveBeenCalledTimes(1);
+		expect(asked.columns).toHaveBeenCalledTimes(1);
+		kept.raw(false);
+		expect(asked.raw).toHaveBeenLastCalledWith(false);
+	});
+
+	it('refuses raw mode to a statement that returns no rows every time, asking once', () => {
+		const asked = statement(false);
+		const kept = rememberDescription({ ...asked });
+		for (let run = 0; run < 3; run++) expect(() => kept.raw(true)).toThrow(asked.notRows);
+		expect(asked.raw).toHaveBeenCalledTimes(1);
 	});
 });
 
@@ -80,6 +118,23 @@ describe('createFileClient', () => {
 		const client = createFileClient({ url: ':memory:' });
 		try {
 			expect((await client.execute('select 41 + 1 as answer')).rows[0].answer).toBe(42);
+		} finally {
+			client.close();
+		}
+	});
+});
+
+describe('createFileClient and schema changes', () => {
+	it('gives the columns of the schema in force, also for a statement kept from before a change', async () => {
+		const client = createFileClient({ url: `file:${join(folder, 'schema.db')}` });
+		try {
+			await client.execute('create table items (id integer primary key, name text not null)');
+			await client.execute("insert into items (id, name) values (1, 'one')");
+			expect((await client.execute('select * from items')).columns).toStrictEqual(['id', 'name']);
+			await client.execute('alter table items add column note text');
+			const after = await client.execute('select * from items');
+			expect(after.columns).toStrictEqual(['id', 'name', 'note']);
+			expect(after.rows.map((row) => [row.id, row.name, row.note])).toStrictEqual([[1, 'one', null]]);
 		} finally {
 			client.close();
 		}
