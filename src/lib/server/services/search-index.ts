@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 
 /** Documents indexed per transaction: a batch holds the thread for a few milliseconds at most. */
-export const SEARCH_BATCH_SIZE = 200;
+export const SEARCH_BATCH_SIZE = 50;
 
 /** How often the pending documents are indexed when no search asks first. */
 export const SEARCH_INDEX_INTERVAL_MS = 1000;
