@@ -42,7 +42,7 @@ describe('rememberDescription', () => {
 				return toggle;
 			}),
 			safeIntegers: vi.fn((toggle?: boolean) => toggle),
-			columns: vi.fn(() => [{ name: 'id', type: 'INTEGER' }]),
+			columns: vi.fn(() => (rows ? [{ name: 'id', type: 'INTEGER' }] : [])),
 			notRows
 		};
 	}
@@ -67,6 +67,17 @@ describe('rememberDescription', () => {
 		const kept = rememberDescription({ ...asked });
 		for (let run = 0; run < 3; run++) expect(() => kept.raw(true)).toThrow(asked.notRows);
 		expect(asked.raw).toHaveBeenCalledTimes(1);
+	});
+
+	it('asks again after raw mode failed for a statement that has columns', () => {
+		const asked = statement(true);
+		asked.raw.mockImplementationOnce(() => {
+			throw new Error('busy');
+		});
+		const kept = rememberDescription({ ...asked });
+		expect(() => kept.raw(true)).toThrow('busy');
+		expect(kept.raw(true)).toBe(kept);
+		expect(asked.raw).toHaveBeenCalledTimes(2);
 	});
 });
 

@@ -44,7 +44,9 @@ export function rememberDescription<T>(statement: T): T {
 			try {
 				raw.call(described, toggle);
 			} catch (error) {
-				notRows = error;
+				// Only a statement without result columns is refused for good; any other failure is asked again.
+				const list = (columnList ??= columns.call(described));
+				if (Array.isArray(list) && list.length === 0) notRows = error;
 				throw error;
 			}
 			rawMode = toggle;

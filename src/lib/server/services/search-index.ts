@@ -2,8 +2,9 @@
  * The task search index, kept up to date in batches. Writes only list the documents they change
  * (a task's title, a message's text) in `task_search_pending`, through triggers (migration 0013);
  * this module indexes that list: about once a second, and before any search, so that a search
- * always sees every write made before it. One batch is one transaction, whatever its size: the
- * search table then writes one new segment for many documents instead of one per write.
+ * always sees every write made before it. A batch of up to {@link SEARCH_BATCH_SIZE} documents is
+ * one transaction: the search table then writes one new segment for many documents instead of one
+ * per write.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';

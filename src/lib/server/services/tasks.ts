@@ -307,8 +307,11 @@ export async function listTasks(
 	const owner = viewer.kind === 'user' ? eq(tasks.userId, viewer.id) : eq(tasks.anonymousId, viewer.anonymousId);
 	const cursor = options.cursor;
 	const search = options.query ? toSearchQuery(options.query) : null;
-	// A search sees every write made before it: documents still waiting for their batch are indexed first.
-	if (search !== null) await indexPendingSearch(db);
+	// A search sees every write made before it: documents still waiting for their batch are indexed
+	// first. Should that fail (another process holding the database too long), it searches what is indexed.
+	if (search !== null) {
+		await indexPendingSearch(db).catch((error: unknown) => console.error('[parley] indexing tasks for search failed:', error));
+	}
 	const rows = await db
 		.select({
 			id: tasks.id,
