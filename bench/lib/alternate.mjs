@@ -35,8 +35,8 @@ async function alternate(targets, count, send, ticks) {
 }
 
 /**
- * {@link alternate} with `count` chat requests of `prompt` to each target, each from its own
- * signed-up user (task ids `prefix`-numbered).
+ * {@link alternate} with `count` chat requests of `prompt` to each target, from the target's
+ * signed-up users (`headersFor`), each on a new task (ids numbered after `prefix`).
  */
 export async function alternateChats(targets, { prefix, count, prompt, ticks }) {
 	const headers = {};
