@@ -42,7 +42,9 @@ beforeEach(async () => {
 	agentId = agent.id;
 });
 
-afterEach(() => {
+afterEach(async () => {
+	// An upload's text is read in the background: it ends before its database closes.
+	await extraction.idle();
 	temp.cleanup();
 	rmSync(folder, { recursive: true, force: true });
 });
