@@ -10,7 +10,7 @@ import { loadOnce } from '../modules/lazy-module';
  * A language model made by `create` when it is first called, so that resolving a model (to check
  * an agent, or a turn before anything is stored) stays synchronous while its provider's package
  * loads only once a request needs it. Its first call, and every call made meanwhile, share one
- * `create`; a failed one (the package could not be loaded) fails that call with its error, as any
+ * `create`; a failed one (the package could not be loaded) fails that call with its error, like any
  * provider error, and the next call tries again. `provider` is what the made model reports.
  */
 export class LazyLanguageModel implements LanguageModelV3 {
